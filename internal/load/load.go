@@ -1,0 +1,276 @@
+// Package load evaluates one environment's CUE and decodes it into the model.
+package load
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/cuecontext"
+	cueerrors "cuelang.org/go/cue/errors"
+	cueload "cuelang.org/go/cue/load"
+	"cuelang.org/go/cue/token"
+	"cuelang.org/go/mod/modfile"
+
+	"github.com/mongen-dev/mongen"
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// Options configure a load.
+type Options struct {
+	// Module is the embedded CUE module (schemas and library); defaults to
+	// the one compiled into this binary.
+	Module fs.FS
+}
+
+// EnvField is the top-level field an environment package must define.
+const EnvField = "env"
+
+// Error is a user-facing load error: CUE's own message with positions
+// relative to the repository root.
+type Error struct {
+	Env     string
+	Details string
+}
+
+func (e *Error) Error() string { return e.Details }
+
+// Environment evaluates environments/<ref.Name> in root and decodes it.
+func Environment(root string, ref Ref, opts Options) (*model.Environment, error) {
+	if opts.Module == nil {
+		opts.Module = mongen.CUEModule
+	}
+	cfg := &cueload.Config{Dir: root, ModuleRoot: root}
+	ownPath, err := modulePath(root)
+	if err != nil {
+		return nil, err
+	}
+	schemasPkg := strings.TrimSuffix(mongen.CUEModulePath, "@v0") + "/schemas"
+	if ownPath != mongen.CUEModulePath {
+		// A user's repository: serve the embedded schemas and library.
+		cfg.Registry = &embeddedRegistry{path: mongen.CUEModulePath, version: mongen.CUEModuleVersion, fsys: opts.Module}
+	}
+	insts := cueload.Instances([]string{"./" + ref.Dir, schemasPkg}, cfg)
+	for _, inst := range insts {
+		if inst.Err != nil {
+			return nil, userError(root, ref, inst.Err)
+		}
+	}
+	// One context per environment: a context keeps all it evaluated.
+	ctx := cuecontext.New()
+	vals, err := ctx.BuildInstances(insts)
+	if err != nil {
+		return nil, userError(root, ref, err)
+	}
+	pkg, schemas := vals[0], vals[1]
+	envV := pkg.LookupPath(cue.ParsePath(EnvField))
+	if !envV.Exists() {
+		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: the package defines no %q field; write `%s: schemas.#Environment & {...}`", ref.Dir, EnvField, EnvField)}
+	}
+	// Unify with the schema here too, so an environment that forgot to
+	// say `schemas.#Environment &` is still checked, and closed.
+	envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
+	if err := envV.Validate(cue.Concrete(true), cue.Final()); err != nil {
+		return nil, userError(root, ref, err)
+	}
+	var env model.Environment
+	if err := envV.Decode(&env); err != nil {
+		return nil, userError(root, ref, err)
+	}
+	if env.Name != ref.Name {
+		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.name is %q but the directory is %s: rename one so they match", position(root, envV.LookupPath(cue.ParsePath("name")).Pos()), env.Name, ref.Dir)}
+	}
+	env.Sources = sources(root, envV)
+	if err := checkOverrides(root, &env, envV); err != nil {
+		return nil, err
+	}
+	return &env, nil
+}
+
+func modulePath(root string) (string, error) {
+	name := filepath.Join(root, "cue.mod", "module.cue")
+	data, err := os.ReadFile(name)
+	if err != nil {
+		return "", fmt.Errorf("read module file: %w", err)
+	}
+	mf, err := modfile.Parse(data, "cue.mod/module.cue")
+	if err != nil {
+		return "", fmt.Errorf("cue.mod/module.cue: %w", err)
+	}
+	return mf.Module, nil
+}
+
+func userError(root string, ref Ref, err error) error {
+	d := cueerrors.Details(err, &cueerrors.Config{Cwd: root})
+	return &Error{Env: ref.Name, Details: strings.TrimRight(d, "\n")}
+}
+
+// position renders a CUE position relative to root, as file:line:col.
+func position(root string, p token.Pos) string {
+	if !p.IsValid() {
+		return ""
+	}
+	name := p.Filename()
+	if rel, err := filepath.Rel(root, name); err == nil && !strings.HasPrefix(rel, "..") {
+		name = filepath.ToSlash(rel)
+	}
+	return fmt.Sprintf("%s:%d:%d", name, p.Line(), p.Column())
+}
+
+// bestPosition picks, among the places that define v, the one a user most
+// wants to see: their environment first, then the library, then the schemas
+// (which only constrain).
+func bestPosition(root string, v cue.Value) string {
+	var cands []string
+	var walk func(v cue.Value, depth int)
+	walk = func(v cue.Value, depth int) {
+		if p := position(root, v.Pos()); p != "" {
+			cands = append(cands, p)
+		}
+		if depth > 4 {
+			return
+		}
+		if op, args := v.Expr(); op == cue.AndOp {
+			for _, a := range args {
+				walk(a, depth+1)
+			}
+		}
+	}
+	walk(v, 0)
+	rank := func(p string) int {
+		switch {
+		case strings.HasPrefix(p, EnvironmentsDir+"/"):
+			return 0
+		case strings.HasPrefix(p, "schemas/") || strings.Contains(p, "/schemas/"):
+			return 2
+		default:
+			return 1
+		}
+	}
+	best := ""
+	for _, c := range cands {
+		if best == "" || rank(c) < rank(best) {
+			best = c
+		}
+	}
+	return best
+}
+
+// sources records where each target, rule and override is defined, so later
+// stages can point their errors at the user's CUE.
+func sources(root string, envV cue.Value) map[string]string {
+	out := map[string]string{}
+	record := func(v cue.Value, parts ...string) {
+		if pos := bestPosition(root, v); pos != "" {
+			out[model.SourcePath(parts...)] = pos
+		}
+	}
+	fields := func(v cue.Value, fn func(name string, v cue.Value)) {
+		it, err := v.Fields()
+		if err != nil {
+			return
+		}
+		for it.Next() {
+			fn(it.Selector().Unquoted(), it.Value())
+		}
+	}
+	rules := func(v cue.Value, prefix ...string) {
+		fields(v, func(group string, g cue.Value) {
+			record(g, append(prefix, group)...)
+			fields(g, func(name string, r cue.Value) {
+				p := append(append([]string{}, prefix...), group, name)
+				record(r, p...)
+				record(r.LookupPath(cue.ParsePath("expr")), append(p, "expr")...)
+				fields(r.LookupPath(cue.ParsePath("annotations")), func(a string, av cue.Value) {
+					record(av, append(p, "annotations", a)...)
+				})
+				fields(r.LookupPath(cue.ParsePath("labels")), func(a string, av cue.Value) {
+					record(av, append(p, "labels", a)...)
+				})
+			})
+		})
+	}
+	fields(envV.LookupPath(cue.ParsePath("targets")), func(n string, v cue.Value) { record(v, "targets", n) })
+	fields(envV.LookupPath(cue.ParsePath("federation")), func(n string, v cue.Value) { record(v, "federation", n) })
+	fields(envV.LookupPath(cue.ParsePath("overrides")), func(n string, v cue.Value) { record(v, "overrides", n) })
+	rules(envV.LookupPath(cue.ParsePath("rules")), "rules")
+	fields(envV.LookupPath(cue.ParsePath("exporters")), func(n string, e cue.Value) {
+		record(e, "exporters", n)
+		fields(e.LookupPath(cue.ParsePath("targets")), func(t string, v cue.Value) { record(v, "exporters", n, "targets", t) })
+		rules(e.LookupPath(cue.ParsePath("rules")), "exporters", n, "rules")
+	})
+	return out
+}
+
+// checkOverrides reports overrides that name no library rule: a typo there
+// would otherwise silently change nothing.
+func checkOverrides(root string, env *model.Environment, envV cue.Value) error {
+	known := map[string]bool{}
+	for _, e := range env.Exporters {
+		for _, g := range e.Rules {
+			for key := range g {
+				known[key] = true
+			}
+		}
+	}
+	var names []string
+	for name := range env.Overrides {
+		if !known[name] {
+			names = append(names, name)
+		}
+	}
+	if len(names) == 0 {
+		return nil
+	}
+	sort.Strings(names)
+	all := make([]string, 0, len(known))
+	for k := range known {
+		all = append(all, k)
+	}
+	sort.Strings(all)
+	var lines []string
+	for _, name := range names {
+		pos := env.Source("overrides", name)
+		hint := ""
+		if s := closest(name, all); s != "" {
+			hint = fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		lines = append(lines, fmt.Sprintf("%s: override %q names no library rule in this environment's exporters%s", pos, name, hint))
+	}
+	return &Error{Env: env.Name, Details: strings.Join(lines, "\n")}
+}
+
+// closest returns the candidate within edit distance 3 of name, if any.
+func closest(name string, candidates []string) string {
+	best, bestD := "", 4
+	for _, c := range candidates {
+		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	return best
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

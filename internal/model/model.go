@@ -1,0 +1,189 @@
+// Package model holds plain Go types for one evaluated environment. The load
+// stage decodes CUE into them; no CUE type leaks past this package.
+package model
+
+// Environment is one decoded environment.
+type Environment struct {
+	Name           string                `json:"name"`
+	Cluster        string                `json:"cluster"`
+	Flavour        string                `json:"flavour"`
+	Selector       map[string]string     `json:"selector"`
+	ExternalLabels map[string]string     `json:"externalLabels"`
+	Prometheus     Prometheus            `json:"prometheus"`
+	Exporters      map[string]Exporter   `json:"exporters"`
+	Targets        map[string]Target     `json:"targets"`
+	Rules          map[string]RuleGroup  `json:"rules"`
+	Overrides      map[string]Override   `json:"overrides"`
+	RemoteWrite    []RemoteWrite         `json:"remoteWrite"`
+	Federation     map[string]Federation `json:"federation"`
+
+	// Sources maps a path inside the environment (see the Path* helpers)
+	// to the CUE position that defines it, relative to the repository root.
+	Sources map[string]string `json:"-"`
+}
+
+// Flavours of output.
+const (
+	FlavourOperator = "operator"
+	FlavourPlain    = "plain"
+)
+
+// Prometheus describes the Prometheus server of the environment.
+type Prometheus struct {
+	Name               string `json:"name"`
+	Namespace          string `json:"namespace"`
+	Replicas           int    `json:"replicas"`
+	Version            string `json:"version"`
+	Retention          string `json:"retention"`
+	ScrapeInterval     string `json:"scrapeInterval"`
+	ScrapeTimeout      string `json:"scrapeTimeout,omitempty"`
+	EvaluationInterval string `json:"evaluationInterval"`
+	ServiceAccount     string `json:"serviceAccount"`
+	ExternalURL        string `json:"externalURL,omitempty"`
+}
+
+// Exporter is a library component: jobs plus the rules that watch them.
+type Exporter struct {
+	Job       string               `json:"job"`
+	Namespace string               `json:"namespace"`
+	Team      string               `json:"team,omitempty"`
+	Targets   map[string]Target    `json:"targets"`
+	Rules     map[string]RuleGroup `json:"rules"`
+}
+
+// Target kinds.
+const (
+	KindService = "service"
+	KindPod     = "pod"
+	KindStatic  = "static"
+	KindProbe   = "probe"
+)
+
+// Target is one scrape job.
+type Target struct {
+	Kind          string              `json:"kind"`
+	Team          string              `json:"team,omitempty"`
+	Namespace     string              `json:"namespace"`
+	Namespaces    []string            `json:"namespaces"`
+	Selector      map[string]string   `json:"selector"`
+	Port          string              `json:"port,omitempty"`
+	Path          string              `json:"path"`
+	Scheme        string              `json:"scheme"`
+	Interval      string              `json:"interval,omitempty"`
+	Timeout       string              `json:"timeout,omitempty"`
+	HonorLabels   bool                `json:"honorLabels"`
+	Params        map[string][]string `json:"params"`
+	TLS           *TLS                `json:"tls,omitempty"`
+	BasicAuth     *BasicAuth          `json:"basicAuth,omitempty"`
+	BearerToken   *SecretRef          `json:"bearerToken,omitempty"`
+	Relabel       []Relabel           `json:"relabel"`
+	MetricRelabel []Relabel           `json:"metricRelabel"`
+
+	// static
+	Addresses []string          `json:"addresses,omitempty"`
+	Labels    map[string]string `json:"labels,omitempty"`
+	// service outside the cluster
+	Endpoints []string `json:"endpoints,omitempty"`
+	// probe
+	Module    string        `json:"module,omitempty"`
+	Prober    string        `json:"prober,omitempty"`
+	Static    []string      `json:"static,omitempty"`
+	Ingress   *IngressProbe `json:"ingress,omitempty"`
+	Annotated bool          `json:"annotated,omitempty"`
+}
+
+// IngressProbe probes every Ingress matching a selector.
+type IngressProbe struct {
+	Selector   map[string]string `json:"selector"`
+	Namespaces []string          `json:"namespaces"`
+}
+
+// SecretRef names one key of a Kubernetes Secret; never a value.
+type SecretRef struct {
+	Secret string `json:"secret"`
+	Key    string `json:"key"`
+}
+
+// TLS towards a target, with certificates from a mounted Secret.
+type TLS struct {
+	Secret             string `json:"secret,omitempty"`
+	CAKey              string `json:"caKey"`
+	CertKey            string `json:"certKey"`
+	KeyKey             string `json:"keyKey"`
+	ServerName         string `json:"serverName,omitempty"`
+	InsecureSkipVerify bool   `json:"insecureSkipVerify"`
+}
+
+// BasicAuth with both parts read from Secrets.
+type BasicAuth struct {
+	Username SecretRef `json:"username"`
+	Password SecretRef `json:"password"`
+}
+
+// Relabel is one relabelling step.
+type Relabel struct {
+	Action       string   `json:"action"`
+	SourceLabels []string `json:"sourceLabels,omitempty"`
+	Separator    *string  `json:"separator,omitempty"`
+	TargetLabel  string   `json:"targetLabel,omitempty"`
+	Regex        *string  `json:"regex,omitempty"`
+	Modulus      uint64   `json:"modulus,omitempty"`
+	Replacement  *string  `json:"replacement,omitempty"`
+}
+
+// RuleGroup maps rule keys to rules.
+type RuleGroup map[string]Rule
+
+// Rule kinds.
+const (
+	RuleAlert  = "alert"
+	RuleRecord = "record"
+)
+
+// Rule is one alerting or recording rule.
+type Rule struct {
+	Kind          string            `json:"kind"`
+	Name          string            `json:"name"`
+	Expr          string            `json:"expr"`
+	Labels        map[string]string `json:"labels"`
+	Enabled       bool              `json:"enabled"`
+	Threshold     *float64          `json:"threshold,omitempty"`
+	Tier          string            `json:"tier,omitempty"`
+	For           string            `json:"for,omitempty"`
+	KeepFiringFor string            `json:"keepFiringFor,omitempty"`
+	Team          string            `json:"team,omitempty"`
+	Annotations   map[string]string `json:"annotations,omitempty"`
+}
+
+// Override changes a library rule by name.
+type Override struct {
+	Reason      string            `json:"reason"`
+	Threshold   *float64          `json:"threshold,omitempty"`
+	For         string            `json:"for,omitempty"`
+	Tier        string            `json:"tier,omitempty"`
+	Disabled    *bool             `json:"disabled,omitempty"`
+	Labels      map[string]string `json:"labels,omitempty"`
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// Federation scrapes another Prometheus's /federate endpoint.
+type Federation struct {
+	Addresses []string          `json:"addresses"`
+	Match     []string          `json:"match"`
+	Scheme    string            `json:"scheme"`
+	Interval  string            `json:"interval,omitempty"`
+	Timeout   string            `json:"timeout,omitempty"`
+	TLS       *TLS              `json:"tls,omitempty"`
+	BasicAuth *BasicAuth        `json:"basicAuth,omitempty"`
+	Labels    map[string]string `json:"labels"`
+}
+
+// RemoteWrite sends samples to a remote store.
+type RemoteWrite struct {
+	Name         string     `json:"name,omitempty"`
+	URL          string     `json:"url"`
+	BasicAuth    *BasicAuth `json:"basicAuth,omitempty"`
+	BearerToken  *SecretRef `json:"bearerToken,omitempty"`
+	TLS          *TLS       `json:"tls,omitempty"`
+	WriteRelabel []Relabel  `json:"writeRelabel"`
+}
