@@ -1,0 +1,214 @@
+// Package expand turns a decoded environment into a plan: the flat, sorted
+// list of jobs, rule groups and supporting objects that renderers emit. It
+// holds the semantics that do not belong in CUE (merging exporters with the
+// environment's own targets, ownership defaults, secret mounts) and reports
+// conflicts with the CUE positions of both sides.
+package expand
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// SecretsDir is where Prometheus finds mounted Secrets: the operator mounts
+// spec.secrets there, and plain deployments are documented to do the same.
+const SecretsDir = "/etc/prometheus/secrets"
+
+// Plan is everything one environment renders.
+type Plan struct {
+	Env *model.Environment
+	// Jobs are all scrape jobs, sorted by name.
+	Jobs []Job
+	// Federation jobs, sorted by name.
+	Federation []FederationJob
+	// Groups are the enabled rule groups, sorted by name.
+	Groups []Group
+	// Secrets are the Secret names Prometheus must mount, sorted.
+	Secrets []string
+}
+
+// Job is one scrape job and where it came from.
+type Job struct {
+	Name     string
+	Target   model.Target
+	Exporter string // library exporter key, empty for the environment's own
+	Origin   string // CUE position
+}
+
+// FederationJob scrapes another Prometheus.
+type FederationJob struct {
+	Name       string
+	Federation model.Federation
+	Origin     string
+}
+
+// Group is one rule group.
+type Group struct {
+	Name     string
+	Exporter string
+	Origin   string
+	Rules    []Rule
+}
+
+// Rule is one enabled rule with its resolved owner.
+type Rule struct {
+	model.Rule
+	Key    string // the key in its group
+	Origin string // CUE position of the rule
+	// ExprOrigin points at the expression, for query errors.
+	ExprOrigin string
+}
+
+// Error lists every conflict found, one per line, each with positions.
+type Error struct{ Problems []string }
+
+func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Expand builds the plan. It never mutates env.
+func Expand(env *model.Environment) (*Plan, error) {
+	p := &Plan{Env: env}
+	var problems []string
+	jobOrigin := map[string]string{}
+	addJob := func(j Job) {
+		if prev, dup := jobOrigin[j.Name]; dup {
+			problems = append(problems, fmt.Sprintf("%s: duplicate job name %q (also defined at %s): every job needs its own name, because rules select it by job=%q", j.Origin, j.Name, prev, j.Name))
+			return
+		}
+		jobOrigin[j.Name] = j.Origin
+		p.Jobs = append(p.Jobs, j)
+	}
+	groupOrigin := map[string]string{}
+	addGroup := func(g Group) {
+		if len(g.Rules) == 0 {
+			return
+		}
+		if prev, dup := groupOrigin[g.Name]; dup {
+			problems = append(problems, fmt.Sprintf("%s: duplicate rule group %q (also defined at %s): rename one group", g.Origin, g.Name, prev))
+			return
+		}
+		groupOrigin[g.Name] = g.Origin
+		p.Groups = append(p.Groups, g)
+	}
+
+	for _, name := range sortedKeys(env.Targets) {
+		addJob(Job{Name: name, Target: env.Targets[name], Origin: env.Source("targets", name)})
+	}
+	for _, ex := range sortedKeys(env.Exporters) {
+		e := env.Exporters[ex]
+		for _, name := range sortedKeys(e.Targets) {
+			t := e.Targets[name]
+			if t.Team == "" {
+				t.Team = e.Team
+			}
+			addJob(Job{Name: name, Target: t, Exporter: ex, Origin: env.Source("exporters", ex, "targets", name)})
+		}
+		for _, gname := range sortedKeys(e.Rules) {
+			addGroup(group(env, gname, e.Rules[gname], e.Team, ex, "exporters", ex, "rules", gname))
+		}
+	}
+	for _, name := range sortedKeys(env.Federation) {
+		origin := env.Source("federation", name)
+		if prev, dup := jobOrigin[name]; dup {
+			problems = append(problems, fmt.Sprintf("%s: federation job %q has the name of a scrape job defined at %s", origin, name, prev))
+			continue
+		}
+		jobOrigin[name] = origin
+		p.Federation = append(p.Federation, FederationJob{Name: name, Federation: env.Federation[name], Origin: origin})
+	}
+	for _, gname := range sortedKeys(env.Rules) {
+		addGroup(group(env, gname, env.Rules[gname], "", "", "rules", gname))
+	}
+	sort.Slice(p.Jobs, func(i, j int) bool { return p.Jobs[i].Name < p.Jobs[j].Name })
+	sort.Slice(p.Groups, func(i, j int) bool { return p.Groups[i].Name < p.Groups[j].Name })
+	p.Secrets = secrets(p)
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, &Error{Problems: problems}
+	}
+	return p, nil
+}
+
+func group(env *model.Environment, name string, g model.RuleGroup, team, exporter string, path ...string) Group {
+	out := Group{Name: name, Exporter: exporter, Origin: env.Source(path...)}
+	for _, key := range sortedKeys(g) {
+		r := g[key]
+		if !r.Enabled {
+			continue
+		}
+		if r.Kind == model.RuleAlert && r.Team == "" {
+			r.Team = team
+		}
+		rp := append(append([]string{}, path...), key)
+		out.Rules = append(out.Rules, Rule{
+			Rule:       r,
+			Key:        key,
+			Origin:     env.Source(rp...),
+			ExprOrigin: env.Source(append(rp, "expr")...),
+		})
+	}
+	// Recording rules first so alerts in the same group see fresh series;
+	// then by name, because CUE's field order is not stable across releases.
+	sort.SliceStable(out.Rules, func(i, j int) bool {
+		a, b := out.Rules[i], out.Rules[j]
+		if (a.Kind == model.RuleRecord) != (b.Kind == model.RuleRecord) {
+			return a.Kind == model.RuleRecord
+		}
+		if a.Name != b.Name {
+			return a.Name < b.Name
+		}
+		return a.Key < b.Key
+	})
+	return out
+}
+
+func secrets(p *Plan) []string {
+	set := map[string]bool{}
+	addTLS := func(t *model.TLS) {
+		if t != nil && t.Secret != "" {
+			set[t.Secret] = true
+		}
+	}
+	addBasic := func(b *model.BasicAuth) {
+		if b != nil {
+			set[b.Username.Secret] = true
+			set[b.Password.Secret] = true
+		}
+	}
+	addRef := func(r *model.SecretRef) {
+		if r != nil {
+			set[r.Secret] = true
+		}
+	}
+	for _, j := range p.Jobs {
+		addTLS(j.Target.TLS)
+		addBasic(j.Target.BasicAuth)
+		addRef(j.Target.BearerToken)
+	}
+	for _, f := range p.Federation {
+		addTLS(f.Federation.TLS)
+		addBasic(f.Federation.BasicAuth)
+	}
+	for _, rw := range p.Env.RemoteWrite {
+		addTLS(rw.TLS)
+		addBasic(rw.BasicAuth)
+		addRef(rw.BearerToken)
+	}
+	return sortedKeys(set)
+}
+
+// SecretPath is where a mounted Secret key is read from inside Prometheus.
+func SecretPath(secret, key string) string {
+	return SecretsDir + "/" + secret + "/" + key
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}

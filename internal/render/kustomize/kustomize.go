@@ -1,0 +1,93 @@
+// Package kustomize renders the kustomization.yaml that Flux or Argo CD
+// applies: every manifest as a resource, and the plain flavour's files as
+// ConfigMaps.
+package kustomize
+
+import (
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/plain"
+)
+
+// Path of the kustomization inside the environment's output.
+const Path = "kustomization.yaml"
+
+// ManifestsDir holds one Kubernetes object per file.
+const ManifestsDir = "manifests"
+
+// ManagedBy is stamped on every generated object.
+var managedBy = map[string]string{"app.kubernetes.io/managed-by": "mongen"}
+
+type kustomization struct {
+	APIVersion         string            `json:"apiVersion"`
+	Kind               string            `json:"kind"`
+	Namespace          string            `json:"namespace,omitempty"`
+	Resources          []string          `json:"resources,omitempty"`
+	ConfigMapGenerator []configMapGen    `json:"configMapGenerator,omitempty"`
+	GeneratorOptions   *generatorOptions `json:"generatorOptions,omitempty"`
+}
+
+type configMapGen struct {
+	Name  string   `json:"name"`
+	Files []string `json:"files"`
+}
+
+type generatorOptions struct {
+	DisableNameSuffixHash bool              `json:"disableNameSuffixHash"`
+	Labels                map[string]string `json:"labels,omitempty"`
+}
+
+// ConfigMap names of the plain flavour.
+const (
+	ConfigMapConfig = "prometheus-config"
+	ConfigMapRules  = "prometheus-rules"
+)
+
+// Render adds kustomization.yaml listing what the other renderers produced.
+func Render(p *expand.Plan, t *artifact.Tree) error {
+	k := kustomization{APIVersion: "kustomize.config.k8s.io/v1beta1", Kind: "Kustomization"}
+	for _, f := range t.Files() {
+		if strings.HasPrefix(f.Path, ManifestsDir+"/") && strings.HasSuffix(f.Path, ".yaml") {
+			k.Resources = append(k.Resources, f.Path)
+		}
+	}
+	if p.Env.Flavour == model.FlavourPlain {
+		k.Namespace = p.Env.Prometheus.Namespace
+		labels := map[string]string{}
+		for key, v := range p.Env.Selector {
+			labels[key] = v
+		}
+		for key, v := range managedBy {
+			labels[key] = v
+		}
+		// A stable name lets the user's Deployment mount it without a
+		// kustomize name reference.
+		k.GeneratorOptions = &generatorOptions{DisableNameSuffixHash: true, Labels: labels}
+		if _, ok := t.Get(plain.ConfigPath); ok {
+			k.ConfigMapGenerator = append(k.ConfigMapGenerator, configMapGen{Name: ConfigMapConfig, Files: []string{plain.ConfigPath}})
+		}
+		var rules []string
+		for _, f := range t.Paths() {
+			if path.Dir(f) == plain.RulesDir {
+				rules = append(rules, f)
+			}
+		}
+		if len(rules) > 0 {
+			sort.Strings(rules)
+			k.ConfigMapGenerator = append(k.ConfigMapGenerator, configMapGen{Name: ConfigMapRules, Files: rules})
+		}
+	}
+	data, err := yaml.Marshal(k)
+	if err != nil {
+		return fmt.Errorf("render kustomization: %w", err)
+	}
+	return t.Add(artifact.File{Path: Path, Data: append([]byte(plain.Header), data...)})
+}

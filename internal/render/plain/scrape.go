@@ -1,0 +1,201 @@
+package plain
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+func ptr[T any](v T) *T { return &v }
+
+var metaUnsafe = regexp.MustCompile(`[^a-zA-Z0-9_]`)
+
+// metaLabel is the discovery meta label Prometheus derives from a Kubernetes
+// label key: every character outside [a-zA-Z0-9_] becomes "_".
+func metaLabel(prefix, key string) string {
+	return prefix + metaUnsafe.ReplaceAllString(key, "_")
+}
+
+// keepSelector keeps only objects carrying every selector label, as a
+// ServiceMonitor's matchLabels would.
+func keepSelector(prefix string, sel map[string]string) []relabel {
+	keys := make([]string, 0, len(sel))
+	for k := range sel {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var out []relabel
+	for _, k := range keys {
+		out = append(out, relabel{
+			SourceLabels: []string{metaLabel(prefix, k)},
+			Regex:        ptr(regexp.QuoteMeta(sel[k])),
+			Action:       "keep",
+		})
+	}
+	return out
+}
+
+func copyLabel(from, to string) relabel {
+	return relabel{SourceLabels: []string{from}, TargetLabel: to}
+}
+
+func namespacesOf(t model.Target) []string {
+	if len(t.Namespaces) > 0 {
+		return t.Namespaces
+	}
+	return []string{t.Namespace}
+}
+
+func common(j expand.Job) scrapeConfig {
+	t := j.Target
+	sc := scrapeConfig{
+		JobName:        j.Name,
+		HonorLabels:    t.HonorLabels,
+		ScrapeInterval: t.Interval,
+		ScrapeTimeout:  t.Timeout,
+		Params:         t.Params,
+		BasicAuth:      basic(t.BasicAuth),
+		Authorization:  bearer(t.BearerToken),
+		TLSConfig:      tls(t.TLS),
+	}
+	if t.Path != "" && t.Path != "/metrics" {
+		sc.MetricsPath = t.Path
+	}
+	if t.Scheme != "" && t.Scheme != "http" {
+		sc.Scheme = t.Scheme
+	}
+	if len(sc.Params) == 0 {
+		sc.Params = nil
+	}
+	return sc
+}
+
+func scrape(j expand.Job) (scrapeConfig, error) {
+	t := j.Target
+	sc := common(j)
+	var discovery []relabel
+	switch t.Kind {
+	case model.KindService:
+		if len(t.Endpoints) > 0 {
+			// Outside the cluster: scrape the addresses directly; the
+			// operator flavour builds a headless Service for the same job.
+			sc.StaticConfigs = []staticConfig{{Targets: t.Endpoints}}
+			break
+		}
+		sc.KubernetesSDConfigs = []kubernetesSD{{Role: "endpoints", Namespaces: &namespaces{Names: namespacesOf(t)}}}
+		discovery = append(keepSelector("__meta_kubernetes_service_label_", t.Selector),
+			relabel{SourceLabels: []string{"__meta_kubernetes_endpoint_port_name"}, Regex: ptr(regexp.QuoteMeta(t.Port)), Action: "keep"},
+			copyLabel("__meta_kubernetes_namespace", "namespace"),
+			copyLabel("__meta_kubernetes_service_name", "service"),
+			copyLabel("__meta_kubernetes_pod_name", "pod"),
+			copyLabel("__meta_kubernetes_pod_container_name", "container"),
+		)
+	case model.KindPod:
+		sc.KubernetesSDConfigs = []kubernetesSD{{Role: "pod", Namespaces: &namespaces{Names: namespacesOf(t)}}}
+		discovery = append(keepSelector("__meta_kubernetes_pod_label_", t.Selector),
+			relabel{SourceLabels: []string{"__meta_kubernetes_pod_container_port_name"}, Regex: ptr(regexp.QuoteMeta(t.Port)), Action: "keep"},
+			copyLabel("__meta_kubernetes_namespace", "namespace"),
+			copyLabel("__meta_kubernetes_pod_name", "pod"),
+			copyLabel("__meta_kubernetes_pod_container_name", "container"),
+		)
+	case model.KindStatic:
+		sc.StaticConfigs = []staticConfig{{Targets: t.Addresses, Labels: t.Labels}}
+	case model.KindProbe:
+		var err error
+		discovery, err = probe(&sc, t)
+		if err != nil {
+			return sc, err
+		}
+	default:
+		return sc, fmt.Errorf("unknown target kind %q", t.Kind)
+	}
+	sc.RelabelConfigs = append(discovery, relabels(t.Relabel)...)
+	sc.MetricRelabelConfigs = relabels(t.MetricRelabel)
+	return sc, nil
+}
+
+// probe configures the blackbox-exporter pattern: the probed address moves
+// to the target parameter and the instance label, and the scrape goes to the
+// prober.
+func probe(sc *scrapeConfig, t model.Target) ([]relabel, error) {
+	sc.MetricsPath = "/probe"
+	if sc.Params == nil {
+		sc.Params = map[string][]string{}
+	}
+	sc.Params["module"] = []string{t.Module}
+	var find []relabel
+	ways := 0
+	if len(t.Static) > 0 {
+		ways++
+		sc.StaticConfigs = []staticConfig{{Targets: t.Static, Labels: t.Labels}}
+		find = []relabel{copyLabel("__address__", "__param_target")}
+	}
+	if t.Ingress != nil {
+		ways++
+		ns := t.Ingress.Namespaces
+		if len(ns) == 0 {
+			ns = []string{t.Namespace}
+		}
+		sc.KubernetesSDConfigs = []kubernetesSD{{Role: "ingress", Namespaces: &namespaces{Names: ns}}}
+		find = append(keepSelector("__meta_kubernetes_ingress_label_", t.Ingress.Selector),
+			relabel{
+				SourceLabels: []string{"__meta_kubernetes_ingress_scheme", "__address__", "__meta_kubernetes_ingress_path"},
+				Separator:    ptr(";"),
+				Regex:        ptr("(.+);(.+);(.+)"),
+				TargetLabel:  "__param_target",
+				Replacement:  ptr("${1}://${2}${3}"),
+			},
+			copyLabel("__meta_kubernetes_namespace", "namespace"),
+			copyLabel("__meta_kubernetes_ingress_name", "ingress"),
+		)
+	}
+	if t.Annotated {
+		ways++
+		sc.KubernetesSDConfigs = []kubernetesSD{{Role: "service"}}
+		find = []relabel{
+			{SourceLabels: []string{"__meta_kubernetes_service_annotation_prometheus_io_probe"}, Regex: ptr("true"), Action: "keep"},
+			copyLabel("__address__", "__param_target"),
+			copyLabel("__meta_kubernetes_namespace", "namespace"),
+			copyLabel("__meta_kubernetes_service_name", "service"),
+		}
+	}
+	if ways != 1 {
+		return nil, fmt.Errorf("a probe needs exactly one of static, ingress or annotated (has %d)", ways)
+	}
+	find = append(find,
+		copyLabel("__param_target", "instance"),
+		relabel{TargetLabel: "__address__", Replacement: ptr(t.Prober)},
+	)
+	return find, nil
+}
+
+func federate(f expand.FederationJob) scrapeConfig {
+	fd := f.Federation
+	sc := scrapeConfig{
+		JobName:        f.Name,
+		HonorLabels:    true, // keep the federated series' own job and instance
+		ScrapeInterval: fd.Interval,
+		ScrapeTimeout:  fd.Timeout,
+		MetricsPath:    "/federate",
+		Params:         map[string][]string{"match[]": fd.Match},
+		BasicAuth:      basic(fd.BasicAuth),
+		TLSConfig:      tls(fd.TLS),
+		StaticConfigs:  []staticConfig{{Targets: fd.Addresses, Labels: fd.Labels}},
+	}
+	if fd.Scheme != "" && fd.Scheme != "http" {
+		sc.Scheme = fd.Scheme
+	}
+	if len(sc.StaticConfigs[0].Labels) == 0 {
+		sc.StaticConfigs[0].Labels = nil
+	}
+	return sc
+}
+
+// ruleFile names a group's file; group names are DNS labels, so safe.
+func ruleFile(group string) string {
+	return RulesDir + "/" + strings.ToLower(group) + ".yaml"
+}

@@ -1,0 +1,240 @@
+// Package verify puts every rendered byte back through the parsers the real
+// systems use before anything is written: Prometheus config.Load and
+// rulefmt with the PromQL parser, the prometheus-operator CRD schemas, and a
+// kustomize build. It also proves mongen's own promises, such as every
+// monitoring object carrying the labels its Prometheus selects by.
+package verify
+
+import (
+	"errors"
+	"fmt"
+	"path"
+	"sort"
+	"strings"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/kustomize"
+	"github.com/mongen-dev/mongen/internal/render/plain"
+	"github.com/mongen-dev/mongen/internal/verify/kube"
+	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
+	"github.com/mongen-dev/mongen/internal/verify/promcheck"
+)
+
+// Error lists every problem found, one per line, sorted.
+type Error struct{ Problems []string }
+
+func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
+
+// Tree checks a rendered tree. It reports all problems, not just the first.
+func Tree(plan *expand.Plan, tree *artifact.Tree) error {
+	var problems []string
+	add := func(origin, artifactPath string, err error) {
+		if err == nil {
+			return
+		}
+		for _, e := range flatten(err) {
+			where := artifactPath
+			if origin != "" {
+				where = origin + ": " + artifactPath
+			}
+			problems = append(problems, fmt.Sprintf("%s: %s", where, strings.TrimPrefix(e.Error(), artifactPath+": ")))
+		}
+	}
+
+	// Rules one at a time first, so an error names the rule's CUE
+	// position; the whole files after, for what spans rules.
+	ruleErr := false
+	for _, g := range plan.Groups {
+		for _, r := range g.Rules {
+			data, err := plain.RuleFile(g.Name, []expand.Rule{r})
+			if err != nil {
+				add(r.Origin, "rule "+r.Name, err)
+				ruleErr = true
+				continue
+			}
+			if err := promcheck.Rules("rule "+r.Name, data); err != nil {
+				ruleErr = true
+				for _, e := range flatten(err) {
+					msg := e.Error()
+					var pe *promcheck.Error
+					if errors.As(e, &pe) {
+						msg = pe.Msg
+					}
+					origin := r.Origin
+					if strings.Contains(msg, "expression") && r.ExprOrigin != "" {
+						origin = r.ExprOrigin
+					}
+					problems = append(problems, fmt.Sprintf("%s: rule %s (group %s): %s", origin, r.Name, g.Name, msg))
+				}
+			}
+		}
+	}
+
+	switch plan.Env.Flavour {
+	case model.FlavourPlain:
+		if !ruleErr {
+			checkPlain(plan, tree, add)
+		}
+	case model.FlavourOperator:
+		checkOperator(plan, tree, add, ruleErr)
+	}
+
+	files := map[string][]byte{}
+	for _, f := range tree.Files() {
+		files[f.Path] = f.Data
+	}
+	ids, err := kustomizecheck.Resources(files)
+	add("", kustomize.Path, err)
+	if err == nil {
+		checkKustomizeCoverage(plan, tree, ids, add)
+	}
+
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		problems = dedupe(problems)
+		return &Error{Problems: problems}
+	}
+	return nil
+}
+
+func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error)) {
+	cfg, ok := tree.Get(plain.ConfigPath)
+	if !ok {
+		add("", plain.ConfigPath, errors.New("not rendered"))
+		return
+	}
+	ruleFiles, err := promcheck.Config(cfg.Data)
+	add("", plain.ConfigPath, err)
+	if err != nil {
+		return
+	}
+	// Every rule file must be loaded by the config, or its rules never run.
+	base := path.Dir(plain.ConfigPath)
+	for _, f := range tree.Files() {
+		if path.Dir(f.Path) != plain.RulesDir {
+			continue
+		}
+		add(f.Origin, f.Path, promcheck.Rules(f.Path, f.Data))
+		rel := strings.TrimPrefix(f.Path, base+"/")
+		matched := false
+		for _, pattern := range ruleFiles {
+			if m, _ := path.Match(pattern, rel); m {
+				matched = true
+			}
+		}
+		if !matched {
+			add(f.Origin, f.Path, fmt.Errorf("no rule_files entry of %s loads it", plain.ConfigPath))
+		}
+	}
+}
+
+// selectedKinds are the objects a Prometheus picks by its selectors: one
+// missing a selector label is silently ignored in a cluster.
+var selectedKinds = map[string]bool{
+	"ServiceMonitor": true, "PodMonitor": true, "Probe": true, "ScrapeConfig": true, "PrometheusRule": true,
+}
+
+func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error), ruleErr bool) {
+	validator := kube.NewValidator()
+	for _, f := range tree.Files() {
+		if !strings.HasPrefix(f.Path, kustomize.ManifestsDir+"/") {
+			continue
+		}
+		if err := validator.Validate(f.Data); err != nil {
+			add(f.Origin, f.Path, err)
+			continue
+		}
+		var obj struct {
+			Kind     string `json:"kind"`
+			Metadata struct {
+				Name   string            `json:"name"`
+				Labels map[string]string `json:"labels"`
+			} `json:"metadata"`
+			Spec struct {
+				Groups []any `json:"groups"`
+			} `json:"spec"`
+		}
+		if err := yaml.Unmarshal(f.Data, &obj); err != nil {
+			add(f.Origin, f.Path, err)
+			continue
+		}
+		if selectedKinds[obj.Kind] {
+			for _, k := range sortedKeys(plan.Env.Selector) {
+				if obj.Metadata.Labels[k] != plan.Env.Selector[k] {
+					add(f.Origin, f.Path, fmt.Errorf("%s %s lacks label %s=%q, so Prometheus %s would never select it", obj.Kind, obj.Metadata.Name, k, plan.Env.Selector[k], plan.Env.Prometheus.Name))
+				}
+			}
+		}
+		if obj.Kind == "PrometheusRule" && !ruleErr {
+			// The operator concatenates spec.groups into a rule file that
+			// Prometheus parses with rulefmt: check exactly that.
+			data, err := yaml.Marshal(map[string]any{"groups": obj.Spec.Groups})
+			if err == nil {
+				err = promcheck.Rules(f.Path, data)
+			}
+			add(f.Origin, f.Path, err)
+		}
+	}
+}
+
+// checkKustomizeCoverage proves the kustomization applies every manifest.
+func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustomizecheck.ResourceID, add func(string, string, error)) {
+	manifests := 0
+	for _, p := range tree.Paths() {
+		if strings.HasPrefix(p, kustomize.ManifestsDir+"/") {
+			manifests++
+		}
+	}
+	want := manifests
+	if plan.Env.Flavour == model.FlavourPlain {
+		want += 1 // prometheus-config
+		if len(plan.Groups) > 0 {
+			want++ // prometheus-rules
+		}
+	}
+	if len(ids) != want {
+		names := make([]string, len(ids))
+		for i, id := range ids {
+			names[i] = id.String()
+		}
+		add("", kustomize.Path, fmt.Errorf("kustomize build yields %d objects, want %d (%s)", len(ids), want, strings.Join(names, ", ")))
+	}
+}
+
+// flatten splits errors.Join trees into their leaves.
+func flatten(err error) []error {
+	if err == nil {
+		return nil
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func dedupe(s []string) []string {
+	out := s[:0]
+	for i, v := range s {
+		if i == 0 || v != s[i-1] {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func sortedKeys(m map[string]string) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
