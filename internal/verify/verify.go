@@ -139,7 +139,11 @@ var selectedKinds = map[string]bool{
 }
 
 func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error), ruleErr bool) {
-	validator := kube.NewValidator()
+	validator, err := kube.NewValidator()
+	if err != nil {
+		add("", kustomize.ManifestsDir, err)
+		return
+	}
 	for _, f := range tree.Files() {
 		if !strings.HasPrefix(f.Path, kustomize.ManifestsDir+"/") {
 			continue
