@@ -60,6 +60,9 @@ type Rule struct {
 	Origin string // CUE position of the rule
 	// ExprOrigin points at the expression, for query errors.
 	ExprOrigin string
+	// AnnotationOrigins and LabelOrigins point at each template, by key.
+	AnnotationOrigins map[string]string
+	LabelOrigins      map[string]string
 }
 
 // Error lists every conflict found, one per line, each with positions.
@@ -73,11 +76,17 @@ func Expand(env *model.Environment) (*Plan, error) {
 	var problems []string
 	jobOrigin := map[string]string{}
 	addJob := func(j Job) {
+		where := j.Origin
+		if j.Exporter != "" {
+			// Name where the user brought the exporter in, not only the
+			// library file they never wrote.
+			where = fmt.Sprintf("%s (exporter %q, from %s)", env.Source("exporters", j.Exporter), j.Exporter, j.Origin)
+		}
 		if prev, dup := jobOrigin[j.Name]; dup {
-			problems = append(problems, fmt.Sprintf("%s: duplicate job name %q (also defined at %s): every job needs its own name, because rules select it by job=%q", j.Origin, j.Name, prev, j.Name))
+			problems = append(problems, fmt.Sprintf("%s: duplicate job name %q, also defined at %s: every job needs its own name, because rules select it by job=%q", prev, j.Name, where, j.Name))
 			return
 		}
-		jobOrigin[j.Name] = j.Origin
+		jobOrigin[j.Name] = where
 		p.Jobs = append(p.Jobs, j)
 	}
 	groupOrigin := map[string]string{}
@@ -142,12 +151,21 @@ func group(env *model.Environment, name string, g model.RuleGroup, team, exporte
 			r.Team = team
 		}
 		rp := append(append([]string{}, path...), key)
-		out.Rules = append(out.Rules, Rule{
-			Rule:       r,
-			Key:        key,
-			Origin:     env.Source(rp...),
-			ExprOrigin: env.Source(append(rp, "expr")...),
-		})
+		rule := Rule{
+			Rule:              r,
+			Key:               key,
+			Origin:            env.Source(rp...),
+			ExprOrigin:        env.Source(append(rp, "expr")...),
+			AnnotationOrigins: map[string]string{},
+			LabelOrigins:      map[string]string{},
+		}
+		for k := range r.Annotations {
+			rule.AnnotationOrigins[k] = env.Source(append(rp, "annotations", k)...)
+		}
+		for k := range r.Labels {
+			rule.LabelOrigins[k] = env.Source(append(rp, "labels", k)...)
+		}
+		out.Rules = append(out.Rules, rule)
 	}
 	// Recording rules first so alerts in the same group see fresh series;
 	// then by name, because CUE's field order is not stable across releases.

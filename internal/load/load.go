@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
@@ -51,8 +52,14 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 	}
 	schemasPkg := strings.TrimSuffix(mongen.CUEModulePath, "@v0") + "/schemas"
 	if ownPath != mongen.CUEModulePath {
-		// A user's repository: serve the embedded schemas and library.
-		cfg.Registry = &embeddedRegistry{path: mongen.CUEModulePath, version: mongen.CUEModuleVersion, fsys: opts.Module}
+		// A user's repository: serve the embedded schemas and library. The
+		// loader reads them through an overlay at a directory that does not
+		// exist on disk, so nothing is unpacked.
+		vroot := embeddedRoot(root)
+		cfg.Registry = &embeddedRegistry{path: mongen.CUEModulePath, version: mongen.CUEModuleVersion, fsys: opts.Module, root: vroot}
+		if cfg.Overlay, err = overlay(opts.Module, vroot); err != nil {
+			return nil, err
+		}
 	}
 	insts := cueload.Instances([]string{"./" + ref.Dir, schemasPkg}, cfg)
 	for _, inst := range insts {
@@ -75,7 +82,7 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 	// say `schemas.#Environment &` is still checked, and closed.
 	envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
 	if err := envV.Validate(cue.Concrete(true), cue.Final()); err != nil {
-		return nil, userError(root, ref, err)
+		return nil, userErrorIn(root, ref, err, envV)
 	}
 	var env model.Environment
 	if err := envV.Decode(&env); err != nil {
@@ -104,9 +111,112 @@ func modulePath(root string) (string, error) {
 	return mf.Module, nil
 }
 
+// embeddedRoot is the virtual directory of the embedded module: inside the
+// user's repository (so positions print relative), under a name no real
+// directory has.
+func embeddedRoot(root string) string {
+	return filepath.Join(root, "cue.mod", ".mongen-embedded", embeddedName)
+}
+
+// embeddedName is how positions in the embedded module are shown.
+const embeddedName = "mongen.dev/mongen@" + mongen.CUEModuleVersion
+
 func userError(root string, ref Ref, err error) error {
-	d := cueerrors.Details(err, &cueerrors.Config{Cwd: root})
-	return &Error{Env: ref.Name, Details: strings.TrimRight(d, "\n")}
+	return userErrorIn(root, ref, err, cue.Value{})
+}
+
+// userErrorIn is userError for errors inside env: when CUE only points at
+// the schema (a required field nobody set), it adds the position where the
+// user wrote the enclosing value.
+func userErrorIn(root string, ref Ref, err error, envV cue.Value) error {
+	var lines []string
+	for _, e := range cueerrors.Errors(err) {
+		headline := ""
+		if envV.Exists() {
+			headline = userPosition(root, envV, e.Path())
+		}
+		lines = append(lines, formatCUEError(root, e, headline))
+	}
+	sort.Strings(lines)
+	lines = slices.Compact(lines)
+	return &Error{Env: ref.Name, Details: strings.Join(lines, "\n")}
+}
+
+// userPosition finds the closest enclosing value of path that the user
+// wrote in their environment.
+func userPosition(root string, envV cue.Value, path []string) string {
+	if len(path) > 0 && strings.HasPrefix(path[0], "#") {
+		path = path[1:]
+	}
+	for n := len(path); n > 0; n-- {
+		sels := make([]cue.Selector, n)
+		for i, p := range path[:n] {
+			sels[i] = cue.Str(p)
+		}
+		v := envV.LookupPath(cue.MakePath(sels...))
+		if !v.Exists() {
+			continue
+		}
+		if pos := bestPosition(root, v); strings.HasPrefix(pos, EnvironmentsDir+"/") {
+			return pos
+		}
+	}
+	return ""
+}
+
+// formatCUEError prints one CUE error as "file:line:col: path: message",
+// the form editors and CI annotations understand, with further positions
+// that contributed to it after the message.
+func formatCUEError(root string, e cueerrors.Error, headline string) string {
+	format, args := e.Msg()
+	msg := fmt.Sprintf(format, args...)
+	path := strings.Join(e.Path(), ".")
+	// The schema is unified in first, so paths start at the definition;
+	// users wrote env.
+	if rest, ok := strings.CutPrefix(path, "#Environment"); ok {
+		path = EnvField + rest
+	}
+	var positions []string
+	if headline != "" {
+		positions = append(positions, headline)
+	}
+	for _, p := range append([]token.Pos{e.Position()}, e.InputPositions()...) {
+		if s := position(root, p); s != "" && !slices.Contains(positions, s) {
+			positions = append(positions, s)
+		}
+	}
+	// Prefer a position in the user's environment as the headline.
+	sort.SliceStable(positions, func(i, j int) bool {
+		return strings.HasPrefix(positions[i], EnvironmentsDir+"/") && !strings.HasPrefix(positions[j], EnvironmentsDir+"/")
+	})
+	var b strings.Builder
+	if len(positions) > 0 {
+		b.WriteString(positions[0])
+		b.WriteString(": ")
+	}
+	if path != "" {
+		b.WriteString(path)
+		b.WriteString(": ")
+	}
+	b.WriteString(msg)
+	// The user's own files, then the one schema or library line that
+	// constrains the value; a longer list is noise.
+	var also []string
+	outside := 0
+	for _, p := range positions[min(1, len(positions)):] {
+		if !strings.HasPrefix(p, EnvironmentsDir+"/") {
+			if outside++; outside > 1 {
+				continue
+			}
+		}
+		also = append(also, p)
+	}
+	if len(also) > 0 {
+		b.WriteString(" (see also ")
+		b.WriteString(strings.Join(also, ", "))
+		b.WriteString(")")
+	}
+	return b.String()
 }
 
 // position renders a CUE position relative to root, as file:line:col.
@@ -116,7 +226,7 @@ func position(root string, p token.Pos) string {
 	}
 	name := p.Filename()
 	if rel, err := filepath.Rel(root, name); err == nil && !strings.HasPrefix(rel, "..") {
-		name = filepath.ToSlash(rel)
+		name = strings.TrimPrefix(filepath.ToSlash(rel), "cue.mod/.mongen-embedded/")
 	}
 	return fmt.Sprintf("%s:%d:%d", name, p.Line(), p.Column())
 }

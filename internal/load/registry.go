@@ -4,6 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io/fs"
+	"path/filepath"
+
+	cueload "cuelang.org/go/cue/load"
 
 	"cuelang.org/go/mod/modconfig"
 	"cuelang.org/go/mod/modfile"
@@ -18,6 +21,7 @@ type embeddedRegistry struct {
 	path    string // module path with major version, e.g. mongen.dev/mongen@v0
 	version string // the version it is served as
 	fsys    fs.FS  // root holds cue.mod/module.cue
+	root    string // absolute virtual directory the files appear under
 }
 
 var _ modconfig.Registry = (*embeddedRegistry)(nil)
@@ -44,7 +48,37 @@ func (r *embeddedRegistry) Fetch(_ context.Context, mv module.Version) (module.S
 	if err := r.check(mv); err != nil {
 		return module.SourceLoc{}, err
 	}
-	return module.SourceLoc{FS: r.fsys, Dir: "."}, nil
+	return module.SourceLoc{FS: rootedFS{FS: r.fsys, root: r.root}, Dir: "."}, nil
+}
+
+// rootedFS gives the embedded files the absolute (virtual) directory the
+// loader asks for; the files themselves reach the loader through
+// load.Config.Overlay under the same directory.
+type rootedFS struct {
+	fs.FS
+	root string
+}
+
+func (f rootedFS) OSRoot() string { return f.root }
+
+// overlay maps every embedded file to its path under root.
+func overlay(fsys fs.FS, root string) (map[string]cueload.Source, error) {
+	out := map[string]cueload.Source{}
+	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return err
+		}
+		out[filepath.Join(root, filepath.FromSlash(p))] = cueload.FromBytes(data)
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("embedded CUE module: %w", err)
+	}
+	return out, nil
 }
 
 func (r *embeddedRegistry) ModuleVersions(_ context.Context, mpath string) ([]string, error) {

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -64,10 +65,8 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) error {
 					if errors.As(e, &pe) {
 						msg = pe.Msg
 					}
-					origin := r.Origin
-					if strings.Contains(msg, "expression") && r.ExprOrigin != "" {
-						origin = r.ExprOrigin
-					}
+					msg = tidyRuleMessage(msg, r.Name)
+					origin := ruleErrorOrigin(r, msg)
 					problems = append(problems, fmt.Sprintf("%s: rule %s (group %s): %s", origin, r.Name, g.Name, msg))
 				}
 			}
@@ -207,6 +206,39 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 		}
 		add("", kustomize.Path, fmt.Errorf("kustomize build yields %d objects, want %d (%s)", len(ids), want, strings.Join(names, ", ")))
 	}
+}
+
+// ruleContext is rulefmt's own locator, redundant once the CUE position
+// and rule name are given; ruleFilePos points into the one-rule file verify
+// built, which the user never sees.
+var (
+	ruleContext = regexp.MustCompile(`^group "[^"]*", rule \d+, "[^"]*": `)
+	ruleFilePos = regexp.MustCompile(` \(at rule [^)]*\)$`)
+)
+
+var templateKey = regexp.MustCompile(`^(annotation|label) "([^"]+)"`)
+
+// ruleErrorOrigin picks the CUE position closest to what a rulefmt message
+// complains about: the expression, one template, or else the rule.
+func ruleErrorOrigin(r expand.Rule, msg string) string {
+	if m := templateKey.FindStringSubmatch(msg); m != nil {
+		origins := r.AnnotationOrigins
+		if m[1] == "label" {
+			origins = r.LabelOrigins
+		}
+		if o := origins[m[2]]; o != "" {
+			return o
+		}
+	}
+	if strings.Contains(msg, "expression") && r.ExprOrigin != "" {
+		return r.ExprOrigin
+	}
+	return r.Origin
+}
+
+func tidyRuleMessage(msg, rule string) string {
+	msg = ruleContext.ReplaceAllString(msg, "")
+	return ruleFilePos.ReplaceAllString(msg, "")
 }
 
 // flatten splits errors.Join trees into their leaves.

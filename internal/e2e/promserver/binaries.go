@@ -86,7 +86,7 @@ func Binaries(t testing.TB) (prometheus, promtool string) {
 		t.Logf("promserver: building Prometheus %s with %s (a few minutes when cold; set %s to use prebuilt binaries)",
 			version, installScript, BinDirEnv)
 		start := time.Now()
-		prometheus, promtool, err = runInstall(root)
+		prometheus, promtool, err = runInstall(root, installDeadline(t))
 		if err != nil {
 			t.Fatalf("promserver: %v", err)
 		}
@@ -162,19 +162,34 @@ func checkExecutable(path string) error {
 	return nil
 }
 
+// installDeadline is when a build must have finished: installTimeout from
+// now, or shortly before the test binary's own deadline (go test -timeout) so
+// that the test fails with a clear message rather than a panic.
+func installDeadline(t testing.TB) time.Time {
+	deadline := time.Now().Add(installTimeout)
+	if d, ok := t.(interface{ Deadline() (time.Time, bool) }); ok {
+		if td, ok := d.Deadline(); ok && td.Add(-30*time.Second).Before(deadline) {
+			deadline = td.Add(-30 * time.Second)
+		}
+	}
+	return deadline
+}
+
 // runInstall runs the install script and returns the two paths it prints.
-func runInstall(root string) (prometheus, promtool string, err error) {
-	ctx, cancel := context.WithTimeout(context.Background(), installTimeout)
+func runInstall(root string, deadline time.Time) (prometheus, promtool string, err error) {
+	ctx, cancel := context.WithDeadline(context.Background(), deadline)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, installScript))
 	cmd.Dir = root
 	cmd.WaitDelay = 10 * time.Second
+	ownProcessGroup(cmd)
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = &stderr
 	if err := cmd.Run(); err != nil {
 		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			err = fmt.Errorf("timed out after %s", installTimeout)
+			err = fmt.Errorf("timed out at %s; run %s once beforehand or raise go test -timeout",
+				deadline.Format(time.TimeOnly), installScript)
 		}
 		return "", "", fmt.Errorf("%s: %v\n%s%s", installScript, err, stderr.String(), stdout.String())
 	}

@@ -9,11 +9,10 @@ import (
 	"sort"
 	"strings"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/encode"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
@@ -27,22 +26,22 @@ const ManifestsDir = "manifests"
 var managedBy = map[string]string{"app.kubernetes.io/managed-by": "mongen"}
 
 type kustomization struct {
-	APIVersion         string            `json:"apiVersion"`
-	Kind               string            `json:"kind"`
-	Namespace          string            `json:"namespace,omitempty"`
-	Resources          []string          `json:"resources,omitempty"`
-	ConfigMapGenerator []configMapGen    `json:"configMapGenerator,omitempty"`
-	GeneratorOptions   *generatorOptions `json:"generatorOptions,omitempty"`
+	APIVersion         string            `yaml:"apiVersion"`
+	Kind               string            `yaml:"kind"`
+	Namespace          string            `yaml:"namespace,omitempty"`
+	Resources          []string          `yaml:"resources,omitempty"`
+	ConfigMapGenerator []configMapGen    `yaml:"configMapGenerator,omitempty"`
+	GeneratorOptions   *generatorOptions `yaml:"generatorOptions,omitempty"`
 }
 
 type configMapGen struct {
-	Name  string   `json:"name"`
-	Files []string `json:"files"`
+	Name  string   `yaml:"name"`
+	Files []string `yaml:"files"`
 }
 
 type generatorOptions struct {
-	DisableNameSuffixHash bool              `json:"disableNameSuffixHash"`
-	Labels                map[string]string `json:"labels,omitempty"`
+	DisableNameSuffixHash bool              `yaml:"disableNameSuffixHash"`
+	Labels                map[string]string `yaml:"labels,omitempty"`
 }
 
 // ConfigMap names of the plain flavour.
@@ -85,9 +84,9 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			k.ConfigMapGenerator = append(k.ConfigMapGenerator, configMapGen{Name: ConfigMapRules, Files: rules})
 		}
 	}
-	data, err := yaml.Marshal(k)
+	data, err := encode.YAML(k)
 	if err != nil {
 		return fmt.Errorf("render kustomization: %w", err)
 	}
-	return t.Add(artifact.File{Path: Path, Data: append([]byte(plain.Header), data...)})
+	return t.Add(artifact.File{Path: Path, Data: data})
 }

@@ -1,3 +1,5 @@
+//lint:file-ignore SA1019 Endpoints, not EndpointSlice: a ServiceMonitor discovers through the endpoints role by default, and the cluster mirrors the Endpoints of a selector-less Service into EndpointSlices for the endpointslice role.
+
 package operator
 
 import (
@@ -51,7 +53,6 @@ func (r *renderer) external(j expand.Job) {
 	for _, ip := range ips {
 		addrs = append(addrs, corev1.EndpointAddress{IP: ip})
 	}
-	//nolint:staticcheck // Endpoints, not EndpointSlice: a ServiceMonitor discovers through the endpoints role by default, and the cluster mirrors Endpoints of selector-less Services into EndpointSlices.
 	r.add("Endpoints", j.Name, j.Origin, &corev1.Endpoints{
 		TypeMeta:   typeMeta(coreV1, "Endpoints"),
 		ObjectMeta: r.meta(j.Name, ns, extra),

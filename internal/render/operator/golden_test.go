@@ -204,7 +204,8 @@ func newTyped(kind string) (any, bool) {
 	case "Service":
 		return &corev1.Service{}, true
 	case "Endpoints":
-		return &corev1.Endpoints{}, true //nolint:staticcheck // see external.go
+		//lint:ignore SA1019 see external.go
+		return &corev1.Endpoints{}, true
 	case "ServiceAccount":
 		return &corev1.ServiceAccount{}, true
 	case "ClusterRole":

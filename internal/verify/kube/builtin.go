@@ -231,7 +231,7 @@ func decodeStrict(r *report, obj map[string]any, newObj func() metav1.Object) (m
 		}
 		detail := fmt.Sprintf("invalid type: got %s, want %s", got, want)
 		var removed []string
-		work = removeMismatched(work, strings.Split(fieldPath, "."), jsonKindOf(got), nil, &removed).(map[string]any)
+		work = removeMismatched(work, strings.Split(fieldPath, "."), valueMatcher(got), nil, &removed).(map[string]any)
 		if len(removed) == 0 {
 			// Could not locate it: report the decoder's path and stop.
 			r.add(fieldPath, detail)
@@ -286,11 +286,24 @@ func goTypeName(t reflect.Type) string {
 	return t.String()
 }
 
-// jsonKindOf maps the decoder's description of the offending value ("bool",
-// "number 5", "string", ...) to the kind of JSON value.
-func jsonKindOf(desc string) string {
-	k, _, _ := strings.Cut(desc, " ")
-	return k
+// valueMatcher turns the decoder's description of the offending value
+// ("bool", "string", "number", or "number 80.5" when the number itself does
+// not fit) into a test for such values. Every value of a wrong JSON kind at
+// the same path is wrong too, since it meets the same Go type; a number that
+// does not fit is matched by its literal, which is how the value was just
+// encoded, so that fitting numbers beside it are kept.
+func valueMatcher(desc string) func(any) bool {
+	kind, literal, _ := strings.Cut(desc, " ")
+	return func(v any) bool {
+		if jsonKind(v) != kind {
+			return false
+		}
+		if kind != "number" || literal == "" {
+			return true
+		}
+		js, err := utiljson.Marshal(v)
+		return err == nil && string(js) == literal
+	}
 }
 
 func jsonKind(v any) string {
@@ -312,18 +325,18 @@ func jsonKind(v any) string {
 }
 
 // removeMismatched deletes, along the dotted decoder path segs, every value
-// whose JSON kind is kind, recording its exact path. Lists on the way are
+// that bad matches, recording its exact path. Lists on the way are
 // walked element by element, since the decoder's path has no indices. Map
 // keys that contain dots (label keys) are matched by trying longer keys
 // first.
-func removeMismatched(v any, segs []string, kind string, p *field.Path, removed *[]string) any {
+func removeMismatched(v any, segs []string, bad func(any) bool, p *field.Path, removed *[]string) any {
 	if len(segs) == 0 {
 		switch x := v.(type) {
 		case []any:
-			if kind != "array" {
+			if !bad(x) {
 				kept := make([]any, 0, len(x))
 				for i, e := range x {
-					if jsonKind(e) == kind {
+					if bad(e) {
 						*removed = append(*removed, p.Index(i).String())
 						continue
 					}
@@ -332,10 +345,10 @@ func removeMismatched(v any, segs []string, kind string, p *field.Path, removed 
 				return kept
 			}
 		case map[string]any:
-			if kind != "object" {
+			if !bad(x) {
 				// A map of scalars with a bad value, e.g. a label value.
 				for k, e := range x {
-					if jsonKind(e) == kind {
+					if bad(e) {
 						*removed = append(*removed, p.Key(k).String())
 						delete(x, k)
 					}
@@ -354,17 +367,17 @@ func removeMismatched(v any, segs []string, kind string, p *field.Path, removed 
 				continue
 			}
 			cp := childPath(p, key)
-			if n == len(segs) && jsonKind(child) == kind {
+			if n == len(segs) && bad(child) {
 				*removed = append(*removed, cp.String())
 				delete(x, key)
 				return x
 			}
-			x[key] = removeMismatched(child, segs[n:], kind, cp, removed)
+			x[key] = removeMismatched(child, segs[n:], bad, cp, removed)
 			return x
 		}
 	case []any:
 		for i, e := range x {
-			x[i] = removeMismatched(e, segs, kind, p.Index(i), removed)
+			x[i] = removeMismatched(e, segs, bad, p.Index(i), removed)
 		}
 	}
 	return v

@@ -2,6 +2,7 @@ package kube
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -39,8 +40,13 @@ type crdType struct {
 // version (see apiextensions-apiserver's customresource_handler.go).
 func (c *crdType) prepare() error {
 	c.once.Do(func() {
+		props := &apiextensionsv1.JSONSchemaProps{}
+		if err := json.Unmarshal(c.entry.Schema, props); err != nil {
+			c.prepErr = fmt.Errorf("decoding %s schema: %w", c.entry.Kind, err)
+			return
+		}
 		internal := &apiextensions.CustomResourceValidation{}
-		in := &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: c.entry.Schema}
+		in := &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: props}
 		if err := apiextensionsv1.Convert_v1_CustomResourceValidation_To_apiextensions_CustomResourceValidation(in, internal, nil); err != nil {
 			c.prepErr = fmt.Errorf("converting %s schema: %w", c.entry.Kind, err)
 			return

@@ -129,18 +129,25 @@ func (v *Validator) Validate(doc []byte) error {
 		return &FieldError{Detail: err.Error(), Err: err}
 	}
 	r := &report{}
-	apiVersion, _ := obj["apiVersion"].(string)
-	kind, _ := obj["kind"].(string)
+	apiVersion, okA := obj["apiVersion"].(string)
+	kind, okK := obj["kind"].(string)
 	r.kind = kind
 	if md, ok := obj["metadata"].(map[string]any); ok {
 		r.name, _ = md["name"].(string)
 	}
 	if apiVersion == "" || kind == "" {
-		if apiVersion == "" {
-			r.add("apiVersion", "required value")
-		}
-		if kind == "" {
-			r.add("kind", "required value")
+		for _, f := range []struct {
+			name     string
+			isString bool
+		}{{"apiVersion", okA}, {"kind", okK}} {
+			switch v, present := obj[f.name]; {
+			case !present:
+				r.add(f.name, "required value")
+			case !f.isString:
+				r.add(f.name, "must be a string")
+			case v == "":
+				r.add(f.name, "must not be empty")
+			}
 		}
 		return r.err()
 	}

@@ -75,6 +75,8 @@ func TestInvalid(t *testing.T) {
 		want []string // each must be one of the reported lines
 		// wantSub are substrings of the whole error.
 		wantSub []string
+		// wantLines, if set, is the exact number of problems.
+		wantLines int
 	}{
 		{
 			name: "unknown nested field",
@@ -254,6 +256,21 @@ spec:
 			},
 		},
 		{
+			name: "numbers that do not fit are reported one by one",
+			doc: serviceHead + `spec:
+  ports:
+    - {name: a, port: 80}
+    - {name: b, port: 80.5}
+    - {name: c, port: 99999999999}
+    - {name: d, port: 443}
+`,
+			want: []string{
+				`Service etcd: spec.ports[1].port: invalid type: got number 80.5, want integer (int32)`,
+				`Service etcd: spec.ports[2].port: invalid type: got number 99999999999, want integer (int32)`,
+			},
+			wantLines: 2,
+		},
+		{
 			name: "Service semantic checks",
 			doc: serviceHead + `spec:
   type: ClusterIp
@@ -398,6 +415,11 @@ spec:
 			want: []string{"apiVersion: required value", "kind: required value"},
 		},
 		{
+			name: "kind not a string",
+			doc:  "apiVersion: v1\nkind: 5\n",
+			want: []string{"kind: must be a string"},
+		},
+		{
 			name:    "duplicate key",
 			doc:     "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\nkind: Secret\n",
 			wantSub: []string{`parsing YAML`, `key "kind" already set in map`},
@@ -435,6 +457,9 @@ spec:
 				if !found {
 					t.Errorf("missing line %q in:\n%v", w, err)
 				}
+			}
+			if tc.wantLines != 0 && len(lines) != tc.wantLines {
+				t.Errorf("got %d problems, want %d:\n%v", len(lines), tc.wantLines, err)
 			}
 			for _, w := range tc.wantSub {
 				if !strings.Contains(err.Error(), w) {

@@ -60,7 +60,7 @@ kind: Namespace
 metadata:
   name: monitoring
 `),
-		"prometheus/prometheus.yml": []byte("rule_files: [rules/node.yaml]\n"),
+		"prometheus/prometheus.yml":  []byte("rule_files: [rules/node.yaml]\n"),
 		"prometheus/rules/node.yaml": []byte("groups: []\n"),
 		"dashboards/node.json":       []byte(`{"uid": "node", "title": "Node"}`),
 	}

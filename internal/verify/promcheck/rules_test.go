@@ -106,6 +106,45 @@ func TestRulesInvalid(t *testing.T) {
 			},
 		},
 		{
+			name: "bad promql after multibyte characters",
+			yaml: `groups:
+  - name: g
+    rules:
+      - alert: Ä
+        expr: up{a="é€"} + on
+`,
+			want: []string{
+				`r.yaml:5:15: group "g", rule 1, "Ä": could not parse expression: 1:20: parse error: unexpected end of input in grouping, expected "("  (at r.yaml:5:31)`,
+			},
+		},
+		{
+			// The source text differs from the value ('' is one quote), so
+			// the position in the file is not guessed.
+			name: "bad promql single quoted with escape",
+			yaml: `groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: 'up{a=''x''} +'
+`,
+			want: []string{
+				`r.yaml:5:15: group "g", rule 1, "A": could not parse expression: 1:12: parse error: unexpected end of input`,
+			},
+		},
+		{
+			name: "bad promql through an alias",
+			yaml: `x: &bad sum(up
+groups:
+  - name: g
+    rules:
+      - alert: A
+        expr: *bad
+`,
+			want: []string{
+				`r.yaml:6:15: group "g", rule 1, "A": could not parse expression: 1:8: parse error: unclosed left parenthesis (at r.yaml:1:15)`,
+			},
+		},
+		{
 			name: "broken annotation template",
 			yaml: `groups:
   - name: g

@@ -55,9 +55,11 @@ type Entry struct {
 	Kind       string `json:"kind"`
 	Plural     string `json:"plural"`
 	Namespaced bool   `json:"namespaced"`
-	// Schema is the version's openAPIV3Schema without descriptions, which
-	// validation never reads and which make up most of the bytes.
-	Schema *apiextensionsv1.JSONSchemaProps `json:"openAPIV3Schema"`
+	// Schema is the version's openAPIV3Schema (an apiextensions/v1
+	// JSONSchemaProps) without descriptions, which validation never reads
+	// and which make up most of the bytes. It stays raw until a kind is
+	// first used: decoding all of them costs over 100ms.
+	Schema json.RawMessage `json:"openAPIV3Schema"`
 }
 
 // ModuleInfo is the part of `go mod download -json` output we use.
@@ -136,13 +138,17 @@ func Build(info ModuleInfo) (*Bundle, error) {
 			}
 			s := v.Schema.OpenAPIV3Schema.DeepCopy()
 			stripDescriptions(s)
+			raw, err := json.Marshal(s)
+			if err != nil {
+				return nil, fmt.Errorf("%s: encoding schema: %w", filepath.Base(f), err)
+			}
 			b.CRDs = append(b.CRDs, Entry{
 				Group:      crd.Spec.Group,
 				Version:    v.Name,
 				Kind:       crd.Spec.Names.Kind,
 				Plural:     crd.Spec.Names.Plural,
 				Namespaced: crd.Spec.Scope == apiextensionsv1.NamespaceScoped,
-				Schema:     s,
+				Schema:     raw,
 			})
 		}
 	}

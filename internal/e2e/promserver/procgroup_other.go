@@ -1,0 +1,7 @@
+//go:build !unix
+
+package promserver
+
+import "os/exec"
+
+func ownProcessGroup(cmd *exec.Cmd) {}
