@@ -7,6 +7,8 @@ import (
 	"strings"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/mongen-dev/mongen/internal/render/encode"
 )
 
 // Marshal renders one object as minimal, deterministic YAML: the object is
@@ -29,7 +31,11 @@ func Marshal(obj any) ([]byte, error) {
 	}
 	delete(top, "status")
 	cleaned, _ := Clean(top, "")
-	return yaml.Marshal(cleaned)
+	data, err := yaml.Marshal(cleaned)
+	if err != nil {
+		return nil, err
+	}
+	return append([]byte(encode.Header), data...), nil
 }
 
 // Clean drops what the upstream types emit but a manifest should not carry:

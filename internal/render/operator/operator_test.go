@@ -8,6 +8,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/encode"
 )
 
 const origin = "environments/prod/main.cue:7:3"
@@ -331,7 +332,7 @@ func TestClean(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `spec:
+	want := encode.Header + `spec:
   emptyString: ""
   "false": false
   list:

@@ -220,21 +220,41 @@ func locate(n *yaml.Node, lines []string, line, col int) (fileLine, fileCol int,
 	}
 	// The value's text on that line up to the error.
 	want := prefixRunes(vlines[line-1], col-1)
-	switch n.Style {
+	switch style := n.Style &^ yaml.TaggedStyle; style {
 	case 0, yaml.DoubleQuotedStyle, yaml.SingleQuotedStyle:
 		if line != 1 || n.Line > len(lines) {
 			return 0, 0, false
 		}
-		start := n.Column // 1-based column of the scalar (or its quote)
-		if n.Style != 0 {
-			start++
-		}
+		// The node starts at its anchor or tag, if any, then the quote.
 		src := lines[n.Line-1]
-		skip := len(prefixRunes(src, start-1))
-		if !strings.HasPrefix(src[skip:], want) {
+		start := len(prefixRunes(src, n.Column-1)) // byte offset
+		rest := src[start:]
+		for {
+			trimmed := rest
+			if n.Anchor != "" {
+				trimmed = strings.TrimPrefix(trimmed, "&"+n.Anchor)
+			}
+			if strings.HasPrefix(trimmed, "!") {
+				if i := strings.IndexAny(trimmed, " \t"); i > 0 {
+					trimmed = trimmed[i:]
+				}
+			}
+			trimmed = strings.TrimLeft(trimmed, " \t")
+			if trimmed == rest {
+				break
+			}
+			rest = trimmed
+		}
+		if style != 0 {
+			rest = rest[1:] // the quote
+			if rest == "" && want != "" {
+				return 0, 0, false
+			}
+		}
+		if !strings.HasPrefix(rest, want) {
 			return 0, 0, false
 		}
-		return n.Line, start + col - 1, true
+		return n.Line, utf8.RuneCountInString(src[:len(src)-len(rest)]) + col, true
 	case yaml.LiteralStyle:
 		// Value line k is file line n.Line+k: the indicator is on n.Line.
 		fl := n.Line + line
