@@ -39,7 +39,7 @@ func newBuildCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&f.all, "all", false, "build every environment under environments/")
 	cmd.Flags().BoolVar(&f.check, "check", false, "write nothing; exit 1 naming each file that differs from out/")
-	cmd.Flags().StringVar(&f.out, "out", "out", "output directory, relative to the repository root")
+	cmd.Flags().StringVar(&f.out, "out", "out", "output directory (relative paths are taken from the repository root)")
 	return cmd
 }
 
@@ -88,6 +88,10 @@ func (a *app) build(args []string, f buildFlags) error {
 	}
 	wg.Wait()
 
+	outBase := f.out
+	if !filepath.IsAbs(outBase) {
+		outBase = filepath.Join(root, outBase)
+	}
 	failed := false
 	for _, r := range results {
 		outRel := filepath.ToSlash(filepath.Join(f.out, r.ref.Name))
@@ -97,7 +101,7 @@ func (a *app) build(args []string, f buildFlags) error {
 			fmt.Fprintf(a.stderr, "%s: build failed; %s left unchanged\n", r.ref.Name, outRel)
 			continue
 		}
-		dir := filepath.Join(root, f.out, r.ref.Name)
+		dir := filepath.Join(outBase, r.ref.Name)
 		if f.check {
 			d, err := write.Compare(dir, r.tree)
 			if err != nil {

@@ -304,6 +304,7 @@ func sources(root string, envV cue.Value) map[string]string {
 			})
 		})
 	}
+	record(envV.LookupPath(cue.ParsePath("prometheus")), "prometheus")
 	fields(envV.LookupPath(cue.ParsePath("targets")), func(n string, v cue.Value) { record(v, "targets", n) })
 	fields(envV.LookupPath(cue.ParsePath("federation")), func(n string, v cue.Value) { record(v, "federation", n) })
 	fields(envV.LookupPath(cue.ParsePath("overrides")), func(n string, v cue.Value) { record(v, "overrides", n) })

@@ -61,23 +61,25 @@ const (
 
 // Target is one scrape job.
 type Target struct {
-	Kind          string              `json:"kind"`
-	Team          string              `json:"team,omitempty"`
-	Namespace     string              `json:"namespace"`
-	Namespaces    []string            `json:"namespaces"`
-	Selector      map[string]string   `json:"selector"`
-	Port          string              `json:"port,omitempty"`
-	Path          string              `json:"path"`
-	Scheme        string              `json:"scheme"`
-	Interval      string              `json:"interval,omitempty"`
-	Timeout       string              `json:"timeout,omitempty"`
-	HonorLabels   bool                `json:"honorLabels"`
-	Params        map[string][]string `json:"params"`
-	TLS           *TLS                `json:"tls,omitempty"`
-	BasicAuth     *BasicAuth          `json:"basicAuth,omitempty"`
-	BearerToken   *SecretRef          `json:"bearerToken,omitempty"`
-	Relabel       []Relabel           `json:"relabel"`
-	MetricRelabel []Relabel           `json:"metricRelabel"`
+	Kind        string              `json:"kind"`
+	Team        string              `json:"team,omitempty"`
+	Namespace   string              `json:"namespace"`
+	Namespaces  []string            `json:"namespaces"`
+	Selector    map[string]string   `json:"selector"`
+	Port        string              `json:"port,omitempty"`
+	Path        string              `json:"path"`
+	Scheme      string              `json:"scheme"`
+	Interval    string              `json:"interval,omitempty"`
+	Timeout     string              `json:"timeout,omitempty"`
+	HonorLabels bool                `json:"honorLabels"`
+	Params      map[string][]string `json:"params"`
+	TLS         *TLS                `json:"tls,omitempty"`
+	BasicAuth   *BasicAuth          `json:"basicAuth,omitempty"`
+	BearerToken *SecretRef          `json:"bearerToken,omitempty"`
+	// ServiceAccountToken sends Prometheus's own service account token.
+	ServiceAccountToken bool      `json:"serviceAccountToken"`
+	Relabel             []Relabel `json:"relabel"`
+	MetricRelabel       []Relabel `json:"metricRelabel"`
 
 	// static
 	Addresses []string          `json:"addresses,omitempty"`
@@ -112,7 +114,15 @@ type TLS struct {
 	KeyKey             string `json:"keyKey"`
 	ServerName         string `json:"serverName,omitempty"`
 	InsecureSkipVerify bool   `json:"insecureSkipVerify"`
+	// CAFromServiceAccount trusts the cluster CA of Prometheus's service account.
+	CAFromServiceAccount bool `json:"caFromServiceAccount"`
 }
+
+// Files inside every pod that runs with a Kubernetes service account.
+const (
+	ServiceAccountTokenFile = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+	ServiceAccountCAFile    = "/var/run/secrets/kubernetes.io/serviceaccount/ca.crt"
+)
 
 // BasicAuth with both parts read from Secrets.
 type BasicAuth struct {

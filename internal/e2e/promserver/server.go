@@ -119,7 +119,7 @@ func start(t testing.TB, prometheus, configPath string, opts Options) (*Server, 
 
 	if err := s.waitReady(opts.ReadyTimeout); err != nil {
 		s.stop()
-		return s, fmt.Errorf("%v\nprometheus log:\n%s", err, s.log.String())
+		return s, err // the cleanup above shows the log
 	}
 	return s, nil
 }

@@ -373,8 +373,20 @@ func (r *renderer) serviceMonitor(j expand.Job, selector map[string]string, name
 	hc := &ep.HTTPConfigWithProxyAndTLSFiles.HTTPConfigWithTLSFiles
 	hc.BasicAuth = basicAuth(t.BasicAuth)
 	hc.Authorization = bearer(t.BearerToken)
+	if t.ServiceAccountToken && hc.Authorization == nil {
+		// The operator's only way to send Prometheus's own token, as
+		// kube-prometheus does for the kubelet and API server.
+		//lint:ignore SA1019 no non-deprecated field carries a file-based token
+		ep.BearerTokenFile = model.ServiceAccountTokenFile
+	}
 	if tls := safeTLS(t.TLS); tls != nil {
 		hc.TLSConfig = &monitoringv1.TLSConfig{SafeTLSConfig: *tls}
+	}
+	if t.TLS != nil && t.TLS.CAFromServiceAccount && t.TLS.Secret == "" {
+		if hc.TLSConfig == nil {
+			hc.TLSConfig = &monitoringv1.TLSConfig{}
+		}
+		hc.TLSConfig.CAFile = model.ServiceAccountCAFile
 	}
 	if err := ep.HTTPConfigWithProxyAndTLSFiles.Validate(); err != nil {
 		r.fail(j.Origin, "%s: %v", what, err)

@@ -176,6 +176,9 @@ func tls(t *model.TLS) *tlsConfig {
 		return nil
 	}
 	c := &tlsConfig{ServerName: t.ServerName, InsecureSkipVerify: t.InsecureSkipVerify}
+	if t.CAFromServiceAccount {
+		c.CAFile = model.ServiceAccountCAFile
+	}
 	if t.Secret != "" {
 		c.CAFile = expand.SecretPath(t.Secret, t.CAKey)
 		c.CertFile = expand.SecretPath(t.Secret, t.CertKey)

@@ -62,6 +62,9 @@ func common(j expand.Job) scrapeConfig {
 		Authorization:  bearer(t.BearerToken),
 		TLSConfig:      tls(t.TLS),
 	}
+	if t.ServiceAccountToken && sc.Authorization == nil {
+		sc.Authorization = &authorization{CredentialsFile: model.ServiceAccountTokenFile}
+	}
 	if t.Path != "" && t.Path != "/metrics" {
 		sc.MetricsPath = t.Path
 	}

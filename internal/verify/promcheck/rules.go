@@ -157,7 +157,7 @@ func describe(file string, err error, idx *index, p parser.Parser) []*Error {
 		}
 		return []*Error{e}
 	}
-	if _, isParse := errors.AsType[parser.ParseErrors](err); isParse && e.Line > 0 {
+	if strings.Contains(e.Msg, "could not parse expression: ") && e.Line > 0 {
 		if expr := idx.exprAt[[2]int{e.Line, e.Column}]; expr != nil {
 			e.Msg += promqlPosition(file, expr, idx.lines, p)
 		}
@@ -180,16 +180,14 @@ func describe(file string, err error, idx *index, p parser.Parser) []*Error {
 func promqlPosition(file string, node *yaml.Node, lines []string, p parser.Parser) string {
 	value := resolve(node)
 	_, err := p.ParseExpr(value.Value)
-	perrs, ok := errors.AsType[parser.ParseErrors](err)
-	if !ok {
+	var pe *parser.ParseErr
+	if perrs, ok := errors.AsType[parser.ParseErrors](err); ok && len(perrs) > 0 {
+		// Only the first error, as rulefmt and promtool print: later ones
+		// are usually consequences of it.
+		pe = &perrs[0]
+	} else if pe, ok = errors.AsType[*parser.ParseErr](err); !ok {
 		return ""
 	}
-	if len(perrs) == 0 {
-		return ""
-	}
-	// Only the first error, as rulefmt and promtool print: later ones are
-	// usually consequences of it.
-	pe := perrs[0]
 	line, col := exprPos(value.Value, int(pe.PositionRange.Start))
 	fl, fc, exact := locate(value, lines, line, col)
 	if !exact {

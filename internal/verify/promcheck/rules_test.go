@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/prometheus/common/model"
@@ -378,4 +379,25 @@ func syntheticRules(groups, pairs int) []byte {
 		}
 	}
 	return []byte(s.String())
+}
+
+// TestRulesConcurrent runs Rules and Config from several goroutines; run it
+// with -race.
+func TestRulesConcurrent(t *testing.T) {
+	bad := []byte("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up ==\n")
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			if err := Rules("ok.yaml", []byte(validRules)); err != nil {
+				t.Error(err)
+			}
+			if err := Rules("bad.yaml", bad); err == nil {
+				t.Error("bad.yaml: no error")
+			}
+			if _, err := Config([]byte(validConfig)); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
 }
