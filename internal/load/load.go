@@ -168,9 +168,9 @@ func userPosition(root string, envV cue.Value, path []string) string {
 // the form editors and CI annotations understand, with further positions
 // that contributed to it after the message.
 func formatCUEError(root string, e cueerrors.Error, headline string) string {
-	format, args := e.Msg()
-	msg := fmt.Sprintf(format, args...)
 	path := strings.Join(e.Path(), ".")
+	// Error() carries wrapped causes (an import's reason) that Msg() drops.
+	msg := strings.TrimPrefix(e.Error(), path+": ")
 	// The schema is unified in first, so paths start at the definition;
 	// users wrote env.
 	if rest, ok := strings.CutPrefix(path, "#Environment"); ok {

@@ -1,0 +1,181 @@
+package load
+
+import (
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func writeFiles(t *testing.T, files map[string]string) string {
+	t.Helper()
+	root := t.TempDir()
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+const userModule = `module: "example.com/mon@v0"
+language: version: "v0.17.0"
+deps: "mongen.dev/mongen@v0": v: "v0.1.0"
+`
+
+func TestResolveAcceptsEveryForm(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"cue.mod/module.cue":           userModule,
+		"environments/prod/prod.cue":   "package prod\n",
+		"environments/dev/dev.cue":     "package dev\n",
+		"environments/empty/README.md": "no cue here",
+	})
+	for _, arg := range []string{"prod", "env/prod", "environments/prod", "./environments/prod/", "envs/prod"} {
+		ref, err := Resolve(root, arg)
+		if err != nil {
+			t.Errorf("Resolve(%q): %v", arg, err)
+			continue
+		}
+		if ref != (Ref{Name: "prod", Dir: "environments/prod"}) {
+			t.Errorf("Resolve(%q) = %+v", arg, ref)
+		}
+	}
+	_, err := Resolve(root, "stagin")
+	if err == nil || !strings.Contains(err.Error(), "no directory environments/stagin (known: dev, prod)") {
+		t.Errorf("unknown environment: %v", err)
+	}
+	for _, bad := range []string{"", "a/b", "..", "env/"} {
+		if _, err := Resolve(root, bad); err == nil {
+			t.Errorf("Resolve(%q) accepted", bad)
+		}
+	}
+	all, err := All(root)
+	if err != nil || len(all) != 2 || all[0].Name != "dev" || all[1].Name != "prod" {
+		t.Errorf("All = %v, %v; want dev, prod (empty/ has no CUE)", all, err)
+	}
+}
+
+func TestFindRoot(t *testing.T) {
+	root := writeFiles(t, map[string]string{"cue.mod/module.cue": userModule, "environments/prod/x.cue": "package prod\n"})
+	got, err := FindRoot(filepath.Join(root, "environments", "prod"))
+	if err != nil || got != root {
+		t.Errorf("FindRoot = %q, %v; want %q", got, err, root)
+	}
+	if _, err := FindRoot(t.TempDir()); err == nil || !strings.Contains(err.Error(), "no cue.mod/module.cue") {
+		t.Errorf("FindRoot outside a repository: %v", err)
+	}
+}
+
+func envFile(body string) string {
+	return `package prod
+
+import (
+	"mongen.dev/mongen/schemas"
+	"mongen.dev/mongen/library/exporter"
+)
+
+_unused: exporter.#NodeExporter
+
+env: schemas.#Environment & {
+	cluster:  "c1"
+	flavour:  "plain"
+	selector: {}
+` + body + "\n}\n"
+}
+
+func TestEnvironmentFromEmbeddedModule(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"cue.mod/module.cue": userModule,
+		"environments/prod/prod.cue": envFile(`	name: "prod"
+	exporters: node: exporter.#NodeExporter & {job: "nodes"}
+	overrides: NodeMemoryHigh: {threshold: 70, for: "1h", tier: "P2", reason: "test"}`),
+	})
+	env, err := Environment(root, Ref{Name: "prod", Dir: "environments/prod"}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := env.Exporters["node"].Rules["node-exporter"]["NodeMemoryHigh"]
+	if !strings.Contains(r.Expr, `job="nodes"`) || !strings.Contains(r.Expr, "> 70") {
+		t.Errorf("renamed job and overridden threshold must reach the expression: %s", r.Expr)
+	}
+	if r.For != "1h" || r.Tier != "P2" || r.Labels["severity"] != "info" {
+		t.Errorf("override not applied: for=%s tier=%s labels=%v", r.For, r.Tier, r.Labels)
+	}
+	if _, ok := env.Exporters["node"].Targets["nodes"]; !ok {
+		t.Errorf("target not renamed with the job: %v", env.Exporters["node"].Targets)
+	}
+	if got := env.Source("overrides", "NodeMemoryHigh"); !strings.HasPrefix(got, "environments/prod/prod.cue:") {
+		t.Errorf("override source = %q", got)
+	}
+	if got := env.Source("exporters", "node", "rules", "node-exporter", "NodeMemoryHigh", "expr"); !strings.HasPrefix(got, "mongen.dev/mongen@v0.1.0/library/exporter/node.cue:") {
+		t.Errorf("library expr source = %q", got)
+	}
+	if env.ExternalLabels["cluster"] != "c1" {
+		t.Errorf("cluster external label: %v", env.ExternalLabels)
+	}
+}
+
+func TestEnvironmentErrors(t *testing.T) {
+	cases := []struct {
+		name, body, want string
+	}{
+		{"name mismatch", `	name: "staging"`, `environments/prod/prod.cue:14:8: env.name is "staging" but the directory is environments/prod`},
+		{"threshold on a rule without one", `	name: "prod"
+	exporters: node: exporter.#NodeExporter
+	overrides: NodeDown: {threshold: 3, reason: "x"}`, `threshold: field is required but not present`},
+		{"override typo", `	name: "prod"
+	exporters: node: exporter.#NodeExporter
+	overrides: NodeDwn: {for: "1m", reason: "x"}`, `override "NodeDwn" names no library rule in this environment's exporters (did you mean "NodeDown"?)`},
+		{"override without reason", `	name: "prod"
+	exporters: node: exporter.#NodeExporter
+	overrides: NodeDown: {for: "1m"}`, `env.overrides.NodeDown.reason: field is required but not present`},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			root := writeFiles(t, map[string]string{
+				"cue.mod/module.cue":         userModule,
+				"environments/prod/prod.cue": envFile(c.body),
+			})
+			_, err := Environment(root, Ref{Name: "prod", Dir: "environments/prod"}, Options{})
+			var le *Error
+			if !errors.As(err, &le) {
+				t.Fatalf("want *load.Error, got %v", err)
+			}
+			if !strings.Contains(err.Error(), c.want) {
+				t.Errorf("error:\n%s\nwant it to contain:\n%s", err, c.want)
+			}
+		})
+	}
+}
+
+func TestRegistryRefusesOtherModules(t *testing.T) {
+	root := writeFiles(t, map[string]string{
+		"cue.mod/module.cue": userModule + `deps: "example.com/other@v0": v: "v0.1.0"` + "\n",
+		"environments/prod/prod.cue": `package prod
+
+import "example.com/other/pkg"
+
+env: pkg.x
+`,
+	})
+	_, err := Environment(root, Ref{Name: "prod", Dir: "environments/prod"}, Options{})
+	if err == nil || !strings.Contains(err.Error(), "mongen serves only mongen.dev/mongen@v0") {
+		t.Errorf("want a refusal naming the embedded module, got %v", err)
+	}
+}
+
+func TestEditDistance(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		d    int
+	}{{"", "", 0}, {"abc", "abc", 0}, {"NodeDown", "NodeDwn", 1}, {"kitten", "sitting", 3}} {
+		if got := editDistance(c.a, c.b); got != c.d {
+			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
+		}
+	}
+}
