@@ -180,9 +180,16 @@ func tls(t *model.TLS) *tlsConfig {
 		c.CAFile = model.ServiceAccountCAFile
 	}
 	if t.Secret != "" {
-		c.CAFile = expand.SecretPath(t.Secret, t.CAKey)
-		c.CertFile = expand.SecretPath(t.Secret, t.CertKey)
-		c.KeyFile = expand.SecretPath(t.Secret, t.KeyKey)
+		// A key left empty means the Secret does not hold that part.
+		if t.CAKey != "" {
+			c.CAFile = expand.SecretPath(t.Secret, t.CAKey)
+		}
+		if t.CertKey != "" {
+			c.CertFile = expand.SecretPath(t.Secret, t.CertKey)
+		}
+		if t.KeyKey != "" {
+			c.KeyFile = expand.SecretPath(t.Secret, t.KeyKey)
+		}
 	}
 	return c
 }

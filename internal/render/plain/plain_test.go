@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -24,25 +23,13 @@ import (
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
 )
 
-// knownBug runs check, which reports through errorf. A check that finds
-// nothing passes (the bug is fixed: drop the knownBug wrapper). A check that
-// finds the bug skips with its findings, so the package stays green while the
-// fix is pending, unless MONGEN_KNOWN_BUGS=1 is set, which makes it fail.
-func knownBug(t *testing.T, bug string, check func(errorf func(format string, args ...any))) {
+// regression runs check, which reports through errorf; every finding fails
+// the test. bug says what the check once caught, for whoever breaks it again.
+func regression(t *testing.T, bug string, check func(errorf func(format string, args ...any))) {
 	t.Helper()
-	var found []string
-	check(func(format string, args ...any) { found = append(found, fmt.Sprintf(format, args...)) })
-	if len(found) == 0 {
-		return
-	}
-	if os.Getenv("MONGEN_KNOWN_BUGS") != "" {
-		for _, f := range found {
-			t.Error(f)
-		}
-		t.Errorf("KNOWN BUG: %s", bug)
-		return
-	}
-	t.Skipf("KNOWN BUG (MONGEN_KNOWN_BUGS=1 to fail): %s\n%s", bug, strings.Join(found, "\n"))
+	check(func(format string, args ...any) {
+		t.Errorf("%s (regression: %s)", fmt.Sprintf(format, args...), bug)
+	})
 }
 
 func baseEnv() *model.Environment {
@@ -177,11 +164,11 @@ func TestDiscoveryRelabelling(t *testing.T) {
 		"__meta_kubernetes_pod_container_name":                  "worker",
 	}
 	ingressOK := map[string]string{
-		"__address__":                      "shop.example.com",
-		"__meta_kubernetes_ingress_scheme": "https",
-		"__meta_kubernetes_ingress_path":   "/cart",
-		"__meta_kubernetes_ingress_name":   "shop",
-		"__meta_kubernetes_namespace":      "web",
+		"__address__":                                       "shop.example.com",
+		"__meta_kubernetes_ingress_scheme":                  "https",
+		"__meta_kubernetes_ingress_path":                    "/cart",
+		"__meta_kubernetes_ingress_name":                    "shop",
+		"__meta_kubernetes_namespace":                       "web",
 		"__meta_kubernetes_ingress_label_example_com_probe": "yes",
 	}
 	annotatedOK := map[string]string{
@@ -472,7 +459,7 @@ func TestRenderDoesNotMutatePlan(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	knownBug(t, "plain.probe writes params.module into the target's own Params map (common() shares t.Params); clone the map in common() or probe()", func(errorf func(string, ...any)) {
+	regression(t, "plain.probe writes params.module into the target's own Params map (common() shares t.Params); clone the map in common() or probe()", func(errorf func(string, ...any)) {
 		if !bytes.Equal(before, after) {
 			errorf("Render changed the environment:\n--- before\n%s\n--- after\n%s", before, after)
 		}
@@ -499,7 +486,7 @@ func TestProbeLabelsAndNamespaces(t *testing.T) {
 	}
 	ingress := loadJob(t, env, "ingresses")
 	annotated := loadJob(t, env, "annotated")
-	knownBug(t, "plain.probe drops labels of ingress and annotated probes and ignores an annotated probe's namespaces; add a replace step per label (sorted) and set kubernetes_sd_configs[0].namespaces from t.Namespaces, as operator/probe.go does", func(errorf func(string, ...any)) {
+	regression(t, "plain.probe drops labels of ingress and annotated probes and ignores an annotated probe's namespaces; add a replace step per label (sorted) and set kubernetes_sd_configs[0].namespaces from t.Namespaces, as operator/probe.go does", func(errorf func(string, ...any)) {
 		got, keep := relabelTarget(ingress, map[string]string{
 			"__address__": "shop.example.com", "__meta_kubernetes_ingress_scheme": "https", "__meta_kubernetes_ingress_path": "/",
 			"__meta_kubernetes_ingress_label_probe": "true",
@@ -544,7 +531,7 @@ func TestTLSKeysOnlyWhenNamed(t *testing.T) {
 	if !bytes.Contains(f.Data, []byte("ca_file: /etc/prometheus/secrets/app-ca/ca.crt")) {
 		t.Errorf("no ca_file:\n%s", f.Data)
 	}
-	knownBug(t, "plain.tls sets cert_file/key_file (and ca_file) to the Secret's directory when the key name is empty; set each only when its key is non-empty, as operator/convert.go safeTLS does", func(errorf func(string, ...any)) {
+	regression(t, "plain.tls sets cert_file/key_file (and ca_file) to the Secret's directory when the key name is empty; set each only when its key is non-empty, as operator/convert.go safeTLS does", func(errorf func(string, ...any)) {
 		if bytes.Contains(f.Data, []byte("cert_file")) || bytes.Contains(f.Data, []byte("key_file")) {
 			errorf("cert_file or key_file written without a key name (config.Load accepts it; the scrape fails at run time):\n%s", f.Data)
 		}

@@ -2,6 +2,7 @@ package plain
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"sort"
 	"strings"
@@ -57,7 +58,7 @@ func common(j expand.Job) scrapeConfig {
 		HonorLabels:    t.HonorLabels,
 		ScrapeInterval: t.Interval,
 		ScrapeTimeout:  t.Timeout,
-		Params:         t.Params,
+		Params:         maps.Clone(t.Params), // probe adds to it; the plan stays untouched
 		BasicAuth:      basic(t.BasicAuth),
 		Authorization:  bearer(t.BearerToken),
 		TLSConfig:      tls(t.TLS),
@@ -158,7 +159,11 @@ func probe(sc *scrapeConfig, t model.Target) ([]relabel, error) {
 	}
 	if t.Annotated {
 		ways++
-		sc.KubernetesSDConfigs = []kubernetesSD{{Role: "service"}}
+		sd := kubernetesSD{Role: "service"}
+		if len(t.Namespaces) > 0 {
+			sd.Namespaces = &namespaces{Names: t.Namespaces}
+		}
+		sc.KubernetesSDConfigs = []kubernetesSD{sd}
 		find = []relabel{
 			{SourceLabels: []string{"__meta_kubernetes_service_annotation_prometheus_io_probe"}, Regex: ptr("true"), Action: "keep"},
 			copyLabel("__address__", "__param_target"),
@@ -169,11 +174,29 @@ func probe(sc *scrapeConfig, t model.Target) ([]relabel, error) {
 	if ways != 1 {
 		return nil, fmt.Errorf("a probe needs exactly one of static, ingress or annotated (has %d)", ways)
 	}
+	if len(t.Static) == 0 {
+		// Discovered probes have no static_configs to carry labels.
+		find = append(find, labelSteps(t.Labels)...)
+	}
 	find = append(find,
 		copyLabel("__param_target", "instance"),
 		relabel{TargetLabel: "__address__", Replacement: ptr(t.Prober)},
 	)
 	return find, nil
+}
+
+// labelSteps sets fixed labels through relabelling, sorted by name.
+func labelSteps(labels map[string]string) []relabel {
+	names := make([]string, 0, len(labels))
+	for k := range labels {
+		names = append(names, k)
+	}
+	sort.Strings(names)
+	var out []relabel
+	for _, k := range names {
+		out = append(out, relabel{TargetLabel: k, Replacement: ptr(labels[k])})
+	}
+	return out
 }
 
 func federate(f expand.FederationJob) scrapeConfig {
