@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
 	"github.com/mongen-dev/mongen/internal/write"
@@ -60,9 +61,10 @@ func newCheckCmd(a *app) *cobra.Command {
 
 // result is one environment's outcome, printed in environment order.
 type result struct {
-	ref  load.Ref
-	tree *artifact.Tree
-	err  error
+	ref      load.Ref
+	tree     *artifact.Tree
+	findings []finding.Finding // warnings only: errors fail the build
+	err      error
 }
 
 func (a *app) build(args []string, f buildFlags) error {
@@ -82,8 +84,12 @@ func (a *app) build(args []string, f buildFlags) error {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tree, err := pipeline.Compile(root, ref, load.Options{})
-			results[i] = result{ref: ref, tree: tree, err: err}
+			res, err := pipeline.Compile(root, ref, load.Options{})
+			results[i] = result{ref: ref, err: err}
+			if err == nil {
+				results[i].tree = res.Tree
+				results[i].findings = res.Findings
+			}
 		}()
 	}
 	wg.Wait()
@@ -100,6 +106,9 @@ func (a *app) build(args []string, f buildFlags) error {
 			fmt.Fprintf(a.stderr, "%s: %s\n", r.ref.Name, indentAfterFirst(r.err.Error()))
 			fmt.Fprintf(a.stderr, "%s: build failed; %s left unchanged\n", r.ref.Name, outRel)
 			continue
+		}
+		for _, w := range r.findings {
+			fmt.Fprintf(a.stderr, "%s: %s\n", r.ref.Name, w)
 		}
 		dir := filepath.Join(outBase, r.ref.Name)
 		if f.check {

@@ -102,7 +102,7 @@ func TestGeneratedPlainConfigRunsInPrometheus(t *testing.T) {
 		t.Fatalf("compile: %v", err)
 	}
 	out := filepath.Join(root, "out", "e2e")
-	if _, err := write.Apply(out, tree); err != nil {
+	if _, err := write.Apply(out, tree.Tree); err != nil {
 		t.Fatal(err)
 	}
 	cfg := filepath.Join(out, "prometheus", "prometheus.yml")

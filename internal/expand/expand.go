@@ -28,6 +28,8 @@ type Plan struct {
 	Groups []Group
 	// Secrets are the Secret names Prometheus must mount, sorted.
 	Secrets []string
+	// Alerting is the routing plan; nil when the environment has none.
+	Alerting *AlertingPlan
 }
 
 // Job is one scrape job and where it came from.
@@ -63,6 +65,8 @@ type Rule struct {
 	// AnnotationOrigins and LabelOrigins point at each template, by key.
 	AnnotationOrigins map[string]string
 	LabelOrigins      map[string]string
+	// TestOrigins point at each of Rule.Tests, by index.
+	TestOrigins []TestOrigin
 }
 
 // Error lists every conflict found, one per line, each with positions.
@@ -133,6 +137,10 @@ func Expand(env *model.Environment) (*Plan, error) {
 	sort.Slice(p.Jobs, func(i, j int) bool { return p.Jobs[i].Name < p.Jobs[j].Name })
 	sort.Slice(p.Groups, func(i, j int) bool { return p.Groups[i].Name < p.Groups[j].Name })
 	p.Secrets = secrets(p)
+	if env.Alerting != nil {
+		applyDefaultFor(env.Alerting, p.Groups)
+		problems = append(problems, expandAlerting(env, p)...)
+	}
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		return nil, &Error{Problems: problems}
@@ -158,6 +166,7 @@ func group(env *model.Environment, name string, g model.RuleGroup, team, exporte
 			ExprOrigin:        env.Source(append(rp, "expr")...),
 			AnnotationOrigins: map[string]string{},
 			LabelOrigins:      map[string]string{},
+			TestOrigins:       testOrigins(env, rp, r.Tests),
 		}
 		for k := range r.Annotations {
 			rule.AnnotationOrigins[k] = env.Source(append(rp, "annotations", k)...)

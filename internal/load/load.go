@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"cuelang.org/go/cue"
@@ -301,13 +302,26 @@ func sources(root string, envV cue.Value) map[string]string {
 				fields(r.LookupPath(cue.ParsePath("labels")), func(a string, av cue.Value) {
 					record(av, append(p, "labels", a)...)
 				})
+				testSources(root, r, p, out)
 			})
 		})
 	}
 	record(envV.LookupPath(cue.ParsePath("prometheus")), "prometheus")
+	alerting := envV.LookupPath(cue.ParsePath("alerting"))
+	record(alerting, "alerting")
+	record(alerting.LookupPath(cue.ParsePath("fallback")), "alerting", "fallback")
+	for _, part := range []string{"receivers", "teams", "inhibit", "tiers", "timeIntervals"} {
+		fields(alerting.LookupPath(cue.MakePath(cue.Str(part))), func(n string, v cue.Value) { record(v, "alerting", part, n) })
+	}
+	if tests, err := alerting.LookupPath(cue.ParsePath("routeTests")).List(); err == nil {
+		for i := 0; tests.Next(); i++ {
+			record(tests.Value(), "alerting", "routeTests", strconv.Itoa(i))
+		}
+	}
 	fields(envV.LookupPath(cue.ParsePath("targets")), func(n string, v cue.Value) { record(v, "targets", n) })
 	fields(envV.LookupPath(cue.ParsePath("federation")), func(n string, v cue.Value) { record(v, "federation", n) })
 	fields(envV.LookupPath(cue.ParsePath("overrides")), func(n string, v cue.Value) { record(v, "overrides", n) })
+	fields(envV.LookupPath(cue.ParsePath("vet.disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
 	rules(envV.LookupPath(cue.ParsePath("rules")), "rules")
 	fields(envV.LookupPath(cue.ParsePath("exporters")), func(n string, e cue.Value) {
 		record(e, "exporters", n)

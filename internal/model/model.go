@@ -16,6 +16,9 @@ type Environment struct {
 	Overrides      map[string]Override   `json:"overrides"`
 	RemoteWrite    []RemoteWrite         `json:"remoteWrite"`
 	Federation     map[string]Federation `json:"federation"`
+	// Alerting is nil when the environment routes no alerts.
+	Alerting *Alerting `json:"alerting,omitempty"`
+	Vet      Vet       `json:"vet"` // mongen vet's configuration (vet.go)
 
 	// Sources maps a path inside the environment (see the Path* helpers)
 	// to the CUE position that defines it, relative to the repository root.
@@ -49,6 +52,7 @@ type Exporter struct {
 	Team      string               `json:"team,omitempty"`
 	Targets   map[string]Target    `json:"targets"`
 	Rules     map[string]RuleGroup `json:"rules"`
+	Metrics   []string             `json:"metrics,omitempty"` // nil: unknown (see Vet)
 }
 
 // Target kinds.
@@ -163,6 +167,7 @@ type Rule struct {
 	KeepFiringFor string            `json:"keepFiringFor,omitempty"`
 	Team          string            `json:"team,omitempty"`
 	Annotations   map[string]string `json:"annotations,omitempty"`
+	Tests         []RuleTest        `json:"tests,omitempty"`
 }
 
 // Override changes a library rule by name.

@@ -5,19 +5,42 @@ package pipeline
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify"
 )
 
+// Result is one environment's verified output and what the checks found
+// that does not stop the build (warnings).
+type Result struct {
+	Plan     *expand.Plan
+	Tree     *artifact.Tree
+	Findings []finding.Finding
+}
+
+// FindingsError fails a build on error-severity findings; it lists every
+// finding, warnings included, one per line.
+type FindingsError struct{ Findings []finding.Finding }
+
+func (e *FindingsError) Error() string {
+	lines := make([]string, len(e.Findings))
+	for i, f := range e.Findings {
+		lines[i] = f.String()
+	}
+	return strings.Join(lines, "\n")
+}
+
 // Compile turns environments/<ref.Name> into its verified output tree.
-func Compile(root string, ref load.Ref, opts load.Options) (*artifact.Tree, error) {
+func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 	env, err := load.Environment(root, ref, opts)
 	if err != nil {
 		return nil, err
@@ -30,10 +53,15 @@ func Compile(root string, ref load.Ref, opts load.Options) (*artifact.Tree, erro
 	if err != nil {
 		return nil, err
 	}
-	if err := verify.Tree(plan, tree); err != nil {
+	findings, err := verify.Tree(plan, tree)
+	if err != nil {
 		return nil, err
 	}
-	return tree, nil
+	finding.Sort(findings)
+	if finding.HasErrors(findings) {
+		return nil, &FindingsError{Findings: findings}
+	}
+	return &Result{Plan: plan, Tree: tree, Findings: findings}, nil
 }
 
 // Render runs the renderers the environment's flavour asks for.
@@ -50,6 +78,9 @@ func Render(plan *expand.Plan) (*artifact.Tree, error) {
 		}
 	default:
 		return nil, fmt.Errorf("render: unknown flavour %q", plan.Env.Flavour)
+	}
+	if err := alertmanager.Render(plan, tree); err != nil {
+		return nil, err
 	}
 	if err := kustomize.Render(plan, tree); err != nil {
 		return nil, err

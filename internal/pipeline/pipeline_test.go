@@ -35,7 +35,7 @@ func compileAll(t *testing.T, root string) map[string]*artifact.Tree {
 		if err != nil {
 			t.Fatalf("compile %s: %v", ref.Name, err)
 		}
-		out[ref.Name] = tree
+		out[ref.Name] = tree.Tree
 	}
 	return out
 }

@@ -17,9 +17,12 @@ import (
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/plain"
+	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
 	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -30,8 +33,10 @@ type Error struct{ Problems []string }
 
 func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 
-// Tree checks a rendered tree. It reports all problems, not just the first.
-func Tree(plan *expand.Plan, tree *artifact.Tree) error {
+// Tree checks a rendered tree. It reports all problems, not just the first:
+// what the upstream parsers reject as an error, and mongen's own proofs as
+// findings (whose error-severity ones fail the build too).
+func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 	var problems []string
 	add := func(origin, artifactPath string, err error) {
 		if err == nil {
@@ -86,6 +91,11 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) error {
 	for _, f := range tree.Files() {
 		files[f.Path] = f.Data
 	}
+	var findings []finding.Finding
+	if plan.Alerting != nil {
+		findings = append(findings, checkAlerting(plan, tree, add)...)
+	}
+
 	ids, err := kustomizecheck.Resources(files)
 	add("", kustomize.Path, err)
 	if err == nil {
@@ -95,9 +105,25 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) error {
 	if len(problems) > 0 {
 		sort.Strings(problems)
 		problems = dedupe(problems)
-		return &Error{Problems: problems}
+		return nil, &Error{Problems: problems}
 	}
-	return nil
+	return findings, nil
+}
+
+// checkAlerting loads alertmanager.yml with Alertmanager's own parser and
+// runs the routing proofs on it.
+func checkAlerting(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error)) []finding.Finding {
+	f, ok := tree.Get(alertmanager.ConfigPath)
+	if !ok {
+		add("", alertmanager.ConfigPath, errors.New("not rendered"))
+		return nil
+	}
+	cfg, err := amcheck.Load(f.Data)
+	if err != nil {
+		add(f.Origin, f.Path, err)
+		return nil
+	}
+	return amcheck.Prove(plan, amcheck.NewTree(cfg))
 }
 
 func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error)) {
@@ -198,6 +224,9 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 		if len(plan.Groups) > 0 {
 			want++ // prometheus-rules
 		}
+	}
+	if plan.Alerting != nil {
+		want++ // the Alertmanager configuration Secret
 	}
 	if len(ids) != want {
 		names := make([]string, len(ids))

@@ -12,6 +12,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/encode"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
@@ -28,15 +29,18 @@ var managedBy = map[string]string{"app.kubernetes.io/managed-by": "mongen"}
 type kustomization struct {
 	APIVersion         string            `yaml:"apiVersion"`
 	Kind               string            `yaml:"kind"`
-	Namespace          string            `yaml:"namespace,omitempty"`
 	Resources          []string          `yaml:"resources,omitempty"`
-	ConfigMapGenerator []configMapGen    `yaml:"configMapGenerator,omitempty"`
+	ConfigMapGenerator []generator       `yaml:"configMapGenerator,omitempty"`
+	SecretGenerator    []generator       `yaml:"secretGenerator,omitempty"`
 	GeneratorOptions   *generatorOptions `yaml:"generatorOptions,omitempty"`
 }
 
-type configMapGen struct {
-	Name  string   `yaml:"name"`
-	Files []string `yaml:"files"`
+// generator carries its own namespace: a kustomization-wide namespace
+// would also move every manifest.
+type generator struct {
+	Name      string   `yaml:"name"`
+	Namespace string   `yaml:"namespace"`
+	Files     []string `yaml:"files"`
 }
 
 type generatorOptions struct {
@@ -58,20 +62,10 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			k.Resources = append(k.Resources, f.Path)
 		}
 	}
+	ns := p.Env.Prometheus.Namespace
 	if p.Env.Flavour == model.FlavourPlain {
-		k.Namespace = p.Env.Prometheus.Namespace
-		labels := map[string]string{}
-		for key, v := range p.Env.Selector {
-			labels[key] = v
-		}
-		for key, v := range managedBy {
-			labels[key] = v
-		}
-		// A stable name lets the user's Deployment mount it without a
-		// kustomize name reference.
-		k.GeneratorOptions = &generatorOptions{DisableNameSuffixHash: true, Labels: labels}
 		if _, ok := t.Get(plain.ConfigPath); ok {
-			k.ConfigMapGenerator = append(k.ConfigMapGenerator, configMapGen{Name: ConfigMapConfig, Files: []string{plain.ConfigPath}})
+			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapConfig, Namespace: ns, Files: []string{plain.ConfigPath}})
 		}
 		var rules []string
 		for _, f := range t.Paths() {
@@ -81,8 +75,32 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 		}
 		if len(rules) > 0 {
 			sort.Strings(rules)
-			k.ConfigMapGenerator = append(k.ConfigMapGenerator, configMapGen{Name: ConfigMapRules, Files: rules})
+			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapRules, Namespace: ns, Files: rules})
 		}
+	}
+	if p.Alerting != nil {
+		if _, ok := t.Get(alertmanager.ConfigPath); ok {
+			am := p.Alerting.Policy.Alertmanager
+			// The operator and the Alertmanager image both read the key
+			// alertmanager.yaml.
+			k.SecretGenerator = append(k.SecretGenerator, generator{
+				Name:      alertmanager.ConfigSecretName(am),
+				Namespace: am.Namespace,
+				Files:     []string{"alertmanager.yaml=" + alertmanager.ConfigPath},
+			})
+		}
+	}
+	if len(k.ConfigMapGenerator)+len(k.SecretGenerator) > 0 {
+		labels := map[string]string{}
+		for key, v := range p.Env.Selector {
+			labels[key] = v
+		}
+		for key, v := range managedBy {
+			labels[key] = v
+		}
+		// Stable names let Deployments and the Alertmanager resource refer
+		// to them without a kustomize name reference.
+		k.GeneratorOptions = &generatorOptions{DisableNameSuffixHash: true, Labels: labels}
 	}
 	data, err := encode.YAML(k)
 	if err != nil {

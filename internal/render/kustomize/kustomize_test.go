@@ -20,8 +20,9 @@ type decoded struct {
 	Namespace          string   `yaml:"namespace"`
 	Resources          []string `yaml:"resources"`
 	ConfigMapGenerator []struct {
-		Name  string   `yaml:"name"`
-		Files []string `yaml:"files"`
+		Name      string   `yaml:"name"`
+		Namespace string   `yaml:"namespace"`
+		Files     []string `yaml:"files"`
 	} `yaml:"configMapGenerator"`
 	GeneratorOptions *struct {
 		DisableNameSuffixHash bool              `yaml:"disableNameSuffixHash"`
@@ -167,8 +168,13 @@ func TestPlainGenerators(t *testing.T) {
 				selectorBefore[k] = v
 			}
 			k := renderWith(t, env, tc.files...)
-			if k.Namespace != "observability" {
-				t.Errorf("namespace = %q, want the Prometheus namespace", k.Namespace)
+			if k.Namespace != "" {
+				t.Errorf("kustomization-wide namespace %q would move every manifest too", k.Namespace)
+			}
+			for _, g := range k.ConfigMapGenerator {
+				if g.Namespace != "observability" {
+					t.Errorf("generator %s namespace = %q, want the Prometheus namespace", g.Name, g.Namespace)
+				}
 			}
 			got := map[string][]string{}
 			var order []string
@@ -181,6 +187,12 @@ func TestPlainGenerators(t *testing.T) {
 			}
 			if len(order) == 2 && (order[0] != ConfigMapConfig || order[1] != ConfigMapRules) {
 				t.Errorf("generator order %q", order)
+			}
+			if len(tc.wantGen) == 0 {
+				if k.GeneratorOptions != nil {
+					t.Errorf("generatorOptions without generators: %+v", k.GeneratorOptions)
+				}
+				return
 			}
 			if k.GeneratorOptions == nil {
 				t.Fatal("no generatorOptions")

@@ -21,6 +21,7 @@ import (
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
@@ -228,6 +229,15 @@ func (r *renderer) prometheus() {
 		{"evaluationInterval", pr.EvaluationInterval},
 	} {
 		r.checkDuration(origin, "prometheus: "+d.field, d.v)
+	}
+	if r.plan.Alerting != nil {
+		// The operator's governing Service of every Alertmanager.
+		am := r.plan.Alerting.Policy.Alertmanager
+		spec.Alerting = &monitoringv1.AlertingSpec{Alertmanagers: []monitoringv1.AlertmanagerEndpoints{{
+			Namespace: ptr(am.Namespace),
+			Name:      "alertmanager-operated",
+			Port:      intstr.FromString("web"),
+		}}}
 	}
 	for i, rw := range r.env.RemoteWrite {
 		what := fmt.Sprintf("remoteWrite[%d]", i)

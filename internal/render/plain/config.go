@@ -26,9 +26,18 @@ const (
 
 type promConfig struct {
 	Global        global         `yaml:"global"`
+	Alerting      *alerting      `yaml:"alerting,omitempty"`
 	RuleFiles     []string       `yaml:"rule_files,omitempty"`
 	ScrapeConfigs []scrapeConfig `yaml:"scrape_configs,omitempty"`
 	RemoteWrite   []remoteWrite  `yaml:"remote_write,omitempty"`
+}
+
+type alerting struct {
+	Alertmanagers []alertmanagerConfig `yaml:"alertmanagers"`
+}
+
+type alertmanagerConfig struct {
+	StaticConfigs []staticConfig `yaml:"static_configs"`
 }
 
 type global struct {
@@ -115,6 +124,11 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			EvaluationInterval: env.Prometheus.EvaluationInterval,
 			ExternalLabels:     env.ExternalLabels,
 		},
+	}
+	if p.Alerting != nil {
+		cfg.Alerting = &alerting{Alertmanagers: []alertmanagerConfig{{
+			StaticConfigs: []staticConfig{{Targets: []string{p.Alerting.Policy.Alertmanager.Address}}},
+		}}}
 	}
 	if len(p.Groups) > 0 {
 		// Relative to prometheus.yml, so the same file works in a ConfigMap

@@ -1,0 +1,160 @@
+package model
+
+// Alerting is the environment's tier policy, receivers and routing.
+type Alerting struct {
+	TimeZone      string                    `json:"timeZone"`
+	Fallback      string                    `json:"fallback"`
+	Tiers         map[string]TierPolicy     `json:"tiers"`
+	Receivers     map[string]Receiver       `json:"receivers"`
+	Teams         map[string]Team           `json:"teams"`
+	TimeIntervals map[string][]TimeInterval `json:"timeIntervals"`
+	Inhibit       map[string]Inhibit        `json:"inhibit"`
+	RouteTests    []RouteTest               `json:"routeTests"`
+	Alertmanager  Alertmanager              `json:"alertmanager"`
+	Bridges       Bridges                   `json:"bridges"`
+}
+
+// Tier names, in order of urgency.
+var TierNames = []string{"P0", "P1", "P2"}
+
+// TierPolicy is what one tier means.
+type TierPolicy struct {
+	Severity            string   `json:"severity"`
+	MinFor              string   `json:"minFor,omitempty"`
+	MaxFor              string   `json:"maxFor,omitempty"`
+	DefaultFor          string   `json:"defaultFor,omitempty"`
+	GroupBy             []string `json:"groupBy"`
+	GroupWait           string   `json:"groupWait"`
+	GroupInterval       string   `json:"groupInterval"`
+	RepeatInterval      string   `json:"repeatInterval"`
+	ActiveTimeIntervals []string `json:"activeTimeIntervals"`
+	Receivers           []string `json:"receivers"`
+	RequiredAnnotations []string `json:"requiredAnnotations"`
+}
+
+// Team routes one team's alerts.
+type Team struct {
+	Receivers map[string][]string      `json:"receivers"`
+	Tiers     map[string]TierOverrides `json:"tiers"`
+}
+
+// TierOverrides change a tier's timing for one team.
+type TierOverrides struct {
+	GroupBy        []string `json:"groupBy,omitempty"`
+	GroupWait      string   `json:"groupWait,omitempty"`
+	GroupInterval  string   `json:"groupInterval,omitempty"`
+	RepeatInterval string   `json:"repeatInterval,omitempty"`
+	// ActiveTimeIntervals is nil when the team keeps the tier's, and empty
+	// when the team is notified at all times.
+	ActiveTimeIntervals *[]string `json:"activeTimeIntervals,omitempty"`
+}
+
+// ActiveTimeIntervals returns the intervals an alert of tier and team is
+// notified in: the team's override, else the tier's.
+func (a *Alerting) ActiveTimeIntervals(tier, team string) []string {
+	if t, ok := a.Teams[team]; ok {
+		if ov, ok := t.Tiers[tier]; ok && ov.ActiveTimeIntervals != nil {
+			return *ov.ActiveTimeIntervals
+		}
+	}
+	return a.Tiers[tier].ActiveTimeIntervals
+}
+
+// TimeInterval is one Alertmanager time interval entry.
+type TimeInterval struct {
+	Weekdays []string    `json:"weekdays"`
+	Times    []TimeRange `json:"times"`
+}
+
+// TimeRange is a start and end time of day, "09:00".
+type TimeRange struct {
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// Inhibit is one inhibition rule.
+type Inhibit struct {
+	Enabled bool     `json:"enabled"`
+	Source  []string `json:"source"`
+	Target  []string `json:"target"`
+	Equal   []string `json:"equal"`
+}
+
+// RouteTest is a label set and the receivers it must reach.
+type RouteTest struct {
+	Labels    map[string]string `json:"labels"`
+	Receivers []string          `json:"receivers"`
+}
+
+// Alertmanager describes the Alertmanager deployment.
+type Alertmanager struct {
+	Name           string `json:"name"`
+	Namespace      string `json:"namespace"`
+	Replicas       int    `json:"replicas"`
+	Version        string `json:"version"`
+	Address        string `json:"address"`
+	ResolveTimeout string `json:"resolveTimeout"`
+	ExternalURL    string `json:"externalURL,omitempty"`
+	SecretsDir     string `json:"secretsDir"`
+}
+
+// Bridges are webhook bridges for chat systems.
+type Bridges struct {
+	DingTalk *Bridge `json:"dingtalk,omitempty"`
+	Feishu   *Bridge `json:"feishu,omitempty"`
+}
+
+// Bridge runs a webhook bridge with its configuration in a Secret.
+type Bridge struct {
+	Namespace    string `json:"namespace"`
+	Image        string `json:"image"`
+	Port         int    `json:"port"`
+	ConfigSecret string `json:"configSecret"`
+	Replicas     int    `json:"replicas"`
+}
+
+// Receiver kinds.
+const (
+	ReceiverWebhook   = "webhook"
+	ReceiverEmail     = "email"
+	ReceiverWeChat    = "wechat"
+	ReceiverPagerDuty = "pagerduty"
+	ReceiverSlack     = "slack"
+	ReceiverMSTeams   = "msteams"
+	ReceiverDingTalk  = "dingtalk"
+	ReceiverFeishu    = "feishu"
+)
+
+// Receiver is one notification endpoint.
+type Receiver struct {
+	Kind         string `json:"kind"`
+	SendResolved bool   `json:"sendResolved"`
+	// webhook
+	URL       string     `json:"url,omitempty"`
+	URLSecret *SecretRef `json:"urlSecret,omitempty"`
+	MaxAlerts *int       `json:"maxAlerts,omitempty"`
+	// email
+	To           []string   `json:"to,omitempty"`
+	From         string     `json:"from,omitempty"`
+	Smarthost    string     `json:"smarthost,omitempty"`
+	AuthUsername string     `json:"authUsername,omitempty"`
+	AuthPassword *SecretRef `json:"authPassword,omitempty"`
+	RequireTLS   bool       `json:"requireTLS"`
+	// wechat
+	CorpID    string     `json:"corpID,omitempty"`
+	AgentID   string     `json:"agentID,omitempty"`
+	ToUser    string     `json:"toUser,omitempty"`
+	ToParty   string     `json:"toParty,omitempty"`
+	APISecret *SecretRef `json:"apiSecret,omitempty"`
+	// pagerduty
+	RoutingKey *SecretRef `json:"routingKey,omitempty"`
+	// slack
+	APIURL  *SecretRef `json:"apiURL,omitempty"`
+	Channel string     `json:"channel,omitempty"`
+	// msteams
+	WebhookURL *SecretRef `json:"webhookURL,omitempty"`
+	// dingtalk
+	Target string `json:"target,omitempty"`
+	// feishu
+	Template string `json:"template,omitempty"`
+}

@@ -1,0 +1,291 @@
+// Package alertmanager renders the routing plan: alertmanager.yml (both
+// flavours), the Alertmanager resource (operator flavour) and the webhook
+// bridges for chat systems Alertmanager does not speak natively.
+//
+// Like the plain Prometheus renderer it writes its own minimal structs: the
+// upstream config types marshal secrets as "<secret>" and every default.
+// config.Load checks the result in the verify stage.
+package alertmanager
+
+import (
+	"fmt"
+	"net/url"
+	"path"
+	"sort"
+	"strings"
+
+	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/encode"
+)
+
+// ConfigPath is where alertmanager.yml goes in the output.
+const ConfigPath = "alertmanager/alertmanager.yml"
+
+// OperatorSecretsDir is where the operator mounts the Alertmanager
+// resource's spec.secrets.
+const OperatorSecretsDir = "/etc/alertmanager/secrets"
+
+type amConfig struct {
+	Global        amGlobal       `yaml:"global"`
+	Route         amRoute        `yaml:"route"`
+	InhibitRules  []inhibitRule  `yaml:"inhibit_rules,omitempty"`
+	Receivers     []amReceiver   `yaml:"receivers"`
+	TimeIntervals []timeInterval `yaml:"time_intervals,omitempty"`
+}
+
+type amGlobal struct {
+	ResolveTimeout string `yaml:"resolve_timeout,omitempty"`
+}
+
+type amRoute struct {
+	Receiver            string    `yaml:"receiver,omitempty"`
+	GroupBy             []string  `yaml:"group_by,flow,omitempty"`
+	Matchers            []string  `yaml:"matchers,omitempty"`
+	GroupWait           string    `yaml:"group_wait,omitempty"`
+	GroupInterval       string    `yaml:"group_interval,omitempty"`
+	RepeatInterval      string    `yaml:"repeat_interval,omitempty"`
+	ActiveTimeIntervals []string  `yaml:"active_time_intervals,omitempty"`
+	Routes              []amRoute `yaml:"routes,omitempty"`
+}
+
+type inhibitRule struct {
+	SourceMatchers []string `yaml:"source_matchers"`
+	TargetMatchers []string `yaml:"target_matchers"`
+	Equal          []string `yaml:"equal,flow"`
+}
+
+type amReceiver struct {
+	Name             string            `yaml:"name"`
+	WebhookConfigs   []webhookConfig   `yaml:"webhook_configs,omitempty"`
+	EmailConfigs     []emailConfig     `yaml:"email_configs,omitempty"`
+	WechatConfigs    []wechatConfig    `yaml:"wechat_configs,omitempty"`
+	PagerdutyConfigs []pagerdutyConfig `yaml:"pagerduty_configs,omitempty"`
+	SlackConfigs     []slackConfig     `yaml:"slack_configs,omitempty"`
+	MSTeamsConfigs   []msteamsConfig   `yaml:"msteams_configs,omitempty"`
+}
+
+type webhookConfig struct {
+	SendResolved bool   `yaml:"send_resolved"`
+	URL          string `yaml:"url,omitempty"`
+	URLFile      string `yaml:"url_file,omitempty"`
+	MaxAlerts    *int   `yaml:"max_alerts,omitempty"`
+}
+
+type emailConfig struct {
+	SendResolved     bool   `yaml:"send_resolved"`
+	To               string `yaml:"to"`
+	From             string `yaml:"from"`
+	Smarthost        string `yaml:"smarthost"`
+	AuthUsername     string `yaml:"auth_username,omitempty"`
+	AuthPasswordFile string `yaml:"auth_password_file,omitempty"`
+	RequireTLS       bool   `yaml:"require_tls"`
+}
+
+type wechatConfig struct {
+	SendResolved  bool   `yaml:"send_resolved"`
+	APISecretFile string `yaml:"api_secret_file"`
+	CorpID        string `yaml:"corp_id"`
+	AgentID       string `yaml:"agent_id"`
+	ToUser        string `yaml:"to_user,omitempty"`
+	ToParty       string `yaml:"to_party,omitempty"`
+}
+
+type pagerdutyConfig struct {
+	SendResolved   bool   `yaml:"send_resolved"`
+	RoutingKeyFile string `yaml:"routing_key_file"`
+}
+
+type slackConfig struct {
+	SendResolved bool   `yaml:"send_resolved"`
+	APIURLFile   string `yaml:"api_url_file"`
+	Channel      string `yaml:"channel"`
+}
+
+type msteamsConfig struct {
+	SendResolved   bool   `yaml:"send_resolved"`
+	WebhookURLFile string `yaml:"webhook_url_file"`
+}
+
+type timeInterval struct {
+	Name          string         `yaml:"name"`
+	TimeIntervals []intervalSpec `yaml:"time_intervals"`
+}
+
+type intervalSpec struct {
+	Weekdays []string    `yaml:"weekdays,flow,omitempty"`
+	Times    []timeRange `yaml:"times,omitempty"`
+	Location string      `yaml:"location,omitempty"`
+}
+
+type timeRange struct {
+	Start string `yaml:"start_time"`
+	End   string `yaml:"end_time"`
+}
+
+// SecretsDir is where Alertmanager reads Secret keys in the environment's
+// flavour.
+func SecretsDir(env *model.Environment) string {
+	if env.Flavour == model.FlavourOperator {
+		return OperatorSecretsDir
+	}
+	return env.Alerting.Alertmanager.SecretsDir
+}
+
+// Config renders alertmanager.yml for the plan.
+func Config(p *expand.Plan) ([]byte, error) {
+	a := p.Alerting
+	dir := SecretsDir(p.Env)
+	file := func(r *model.SecretRef) string { return path.Join(dir, r.Secret, r.Key) }
+	cfg := amConfig{
+		Global: amGlobal{ResolveTimeout: a.Policy.Alertmanager.ResolveTimeout},
+		Route:  route(a.Route),
+	}
+	for _, in := range a.Inhibits {
+		cfg.InhibitRules = append(cfg.InhibitRules, inhibitRule{SourceMatchers: in.Source, TargetMatchers: in.Target, Equal: in.Equal})
+	}
+	for _, r := range a.Receivers {
+		rcv := amReceiver{Name: r.Name}
+		for _, name := range r.Endpoints {
+			if err := integrate(&rcv, a.Policy, name, a.Policy.Receivers[name], file); err != nil {
+				return nil, fmt.Errorf("render alertmanager: receiver %q: %w", name, err)
+			}
+		}
+		cfg.Receivers = append(cfg.Receivers, rcv)
+	}
+	for _, name := range usedIntervals(a) {
+		ti := timeInterval{Name: name}
+		for _, spec := range a.Policy.TimeIntervals[name] {
+			is := intervalSpec{Weekdays: spec.Weekdays, Location: a.Policy.TimeZone}
+			for _, t := range spec.Times {
+				is.Times = append(is.Times, timeRange{Start: t.Start, End: t.End})
+			}
+			ti.TimeIntervals = append(ti.TimeIntervals, is)
+		}
+		cfg.TimeIntervals = append(cfg.TimeIntervals, ti)
+	}
+	data, err := encode.YAML(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("render alertmanager: %w", err)
+	}
+	return data, nil
+}
+
+func route(r expand.Route) amRoute {
+	out := amRoute{
+		Receiver:            r.Receiver,
+		GroupBy:             r.GroupBy,
+		Matchers:            r.Matchers,
+		GroupWait:           r.GroupWait,
+		GroupInterval:       r.GroupInterval,
+		RepeatInterval:      r.RepeatInterval,
+		ActiveTimeIntervals: r.ActiveTimeIntervals,
+	}
+	for _, c := range r.Routes {
+		out.Routes = append(out.Routes, route(c))
+	}
+	return out
+}
+
+// usedIntervals lists the time intervals routes refer to, sorted; an
+// unused definition would only be noise in the output.
+func usedIntervals(a *expand.AlertingPlan) []string {
+	set := map[string]bool{}
+	var walk func(r expand.Route)
+	walk = func(r expand.Route) {
+		for _, t := range r.ActiveTimeIntervals {
+			set[t] = true
+		}
+		for _, c := range r.Routes {
+			walk(c)
+		}
+	}
+	walk(a.Route)
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func integrate(rcv *amReceiver, a *model.Alerting, name string, r model.Receiver, file func(*model.SecretRef) string) error {
+	switch r.Kind {
+	case model.ReceiverWebhook:
+		w := webhookConfig{SendResolved: r.SendResolved, URL: r.URL, MaxAlerts: r.MaxAlerts}
+		if r.URLSecret != nil {
+			w.URLFile = file(r.URLSecret)
+		}
+		if (w.URL == "") == (w.URLFile == "") {
+			return fmt.Errorf("a webhook needs exactly one of url and urlSecret")
+		}
+		rcv.WebhookConfigs = append(rcv.WebhookConfigs, w)
+	case model.ReceiverEmail:
+		e := emailConfig{SendResolved: r.SendResolved, To: strings.Join(r.To, ", "), From: r.From, Smarthost: r.Smarthost, AuthUsername: r.AuthUsername, RequireTLS: r.RequireTLS}
+		if r.AuthPassword != nil {
+			e.AuthPasswordFile = file(r.AuthPassword)
+		}
+		rcv.EmailConfigs = append(rcv.EmailConfigs, e)
+	case model.ReceiverWeChat:
+		rcv.WechatConfigs = append(rcv.WechatConfigs, wechatConfig{SendResolved: r.SendResolved, APISecretFile: file(r.APISecret), CorpID: r.CorpID, AgentID: r.AgentID, ToUser: r.ToUser, ToParty: r.ToParty})
+	case model.ReceiverPagerDuty:
+		rcv.PagerdutyConfigs = append(rcv.PagerdutyConfigs, pagerdutyConfig{SendResolved: r.SendResolved, RoutingKeyFile: file(r.RoutingKey)})
+	case model.ReceiverSlack:
+		rcv.SlackConfigs = append(rcv.SlackConfigs, slackConfig{SendResolved: r.SendResolved, APIURLFile: file(r.APIURL), Channel: r.Channel})
+	case model.ReceiverMSTeams:
+		rcv.MSTeamsConfigs = append(rcv.MSTeamsConfigs, msteamsConfig{SendResolved: r.SendResolved, WebhookURLFile: file(r.WebhookURL)})
+	case model.ReceiverDingTalk:
+		b := a.Bridges.DingTalk
+		if b == nil {
+			return fmt.Errorf("a dingtalk receiver needs alerting.bridges.dingtalk")
+		}
+		u := fmt.Sprintf("http://%s.%s.svc:%d/dingtalk/%s/send", DingTalkBridgeName, b.Namespace, b.Port, url.PathEscape(r.Target))
+		rcv.WebhookConfigs = append(rcv.WebhookConfigs, webhookConfig{SendResolved: r.SendResolved, URL: u})
+	case model.ReceiverFeishu:
+		b := a.Bridges.Feishu
+		if b == nil {
+			return fmt.Errorf("a feishu receiver needs alerting.bridges.feishu")
+		}
+		q := url.Values{"type": {"fs"}, "tpl": {r.Template}}
+		u := fmt.Sprintf("http://%s.%s.svc:%d/prometheusalert?%s", FeishuBridgeName, b.Namespace, b.Port, q.Encode())
+		rcv.WebhookConfigs = append(rcv.WebhookConfigs, webhookConfig{SendResolved: r.SendResolved, URL: u})
+	default:
+		return fmt.Errorf("unknown receiver kind %q", r.Kind)
+	}
+	return nil
+}
+
+// Secrets lists the Secrets the receivers read, sorted.
+func Secrets(a *model.Alerting) []string {
+	set := map[string]bool{}
+	for _, r := range a.Receivers {
+		for _, ref := range []*model.SecretRef{r.URLSecret, r.AuthPassword, r.APISecret, r.RoutingKey, r.APIURL, r.WebhookURL} {
+			if ref != nil {
+				set[ref.Secret] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for k := range set {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Render adds alertmanager.yml and the Kubernetes objects of the alerting
+// plan to t. It does nothing for an environment without alerting.
+func Render(p *expand.Plan, t *artifact.Tree) error {
+	if p.Alerting == nil {
+		return nil
+	}
+	data, err := Config(p)
+	if err != nil {
+		return err
+	}
+	if err := t.Add(artifact.File{Path: ConfigPath, Data: data, Origin: p.Env.Source("alerting")}); err != nil {
+		return err
+	}
+	return renderObjects(p, t)
+}

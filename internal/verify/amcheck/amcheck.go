@@ -1,0 +1,166 @@
+// Package amcheck loads generated alertmanager.yml with Alertmanager's own
+// config package and proves the routing with its dispatch code: every alert
+// reaches the receivers its tier and team promise, no route is shadowed,
+// every receiver is reachable and grouping uses labels the alerts carry.
+package amcheck
+
+import (
+	"fmt"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+
+	"github.com/prometheus/alertmanager/config"
+	"github.com/prometheus/alertmanager/dispatch"
+	"github.com/prometheus/alertmanager/featurecontrol"
+	"github.com/prometheus/alertmanager/matcher/compat"
+	"github.com/prometheus/common/model"
+)
+
+// initMatchers sets the matcher parser the way the server does at start-up
+// (UTF-8 matchers with a classic fallback). The upstream setting is global,
+// so it is made once.
+var initMatchers sync.Once
+
+// Load parses alertmanager.yml exactly as the Alertmanager server does.
+func Load(data []byte) (*config.Config, error) {
+	initMatchers.Do(func() {
+		compat.InitFromFlags(slog.New(slog.DiscardHandler), featurecontrol.NoopFlags{})
+	})
+	cfg, err := config.Load(string(data))
+	if err != nil {
+		return nil, fmt.Errorf("alertmanager config: %w", err)
+	}
+	return cfg, nil
+}
+
+// Tree is a loaded routing tree, ready to match label sets.
+type Tree struct {
+	cfg  *config.Config
+	root *dispatch.Route
+}
+
+// NewTree builds the dispatch tree of a loaded config.
+func NewTree(cfg *config.Config) *Tree {
+	return &Tree{cfg: cfg, root: dispatch.NewRoute(cfg.Route, nil)}
+}
+
+// Match returns the receivers a label set reaches, in match order, and the
+// path of matchers to each.
+func (t *Tree) Match(labels map[string]string) []Match {
+	ls := model.LabelSet{}
+	for k, v := range labels {
+		ls[model.LabelName(k)] = model.LabelValue(v)
+	}
+	var out []Match
+	for _, r := range t.root.Match(ls) {
+		// Key is the route's matchers from the root, "{}/{severity=...}/...".
+		path := strings.Split(r.Key(), "/")
+		groupBy := make([]string, 0, len(r.RouteOpts.GroupBy))
+		for l := range r.RouteOpts.GroupBy {
+			groupBy = append(groupBy, string(l))
+		}
+		sort.Strings(groupBy)
+		out = append(out, Match{Receiver: r.RouteOpts.Receiver, Path: path, GroupBy: groupBy, GroupByAll: r.RouteOpts.GroupByAll,
+			ActiveTimeIntervals: r.RouteOpts.ActiveTimeIntervals})
+	}
+	return out
+}
+
+// Match is one receiver a label set reaches.
+type Match struct {
+	Receiver   string
+	Path       []string // matchers from the root to the matching route
+	GroupBy    []string
+	GroupByAll bool
+	// ActiveTimeIntervals of the matching route itself: Alertmanager does
+	// not inherit them from parents.
+	ActiveTimeIntervals []string
+}
+
+func matchersString(r *dispatch.Route) string {
+	if len(r.Matchers) == 0 {
+		return "{}"
+	}
+	parts := make([]string, len(r.Matchers))
+	for i, m := range r.Matchers {
+		parts[i] = m.String()
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// Receivers returns the configured receiver names, sorted.
+func (t *Tree) Receivers() []string {
+	var out []string
+	for _, r := range t.cfg.Receivers {
+		out = append(out, r.Name)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// Integrations counts the notifiers of one receiver.
+func (t *Tree) Integrations(name string) int {
+	for _, r := range t.cfg.Receivers {
+		if r.Name != name {
+			continue
+		}
+		return len(r.WebhookConfigs) + len(r.EmailConfigs) + len(r.PagerdutyConfigs) + len(r.SlackConfigs) +
+			len(r.WechatConfigs) + len(r.OpsGenieConfigs) + len(r.PushoverConfigs) + len(r.VictorOpsConfigs) +
+			len(r.SNSConfigs) + len(r.TelegramConfigs) + len(r.DiscordConfigs) + len(r.WebexConfigs) +
+			len(r.MSTeamsConfigs) + len(r.MSTeamsV2Configs) + len(r.JiraConfigs) + len(r.RocketchatConfigs) +
+			len(r.IncidentioConfigs) + len(r.MattermostConfigs)
+	}
+	return 0
+}
+
+// Shadowed lists routes that no alert can reach because an earlier sibling
+// without `continue` matches everything they match.
+func (t *Tree) Shadowed() []string {
+	var out []string
+	var walk func(r *dispatch.Route, path string)
+	walk = func(r *dispatch.Route, path string) {
+		for j, later := range r.Routes {
+			for i := 0; i < j; i++ {
+				earlier := r.Routes[i]
+				if earlier.Continue {
+					continue
+				}
+				if subset(earlier, later) {
+					out = append(out, fmt.Sprintf("route %s (receiver %q) under %s is shadowed by its earlier sibling %s (receiver %q)",
+						matchersString(later), later.RouteOpts.Receiver, path, matchersString(earlier), earlier.RouteOpts.Receiver))
+					break
+				}
+			}
+			walk(later, path+" > "+matchersString(later))
+		}
+	}
+	walk(t.root, "root")
+	return out
+}
+
+// subset reports whether every matcher of a also appears in b, so a matches
+// every alert b matches.
+func subset(a, b *dispatch.Route) bool {
+	for _, m := range a.Matchers {
+		found := false
+		for _, n := range b.Matchers {
+			if m.String() == n.String() {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// Routed lists every receiver name some route names.
+func (t *Tree) Routed() map[string]bool {
+	out := map[string]bool{}
+	t.root.Walk(func(r *dispatch.Route) { out[r.RouteOpts.Receiver] = true })
+	return out
+}
