@@ -20,6 +20,7 @@ unit:
 # Builds the real Prometheus server and promtool into .cache/bin (cached).
 tools:
 	scripts/install-prometheus.sh >/dev/null
+	scripts/install-alertmanager.sh >/dev/null
 
 lint: fmt-check
 	$(GO) vet ./...

@@ -88,7 +88,7 @@ cd "$tools_dir"
 
 # Version string the binaries report (prometheus --version), from the
 # module's VERSION file, e.g. 3.16.0 for module v0.316.0.
-go mod download github.com/prometheus/prometheus
+go mod download github.com/prometheus/prometheus >&2
 mod_dir=$(go list -m -f '{{.Dir}}' github.com/prometheus/prometheus)
 app_version=$(tr -d '[:space:]' <"$mod_dir/VERSION" 2>/dev/null || true)
 app_version=${app_version:-$version}
