@@ -68,6 +68,9 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 			return nil, userError(root, ref, inst.Err)
 		}
 	}
+	if err := scanCredentials(root, insts[0]); err != nil {
+		return nil, err
+	}
 	// One context per environment: a context keeps all it evaluated.
 	ctx := cuecontext.New()
 	vals, err := ctx.BuildInstances(insts)

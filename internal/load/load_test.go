@@ -179,3 +179,37 @@ func TestEditDistance(t *testing.T) {
 		}
 	}
 }
+
+func TestLiteralCredentialsAreRefusedWithoutEchoingThem(t *testing.T) {
+	const slack = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
+	root := writeFiles(t, map[string]string{
+		"cue.mod/module.cue": userModule,
+		"environments/prod/prod.cue": envFile(`	name: "prod"
+	targets: app: {kind: "static", addresses: ["127.0.0.1:1"]}
+	rules: app: AppDown: {
+		tier: "P2"
+		expr: "up == 0"
+		annotations: summary: "` + slack + `"
+	}
+	remoteWrite: [{url: "https://writer:hunter2@example.com/api/v1/write"}]`),
+	})
+	_, err := Environment(root, Ref{Name: "prod", Dir: "environments/prod"}, Options{})
+	var ce *CredentialError
+	if !errors.As(err, &ce) {
+		t.Fatalf("want *CredentialError, got %v", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"environments/prod/prod.cue:19:25: a literal credential in CUE (a Slack webhook URL)",
+		"environments/prod/prod.cue:21:22: a literal credential in CUE (a URL with a password in it)",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error:\n%s\nwant: %s", msg, want)
+		}
+	}
+	for _, secret := range []string{"XXXXSECRETXXXX", "hunter2"} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("the error quotes the secret %q:\n%s", secret, msg)
+		}
+	}
+}
