@@ -72,6 +72,6 @@ func newRoot(a *app) *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(newBuildCmd(a), newCheckCmd(a), newVersionCmd(a))
+	root.AddCommand(newBuildCmd(a), newCheckCmd(a), newVersionCmd(a), newRoutesCmd(a))
 	return root
 }
