@@ -68,7 +68,7 @@ env: schemas.#Environment & {
 }
 `, p1URL, p2URL, secretsDir)
 	files := map[string]string{
-		"cue.mod/module.cue": "module: \"example.com/e2e@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
+		"cue.mod/module.cue":       "module: \"example.com/e2e@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
 		"environments/e2e/e2e.cue": env,
 	}
 	for name, content := range files {
