@@ -20,6 +20,7 @@ import (
 
 	"github.com/mongen-dev/mongen"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
 // Options configure a load.
@@ -364,41 +365,10 @@ func checkOverrides(root string, env *model.Environment, envV cue.Value) error {
 	for _, name := range names {
 		pos := env.Source("overrides", name)
 		hint := ""
-		if s := closest(name, all); s != "" {
+		if s := textdist.Closest(name, all, 3); s != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", s)
 		}
 		lines = append(lines, fmt.Sprintf("%s: override %q names no library rule in this environment's exporters%s", pos, name, hint))
 	}
 	return &Error{Env: env.Name, Details: strings.Join(lines, "\n")}
-}
-
-// closest returns the candidate within edit distance 3 of name, if any.
-func closest(name string, candidates []string) string {
-	best, bestD := "", 4
-	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(name), strings.ToLower(c)); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	return best
-}
-
-func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(b)]
 }

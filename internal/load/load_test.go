@@ -169,17 +169,6 @@ env: pkg.x
 	}
 }
 
-func TestEditDistance(t *testing.T) {
-	for _, c := range []struct {
-		a, b string
-		d    int
-	}{{"", "", 0}, {"abc", "abc", 0}, {"NodeDown", "NodeDwn", 1}, {"kitten", "sitting", 3}} {
-		if got := editDistance(c.a, c.b); got != c.d {
-			t.Errorf("editDistance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
-		}
-	}
-}
-
 func TestLiteralCredentialsAreRefusedWithoutEchoingThem(t *testing.T) {
 	const slack = "https://hooks.slack.com/services/T000/B000/XXXXSECRETXXXX"
 	root := writeFiles(t, map[string]string{
