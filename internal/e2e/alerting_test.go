@@ -10,17 +10,13 @@ import (
 	"time"
 
 	"github.com/mongen-dev/mongen/internal/e2e/amserver"
-	"github.com/mongen-dev/mongen/internal/load"
-	"github.com/mongen-dev/mongen/internal/pipeline"
-	"github.com/mongen-dev/mongen/internal/write"
 )
 
 // alertingRepo is a plain environment whose three tiers notify three
 // webhook sinks; P0's URL is a Secret, read from a file as in a cluster.
 func alertingRepo(t *testing.T, secretsDir, p1URL, p2URL string) string {
 	t.Helper()
-	root := t.TempDir()
-	env := fmt.Sprintf(`package e2e
+	return writeUserRepo(t, fmt.Sprintf(`package e2e
 
 import (
 	"mongen.dev/mongen/schemas"
@@ -66,21 +62,7 @@ env: schemas.#Environment & {
 		alertmanager: secretsDir: %q
 	}
 }
-`, p1URL, p2URL, secretsDir)
-	files := map[string]string{
-		"cue.mod/module.cue":       "module: \"example.com/e2e@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
-		"environments/e2e/e2e.cue": env,
-	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+`, p1URL, p2URL, secretsDir))
 }
 
 // TestGeneratedAlertmanagerRoutesTiers runs the generated alertmanager.yml
@@ -103,19 +85,7 @@ func TestGeneratedAlertmanagerRoutesTiers(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	root := alertingRepo(t, secrets, sinks["P1"].URL()+"/chat", sinks["P2"].URL()+"/mail")
-	ref, err := load.Resolve(root, "e2e")
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := pipeline.Compile(root, ref, load.Options{})
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	out := filepath.Join(root, "out", "e2e")
-	if _, err := write.Apply(out, res.Tree); err != nil {
-		t.Fatal(err)
-	}
+	out := compileAndWrite(t, alertingRepo(t, secrets, sinks["P1"].URL()+"/chat", sinks["P2"].URL()+"/mail"))
 	cfg := filepath.Join(out, "alertmanager", "alertmanager.yml")
 	amserver.CheckConfig(t, amtool, cfg)
 	for labels, want := range map[string][]string{

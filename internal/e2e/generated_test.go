@@ -20,17 +20,50 @@ import (
 	"github.com/mongen-dev/mongen/internal/write"
 )
 
-// userRepo writes a monitoring repository that imports the embedded
-// schemas and library, with one plain environment scraping addr.
-func userRepo(t *testing.T, addr string) string {
+// writeUserRepo writes a monitoring repository that imports the embedded
+// schemas and library, with one environment "e2e" holding envCUE.
+func writeUserRepo(t *testing.T, envCUE string) string {
 	t.Helper()
 	root := t.TempDir()
 	files := map[string]string{
-		"cue.mod/module.cue": `module: "example.com/e2e@v0"
-language: version: "v0.17.0"
-deps: "mongen.dev/mongen@v0": v: "v0.1.0"
-`,
-		"environments/e2e/e2e.cue": fmt.Sprintf(`package e2e
+		"cue.mod/module.cue":       "module: \"example.com/e2e@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
+		"environments/e2e/e2e.cue": envCUE,
+	}
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return root
+}
+
+// compileAndWrite builds the repository's e2e environment with the real
+// pipeline and writes it under out/e2e, returning that directory.
+func compileAndWrite(t *testing.T, root string) string {
+	t.Helper()
+	ref, err := load.Resolve(root, "e2e")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := pipeline.Compile(root, ref, load.Options{})
+	if err != nil {
+		t.Fatalf("compile: %v", err)
+	}
+	out := filepath.Join(root, "out", "e2e")
+	if _, err := write.Apply(out, res.Tree); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+// userRepo is a plain environment scraping addr.
+func userRepo(t *testing.T, addr string) string {
+	t.Helper()
+	return writeUserRepo(t, fmt.Sprintf(`package e2e
 
 import (
 	"mongen.dev/mongen/schemas"
@@ -50,29 +83,19 @@ env: schemas.#Environment & {
 		labels: tier: "web"
 	}
 	rules: app: {
-		"job:app_requests:sum": {
+		"job:app_inflight_requests:sum": {
 			kind: "record"
-			expr: "sum by (job) (app_requests_total{job=\"app\"})"
+			expr: "sum by (job) (app_inflight_requests{job=\"app\"})"
 		}
 		AppDown: {
 			tier: "P2"
 			expr: "up{job=\"app\"} == 0"
+			for:  "5m"
 			annotations: summary: "app {{ $labels.instance }} is down"
 		}
 	}
 }
-`, addr),
-	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return root
+`, addr))
 }
 
 // TestGeneratedPlainConfigRunsInPrometheus compiles an environment with the
@@ -87,24 +110,12 @@ func TestGeneratedPlainConfigRunsInPrometheus(t *testing.T) {
 
 	app := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; version=0.0.4")
-		fmt.Fprint(w, "# TYPE app_requests_total counter\napp_requests_total{code=\"200\"} 5\napp_requests_total{code=\"500\"} 2\n")
+		fmt.Fprint(w, "# TYPE app_inflight_requests gauge\napp_inflight_requests{code=\"200\"} 5\napp_inflight_requests{code=\"500\"} 2\n")
 	}))
 	defer app.Close()
 	addr := strings.TrimPrefix(app.URL, "http://")
 
-	root := userRepo(t, addr)
-	ref, err := load.Resolve(root, "e2e")
-	if err != nil {
-		t.Fatal(err)
-	}
-	tree, err := pipeline.Compile(root, ref, load.Options{})
-	if err != nil {
-		t.Fatalf("compile: %v", err)
-	}
-	out := filepath.Join(root, "out", "e2e")
-	if _, err := write.Apply(out, tree.Tree); err != nil {
-		t.Fatal(err)
-	}
+	out := compileAndWrite(t, userRepo(t, addr))
 	cfg := filepath.Join(out, "prometheus", "prometheus.yml")
 	promserver.CheckConfig(t, promtool, cfg)
 
@@ -120,12 +131,12 @@ func TestGeneratedPlainConfigRunsInPrometheus(t *testing.T) {
 
 	// The recording rule sees the scraped samples: 5 + 2.
 	for {
-		samples, err := srv.Query(ctx, "job:app_requests:sum")
+		samples, err := srv.Query(ctx, "job:app_inflight_requests:sum")
 		if err == nil && len(samples) == 1 && samples[0].Value == 7 {
 			break
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("job:app_requests:sum never became 7 (last: %v, %v)\n%s", samples, err, srv.Log())
+			t.Fatalf("job:app_inflight_requests:sum never became 7 (last: %v, %v)\n%s", samples, err, srv.Log())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
