@@ -1,43 +1,31 @@
 package amserver
 
 import (
-	"context"
-	"errors"
 	"os"
-	"os/exec"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/mongen-dev/mongen/internal/e2e/procserver"
 )
+
+// amtoolTimeout bounds one amtool run.
+const amtoolTimeout = 2 * time.Minute
 
 // RunAmtool runs amtool with args and returns its combined output and exit
 // code. It fails the test only if amtool could not be run or timed out; a
 // non-zero exit is returned for the caller to judge.
 func RunAmtool(t testing.TB, amtool string, args ...string) (output string, exitCode int) {
 	t.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), amtoolTimeout)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, amtool, args...)
-	cmd.WaitDelay = 5 * time.Second
-	// amtool reads defaults (alertmanager.url, output, ...) from
-	// $HOME/.config/amtool/config.yml: keep the caller's out.
-	cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
-	out, err := cmd.CombinedOutput()
-	if ctx.Err() != nil {
-		t.Fatalf("amserver: amtool %s: timed out after %s\n%s", strings.Join(args, " "), amtoolTimeout, out)
-	}
-	var exitErr *exec.ExitError
-	switch {
-	case err == nil:
-		return string(out), 0
-	case errors.As(err, &exitErr):
-		return string(out), exitErr.ExitCode()
-	default:
-		t.Fatalf("amserver: amtool %s: %v\n%s", strings.Join(args, " "), err, out)
-		return "", -1
-	}
+	return procserver.Tool{
+		Name:    "amserver: amtool",
+		Timeout: amtoolTimeout,
+		// amtool reads defaults (alertmanager.url, output, ...) from
+		// $HOME/.config/amtool/config.yml: keep the caller's out.
+		Env: append(os.Environ(), "HOME="+t.TempDir()),
+	}.Run(t, amtool, args...)
 }
 
 // CheckConfig runs `amtool check-config` on configPath (which also parses

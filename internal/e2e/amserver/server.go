@@ -5,52 +5,29 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
+
+	"github.com/mongen-dev/mongen/internal/e2e/procserver"
 )
 
-// Options tunes Start. The zero value is ready to use.
-type Options struct {
-	// ReadyTimeout bounds the wait for /-/ready. Default 60s.
-	ReadyTimeout time.Duration
-	// Args are extra command-line flags for the server, e.g.
-	// "--log.level=debug". Start always sets --config.file,
-	// --web.listen-address, --cluster.listen-address= (clustering off) and
-	// --storage.path.
-	Args []string
-}
+// Options tunes Start. The zero value is ready to use. Its Args are extra
+// command-line flags for the server, e.g. "--log.level=debug": Start always
+// sets --config.file, --web.listen-address, --cluster.listen-address=
+// (clustering off) and --storage.path.
+type Options = procserver.Options
 
 // Server is a running Alertmanager, stopped at the end of the test.
 type Server struct {
 	// URL is the server's base URL, e.g. http://127.0.0.1:41234.
 	URL string
 
-	cmd    *exec.Cmd
-	log    *logBuffer
-	exited chan struct{} // closed when the process has exited
-	client *http.Client
+	proc *procserver.Process
 }
-
-const (
-	defaultReadyTimeout = 60 * time.Second
-	pollInterval        = 100 * time.Millisecond
-	stopTimeout         = 15 * time.Second
-	// startAttempts bounds retries when the chosen port is taken between
-	// picking it and the server binding it.
-	startAttempts = 3
-	// maxLogBytes caps the captured server log; older output is dropped.
-	maxLogBytes = 1 << 20
-	// maxResponseBytes caps an API response body.
-	maxResponseBytes = 64 << 20
-)
 
 // Start runs alertmanager with configPath on a free loopback port, with
 // clustering disabled and its data (silences, notification log) in a
@@ -59,141 +36,23 @@ const (
 // test log if the test failed.
 func Start(t testing.TB, alertmanager, configPath string, opts Options) *Server {
 	t.Helper()
-	if opts.ReadyTimeout <= 0 {
-		opts.ReadyTimeout = defaultReadyTimeout
-	}
-	var lastErr error
-	for attempt := 1; attempt <= startAttempts; attempt++ {
-		s, err := start(t, alertmanager, configPath, opts)
-		if err == nil {
-			return s
-		}
-		lastErr = err
-		if !strings.Contains(s.log.String(), "address already in use") {
-			break
-		}
-		t.Logf("amserver: port clash on attempt %d, retrying", attempt)
-	}
-	t.Fatalf("amserver: %v", lastErr)
-	return nil
-}
-
-// start makes one attempt. On error the returned Server is non-nil (with its
-// log) and its process has been stopped.
-func start(t testing.TB, alertmanager, configPath string, opts Options) (*Server, error) {
-	t.Helper()
-	// TempDir before the stop cleanup: cleanups run last-in first-out, so
-	// the process is dead before its storage directory is removed.
-	storage := t.TempDir()
-	addr, err := freeLoopbackAddr()
-	if err != nil {
-		return &Server{log: &logBuffer{}}, err
-	}
-	args := append([]string{
-		"--config.file=" + configPath,
-		"--web.listen-address=" + addr,
-		// Empty disables clustering (HA gossip): no port 9094, no peer
-		// settling delay before /-/ready.
-		"--cluster.listen-address=",
-		"--storage.path=" + storage,
-	}, opts.Args...)
-
-	s := &Server{
-		URL:    "http://" + addr,
-		cmd:    exec.Command(alertmanager, args...),
-		log:    &logBuffer{},
-		exited: make(chan struct{}),
-		client: &http.Client{Timeout: 10 * time.Second},
-	}
-	s.cmd.Stdout = s.log
-	s.cmd.Stderr = s.log
-	s.cmd.Dir = storage // keep any stray files out of the source tree
-	newProcessGroup(s.cmd)
-	if err := s.cmd.Start(); err != nil {
-		return s, fmt.Errorf("starting %s: %v", alertmanager, err)
-	}
-	go func() {
-		_ = s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		s.stop()
-		if t.Failed() {
-			t.Logf("alertmanager log (%s %s):\n%s", alertmanager, strings.Join(args, " "), s.log.String())
-		}
+	p := procserver.Start(t, procserver.Spec{
+		Prefix:     "amserver",
+		Name:       "alertmanager",
+		Path:       alertmanager,
+		ConfigFile: configPath,
+		Flags: func(dir string) []string {
+			// Empty disables clustering (HA gossip): no port 9094, no peer
+			// settling delay before /-/ready.
+			return []string{"--cluster.listen-address=", "--storage.path=" + dir}
+		},
+		Options: opts,
 	})
-
-	if err := s.waitReady(opts.ReadyTimeout); err != nil {
-		s.stop()
-		return s, err // the cleanup above shows the log
-	}
-	return s, nil
-}
-
-func freeLoopbackAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	addr := l.Addr().String()
-	return addr, l.Close()
-}
-
-func (s *Server) waitReady(timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	maxPolls := int(timeout/pollInterval) + 1
-	var last string
-	for range maxPolls {
-		select {
-		case <-s.exited:
-			return fmt.Errorf("alertmanager exited before becoming ready: %v", s.cmd.ProcessState)
-		default:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/-/ready", nil)
-		resp, err := s.client.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				cancel()
-				return nil
-			}
-			last = resp.Status
-		} else {
-			last = err.Error()
-		}
-		cancel()
-		if time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(pollInterval)
-	}
-	return fmt.Errorf("alertmanager not ready at %s/-/ready after %s (last: %s)", s.URL, timeout, last)
-}
-
-// stop terminates the server's process group: SIGTERM, then SIGKILL after
-// stopTimeout.
-func (s *Server) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	select {
-	case <-s.exited:
-		return
-	default:
-	}
-	terminate(s.cmd)
-	select {
-	case <-s.exited:
-	case <-time.After(stopTimeout):
-		kill(s.cmd)
-		<-s.exited
-	}
+	return &Server{URL: p.URL, proc: p}
 }
 
 // Log returns the server's output so far.
-func (s *Server) Log() string { return s.log.String() }
+func (s *Server) Log() string { return s.proc.Log() }
 
 // Alert is an alert to post to /api/v2/alerts. Zero times are left out:
 // Alertmanager then sets StartsAt to now and EndsAt to now plus
@@ -329,26 +188,20 @@ func (s *Server) Alerts(ctx context.Context, filter ...string) ([]GettableAlert,
 // alerts last seen, if that does not happen within timeout.
 func (s *Server) WaitAlerts(t testing.TB, timeout time.Duration, pred func([]GettableAlert) bool, filter ...string) []GettableAlert {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	maxPolls := int(timeout/pollInterval) + 1
 	var last []GettableAlert
 	var lastErr error
-	for range maxPolls {
+	if procserver.Poll(timeout, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
 		alerts, err := s.Alerts(ctx, filter...)
-		cancel()
-		if err == nil {
-			if pred(alerts) {
-				return alerts
-			}
-			last, lastErr = alerts, nil
-		} else {
+		if err != nil {
 			lastErr = err
+			return false
 		}
-		if time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(pollInterval)
+		last, lastErr = alerts, nil
+		return pred(alerts)
+	}) {
+		return last
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "amserver: alerts did not reach the wanted state after %s", timeout)
@@ -399,29 +252,9 @@ func (s *Server) Reload(ctx context.Context) error {
 // do sends one request and decodes a 200 answer's JSON body into out (if not
 // nil). Any other status is an error carrying the body.
 func (s *Server) do(ctx context.Context, method, path string, params url.Values, body []byte, out any) error {
-	u := s.URL + path
-	if len(params) > 0 {
-		u += "?" + params.Encode()
-	}
-	var rd io.Reader
-	if body != nil {
-		rd = bytes.NewReader(body)
-	}
-	req, err := http.NewRequestWithContext(ctx, method, u, rd)
+	resp, data, err := s.proc.Do(ctx, method, path, params, body)
 	if err != nil {
 		return err
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	data, err := io.ReadAll(io.LimitReader(resp.Body, maxResponseBytes))
-	if err != nil {
-		return fmt.Errorf("%s %s: %v", method, path, err)
 	}
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("%s %s: %s: %s", method, path, resp.Status, bytes.TrimSpace(data))
@@ -433,36 +266,4 @@ func (s *Server) do(ctx context.Context, method, path string, params url.Values,
 		return fmt.Errorf("%s %s: decoding answer: %v", method, path, err)
 	}
 	return nil
-}
-
-// logBuffer collects the server's output, keeping at most maxLogBytes.
-type logBuffer struct {
-	mu      sync.Mutex
-	buf     []byte
-	dropped int
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	if over := len(b.buf) - maxLogBytes; over > 0 {
-		// Drop whole lines from the front where possible.
-		cut := over
-		if i := bytes.IndexByte(b.buf[over:], '\n'); i >= 0 {
-			cut = over + i + 1
-		}
-		b.dropped += cut
-		b.buf = append(b.buf[:0], b.buf[cut:]...)
-	}
-	return len(p), nil
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.dropped > 0 {
-		return fmt.Sprintf("[%d earlier bytes dropped]\n%s", b.dropped, b.buf)
-	}
-	return string(b.buf)
 }

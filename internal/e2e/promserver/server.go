@@ -5,50 +5,29 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"io"
-	"net"
 	"net/http"
 	"net/url"
-	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
 	"time"
+
+	"github.com/mongen-dev/mongen/internal/e2e/procserver"
 )
 
-// Options tunes Start. The zero value is ready to use.
-type Options struct {
-	// ReadyTimeout bounds the wait for /-/ready. Default 60s.
-	ReadyTimeout time.Duration
-	// Args are extra command-line flags for the server, e.g.
-	// "--enable-feature=...". Start always sets --config.file,
-	// --web.listen-address, --storage.tsdb.path and --web.enable-lifecycle.
-	Args []string
-}
+// Options tunes Start. The zero value is ready to use. Its Args are extra
+// command-line flags for the server, e.g. "--enable-feature=...": Start
+// always sets --config.file, --web.listen-address, --storage.tsdb.path and
+// --web.enable-lifecycle.
+type Options = procserver.Options
 
 // Server is a running Prometheus server, stopped at the end of the test.
 type Server struct {
 	// URL is the server's base URL, e.g. http://127.0.0.1:41234.
 	URL string
 
-	cmd    *exec.Cmd
-	log    *logBuffer
-	exited chan struct{} // closed when the process has exited
-	client *http.Client
+	proc *procserver.Process
 }
-
-const (
-	defaultReadyTimeout = 60 * time.Second
-	pollInterval        = 100 * time.Millisecond
-	stopTimeout         = 15 * time.Second
-	// startAttempts bounds retries when the chosen port is taken between
-	// picking it and the server binding it.
-	startAttempts = 3
-	// maxLogBytes caps the captured server log; older output is dropped.
-	maxLogBytes = 1 << 20
-)
 
 // Start runs prometheus with configPath on a free loopback port, with its
 // TSDB in a temporary directory, and waits until /-/ready answers 200. The
@@ -56,137 +35,21 @@ const (
 // log if the test failed.
 func Start(t testing.TB, prometheus, configPath string, opts Options) *Server {
 	t.Helper()
-	if opts.ReadyTimeout <= 0 {
-		opts.ReadyTimeout = defaultReadyTimeout
-	}
-	var lastErr error
-	for attempt := 1; attempt <= startAttempts; attempt++ {
-		s, err := start(t, prometheus, configPath, opts)
-		if err == nil {
-			return s
-		}
-		lastErr = err
-		if !strings.Contains(s.log.String(), "address already in use") {
-			break
-		}
-		t.Logf("promserver: port clash on attempt %d, retrying", attempt)
-	}
-	t.Fatalf("promserver: %v", lastErr)
-	return nil
-}
-
-// start makes one attempt. On error the returned Server is non-nil (with its
-// log) and its process has been stopped.
-func start(t testing.TB, prometheus, configPath string, opts Options) (*Server, error) {
-	t.Helper()
-	// TempDir before the stop cleanup: cleanups run last-in first-out, so
-	// the process is dead before its storage directory is removed.
-	storage := t.TempDir()
-	addr, err := freeLoopbackAddr()
-	if err != nil {
-		return &Server{log: &logBuffer{}}, err
-	}
-	args := append([]string{
-		"--config.file=" + configPath,
-		"--web.listen-address=" + addr,
-		"--storage.tsdb.path=" + storage,
-		"--web.enable-lifecycle",
-	}, opts.Args...)
-
-	s := &Server{
-		URL:    "http://" + addr,
-		cmd:    exec.Command(prometheus, args...),
-		log:    &logBuffer{},
-		exited: make(chan struct{}),
-		client: &http.Client{Timeout: 10 * time.Second},
-	}
-	s.cmd.Stdout = s.log
-	s.cmd.Stderr = s.log
-	s.cmd.Dir = storage // keep any stray files out of the source tree
-	if err := s.cmd.Start(); err != nil {
-		return s, fmt.Errorf("starting %s: %v", prometheus, err)
-	}
-	go func() {
-		_ = s.cmd.Wait()
-		close(s.exited)
-	}()
-	t.Cleanup(func() {
-		s.stop()
-		if t.Failed() {
-			t.Logf("prometheus log (%s %s):\n%s", prometheus, strings.Join(args, " "), s.log.String())
-		}
+	p := procserver.Start(t, procserver.Spec{
+		Prefix:     "promserver",
+		Name:       "prometheus",
+		Path:       prometheus,
+		ConfigFile: configPath,
+		Flags: func(dir string) []string {
+			return []string{"--storage.tsdb.path=" + dir, "--web.enable-lifecycle"}
+		},
+		Options: opts,
 	})
-
-	if err := s.waitReady(opts.ReadyTimeout); err != nil {
-		s.stop()
-		return s, err // the cleanup above shows the log
-	}
-	return s, nil
-}
-
-func freeLoopbackAddr() (string, error) {
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	addr := l.Addr().String()
-	return addr, l.Close()
-}
-
-func (s *Server) waitReady(timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	maxPolls := int(timeout/pollInterval) + 1
-	var last string
-	for range maxPolls {
-		select {
-		case <-s.exited:
-			return fmt.Errorf("prometheus exited before becoming ready: %v", s.cmd.ProcessState)
-		default:
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
-		req, _ := http.NewRequestWithContext(ctx, http.MethodGet, s.URL+"/-/ready", nil)
-		resp, err := s.client.Do(req)
-		if err == nil {
-			_, _ = io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-			resp.Body.Close()
-			if resp.StatusCode == http.StatusOK {
-				cancel()
-				return nil
-			}
-			last = resp.Status
-		} else {
-			last = err.Error()
-		}
-		cancel()
-		if time.Now().After(deadline) {
-			break
-		}
-		time.Sleep(pollInterval)
-	}
-	return fmt.Errorf("prometheus not ready at %s/-/ready after %s (last: %s)", s.URL, timeout, last)
-}
-
-// stop terminates the server: SIGTERM, then SIGKILL after stopTimeout.
-func (s *Server) stop() {
-	if s.cmd == nil || s.cmd.Process == nil {
-		return
-	}
-	select {
-	case <-s.exited:
-		return
-	default:
-	}
-	_ = s.cmd.Process.Signal(syscall.SIGTERM)
-	select {
-	case <-s.exited:
-	case <-time.After(stopTimeout):
-		_ = s.cmd.Process.Kill()
-		<-s.exited
-	}
+	return &Server{URL: p.URL, proc: p}
 }
 
 // Log returns the server's output so far.
-func (s *Server) Log() string { return s.log.String() }
+func (s *Server) Log() string { return s.proc.Log() }
 
 // RuleGroup is a rule group as reported by /api/v1/rules.
 type RuleGroup struct {
@@ -311,16 +174,10 @@ func parseSample(v [2]any) (Sample, error) {
 
 // Reload asks the server to reload its configuration (POST /-/reload).
 func (s *Server) Reload(ctx context.Context) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, s.URL+"/-/reload", nil)
+	resp, body, err := s.proc.Do(ctx, http.MethodPost, "/-/reload", nil, nil)
 	if err != nil {
 		return err
 	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("reload: %s: %s", resp.Status, bytes.TrimSpace(body))
 	}
@@ -333,32 +190,31 @@ func (s *Server) Reload(ctx context.Context) error {
 // timeout.
 func (s *Server) WaitTargetUp(t testing.TB, job string, timeout time.Duration) Target {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	maxPolls := int(timeout/pollInterval) + 1
 	var seen []Target
 	var lastErr error
-	for range maxPolls {
+	var up Target
+	if procserver.Poll(timeout, func() bool {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
 		targets, err := s.Targets(ctx)
-		cancel()
-		if err == nil {
-			seen, lastErr = nil, nil
-			for _, tg := range targets {
-				if tg.Labels["job"] != job && tg.ScrapePool != job {
-					continue
-				}
-				if tg.Health == "up" {
-					return tg
-				}
-				seen = append(seen, tg)
-			}
-		} else {
+		if err != nil {
 			lastErr = err
+			return false
 		}
-		if time.Now().After(deadline) {
-			break
+		seen, lastErr = nil, nil
+		for _, tg := range targets {
+			if tg.Labels["job"] != job && tg.ScrapePool != job {
+				continue
+			}
+			if tg.Health == "up" {
+				up = tg
+				return true
+			}
+			seen = append(seen, tg)
 		}
-		time.Sleep(pollInterval)
+		return false
+	}) {
+		return up
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "promserver: no target of job %q up after %s", job, timeout)
@@ -384,22 +240,9 @@ type apiResponse struct {
 }
 
 func (s *Server) get(ctx context.Context, path string, params url.Values, out any) error {
-	u := s.URL + path
-	if len(params) > 0 {
-		u += "?" + params.Encode()
-	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	resp, body, err := s.proc.Do(ctx, http.MethodGet, path, params, nil)
 	if err != nil {
 		return err
-	}
-	resp, err := s.client.Do(req)
-	if err != nil {
-		return err
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 64<<20))
-	if err != nil {
-		return fmt.Errorf("GET %s: %v", path, err)
 	}
 	var env apiResponse
 	if err := json.Unmarshal(body, &env); err != nil {
@@ -412,36 +255,4 @@ func (s *Server) get(ctx context.Context, path string, params url.Values, out an
 		return fmt.Errorf("GET %s: decoding data: %v", path, err)
 	}
 	return nil
-}
-
-// logBuffer collects the server's output, keeping at most maxLogBytes.
-type logBuffer struct {
-	mu      sync.Mutex
-	buf     []byte
-	dropped int
-}
-
-func (b *logBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	if over := len(b.buf) - maxLogBytes; over > 0 {
-		// Drop whole lines from the front where possible.
-		cut := over
-		if i := bytes.IndexByte(b.buf[over:], '\n'); i >= 0 {
-			cut = over + i + 1
-		}
-		b.dropped += cut
-		b.buf = append(b.buf[:0], b.buf[cut:]...)
-	}
-	return len(p), nil
-}
-
-func (b *logBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.dropped > 0 {
-		return fmt.Sprintf("[%d earlier bytes dropped]\n%s", b.dropped, b.buf)
-	}
-	return string(b.buf)
 }

@@ -2,13 +2,10 @@ package kustomize
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"path"
-	"path/filepath"
 	"reflect"
 	"sort"
 	"strings"
@@ -18,6 +15,7 @@ import (
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/golden"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
@@ -27,6 +25,7 @@ import (
 // A golden case is a txtar archive holding
 //
 //	input.json          a model.Environment as JSON (decoded strictly)
+//	sources.json        optional: the environment's Sources (CUE positions)
 //	kustomization.yaml  the expected kustomization
 //	resources.txt       the objects `kustomize build` yields, one per line
 //	                    (kustomizecheck.ResourceID.String, sorted)
@@ -38,70 +37,21 @@ import (
 //
 // UPDATE_GOLDEN=1 go test ./internal/render/kustomize/ rewrites the
 // expected files from the current output.
-const (
-	inputFile     = "input.json"
-	resourcesFile = "resources.txt"
-)
+const resourcesFile = "resources.txt"
 
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no golden cases")
-	}
-	update := os.Getenv("UPDATE_GOLDEN") != ""
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := parseArchiveFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := planFromArchive(t, ar)
-			tree := renderAll(t, p)
-			if again := renderAll(t, planFromArchive(t, ar)); !sameTree(tree, again) {
-				t.Fatal("a second render differs: output is not deterministic")
-			}
-			ids := checkBuild(t, p, tree)
+	golden.Run(t, "testdata/*.txtar", golden.EnvInputs, func(t *testing.T, c *golden.Case) {
+		p := c.Plan(t)
+		tree := golden.Render(t, p, renderAll)
+		golden.Deterministic(t, tree, renderAll, c.Plan(t))
+		ids := checkBuild(t, p, tree)
 
-			k, _ := tree.Get(Path)
-			got := map[string][]byte{Path: k.Data, resourcesFile: formatIDs(ids)}
-			if update {
-				out := &archive{Comment: ar.Comment}
-				for _, f := range ar.Files {
-					if f.Name == inputFile {
-						out.Files = append(out.Files, f)
-					}
-				}
-				out.Files = append(out.Files,
-					archiveFile{Name: Path, Data: got[Path]},
-					archiveFile{Name: resourcesFile, Data: got[resourcesFile]})
-				if err := os.WriteFile(file, formatArchive(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want := map[string][]byte{}
-			for _, f := range ar.Files {
-				if f.Name != inputFile {
-					want[f.Name] = f.Data
-				}
-			}
-			for _, name := range sortedNames(want, got) {
-				w, inWant := want[name]
-				g, inGot := got[name]
-				switch {
-				case !inGot:
-					t.Errorf("%s: expected but not rendered", name)
-				case !inWant:
-					t.Errorf("%s: rendered but not expected:\n%s", name, g)
-				case !bytes.Equal(w, g):
-					t.Errorf("%s differs (UPDATE_GOLDEN=1 to accept):\n--- want\n%s--- got\n%s", name, w, g)
-				}
-			}
+		k, _ := tree.Get(Path)
+		c.Check(t, []golden.File{
+			{Name: Path, Data: k.Data},
+			{Name: resourcesFile, Data: formatIDs(ids)},
 		})
-	}
+	})
 }
 
 // checkBuild builds the tree with krusty and checks, independently of the
@@ -197,62 +147,22 @@ func checkBuild(t *testing.T, p *expand.Plan, tree *artifact.Tree) []kustomizech
 	return ids
 }
 
-func planFromArchive(t *testing.T, ar *archive) *expand.Plan {
-	t.Helper()
-	for _, f := range ar.Files {
-		if f.Name != inputFile {
-			continue
-		}
-		var env model.Environment
-		dec := json.NewDecoder(bytes.NewReader(f.Data))
-		dec.DisallowUnknownFields()
-		if err := dec.Decode(&env); err != nil {
-			t.Fatalf("%s: %v", inputFile, err)
-		}
-		p, err := expand.Expand(&env)
-		if err != nil {
-			t.Fatalf("expand: %v", err)
-		}
-		return p
-	}
-	t.Fatalf("archive has no %s", inputFile)
-	return nil
-}
-
 // renderAll renders the plan in its flavour and adds the kustomization, as
 // the pipeline does.
-func renderAll(t *testing.T, p *expand.Plan) *artifact.Tree {
-	t.Helper()
-	tree := artifact.NewTree()
+func renderAll(p *expand.Plan, tree *artifact.Tree) error {
+	var err error
 	switch p.Env.Flavour {
 	case model.FlavourPlain:
-		if err := plain.Render(p, tree); err != nil {
-			t.Fatal(err)
-		}
+		err = plain.Render(p, tree)
 	case model.FlavourOperator:
-		if err := operator.Render(p, tree); err != nil {
-			t.Fatal(err)
-		}
+		err = operator.Render(p, tree)
 	default:
-		t.Fatalf("unknown flavour %q", p.Env.Flavour)
+		err = fmt.Errorf("unknown flavour %q", p.Env.Flavour)
 	}
-	if err := Render(p, tree); err != nil {
-		t.Fatalf("Render: %v", err)
+	if err != nil {
+		return err
 	}
-	return tree
-}
-
-func sameTree(a, b *artifact.Tree) bool {
-	fa, fb := a.Files(), b.Files()
-	if len(fa) != len(fb) {
-		return false
-	}
-	for i := range fa {
-		if fa[i].Path != fb[i].Path || fa[i].Origin != fb[i].Origin || !bytes.Equal(fa[i].Data, fb[i].Data) {
-			return false
-		}
-	}
-	return true
+	return Render(p, tree)
 }
 
 func decodeStream(t *testing.T, data []byte) []map[string]any {
@@ -331,14 +241,4 @@ func sortedKeys[V any](m map[string]V) []string {
 	}
 	sort.Strings(out)
 	return out
-}
-
-func sortedNames(ms ...map[string][]byte) []string {
-	set := map[string]bool{}
-	for _, m := range ms {
-		for k := range m {
-			set[k] = true
-		}
-	}
-	return sortedKeys(set)
 }

@@ -2,18 +2,13 @@ package plain
 
 import (
 	"bytes"
-	"encoding/json"
-	"fmt"
-	"os"
 	"path"
-	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
-	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/golden"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
 )
 
@@ -31,99 +26,21 @@ import (
 //
 // UPDATE_GOLDEN=1 go test ./internal/render/plain/ rewrites the expected
 // files from the current output.
-const (
-	inputFile   = "input.json"
-	sourcesFile = "sources.json"
-	errorFile   = "error.txt"
-	originsFile = "origins.txt"
-)
+const errorFile = "error.txt"
 
 func TestGolden(t *testing.T) {
-	files, err := filepath.Glob("testdata/*.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no golden cases")
-	}
-	update := os.Getenv("UPDATE_GOLDEN") != ""
-	for _, file := range files {
-		t.Run(strings.TrimSuffix(filepath.Base(file), ".txtar"), func(t *testing.T) {
-			ar, err := parseArchiveFile(file)
-			if err != nil {
-				t.Fatal(err)
-			}
-			p := planFromArchive(t, ar)
-			got := map[string][]byte{}
-			tree := artifact.NewTree()
-			if err := Render(p, tree); err != nil {
-				got[errorFile] = []byte(err.Error() + "\n")
-			} else {
-				// A second render of the same plan, and one of a freshly
-				// decoded plan, give the same bytes.
-				for i, again := range []*expand.Plan{p, planFromArchive(t, ar)} {
-					if !sameTree(tree, mustRender(t, again)) {
-						t.Fatalf("render %d differs from the first: output is not deterministic", i+2)
-					}
-				}
-				checkWithPrometheus(t, p, tree)
-				got[originsFile] = origins(tree)
-				for _, f := range tree.Files() {
-					got[f.Path] = f.Data
-				}
-			}
-
-			if update {
-				out := &archive{Comment: ar.Comment}
-				for _, f := range ar.Files {
-					if f.Name == inputFile || f.Name == sourcesFile {
-						out.Files = append(out.Files, f)
-					}
-				}
-				for _, name := range goldenOrder(got) {
-					out.Files = append(out.Files, archiveFile{Name: name, Data: got[name]})
-				}
-				if err := os.WriteFile(file, formatArchive(out), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want := map[string][]byte{}
-			for _, f := range ar.Files {
-				if f.Name != inputFile && f.Name != sourcesFile {
-					want[f.Name] = f.Data
-				}
-			}
-			for _, name := range sortedNames(want, got) {
-				w, inWant := want[name]
-				g, inGot := got[name]
-				switch {
-				case !inGot:
-					t.Errorf("%s: expected but not rendered", name)
-				case !inWant:
-					t.Errorf("%s: rendered but not expected:\n%s", name, g)
-				case !bytes.Equal(w, g):
-					t.Errorf("%s differs (UPDATE_GOLDEN=1 to accept):\n--- want\n%s--- got\n%s", name, w, g)
-				}
-			}
-		})
-	}
-}
-
-// goldenOrder lists error.txt and origins.txt first, then the files by path.
-func goldenOrder(got map[string][]byte) []string {
-	var out []string
-	for _, meta := range []string{errorFile, originsFile} {
-		if _, ok := got[meta]; ok {
-			out = append(out, meta)
+	golden.Run(t, "testdata/*.txtar", golden.EnvInputs, func(t *testing.T, c *golden.Case) {
+		p := c.Plan(t)
+		tree := artifact.NewTree()
+		if err := Render(p, tree); err != nil {
+			c.Check(t, []golden.File{{Name: errorFile, Data: []byte(err.Error() + "\n")}})
+			return
 		}
-	}
-	for _, name := range sortedNames(got) {
-		if name != errorFile && name != originsFile {
-			out = append(out, name)
-		}
-	}
-	return out
+		golden.Deterministic(t, tree, Render, p, c.Plan(t))
+		checkWithPrometheus(t, p, tree)
+		got := []golden.File{{Name: golden.OriginsFile, Data: golden.Origins(tree)}}
+		c.Check(t, append(got, golden.TreeFiles(tree)...))
+	})
 }
 
 // checkWithPrometheus loads prometheus.yml with config.Load and every rule
@@ -176,86 +93,16 @@ func checkWithPrometheus(t *testing.T, p *expand.Plan, tree *artifact.Tree) {
 	}
 }
 
-func planFromArchive(t *testing.T, ar *archive) *expand.Plan {
-	t.Helper()
-	env := envFromArchive(t, ar)
-	p, err := expand.Expand(env)
-	if err != nil {
-		t.Fatalf("expand: %v", err)
-	}
-	return p
-}
+// The names plain_test.go shares with the golden test.
+type archive = golden.Archive
 
-func envFromArchive(t *testing.T, ar *archive) *model.Environment {
-	t.Helper()
-	var env model.Environment
-	var haveInput bool
-	for _, f := range ar.Files {
-		switch f.Name {
-		case inputFile:
-			haveInput = true
-			dec := json.NewDecoder(bytes.NewReader(f.Data))
-			dec.DisallowUnknownFields()
-			if err := dec.Decode(&env); err != nil {
-				t.Fatalf("%s: %v", inputFile, err)
-			}
-		case sourcesFile:
-			if err := json.Unmarshal(f.Data, &env.Sources); err != nil {
-				t.Fatalf("%s: %v", sourcesFile, err)
-			}
-		}
-	}
-	if !haveInput {
-		t.Fatalf("archive has no %s", inputFile)
-	}
-	return &env
-}
+var (
+	parseArchiveFile = golden.ParseFile
+	envFromArchive   = golden.Environment
+	sameTree         = golden.SameTree
+)
 
 func mustRender(t *testing.T, p *expand.Plan) *artifact.Tree {
 	t.Helper()
-	tree := artifact.NewTree()
-	if err := Render(p, tree); err != nil {
-		t.Fatalf("Render: %v", err)
-	}
-	return tree
-}
-
-func sameTree(a, b *artifact.Tree) bool {
-	fa, fb := a.Files(), b.Files()
-	if len(fa) != len(fb) {
-		return false
-	}
-	for i := range fa {
-		if fa[i].Path != fb[i].Path || fa[i].Origin != fb[i].Origin || !bytes.Equal(fa[i].Data, fb[i].Data) {
-			return false
-		}
-	}
-	return true
-}
-
-func origins(tree *artifact.Tree) []byte {
-	var b strings.Builder
-	for _, f := range tree.Files() {
-		o := f.Origin
-		if o == "" {
-			o = "-"
-		}
-		fmt.Fprintf(&b, "%s %s\n", f.Path, o)
-	}
-	return []byte(b.String())
-}
-
-func sortedNames(ms ...map[string][]byte) []string {
-	set := map[string]bool{}
-	for _, m := range ms {
-		for k := range m {
-			set[k] = true
-		}
-	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
+	return golden.Render(t, p, Render)
 }

@@ -1,6 +1,6 @@
 //go:build !unix
 
-package amserver
+package procserver
 
 import (
 	"os"

@@ -1,7 +1,0 @@
-//go:build !unix
-
-package promserver
-
-import "os/exec"
-
-func ownProcessGroup(cmd *exec.Cmd) {}
