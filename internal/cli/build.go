@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
@@ -20,6 +21,9 @@ type buildFlags struct {
 	all   bool
 	check bool
 	out   string
+	// commit the changed out/ files with git (commit.go).
+	commit bool
+	author string
 }
 
 func newBuildCmd(a *app) *cobra.Command {
@@ -34,6 +38,12 @@ func newBuildCmd(a *app) *cobra.Command {
 			if !f.all && len(args) == 0 {
 				return usageError{errors.New("name an environment (mongen build env/prod) or pass --all")}
 			}
+			if f.commit && f.check {
+				return usageError{errors.New("--commit writes and commits; --check writes nothing: give one")}
+			}
+			if f.author != "" && !f.commit {
+				return usageError{errors.New("--author needs --commit")}
+			}
 			return nil
 		},
 		RunE: func(_ *cobra.Command, args []string) error { return a.build(args, f) },
@@ -41,27 +51,27 @@ func newBuildCmd(a *app) *cobra.Command {
 	cmd.Flags().BoolVar(&f.all, "all", false, "build every environment under environments/")
 	cmd.Flags().BoolVar(&f.check, "check", false, "write nothing; exit 1 naming each file that differs from out/")
 	cmd.Flags().StringVar(&f.out, "out", "out", "output directory (relative paths are taken from the repository root)")
+	cmd.Flags().BoolVar(&f.commit, "commit", false, "after a successful build, git commit the changed out/ files with a message summarising the semantic diff")
+	cmd.Flags().StringVar(&f.author, "author", "", "commit author as \"Name <email>\" (default: git config user.name and user.email)")
 	return cmd
 }
 
 func newCheckCmd(a *app) *cobra.Command {
-	var f buildFlags
+	var f checkFlags
 	cmd := &cobra.Command{
-		Use:   "check [ENV...]",
-		Short: "Verify sources compile and out/ is current (all environments when none is named)",
-		RunE: func(_ *cobra.Command, args []string) error {
-			f.check = true
-			f.all = len(args) == 0
-			return a.build(args, f)
-		},
+		Use:   "check [ENV...] [--format text|github]",
+		Short: "Verify sources compile, checks and rule tests pass and out/ is current (all environments when none is named)",
+		RunE:  func(_ *cobra.Command, args []string) error { return a.check(args, f) },
 	}
 	cmd.Flags().StringVar(&f.out, "out", "out", "output directory, relative to the repository root")
+	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text, or github (workflow annotations)")
 	return cmd
 }
 
 // result is one environment's outcome, printed in environment order.
 type result struct {
 	ref      load.Ref
+	plan     *expand.Plan
 	tree     *artifact.Tree
 	findings []finding.Finding // warnings only: errors fail the build
 	err      error
@@ -76,23 +86,14 @@ func (a *app) build(args []string, f buildFlags) error {
 	if err != nil {
 		return err
 	}
-	// Environments compile concurrently, each in its own CUE context;
-	// results are reported in a fixed order.
-	results := make([]result, len(refs))
-	var wg sync.WaitGroup
-	for i, ref := range refs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			res, err := pipeline.Compile(root, ref, load.Options{})
-			results[i] = result{ref: ref, err: err}
-			if err == nil {
-				results[i].tree = res.Tree
-				results[i].findings = res.Findings
-			}
-		}()
+	var commit *commitPlan
+	if f.commit {
+		// Before anything is written: refuse unrelated staged changes.
+		if commit, err = prepareCommit(root, f); err != nil {
+			return err
+		}
 	}
-	wg.Wait()
+	results := compileAll(root, refs)
 
 	outBase := f.out
 	if !filepath.IsAbs(outBase) {
@@ -144,7 +145,32 @@ func (a *app) build(args []string, f buildFlags) error {
 	if failed {
 		return failure{ExitFailed}
 	}
+	if commit != nil {
+		return a.commitOut(commit, results)
+	}
 	return nil
+}
+
+// compileAll compiles environments concurrently, each in its own CUE
+// context; results come back in the order of refs.
+func compileAll(root string, refs []load.Ref) []result {
+	results := make([]result, len(refs))
+	var wg sync.WaitGroup
+	for i, ref := range refs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			res, err := pipeline.Compile(root, ref, load.Options{})
+			results[i] = result{ref: ref, err: err}
+			if err == nil {
+				results[i].plan = res.Plan
+				results[i].tree = res.Tree
+				results[i].findings = res.Findings
+			}
+		}()
+	}
+	wg.Wait()
+	return results
 }
 
 func (a *app) resolve(root string, args []string, all bool) ([]load.Ref, error) {

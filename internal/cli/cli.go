@@ -73,5 +73,8 @@ func newRoot(a *app) *cobra.Command {
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
 	root.AddCommand(newBuildCmd(a), newCheckCmd(a), newVersionCmd(a), newRoutesCmd(a))
+	root.AddCommand(newTestCmd(a))
+	root.AddCommand(newVetCmd(a))
+	root.AddCommand(newDiffCmd(a), newInitCmd(a))
 	return root
 }

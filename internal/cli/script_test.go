@@ -27,6 +27,7 @@ func TestScripts(t *testing.T) {
 		RequireExplicitExec: true,
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"treehash": treehash,
+			"gogit":    gogit, // script_git_test.go
 		},
 	})
 }

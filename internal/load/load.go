@@ -4,7 +4,7 @@ package load
 import (
 	"fmt"
 	"io/fs"
-	"os"
+	"maps"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -28,6 +28,10 @@ type Options struct {
 	// Module is the embedded CUE module (schemas and library); defaults to
 	// the one compiled into this binary.
 	Module fs.FS
+	// Source, when set, is the repository's file tree (a git revision, say)
+	// to load instead of the files under root on disk; positions are still
+	// printed relative to the repository root (source.go).
+	Source fs.FS
 }
 
 // EnvField is the top-level field an environment package must define.
@@ -47,11 +51,17 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 	if opts.Module == nil {
 		opts.Module = mongen.CUEModule
 	}
-	cfg := &cueload.Config{Dir: root, ModuleRoot: root}
-	ownPath, err := modulePath(root)
+	ownPath, err := modulePath(root, opts.Source)
 	if err != nil {
 		return nil, err
 	}
+	var srcOverlay map[string]cueload.Source
+	if opts.Source != nil {
+		if root, srcOverlay, err = sourceOverlay(root, opts.Source); err != nil {
+			return nil, err
+		}
+	}
+	cfg := &cueload.Config{Dir: root, ModuleRoot: root, Overlay: srcOverlay}
 	schemasPkg := strings.TrimSuffix(mongen.CUEModulePath, "@v0") + "/schemas"
 	if ownPath != mongen.CUEModulePath {
 		// A user's repository: serve the embedded schemas and library. The
@@ -59,8 +69,14 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 		// exist on disk, so nothing is unpacked.
 		vroot := embeddedRoot(root)
 		cfg.Registry = &embeddedRegistry{path: mongen.CUEModulePath, version: mongen.CUEModuleVersion, fsys: opts.Module, root: vroot}
-		if cfg.Overlay, err = overlay(opts.Module, vroot); err != nil {
+		embedded, err := overlay(opts.Module, vroot)
+		if err != nil {
 			return nil, err
+		}
+		if cfg.Overlay == nil {
+			cfg.Overlay = embedded
+		} else {
+			maps.Copy(cfg.Overlay, embedded)
 		}
 	}
 	insts := cueload.Instances([]string{"./" + ref.Dir, schemasPkg}, cfg)
@@ -103,9 +119,8 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 	return &env, nil
 }
 
-func modulePath(root string) (string, error) {
-	name := filepath.Join(root, "cue.mod", "module.cue")
-	data, err := os.ReadFile(name)
+func modulePath(root string, src fs.FS) (string, error) {
+	data, err := moduleFile(root, src)
 	if err != nil {
 		return "", fmt.Errorf("read module file: %w", err)
 	}
@@ -298,8 +313,16 @@ func sources(root string, envV cue.Value) map[string]string {
 			record(g, append(prefix, group)...)
 			fields(g, func(name string, r cue.Value) {
 				p := append(append([]string{}, prefix...), group, name)
-				record(r, p...)
-				record(r.LookupPath(cue.ParsePath("expr")), append(p, "expr")...)
+				// A rule is where its expression is written: walking the
+				// conjuncts of every rule struct costs more than the
+				// evaluation itself.
+				exprV := r.LookupPath(cue.ParsePath("expr"))
+				record(exprV, append(p, "expr")...)
+				if pos := position(root, r.Pos()); strings.HasPrefix(pos, EnvironmentsDir+"/") {
+					out[model.SourcePath(p...)] = pos
+				} else if pos := out[model.SourcePath(append(p, "expr")...)]; pos != "" {
+					out[model.SourcePath(p...)] = pos
+				}
 				fields(r.LookupPath(cue.ParsePath("annotations")), func(a string, av cue.Value) {
 					record(av, append(p, "annotations", a)...)
 				})

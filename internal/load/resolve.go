@@ -39,18 +39,10 @@ func FindRoot(dir string) (string, error) {
 // Resolve accepts "env/prod", "environments/prod", "prod" and
 // "./environments/prod/" alike, since users type all of them.
 func Resolve(root, arg string) (Ref, error) {
-	name := strings.Trim(filepath.ToSlash(filepath.Clean(arg)), "/")
-	name = strings.TrimPrefix(name, "./")
-	for _, prefix := range []string{EnvironmentsDir + "/", "env/", "envs/"} {
-		if rest, ok := strings.CutPrefix(name, prefix); ok {
-			name = rest
-			break
-		}
+	ref, err := ParseRef(arg)
+	if err != nil {
+		return Ref{}, err
 	}
-	if name == "" || strings.Contains(name, "/") || name == "." || name == ".." {
-		return Ref{}, fmt.Errorf("environment %q: name one directory under %s/ (for example %s/prod, env/prod or prod)", arg, EnvironmentsDir, EnvironmentsDir)
-	}
-	ref := Ref{Name: name, Dir: EnvironmentsDir + "/" + name}
 	st, err := os.Stat(filepath.Join(root, filepath.FromSlash(ref.Dir)))
 	if err != nil || !st.IsDir() {
 		known, _ := All(root)

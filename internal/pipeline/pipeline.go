@@ -10,6 +10,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/lint"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
@@ -25,6 +26,8 @@ type Result struct {
 	Plan     *expand.Plan
 	Tree     *artifact.Tree
 	Findings []finding.Finding
+	// Suppressed are findings the environment's vet.disable hides.
+	Suppressed []finding.Suppressed
 }
 
 // FindingsError fails a build on error-severity findings; it lists every
@@ -57,11 +60,15 @@ func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	// mongen vet's checks, with verify's findings suppressed by the same
+	// vet.disable (vet.go).
+	checked := lint.Vet(plan, vetConfig(plan, findings))
+	findings = checked.Findings
 	finding.Sort(findings)
 	if finding.HasErrors(findings) {
 		return nil, &FindingsError{Findings: findings}
 	}
-	return &Result{Plan: plan, Tree: tree, Findings: findings}, nil
+	return &Result{Plan: plan, Tree: tree, Findings: findings, Suppressed: checked.Suppressed}, nil
 }
 
 // Render runs the renderers the environment's flavour asks for.

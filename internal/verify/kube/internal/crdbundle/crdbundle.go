@@ -120,37 +120,11 @@ func Build(info ModuleInfo) (*Bundle, error) {
 		if err != nil {
 			return nil, fmt.Errorf("reading CRD: %w", err)
 		}
-		var crd apiextensionsv1.CustomResourceDefinition
-		// Strict, so a CRD format change upstream fails loudly instead of
-		// silently dropping something validation needs.
-		if err := yaml.UnmarshalStrict(data, &crd); err != nil {
-			return nil, fmt.Errorf("parsing %s: %w", filepath.Base(f), err)
+		entries, err := Entries(filepath.Base(f), data)
+		if err != nil {
+			return nil, err
 		}
-		if crd.Kind != "CustomResourceDefinition" {
-			return nil, fmt.Errorf("%s: kind %q is not CustomResourceDefinition", filepath.Base(f), crd.Kind)
-		}
-		for _, v := range crd.Spec.Versions {
-			if !v.Served {
-				continue // the API server rejects objects of unserved versions
-			}
-			if v.Schema == nil || v.Schema.OpenAPIV3Schema == nil {
-				return nil, fmt.Errorf("%s: version %s has no openAPIV3Schema", filepath.Base(f), v.Name)
-			}
-			s := v.Schema.OpenAPIV3Schema.DeepCopy()
-			stripDescriptions(s)
-			raw, err := json.Marshal(s)
-			if err != nil {
-				return nil, fmt.Errorf("%s: encoding schema: %w", filepath.Base(f), err)
-			}
-			b.CRDs = append(b.CRDs, Entry{
-				Group:      crd.Spec.Group,
-				Version:    v.Name,
-				Kind:       crd.Spec.Names.Kind,
-				Plural:     crd.Spec.Names.Plural,
-				Namespaced: crd.Spec.Scope == apiextensionsv1.NamespaceScoped,
-				Schema:     raw,
-			})
-		}
+		b.CRDs = append(b.CRDs, entries...)
 	}
 	sort.Slice(b.CRDs, func(i, j int) bool {
 		a, c := b.CRDs[i], b.CRDs[j]
@@ -163,6 +137,44 @@ func Build(info ModuleInfo) (*Bundle, error) {
 		return a.Version < c.Version
 	})
 	return b, nil
+}
+
+// Entries reads one CRD (YAML, named name in errors) and returns an entry per
+// served version, its schema without descriptions.
+func Entries(name string, data []byte) ([]Entry, error) {
+	var crd apiextensionsv1.CustomResourceDefinition
+	// Strict, so a CRD format change upstream fails loudly instead of
+	// silently dropping something validation needs.
+	if err := yaml.UnmarshalStrict(data, &crd); err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", name, err)
+	}
+	if crd.Kind != "CustomResourceDefinition" {
+		return nil, fmt.Errorf("%s: kind %q is not CustomResourceDefinition", name, crd.Kind)
+	}
+	var out []Entry
+	for _, v := range crd.Spec.Versions {
+		if !v.Served {
+			continue // the API server rejects objects of unserved versions
+		}
+		if v.Schema == nil || v.Schema.OpenAPIV3Schema == nil {
+			return nil, fmt.Errorf("%s: version %s has no openAPIV3Schema", name, v.Name)
+		}
+		s := v.Schema.OpenAPIV3Schema.DeepCopy()
+		stripDescriptions(s)
+		raw, err := json.Marshal(s)
+		if err != nil {
+			return nil, fmt.Errorf("%s: encoding schema: %w", name, err)
+		}
+		out = append(out, Entry{
+			Group:      crd.Spec.Group,
+			Version:    v.Name,
+			Kind:       crd.Spec.Names.Kind,
+			Plural:     crd.Spec.Names.Plural,
+			Namespaced: crd.Spec.Scope == apiextensionsv1.NamespaceScoped,
+			Schema:     raw,
+		})
+	}
+	return out, nil
 }
 
 // stripDescriptions clears documentation recursively; validation ignores it.

@@ -1,0 +1,294 @@
+package lint
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"testing"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// corpusDir finds ../shared/corpus/kube-prometheus next to the repository.
+func corpusDir(t *testing.T) string {
+	t.Helper()
+	dir, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			break
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			t.Skip("no go.mod above the test: cannot locate the corpus")
+		}
+		dir = parent
+	}
+	corpus := filepath.Join(dir, "..", "shared", "corpus", "kube-prometheus")
+	if _, err := os.Stat(corpus); err != nil {
+		t.Skipf("kube-prometheus corpus not found at %s (expected ../shared/corpus next to the repository): %v", corpus, err)
+	}
+	return corpus
+}
+
+// corpusEnv is an environment with kube-prometheus's own jobs: the library
+// exporters where mongen has one, with kube-prometheus's job names and
+// ServiceMonitor intervals, and plain targets (metrics unknown) for the
+// rest. cAdvisor is scraped under job kubelet there, so the kubelet
+// exporter's second job gets a name nothing selects.
+const corpusEnv = `package corpus
+
+import (
+	"mongen.dev/mongen/schemas"
+	"mongen.dev/mongen/library/exporter"
+)
+
+env: schemas.#Environment & {
+	name:     "corpus"
+	cluster:  "corpus"
+	flavour:  "operator"
+	selector: {}
+	prometheus: scrapeInterval: "30s"
+	exporters: {
+		node: exporter.#NodeExporter & {targets: "node-exporter": interval: "15s"}
+		"kube-state-metrics": exporter.#KubeStateMetrics
+		kubelet: exporter.#Kubelet & {cadvisorJob: "cadvisor-unused"}
+		apiserver: exporter.#KubeAPIServer
+		coredns: exporter.#CoreDNS & {targets: coredns: interval: "15s"}
+		scheduler: exporter.#KubeScheduler
+		"controller-manager": exporter.#KubeControllerManager
+	}
+	targets: {
+		"alertmanager-main": {kind: "service", namespace: "monitoring", selector: app: "alertmanager", port: "web"}
+		"prometheus-k8s": {kind: "service", namespace: "monitoring", selector: app: "prometheus", port: "web"}
+		"prometheus-operator": {kind: "service", namespace: "monitoring", selector: app: "prometheus-operator", port: "https"}
+		grafana: {kind: "service", namespace: "monitoring", selector: app: "grafana", port: "http", interval: "15s"}
+	}
+}
+`
+
+func corpusPlan(t *testing.T) *expand.Plan {
+	t.Helper()
+	root := t.TempDir()
+	files := map[string]string{
+		"cue.mod/module.cue":             "module: \"example.com/corpus@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
+		"environments/corpus/corpus.cue": corpusEnv,
+	}
+	for name, content := range files {
+		p := filepath.Join(root, filepath.FromSlash(name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	env, err := load.Environment(root, load.Ref{Name: "corpus", Dir: "environments/corpus"}, load.Options{})
+	if err != nil {
+		t.Fatalf("load corpus environment: %v", err)
+	}
+	plan, err := expand.Expand(env)
+	if err != nil {
+		t.Fatalf("expand corpus environment: %v", err)
+	}
+	return plan
+}
+
+// severityTier maps kube-prometheus severities to mongen tiers.
+var severityTier = map[string]string{"critical": "P0", "warning": "P1", "info": "P2"}
+
+// parsePrometheusRules reads the rule groups of a PrometheusRule manifest
+// into plan groups, with "name:line:col" positions.
+func parsePrometheusRules(name string, data []byte) ([]expand.Group, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, err
+	}
+	if len(doc.Content) == 0 {
+		return nil, fmt.Errorf("%s: empty document", name)
+	}
+	pos := func(n *yaml.Node) string { return fmt.Sprintf("%s:%d:%d", name, n.Line, n.Column) }
+	var groups []expand.Group
+	for _, g := range seq(get(get(doc.Content[0], "spec"), "groups")) {
+		group := expand.Group{Name: str(get(g, "name")), Origin: pos(g)}
+		for _, r := range seq(get(g, "rules")) {
+			rule := expand.Rule{
+				Rule: model.Rule{
+					Kind:          model.RuleAlert,
+					Name:          str(get(r, "alert")),
+					Expr:          str(get(r, "expr")),
+					For:           str(get(r, "for")),
+					KeepFiringFor: str(get(r, "keep_firing_for")),
+					Labels:        map[string]string{},
+					Annotations:   map[string]string{},
+					Enabled:       true,
+				},
+				Origin:            pos(r),
+				AnnotationOrigins: map[string]string{},
+				LabelOrigins:      map[string]string{},
+			}
+			if rec := get(r, "record"); rec != nil {
+				rule.Kind, rule.Name = model.RuleRecord, str(rec)
+			}
+			rule.Key = rule.Name
+			if e := get(r, "expr"); e != nil {
+				rule.ExprOrigin = pos(e)
+			}
+			for k, v := range mapping(get(r, "labels")) {
+				rule.Labels[k] = str(v)
+				rule.LabelOrigins[k] = pos(v)
+			}
+			for k, v := range mapping(get(r, "annotations")) {
+				rule.Annotations[k] = str(v)
+				rule.AnnotationOrigins[k] = pos(v)
+			}
+			if rule.Kind == model.RuleAlert {
+				rule.Tier = severityTier[rule.Labels["severity"]]
+			}
+			group.Rules = append(group.Rules, rule)
+		}
+		groups = append(groups, group)
+	}
+	return groups, nil
+}
+
+func get(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+func seq(n *yaml.Node) []*yaml.Node {
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	return n.Content
+}
+
+func mapping(n *yaml.Node) map[string]*yaml.Node {
+	out := map[string]*yaml.Node{}
+	if n == nil || n.Kind != yaml.MappingNode {
+		return out
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out[n.Content[i].Value] = n.Content[i+1]
+	}
+	return out
+}
+
+func str(n *yaml.Node) string {
+	if n == nil {
+		return ""
+	}
+	return n.Value
+}
+
+// TestKubePrometheusCorpus runs every check on the kube-prometheus rules,
+// in an environment with kube-prometheus's jobs, and pins the findings.
+// docs/lint.md justifies each one.
+func TestKubePrometheusCorpus(t *testing.T) {
+	dir := corpusDir(t)
+	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
+	if err != nil || len(names) == 0 {
+		t.Fatalf("no PrometheusRule files in %s: %v", dir, err)
+	}
+	plan := corpusPlan(t)
+	plan.Groups = nil
+	alerts, records := 0, 0
+	for _, name := range names {
+		data, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		groups, err := parsePrometheusRules("kube-prometheus/"+filepath.Base(name), data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, g := range groups {
+			for _, r := range g.Rules {
+				if r.Kind == model.RuleAlert {
+					alerts++
+				} else {
+					records++
+				}
+			}
+		}
+		plan.Groups = append(plan.Groups, groups...)
+	}
+	sort.SliceStable(plan.Groups, func(i, j int) bool { return plan.Groups[i].Name < plan.Groups[j].Name })
+	if alerts != 139 || records != 95 {
+		t.Errorf("parsed %d alerting and %d recording rules; the corpus README says 139 and 95", alerts, records)
+	}
+
+	res := Vet(plan, Config{Policy: DefaultPolicy()})
+	var b strings.Builder
+	fmt.Fprintf(&b, "# mongen vet on the kube-prometheus corpus: %d alerting and %d recording rules.\n", alerts, records)
+	fmt.Fprintf(&b, "# Every finding is justified in docs/lint.md. Regenerate with UPDATE_GOLDEN=1.\n")
+	for _, f := range res.Findings {
+		b.WriteString(f.String() + "\n")
+	}
+	golden(t, filepath.Join("testdata", "kube-prometheus.golden"), b.String())
+	if len(res.Suppressed) != 0 {
+		t.Errorf("suppressed findings without configuration: %v", res.Suppressed)
+	}
+}
+
+// golden compares got with the file, or rewrites it with UPDATE_GOLDEN=1.
+func golden(t *testing.T, path, got string) {
+	t.Helper()
+	if os.Getenv("UPDATE_GOLDEN") != "" {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run with UPDATE_GOLDEN=1 to create it)", err)
+	}
+	if string(want) != got {
+		t.Errorf("%s differs (UPDATE_GOLDEN=1 rewrites it):\n%s", path, diffLines(string(want), got))
+	}
+}
+
+// diffLines lists lines only in want (-) or only in got (+).
+func diffLines(want, got string) string {
+	w, g := map[string]int{}, map[string]int{}
+	for _, l := range strings.Split(want, "\n") {
+		w[l]++
+	}
+	for _, l := range strings.Split(got, "\n") {
+		g[l]++
+	}
+	var out []string
+	for _, l := range strings.Split(want, "\n") {
+		if g[l] < w[l] {
+			out = append(out, "- "+l)
+			w[l]--
+		}
+	}
+	for _, l := range strings.Split(got, "\n") {
+		if w[l] < g[l] {
+			out = append(out, "+ "+l)
+			g[l]--
+		}
+	}
+	return strings.Join(out, "\n")
+}

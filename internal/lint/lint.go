@@ -1,0 +1,316 @@
+// Package lint is mongen vet: named checks over an expanded plan that catch
+// rules which load fine but cannot work as meant (a counter compared
+// without rate, a template naming a label the expression aggregated away, a
+// selector for a job nothing scrapes), each reported as a finding.Finding
+// with the CUE position of its cause.
+//
+// Checks read the PromQL syntax tree (the Prometheus parser) and the
+// templates' parse trees, never the text with regular expressions. The
+// environment's tier policy says which annotations each tier needs and how
+// long its `for` may be; vet.disable in the environment switches a check
+// off, for every rule or some, with a reason that is printed.
+package lint
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+	"github.com/prometheus/prometheus/promql/parser/posrange"
+
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/finding"
+	mmodel "github.com/mongen-dev/mongen/internal/model"
+)
+
+// CheckInfo describes one check, for documentation, SARIF rule metadata and
+// validating vet.disable keys.
+type CheckInfo struct {
+	ID string `json:"id"`
+	// Severity is the check's usual severity; docs/lint.md says when a
+	// finding of the check has another.
+	Severity finding.Severity `json:"severity"`
+	Summary  string           `json:"summary"`
+}
+
+type check struct {
+	CheckInfo
+	run func(*pass)
+}
+
+// The built-in checks, by id. Each check's findings are documented in
+// docs/lint.md under the same id.
+var checks = []check{
+	{CheckInfo{"promql/counter", finding.Error, "a counter compared or aggregated without rate(), increase() or irate()"}, checkCounter},
+	{CheckInfo{"promql/rate-range", finding.Warning, "a rate() range shorter than 4× the scrape interval of the job it reads"}, checkRateRange},
+	{CheckInfo{"promql/regexp", finding.Warning, "an equality matcher holding a regular expression, or a regular expression that is a plain string"}, checkRegexp},
+	{CheckInfo{"promql/selector", finding.Error, "a selector for a job or metric that no target of the environment produces"}, checkSelector},
+	{CheckInfo{"promql/syntax", finding.Error, "an expression that does not parse"}, checkSyntax},
+	{CheckInfo{"rule/annotations", finding.Error, "an annotation the rule's tier requires is missing, or runbook_url is not a URL"}, checkAnnotations},
+	{CheckInfo{"rule/for", finding.Warning, "`for` outside the tier's bounds, or `for` on a recording rule"}, checkFor},
+	{CheckInfo{"rule/name", finding.Error, "a rule name that is not an identifier, or an alert name used twice with overlapping labels"}, checkName},
+	{CheckInfo{"rule/tier", finding.Error, "an alert without exactly one known tier and its severity, or a label key close to severity"}, checkTier},
+	{CheckInfo{"template/labels", finding.Error, "a template refers to a label the expression cannot produce"}, checkTemplateLabels},
+	{CheckInfo{"template/syntax", finding.Error, "a label or annotation template that does not parse with Prometheus' template functions"}, checkTemplateSyntax},
+	{CheckInfo{VetConfigCheck, finding.Error, "vet.disable names an unknown check or rule, or suppresses nothing"}, nil},
+}
+
+// VetConfigCheck reports problems in vet.disable itself; it cannot be
+// disabled.
+const VetConfigCheck = "vet/config"
+
+// Checks lists the built-in checks, sorted by id.
+func Checks() []CheckInfo {
+	out := make([]CheckInfo, len(checks))
+	for i, c := range checks {
+		out[i] = c.CheckInfo
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Config says which checks run and how.
+type Config struct {
+	// Policy is the tier policy; a zero Policy means DefaultPolicy().
+	Policy Policy
+	// Disable switches checks off by id (the environment's vet.disable).
+	Disable map[string]mmodel.VetDisable
+	// DisableOrigins are the CUE positions of Disable's entries, by id.
+	DisableOrigins map[string]string
+	// Only, when not empty, runs just these checks.
+	Only []string
+	// External are findings of checks run elsewhere (the routing proofs'
+	// alertmanager/* checks): they are suppressed and reported like the
+	// built-in ones. ExternalChecks describes their checks, so vet.disable
+	// may name them.
+	External       []finding.Finding
+	ExternalChecks []CheckInfo
+}
+
+// ConfigFor reads the configuration an environment gives: its tier policy
+// (when it has alerting) and its vet.disable entries with their positions.
+func ConfigFor(env *mmodel.Environment) Config {
+	cfg := Config{Policy: DefaultPolicy()}
+	if env == nil {
+		return cfg
+	}
+	if env.Alerting != nil {
+		cfg.Policy = PolicyFrom(env.Alerting)
+	}
+	cfg.Disable = env.Vet.Disable
+	cfg.DisableOrigins = map[string]string{}
+	for id := range env.Vet.Disable {
+		cfg.DisableOrigins[id] = env.Source("vet", "disable", id)
+	}
+	return cfg
+}
+
+// Result is what one run found: active findings and suppressed ones, each
+// sorted.
+type Result struct {
+	Findings   []finding.Finding    `json:"findings"`
+	Suppressed []finding.Suppressed `json:"suppressed"`
+}
+
+// Run runs the checks on plan and returns the findings that are not
+// suppressed, sorted.
+func Run(plan *expand.Plan, cfg Config) []finding.Finding {
+	return Vet(plan, cfg).Findings
+}
+
+// Vet runs the checks on plan and sorts the findings into active and
+// suppressed ones.
+func Vet(plan *expand.Plan, cfg Config) Result {
+	if len(cfg.Policy.Tiers) == 0 {
+		cfg.Policy = DefaultPolicy()
+	}
+	p := newPass(plan, cfg)
+	only := map[string]bool{}
+	for _, id := range cfg.Only {
+		only[id] = true
+	}
+	for _, c := range checks {
+		if c.run == nil || (len(only) > 0 && !only[c.ID]) {
+			continue
+		}
+		c.run(p)
+	}
+	all := append(p.out, cfg.External...)
+	return suppress(plan, cfg, all)
+}
+
+// pass is one run over a plan.
+type pass struct {
+	plan *expand.Plan
+	cfg  Config
+	// rules in plan order (groups by name, then their rules).
+	rules []*rule
+	jobs  []job
+	// recorded names the series that the plan's recording rules write.
+	recorded map[string]bool
+	// scrape and eval are the global scrape and evaluation intervals.
+	scrape, eval time.Duration
+	out          []finding.Finding
+	info         map[string]CheckInfo
+	// templates caches parsed templates by text.
+	templates map[string]parsedTemplate
+}
+
+// rule is one rule of the plan, with its parsed expression.
+type rule struct {
+	expand.Rule
+	group string
+	expr  parser.Expr // nil when it does not parse
+	err   error
+}
+
+func (r *rule) alert() bool { return r.Kind != mmodel.RuleRecord }
+
+// job is one scrape or federation job of the plan.
+type job struct {
+	name     string
+	interval time.Duration
+	// metrics lists what the job exposes (names and "_" prefixes); nil when
+	// unknown.
+	metrics  []string
+	exporter string
+	// federate holds the match[] selectors of a federation job: it yields
+	// any series they select, with any job label.
+	federate [][]*labels.Matcher
+	// anyJob: the target honours its series' own labels and its metrics
+	// are unknown (a Pushgateway), so its series may carry any job label.
+	anyJob bool
+}
+
+func newPass(plan *expand.Plan, cfg Config) *pass {
+	p := &pass{plan: plan, cfg: cfg, recorded: map[string]bool{}, info: map[string]CheckInfo{}}
+	for _, c := range checks {
+		p.info[c.ID] = c.CheckInfo
+	}
+	env := plan.Env
+	if env == nil {
+		env = &mmodel.Environment{}
+	}
+	p.scrape = durationOr(env.Prometheus.ScrapeInterval, time.Minute)
+	p.eval = durationOr(env.Prometheus.EvaluationInterval, time.Minute)
+	parse := parser.NewParser(parser.Options{})
+	for _, g := range plan.Groups {
+		for _, r := range g.Rules {
+			expr, err := parse.ParseExpr(r.Expr)
+			if err != nil {
+				expr = nil
+			}
+			p.rules = append(p.rules, &rule{Rule: r, group: g.Name, expr: expr, err: err})
+			if r.Kind == mmodel.RuleRecord {
+				p.recorded[r.Name] = true
+			}
+		}
+	}
+	for _, j := range plan.Jobs {
+		info := job{name: j.Name, interval: durationOr(j.Target.Interval, p.scrape), exporter: j.Exporter}
+		if j.Exporter != "" {
+			info.metrics = env.Exporters[j.Exporter].Metrics
+		}
+		info.anyJob = j.Target.HonorLabels && info.metrics == nil
+		p.jobs = append(p.jobs, info)
+	}
+	for _, f := range plan.Federation {
+		info := job{name: f.Name, interval: durationOr(f.Federation.Interval, p.scrape)}
+		for _, m := range f.Federation.Match {
+			ms, err := parse.ParseMetricSelector(m)
+			if err != nil {
+				// Unparseable match[] selects nothing; verify reports it.
+				continue
+			}
+			info.federate = append(info.federate, ms)
+		}
+		p.jobs = append(p.jobs, info)
+	}
+	sort.Slice(p.jobs, func(i, j int) bool { return p.jobs[i].name < p.jobs[j].name })
+	return p
+}
+
+func durationOr(s string, def time.Duration) time.Duration {
+	if s == "" {
+		return def
+	}
+	d, err := model.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return def
+	}
+	return time.Duration(d)
+}
+
+// report adds a finding about rule r (nil for none) at pos, with the
+// check's usual severity unless sev is given.
+func (p *pass) report(id string, sev finding.Severity, pos string, r *rule, format string, args ...any) {
+	if sev == "" {
+		sev = p.info[id].Severity
+	}
+	f := finding.Finding{Check: id, Severity: sev, Position: pos, Message: fmt.Sprintf(format, args...)}
+	if r != nil {
+		f.Subject = "rule " + r.Name
+		if f.Position == "" {
+			f.Position = r.Origin
+		}
+	}
+	p.out = append(p.out, f)
+}
+
+// exprOrigin is the position to report an expression problem at.
+func (r *rule) exprOrigin() string {
+	if r.ExprOrigin != "" {
+		return r.ExprOrigin
+	}
+	return r.Origin
+}
+
+// at formats a position inside the rule's expression, "expr 1:17", for
+// messages: the finding's position is the expression's start in the CUE.
+func (r *rule) at(pos posrange.Pos) string {
+	line, col := lineCol(r.Expr, int(pos))
+	return fmt.Sprintf("expr %d:%d", line, col)
+}
+
+// lineCol converts a byte offset in s to a 1-based line and rune column.
+func lineCol(s string, off int) (line, col int) {
+	off = max(0, min(off, len(s)))
+	before := s[:off]
+	line = 1 + strings.Count(before, "\n")
+	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
+		before = before[i+1:]
+	}
+	return line, 1 + len([]rune(before))
+}
+
+// snippet is the source text of node in expr, shortened for a message.
+func snippet(expr string, node parser.Node) string {
+	pr := node.PositionRange()
+	s := ""
+	if int(pr.Start) >= 0 && int(pr.End) <= len(expr) && pr.Start < pr.End {
+		s = expr[pr.Start:pr.End]
+	} else {
+		s = node.String()
+	}
+	s = strings.Join(strings.Fields(s), " ")
+	if r := []rune(s); len(r) > 80 {
+		s = string(r[:77]) + "..."
+	}
+	return s
+}
+
+// fmtDuration prints d as Prometheus does (1m30s, 2h).
+func fmtDuration(d time.Duration) string { return model.Duration(d).String() }
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
