@@ -100,8 +100,12 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: the package defines no %q field; write `%s: schemas.#Environment & {...}`", ref.Dir, EnvField, EnvField)}
 	}
 	// Unify with the schema here too, so an environment that forgot to
-	// say `schemas.#Environment &` is still checked, and closed.
-	envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
+	// say `schemas.#Environment &` is still checked, and closed. When the
+	// files already say it, a second unification would only double the
+	// evaluation.
+	if !declaresSchema(insts[0]) {
+		envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
+	}
 	if err := envV.Validate(cue.Concrete(true), cue.Final()); err != nil {
 		return nil, userErrorIn(root, ref, err, envV)
 	}
@@ -112,7 +116,7 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 	if env.Name != ref.Name {
 		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.name is %q but the directory is %s: rename one so they match", position(root, envV.LookupPath(cue.ParsePath("name")).Pos()), env.Name, ref.Dir)}
 	}
-	env.Sources = sources(root, envV)
+	env.Sources = sources(root, envV, fieldPositions(root, insts[0]))
 	if err := checkOverrides(root, &env, envV); err != nil {
 		return nil, err
 	}
@@ -165,7 +169,9 @@ func userErrorIn(root string, ref Ref, err error, envV cue.Value) error {
 // userPosition finds the closest enclosing value of path that the user
 // wrote in their environment.
 func userPosition(root string, envV cue.Value, path []string) string {
-	if len(path) > 0 && strings.HasPrefix(path[0], "#") {
+	// Paths start at the schema definition, or at env when the files
+	// unify with it themselves.
+	if len(path) > 0 && (strings.HasPrefix(path[0], "#") || path[0] == EnvField) {
 		path = path[1:]
 	}
 	for n := len(path); n > 0; n-- {
@@ -292,7 +298,7 @@ func bestPosition(root string, v cue.Value) string {
 
 // sources records where each target, rule and override is defined, so later
 // stages can point their errors at the user's CUE.
-func sources(root string, envV cue.Value) map[string]string {
+func sources(root string, envV cue.Value, written map[string]string) map[string]string {
 	out := map[string]string{}
 	record := func(v cue.Value, parts ...string) {
 		if pos := bestPosition(root, v); pos != "" {
@@ -351,7 +357,11 @@ func sources(root string, envV cue.Value) map[string]string {
 	fields(envV.LookupPath(cue.ParsePath("vet.disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
 	rules(envV.LookupPath(cue.ParsePath("rules")), "rules")
 	fields(envV.LookupPath(cue.ParsePath("exporters")), func(n string, e cue.Value) {
-		record(e, "exporters", n)
+		// Where the user brought the exporter in; walking the conjuncts of
+		// a whole exporter costs more than evaluating it.
+		if pos, ok := written[model.SourcePath(EnvField, "exporters", n)]; ok {
+			out[model.SourcePath("exporters", n)] = pos
+		}
 		fields(e.LookupPath(cue.ParsePath("targets")), func(t string, v cue.Value) { record(v, "exporters", n, "targets", t) })
 		rules(e.LookupPath(cue.ParsePath("rules")), "exporters", n, "rules")
 	})
