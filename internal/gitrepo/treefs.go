@@ -26,6 +26,9 @@ type treeFS struct {
 	repo  *git.Repository
 	nodes map[string]*node // by slash path; "." is the root
 	mtime time.Time
+	// blobs caches contents read: several environments compiled from one
+	// revision read the same files.
+	blobs map[plumbing.Hash][]byte
 }
 
 type node struct {
@@ -38,7 +41,7 @@ type node struct {
 }
 
 func newTreeFS(repo *git.Repository, tree *object.Tree, mtime time.Time) (*treeFS, error) {
-	t := &treeFS{repo: repo, nodes: map[string]*node{".": {name: ".", dir: true}}, mtime: mtime}
+	t := &treeFS{repo: repo, nodes: map[string]*node{".": {name: ".", dir: true}}, mtime: mtime, blobs: map[plumbing.Hash][]byte{}}
 	w := object.NewTreeWalker(tree, true, nil)
 	defer w.Close()
 	for {
@@ -112,7 +115,7 @@ func (t *treeFS) ReadFile(name string) ([]byte, error) {
 	if err != nil {
 		return nil, &fs.PathError{Op: "read", Path: name, Err: err}
 	}
-	return data, nil
+	return bytes.Clone(data), nil // the caller may write to it
 }
 
 // Stat implements fs.StatFS.
@@ -127,6 +130,9 @@ func (t *treeFS) Stat(name string) (fs.FileInfo, error) {
 func (t *treeFS) read(n *node) ([]byte, error) {
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	if data, ok := t.blobs[n.hash]; ok {
+		return data, nil
+	}
 	blob, err := t.repo.BlobObject(n.hash)
 	if err != nil {
 		return nil, err
@@ -141,6 +147,7 @@ func (t *treeFS) read(n *node) ([]byte, error) {
 		return nil, err
 	}
 	n.size = int64(len(data))
+	t.blobs[n.hash] = data
 	return data, nil
 }
 

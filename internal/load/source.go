@@ -24,12 +24,16 @@ const sourceDir = ".mongen-source"
 // directories as existing, and the directory does not exist on disk, so
 // only the tree's files are seen.
 func sourceOverlay(root string, fsys fs.FS) (string, map[string]cueload.Source, error) {
-	vroot := filepath.Join(root, sourceDir)
+	abs, err := filepath.Abs(root) // the loader's overlay wants absolute paths
+	if err != nil {
+		return "", nil, err
+	}
+	vroot := filepath.Join(abs, sourceDir)
 	if _, err := os.Lstat(vroot); err == nil {
 		return "", nil, fmt.Errorf("%s exists: mongen loads revisions at that path and needs it absent", vroot)
 	}
 	out := map[string]cueload.Source{}
-	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
+	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
 		}

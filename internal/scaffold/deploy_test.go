@@ -1,6 +1,7 @@
 package scaffold
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -113,7 +114,7 @@ func crdValidator(t *testing.T) *kube.Validator {
 // validateDocs validates every YAML document of a manifest file.
 func validateDocs(t *testing.T, v *kube.Validator, name string, data []byte) int {
 	t.Helper()
-	r := utilyaml.NewYAMLReader(bufioReader(data))
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
 	n := 0
 	for {
 		doc, err := r.Read()

@@ -199,10 +199,3 @@ func jobDetail(j Job, code func(string) string) string {
 func short(f Field) bool {
 	return !strings.Contains(f.Before+f.After, "\n") && len(f.Before)+len(f.After) <= 60
 }
-
-func orUnset(s string) string {
-	if s == "" {
-		return "(unset)"
-	}
-	return s
-}
