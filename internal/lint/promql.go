@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
 // checkSyntax reports expressions that do not parse. The build's verify
@@ -399,7 +400,7 @@ func (p *pass) jobHint(vs *parser.VectorSelector) string {
 		}
 		best, bestD := "", 4
 		for _, j := range p.jobs {
-			if d := editDistance(m.Value, j.name); d < bestD {
+			if d := textdist.Distance(m.Value, j.name); d < bestD {
 				best, bestD = j.name, d
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
 const severityLabel = "severity"
@@ -59,7 +60,7 @@ func nearSeverity(k string) bool {
 	if strings.Contains(l, severityLabel) {
 		return true
 	}
-	return editDistance(l, severityLabel) <= 1
+	return textdist.Distance(l, severityLabel) <= 1
 }
 
 func (r *rule) labelOrigin(k string) string {
@@ -260,30 +261,4 @@ func checkFor(p *pass) {
 			p.report("rule/for", "", r.Origin, r, "for is %s, longer than tier %s's maximum %s: the alert comes too late for its tier", shown, r.Tier, fmtDuration(tp.MaxFor))
 		}
 	}
-}
-
-// editDistance is the optimal string alignment distance of a and b, in
-// bytes: insertions, deletions, substitutions and swaps of neighbours.
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }

@@ -8,6 +8,7 @@ import (
 
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
 // suppress splits findings into active and suppressed ones by the
@@ -131,7 +132,7 @@ func ran(cfg Config, id string) bool {
 func didYouMean(s string, candidates []string) string {
 	best, bestD := "", 4
 	for _, c := range candidates {
-		if d := editDistance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
+		if d := textdist.Distance(strings.ToLower(s), strings.ToLower(c)); d < bestD {
 			best, bestD = c, d
 		}
 	}

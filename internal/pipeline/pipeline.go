@@ -44,18 +44,11 @@ func (e *FindingsError) Error() string {
 
 // Compile turns environments/<ref.Name> into its verified output tree.
 func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
-	env, err := load.Environment(root, ref, opts)
+	res, err := Unverified(root, ref, opts)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := expand.Expand(env)
-	if err != nil {
-		return nil, err
-	}
-	tree, err := Render(plan)
-	if err != nil {
-		return nil, err
-	}
+	plan, tree := res.Plan, res.Tree
 	findings, err := verify.Tree(plan, tree)
 	if err != nil {
 		return nil, err

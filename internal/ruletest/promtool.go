@@ -1,7 +1,6 @@
 package ruletest
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -12,10 +11,10 @@ import (
 	"strings"
 
 	"github.com/prometheus/prometheus/model/labels"
-	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/encode"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
@@ -295,16 +294,4 @@ var unsafeChars = regexp.MustCompile(`[^A-Za-z0-9_-]+`)
 
 func sanitize(s string) string { return unsafeChars.ReplaceAllString(s, "_") }
 
-func marshalYAML(v any) ([]byte, error) {
-	var buf bytes.Buffer
-	buf.WriteString(emitHeader)
-	enc := yaml.NewEncoder(&buf)
-	enc.SetIndent(2)
-	if err := enc.Encode(v); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return buf.Bytes(), nil
-}
+func marshalYAML(v any) ([]byte, error) { return encode.YAMLWithHeader(emitHeader, v) }

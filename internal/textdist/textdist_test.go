@@ -6,7 +6,7 @@ func TestDistance(t *testing.T) {
 	for _, c := range []struct {
 		a, b string
 		d    int
-	}{{"", "", 0}, {"abc", "abc", 0}, {"", "ab", 2}, {"NodeDown", "NodeDwn", 1}, {"kitten", "sitting", 3}, {"altername", "alertname", 2}} {
+	}{{"", "", 0}, {"abc", "abc", 0}, {"", "ab", 2}, {"NodeDown", "NodeDwn", 1}, {"kitten", "sitting", 3}, {"altername", "alertname", 2}, {"lables", "labels", 1}} {
 		if got := Distance(c.a, c.b); got != c.d {
 			t.Errorf("Distance(%q, %q) = %d, want %d", c.a, c.b, got, c.d)
 		}

@@ -22,6 +22,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	celconfig "k8s.io/apiserver/pkg/apis/cel"
 
+	"github.com/mongen-dev/mongen/internal/textdist"
 	"github.com/mongen-dev/mongen/internal/verify/kube/internal/crdbundle"
 )
 
@@ -196,7 +197,7 @@ func closest(name string, candidates []string) string {
 	sort.Strings(candidates) // deterministic choice between equals
 	best, bestD := "", -1
 	for _, c := range candidates {
-		d := editDistance(strings.ToLower(name), strings.ToLower(c))
+		d := textdist.Distance(strings.ToLower(name), strings.ToLower(c))
 		if d == 0 {
 			return c
 		}
@@ -215,30 +216,4 @@ func closest(name string, candidates []string) string {
 		return ""
 	}
 	return best
-}
-
-// editDistance is the optimal string alignment distance: Levenshtein plus
-// adjacent transpositions, the most common typo ("lables").
-func editDistance(a, b string) int {
-	d := make([][]int, len(a)+1)
-	for i := range d {
-		d[i] = make([]int, len(b)+1)
-		d[i][0] = i
-	}
-	for j := range d[0] {
-		d[0][j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
-			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
-				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
-			}
-		}
-	}
-	return d[len(a)][len(b)]
 }
