@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/mongen-dev/mongen/internal/e2e/promserver"
+	goldenfile "github.com/mongen-dev/mongen/internal/golden"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -29,15 +30,7 @@ func writeUserRepo(t *testing.T, envCUE string) string {
 		"cue.mod/module.cue":       "module: \"example.com/e2e@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
 		"environments/e2e/e2e.cue": envCUE,
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	goldenfile.WriteFiles(t, root, files)
 	return root
 }
 

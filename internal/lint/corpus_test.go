@@ -11,6 +11,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/expand"
+	goldenfile "github.com/mongen-dev/mongen/internal/golden"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/model"
 )
@@ -82,15 +83,7 @@ func corpusPlan(t *testing.T) *expand.Plan {
 		"cue.mod/module.cue":             "module: \"example.com/corpus@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
 		"environments/corpus/corpus.cue": corpusEnv,
 	}
-	for name, content := range files {
-		p := filepath.Join(root, filepath.FromSlash(name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
+	goldenfile.WriteFiles(t, root, files)
 	env, err := load.Environment(root, load.Ref{Name: "corpus", Dir: "environments/corpus"}, load.Options{})
 	if err != nil {
 		t.Fatalf("load corpus environment: %v", err)
@@ -247,48 +240,4 @@ func TestKubePrometheusCorpus(t *testing.T) {
 	}
 }
 
-// golden compares got with the file, or rewrites it with UPDATE_GOLDEN=1.
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run with UPDATE_GOLDEN=1 to create it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (UPDATE_GOLDEN=1 rewrites it):\n%s", path, diffLines(string(want), got))
-	}
-}
-
-// diffLines lists lines only in want (-) or only in got (+).
-func diffLines(want, got string) string {
-	w, g := map[string]int{}, map[string]int{}
-	for _, l := range strings.Split(want, "\n") {
-		w[l]++
-	}
-	for _, l := range strings.Split(got, "\n") {
-		g[l]++
-	}
-	var out []string
-	for _, l := range strings.Split(want, "\n") {
-		if g[l] < w[l] {
-			out = append(out, "- "+l)
-			w[l]--
-		}
-	}
-	for _, l := range strings.Split(got, "\n") {
-		if w[l] < g[l] {
-			out = append(out, "+ "+l)
-			g[l]--
-		}
-	}
-	return strings.Join(out, "\n")
-}
+func golden(t *testing.T, path, got string) { t.Helper(); goldenfile.CompareFile(t, path, got) }

@@ -3,12 +3,12 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/finding"
+	goldenfile "github.com/mongen-dev/mongen/internal/golden"
 )
 
 // sample has an environment with findings and suppressions, a clean one
@@ -302,22 +302,4 @@ func itoa(i int) string {
 	return string(b)
 }
 
-func golden(t *testing.T, path, got string) {
-	t.Helper()
-	if os.Getenv("UPDATE_GOLDEN") != "" {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (UPDATE_GOLDEN=1 creates it)", err)
-	}
-	if string(want) != got {
-		t.Errorf("%s differs (UPDATE_GOLDEN=1 rewrites it); got:\n%s", path, got)
-	}
-}
+func golden(t *testing.T, path, got string) { t.Helper(); goldenfile.CompareFile(t, path, got) }
