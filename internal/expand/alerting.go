@@ -2,7 +2,7 @@ package expand
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -18,6 +18,9 @@ type AlertingPlan struct {
 	Receivers []AMReceiver
 	// Inhibits are the enabled inhibition rules, sorted by name.
 	Inhibits []NamedInhibit
+	// Secrets are the Secret names the receivers read, sorted: what
+	// Alertmanager must mount.
+	Secrets []string
 }
 
 // Route is one node of the routing tree.
@@ -68,16 +71,6 @@ func Endpoints(a *model.Alerting, tier, team string) []string {
 		}
 	}
 	return sortedUnique(a.Tiers[tier].Receivers)
-}
-
-// TierOf returns the tier whose severity value is sev.
-func TierOf(a *model.Alerting, sev string) (string, bool) {
-	for _, t := range model.TierNames {
-		if a.Tiers[t].Severity == sev {
-			return t, true
-		}
-	}
-	return "", false
 }
 
 func expandAlerting(env *model.Environment, p *Plan) []string {
@@ -206,8 +199,21 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 		}
 		plan.Inhibits = append(plan.Inhibits, NamedInhibit{Name: name, Inhibit: in, Origin: env.Source("alerting", "inhibit", name)})
 	}
+	plan.Secrets = receiverSecrets(a)
 	p.Alerting = plan
 	return problems
+}
+
+func receiverSecrets(a *model.Alerting) []string {
+	set := map[string]bool{}
+	for _, r := range a.Receivers {
+		for _, ref := range []*model.SecretRef{r.URLSecret, r.AuthPassword, r.APISecret, r.RoutingKey, r.APIURL, r.WebhookURL} {
+			if ref != nil {
+				set[ref.Secret] = true
+			}
+		}
+	}
+	return sortedKeys(set)
 }
 
 // applyDefaultFor gives alerts without `for` their tier's default.
@@ -222,18 +228,7 @@ func applyDefaultFor(a *model.Alerting, groups []Group) {
 	}
 }
 
-func sortedUnique(s []string) []string {
-	out := append([]string(nil), s...)
-	sort.Strings(out)
-	n := 0
-	for i, v := range out {
-		if i == 0 || v != out[n-1] {
-			out[n] = v
-			n++
-		}
-	}
-	return out[:n]
-}
+func sortedUnique(s []string) []string { return slices.Compact(slices.Sorted(slices.Values(s))) }
 
 // Describe renders a route's matchers for messages.
 func (r Route) Describe() string {

@@ -13,6 +13,8 @@ package lint
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -306,11 +308,4 @@ func snippet(expr string, node parser.Node) string {
 // fmtDuration prints d as Prometheus does (1m30s, 2h).
 func fmtDuration(d time.Duration) string { return model.Duration(d).String() }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -256,24 +256,6 @@ func integrate(rcv *amReceiver, a *model.Alerting, name string, r model.Receiver
 	return nil
 }
 
-// Secrets lists the Secrets the receivers read, sorted.
-func Secrets(a *model.Alerting) []string {
-	set := map[string]bool{}
-	for _, r := range a.Receivers {
-		for _, ref := range []*model.SecretRef{r.URLSecret, r.AuthPassword, r.APISecret, r.RoutingKey, r.APIURL, r.WebhookURL} {
-			if ref != nil {
-				set[ref.Secret] = true
-			}
-		}
-	}
-	out := make([]string, 0, len(set))
-	for k := range set {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
-}
-
 // Render adds alertmanager.yml and the Kubernetes objects of the alerting
 // plan to t. It does nothing for an environment without alerting.
 func Render(p *expand.Plan, t *artifact.Tree) error {

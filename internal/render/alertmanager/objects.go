@@ -58,7 +58,7 @@ func renderObjects(p *expand.Plan, t *artifact.Tree) error {
 				Replicas:     &replicas,
 				Version:      am.Version,
 				ExternalURL:  am.ExternalURL,
-				Secrets:      Secrets(a),
+				Secrets:      p.Alerting.Secrets,
 				ConfigSecret: ConfigSecretName(am),
 			},
 		}

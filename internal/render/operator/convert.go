@@ -3,7 +3,7 @@ package operator
 import (
 	"fmt"
 	"math"
-	"sort"
+	"slices"
 	"strings"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
@@ -186,18 +186,7 @@ func copyMap(m map[string]string) map[string]string {
 }
 
 // sortedSet returns the strings sorted and without duplicates.
-func sortedSet(in []string) []string {
-	out := append([]string(nil), in...)
-	sort.Strings(out)
-	n := 0
-	for i, s := range out {
-		if i == 0 || s != out[n-1] {
-			out[n] = s
-			n++
-		}
-	}
-	return out[:n]
-}
+func sortedSet(in []string) []string { return slices.Compact(slices.Sorted(slices.Values(in))) }
 
 func ptr[T any](v T) *T { return &v }
 

@@ -2,6 +2,7 @@ package amcheck
 
 import (
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"sort"
@@ -391,23 +392,10 @@ func sortedLabels(m map[string]string) string {
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-func sortedCopy(s []string) []string {
-	out := append([]string{}, s...)
-	sort.Strings(out)
-	return out
-}
+func sortedCopy(s []string) []string { return slices.Sorted(slices.Values(s)) }
 
-func sortedSet(m map[string]bool) []string {
-	return sortedKeys(m)
-}
+func sortedSet(m map[string]bool) []string { return sortedKeys(m) }
 
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }
 
 func closest(s string, candidates []string) string { return textdist.Closest(s, candidates, 2) }
