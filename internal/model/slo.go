@@ -1,0 +1,74 @@
+package model
+
+// SLO is one service level objective (schemas/slo.cue). The environment
+// stores SLOs as slos: <service>: <name>: {...}; ID() joins the two.
+type SLO struct {
+	Service     string `json:"service"`
+	Name        string `json:"name"`
+	Description string `json:"description,omitempty"`
+	// Objective is the target in percent as CUE wrote it ("99.9"), kept as
+	// decimal text so no float rounding reaches the output.
+	Objective Decimal           `json:"objective"`
+	Period    string            `json:"period"` // Prometheus duration, default 30d
+	Labels    map[string]string `json:"labels"`
+	Team      string            `json:"team,omitempty"`
+	Indicator Indicator         `json:"indicator"`
+	Alerting  SLOAlerting       `json:"alerting"`
+}
+
+// ID is the SLO's stable identifier, the slo_id label of every series and
+// alert generated for it.
+func (s SLO) ID() string { return s.Service + "-" + s.Name }
+
+// Indicator kinds.
+const (
+	IndicatorRatio        = "ratio"
+	IndicatorLatency      = "latency"
+	IndicatorAvailability = "availability"
+)
+
+// Indicator says how good and bad events are counted. Exactly one of the
+// kind-specific parts is set, as Kind says.
+type Indicator struct {
+	Kind string `json:"kind"`
+	// ratio: PromQL vector selectors of counters; mongen wraps each in
+	// sum by (GroupBy) (rate(<selector>[<window>])).
+	Errors string `json:"errors,omitempty"`
+	Total  string `json:"total,omitempty"`
+	// latency: a histogram's _bucket selector and the le bound a good
+	// request stays under ("0.3"), as it appears in the le label.
+	Bucket    string `json:"bucket,omitempty"`
+	Threshold string `json:"threshold,omitempty"`
+	// availability: a selector of blackbox probe_success series.
+	Probe string `json:"probe,omitempty"`
+	// GroupBy keeps these labels on every SLI series (one SLO per value).
+	GroupBy []string `json:"groupBy,omitempty"`
+}
+
+// SLOAlerting switches the two burn-rate tiers of one SLO.
+type SLOAlerting struct {
+	Page   BurnAlert         `json:"page"`
+	Ticket BurnAlert         `json:"ticket"`
+	Labels map[string]string `json:"labels,omitempty"`
+	// Annotations are added to both alerts (runbook_url, summary, ...).
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// BurnAlert is one burn-rate alert of an SLO.
+type BurnAlert struct {
+	Enabled bool   `json:"enabled"`
+	Name    string `json:"name"` // alert name
+	Tier    string `json:"tier"` // P0 for page, P1 for ticket unless changed
+	For     string `json:"for,omitempty"`
+	// Annotations are this alert's own, over SLOAlerting.Annotations.
+	Annotations map[string]string `json:"annotations,omitempty"`
+}
+
+// Decimal is a number kept as its exact decimal text.
+type Decimal string
+
+// UnmarshalJSON keeps the number's text as written.
+func (d *Decimal) UnmarshalJSON(b []byte) error {
+	*d = Decimal(b)
+	return nil
+}
