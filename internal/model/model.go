@@ -18,6 +18,8 @@ type Environment struct {
 	Federation     map[string]Federation `json:"federation"`
 	// Alerting is nil when the environment routes no alerts.
 	Alerting *Alerting `json:"alerting,omitempty"`
+	// SLOs are keyed by service, then by SLO name (schemas/slo.cue).
+	SLOs map[string]map[string]SLO `json:"slos,omitempty"`
 	Vet      Vet       `json:"vet"` // mongen vet's configuration (vet.go)
 
 	// Sources maps a path inside the environment (see the Path* helpers)

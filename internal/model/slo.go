@@ -1,5 +1,10 @@
 package model
 
+import (
+	"maps"
+	"slices"
+)
+
 // SLO is one service level objective (schemas/slo.cue). The environment
 // stores SLOs as slos: <service>: <name>: {...}; ID() joins the two.
 type SLO struct {
@@ -71,4 +76,15 @@ type Decimal string
 func (d *Decimal) UnmarshalJSON(b []byte) error {
 	*d = Decimal(b)
 	return nil
+}
+
+// SLOList returns every SLO of the environment, sorted by service then name.
+func (e *Environment) SLOList() []SLO {
+	var out []SLO
+	for _, svc := range slices.Sorted(maps.Keys(e.SLOs)) {
+		for _, name := range slices.Sorted(maps.Keys(e.SLOs[svc])) {
+			out = append(out, e.SLOs[svc][name])
+		}
+	}
+	return out
 }
