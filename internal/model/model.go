@@ -20,7 +20,7 @@ type Environment struct {
 	Alerting *Alerting `json:"alerting,omitempty"`
 	// SLOs are keyed by service, then by SLO name (schemas/slo.cue).
 	SLOs map[string]map[string]SLO `json:"slos,omitempty"`
-	Vet      Vet       `json:"vet"` // mongen vet's configuration (vet.go)
+	Vet  Vet                       `json:"vet"` // mongen vet's configuration (vet.go)
 
 	// Sources maps a path inside the environment (see the Path* helpers)
 	// to the CUE position that defines it, relative to the repository root.
