@@ -69,6 +69,8 @@ type Rule struct {
 	LabelOrigins      map[string]string
 	// TestOrigins point at each of Rule.Tests, by index.
 	TestOrigins []TestOrigin
+	// SLO is the id of the SLO the rule is generated from, "" for others.
+	SLO string
 }
 
 // Error lists every conflict found, one per line, each with positions.
@@ -136,12 +138,18 @@ func Expand(env *model.Environment) (*Plan, error) {
 	for _, gname := range sortedKeys(env.Rules) {
 		addGroup(group(env, gname, env.Rules[gname], "", "", "rules", gname))
 	}
+	sloGs, sloProblems := sloGroups(env)
+	problems = append(problems, sloProblems...)
+	for _, g := range sloGs {
+		addGroup(g)
+	}
 	sort.Slice(p.Jobs, func(i, j int) bool { return p.Jobs[i].Name < p.Jobs[j].Name })
 	sort.Slice(p.Groups, func(i, j int) bool { return p.Groups[i].Name < p.Groups[j].Name })
 	p.Secrets = secrets(p)
 	if env.Alerting != nil {
 		applyDefaultFor(env.Alerting, p.Groups)
 		problems = append(problems, expandAlerting(env, p)...)
+		addSLOInhibit(p)
 	}
 	if len(problems) > 0 {
 		sort.Strings(problems)

@@ -325,8 +325,11 @@ var ruleSeries = map[string]bool{"ALERTS": true, "ALERTS_FOR_STATE": true}
 // checkSelector reports selectors that can never match: a job no target
 // has, or a metric that none of the jobs it can read exposes.
 func checkSelector(p *pass) {
+	checkSLOSelectors(p)
 	for _, r := range p.rules {
-		if r.expr == nil {
+		// SLO rules repeat their indicator's selectors once per window:
+		// checkSLOSelectors reports those at the indicator.
+		if r.expr == nil || r.SLO != "" {
 			continue
 		}
 		seen := map[string]bool{}

@@ -356,6 +356,7 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 	fields(envV.LookupPath(cue.ParsePath("overrides")), func(n string, v cue.Value) { record(v, "overrides", n) })
 	fields(envV.LookupPath(cue.ParsePath("vet.disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
 	rules(envV.LookupPath(cue.ParsePath("rules")), "rules")
+	sloSources(root, envV, out)
 	fields(envV.LookupPath(cue.ParsePath("exporters")), func(n string, e cue.Value) {
 		// Where the user brought the exporter in; walking the conjuncts of
 		// a whole exporter costs more than evaluating it.

@@ -64,9 +64,14 @@ type BurnAlert struct {
 	Enabled bool   `json:"enabled"`
 	Name    string `json:"name"` // alert name
 	Tier    string `json:"tier"` // P0 for page, P1 for ticket unless changed
-	For     string `json:"for,omitempty"`
+	// Severity is the tier's severity label value (schemas #Tiers).
+	Severity string `json:"severity,omitempty"`
+	For      string `json:"for,omitempty"`
 	// Annotations are this alert's own, over SLOAlerting.Annotations.
 	Annotations map[string]string `json:"annotations,omitempty"`
+	// Tests are unit tests of this alert and the SLO's recording rules
+	// (schemas.#RuleTest, run by mongen test).
+	Tests []RuleTest `json:"tests,omitempty"`
 }
 
 // Decimal is a number kept as its exact decimal text.

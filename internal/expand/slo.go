@@ -1,0 +1,125 @@
+package expand
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"sort"
+
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/slo"
+)
+
+// SLOGroupPrefix names the rule group of a service's SLOs: slo-<service>.
+const SLOGroupPrefix = "slo-"
+
+// SLOInhibit is the generated inhibition rule: a firing page alert of an
+// SLO silences its ticket alert. An environment replaces or drops it by
+// declaring alerting.inhibit under this name.
+const SLOInhibit = "slo-page-silences-ticket"
+
+// sloGroups turns the environment's SLOs into one rule group per service,
+// in the order Prometheus must evaluate them (slo.Generate), and reports
+// invalid SLOs and colliding ids at their CUE positions.
+func sloGroups(env *model.Environment) ([]Group, []string) {
+	var groups []Group
+	var problems []string
+	idOrigin := map[string]string{}
+	for _, svc := range sortedKeys(env.SLOs) {
+		g := Group{Name: SLOGroupPrefix + svc, Origin: env.Source("slos", svc)}
+		for _, name := range sortedKeys(env.SLOs[svc]) {
+			s := env.SLOs[svc][name]
+			base := []string{"slos", svc, name}
+			at := func(field ...string) string { return env.Source(append(append([]string{}, base...), field...)...) }
+			origin := at()
+			if prev, dup := idOrigin[s.ID()]; dup {
+				problems = append(problems, fmt.Sprintf("%s: slos.%s.%s: SLO id %q is also the id of the SLO at %s (ids join service and name with -): rename one", origin, svc, name, s.ID(), prev))
+				continue
+			}
+			idOrigin[s.ID()] = origin
+			if ps := slo.Validate(s); len(ps) > 0 {
+				for _, p := range ps {
+					problems = append(problems, fmt.Sprintf("%s: slos.%s.%s.%s", at(p.Field...), svc, name, p))
+				}
+				continue
+			}
+			rules, err := slo.Generate(s)
+			if err != nil {
+				problems = append(problems, fmt.Sprintf("%s: slos.%s.%s: %v", origin, svc, name, err))
+				continue
+			}
+			for _, r := range rules {
+				rp := append(append([]string{}, base...), r.Field...)
+				rule := Rule{
+					Rule:              r.Rule,
+					Key:               r.Key,
+					SLO:               s.ID(),
+					Origin:            env.Source(rp...),
+					ExprOrigin:        env.Source(rp...),
+					AnnotationOrigins: map[string]string{},
+					LabelOrigins:      map[string]string{},
+					TestOrigins:       testOrigins(env, rp, r.Tests),
+				}
+				for k := range r.Annotations {
+					rule.AnnotationOrigins[k] = rule.Origin
+				}
+				for k := range r.Labels {
+					rule.LabelOrigins[k] = rule.Origin
+				}
+				g.Rules = append(g.Rules, rule)
+			}
+		}
+		groups = append(groups, g)
+	}
+	return groups, problems
+}
+
+// sloInhibit is the generated page-silences-ticket rule, or false when no
+// SLO has both alerts or the environment declares its own under the name.
+// equal holds slo_id, cluster, and every groupBy label of any SLO: an
+// alert lacking a label matches another lacking it, so one rule serves
+// SLOs with and without groupBy.
+func sloInhibit(env *model.Environment) (NamedInhibit, bool) {
+	if env.Alerting == nil {
+		return NamedInhibit{}, false
+	}
+	if _, own := env.Alerting.Inhibit[SLOInhibit]; own {
+		return NamedInhibit{}, false
+	}
+	equal := map[string]bool{slo.LabelID: true, "cluster": true}
+	both := false
+	for _, s := range env.SLOList() {
+		if !s.Alerting.Page.Enabled || !s.Alerting.Ticket.Enabled {
+			continue
+		}
+		both = true
+		for _, l := range s.Indicator.GroupBy {
+			equal[l] = true
+		}
+	}
+	if !both {
+		return NamedInhibit{}, false
+	}
+	return NamedInhibit{
+		Name: SLOInhibit,
+		Inhibit: model.Inhibit{
+			Enabled: true,
+			Source:  []string{fmt.Sprintf("%s=%q", slo.LabelBurn, slo.BurnPage)},
+			Target:  []string{fmt.Sprintf("%s=%q", slo.LabelBurn, slo.BurnTicket)},
+			Equal:   slices.Sorted(maps.Keys(equal)),
+		},
+		Origin: env.Source("slos"),
+	}, true
+}
+
+// addSLOInhibit adds the generated inhibition to the routing plan, keeping
+// Inhibits sorted by name.
+func addSLOInhibit(p *Plan) {
+	if p.Alerting == nil {
+		return
+	}
+	if in, ok := sloInhibit(p.Env); ok {
+		p.Alerting.Inhibits = append(p.Alerting.Inhibits, in)
+		sort.Slice(p.Alerting.Inhibits, func(i, j int) bool { return p.Alerting.Inhibits[i].Name < p.Alerting.Inhibits[j].Name })
+	}
+}

@@ -1,0 +1,107 @@
+package slo
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/prometheus/prometheus/model/labels"
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// promql parses selectors and checks generated queries; a parser holds no
+// state between calls.
+var promql = parser.NewParser(parser.Options{})
+
+// ParseSelector parses a PromQL instant vector selector as an indicator
+// takes it: a bare selector, without offset or @.
+func ParseSelector(s string) (*parser.VectorSelector, error) {
+	expr, err := promql.ParseExpr(s)
+	if err != nil {
+		return nil, err
+	}
+	vs, ok := expr.(*parser.VectorSelector)
+	if !ok {
+		return nil, fmt.Errorf("%q is a %s, not a vector selector such as http_requests_total{job=\"app\"}: mongen adds rate() and the window itself", s, parser.DocumentedType(expr.Type()))
+	}
+	if vs.OriginalOffset != 0 || vs.Timestamp != nil || vs.StartOrEnd != 0 {
+		return nil, fmt.Errorf("%q has an offset or @ modifier: write the plain selector", s)
+	}
+	if MetricName(vs) == "" {
+		return nil, fmt.Errorf("%q selects no metric name: name the counter it counts", s)
+	}
+	return vs, nil
+}
+
+// MetricName is the metric a selector selects by equality, or "".
+func MetricName(vs *parser.VectorSelector) string {
+	if vs.Name != "" {
+		return vs.Name
+	}
+	for _, m := range vs.LabelMatchers {
+		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+			return m.Value
+		}
+	}
+	return ""
+}
+
+// withLE returns the bucket selector with an le="<bound>" matcher added,
+// printed by the PromQL printer.
+func withLE(bucket, bound string) (string, error) {
+	vs, err := ParseSelector(bucket)
+	if err != nil {
+		return "", err
+	}
+	for _, m := range vs.LabelMatchers {
+		if m.Name == "le" {
+			return "", fmt.Errorf("%q already matches le: give the bound in threshold only", bucket)
+		}
+	}
+	m, err := labels.NewMatcher(labels.MatchEqual, "le", bound)
+	if err != nil {
+		return "", err
+	}
+	vs.LabelMatchers = append(vs.LabelMatchers, m)
+	return vs.String(), nil
+}
+
+// aggregate wraps e in op by (groupBy), or plain op when no label is kept.
+func aggregate(op string, groupBy []string, e string) string {
+	if len(groupBy) == 0 {
+		return fmt.Sprintf("%s(%s)", op, e)
+	}
+	return fmt.Sprintf("%s by (%s) (%s)", op, strings.Join(groupBy, ", "), e)
+}
+
+// ErrorRatioExpr is the indicator's error ratio over window (a PromQL
+// duration), the expression of slo:sli_error:ratio_rate<window>:
+//
+//	ratio:        sum(rate(<errors>[w])) / sum(rate(<total>[w]))
+//	latency:      1 - sum(rate(<bucket>{le="<threshold>"}[w])) / sum(rate(<bucket>{le="+Inf"}[w]))
+//	availability: 1 - avg(avg_over_time(<probe>[w]))
+//
+// with "sum by (groupBy)" when the indicator keeps labels.
+func ErrorRatioExpr(ind model.Indicator, window string) (string, error) {
+	rate := func(sel string) string {
+		return aggregate("sum", ind.GroupBy, fmt.Sprintf("rate(%s[%s])", sel, window))
+	}
+	switch ind.Kind {
+	case model.IndicatorRatio:
+		return rate(ind.Errors) + " / " + rate(ind.Total), nil
+	case model.IndicatorLatency:
+		good, err := withLE(ind.Bucket, ind.Threshold)
+		if err != nil {
+			return "", err
+		}
+		all, err := withLE(ind.Bucket, "+Inf")
+		if err != nil {
+			return "", err
+		}
+		return "1 - (" + rate(good) + " / " + rate(all) + ")", nil
+	case model.IndicatorAvailability:
+		return "1 - " + aggregate("avg", ind.GroupBy, fmt.Sprintf("avg_over_time(%s[%s])", ind.Probe, window)), nil
+	}
+	return "", fmt.Errorf("unknown indicator kind %q", ind.Kind)
+}
