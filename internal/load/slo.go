@@ -1,6 +1,8 @@
 package load
 
 import (
+	"strings"
+
 	"cuelang.org/go/cue"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -11,8 +13,10 @@ import (
 // positions of its alerts' tests, so expand, lint and mongen test can point
 // at the user's CUE.
 func sloSources(root string, envV cue.Value, out map[string]string) {
+	// Only what the user wrote: a field the schema fills in (a default
+	// alert, say) falls back to the SLO's own position (Environment.Source).
 	record := func(v cue.Value, parts ...string) {
-		if pos := bestPosition(root, v); pos != "" {
+		if pos := bestPosition(root, v); strings.HasPrefix(pos, EnvironmentsDir+"/") {
 			out[model.SourcePath(parts...)] = pos
 		}
 	}

@@ -23,7 +23,7 @@ func ParseSelector(s string) (*parser.VectorSelector, error) {
 	}
 	vs, ok := expr.(*parser.VectorSelector)
 	if !ok {
-		return nil, fmt.Errorf("%q is a %s, not a vector selector such as http_requests_total{job=\"app\"}: mongen adds rate() and the window itself", s, parser.DocumentedType(expr.Type()))
+		return nil, fmt.Errorf("%q is not a plain vector selector such as http_requests_total{job=\"app\"}: write the selector only, mongen adds rate() and the window", s)
 	}
 	if vs.OriginalOffset != 0 || vs.Timestamp != nil || vs.StartOrEnd != 0 {
 		return nil, fmt.Errorf("%q has an offset or @ modifier: write the plain selector", s)
