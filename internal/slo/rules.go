@@ -111,14 +111,14 @@ func record(s model.SLO, name, expr string, field []string, extra map[string]str
 
 // RatioRules record the error ratio at every window the alerts read.
 func RatioRules(spec Spec) ([]Rule, error) {
+	expr, err := errorRatio(spec.Indicator)
+	if err != nil {
+		return nil, fmt.Errorf("indicator: %w", err)
+	}
 	var out []Rule
 	for _, w := range Windows() {
 		name := WindowName(w)
-		expr, err := ErrorRatioExpr(spec.Indicator, name)
-		if err != nil {
-			return nil, fmt.Errorf("indicator: %w", err)
-		}
-		out = append(out, record(spec.SLO, ErrorRatio(name), expr, FieldIndicator, nil))
+		out = append(out, record(spec.SLO, ErrorRatio(name), expr(name), FieldIndicator, nil))
 	}
 	return out, nil
 }

@@ -79,29 +79,41 @@ func aggregate(op string, groupBy []string, e string) string {
 // duration), the expression of slo:sli_error:ratio_rate<window>:
 //
 //	ratio:        sum(rate(<errors>[w])) / sum(rate(<total>[w]))
-//	latency:      1 - sum(rate(<bucket>{le="<threshold>"}[w])) / sum(rate(<bucket>{le="+Inf"}[w]))
+//	latency:      1 - (sum(rate(<bucket>{le="<threshold>"}[w])) / sum(rate(<bucket>{le="+Inf"}[w])))
 //	availability: 1 - avg(avg_over_time(<probe>[w]))
 //
 // with "sum by (groupBy)" when the indicator keeps labels.
 func ErrorRatioExpr(ind model.Indicator, window string) (string, error) {
-	rate := func(sel string) string {
-		return aggregate("sum", ind.GroupBy, fmt.Sprintf("rate(%s[%s])", sel, window))
+	f, err := errorRatio(ind)
+	if err != nil {
+		return "", err
+	}
+	return f(window), nil
+}
+
+// errorRatio prepares the indicator's selectors once and returns the
+// error ratio expression as a function of the window.
+func errorRatio(ind model.Indicator) (func(window string) string, error) {
+	rate := func(sel, window string) string {
+		return aggregate("sum", ind.GroupBy, "rate("+sel+"["+window+"])")
 	}
 	switch ind.Kind {
 	case model.IndicatorRatio:
-		return rate(ind.Errors) + " / " + rate(ind.Total), nil
+		return func(w string) string { return rate(ind.Errors, w) + " / " + rate(ind.Total, w) }, nil
 	case model.IndicatorLatency:
 		good, err := withLE(ind.Bucket, ind.Threshold)
 		if err != nil {
-			return "", err
+			return nil, err
 		}
 		all, err := withLE(ind.Bucket, "+Inf")
 		if err != nil {
-			return "", err
+			return nil, err
 		}
-		return "1 - (" + rate(good) + " / " + rate(all) + ")", nil
+		return func(w string) string { return "1 - (" + rate(good, w) + " / " + rate(all, w) + ")" }, nil
 	case model.IndicatorAvailability:
-		return "1 - " + aggregate("avg", ind.GroupBy, fmt.Sprintf("avg_over_time(%s[%s])", ind.Probe, window)), nil
+		return func(w string) string {
+			return "1 - " + aggregate("avg", ind.GroupBy, "avg_over_time("+ind.Probe+"["+w+"])")
+		}, nil
 	}
-	return "", fmt.Errorf("unknown indicator kind %q", ind.Kind)
+	return nil, fmt.Errorf("unknown indicator kind %q", ind.Kind)
 }
