@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	commonmodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -40,7 +41,7 @@ func MetricName(vs *parser.VectorSelector) string {
 		return vs.Name
 	}
 	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName && m.Type == labels.MatchEqual {
+		if m.Name == commonmodel.MetricNameLabel && m.Type == labels.MatchEqual {
 			return m.Value
 		}
 	}
