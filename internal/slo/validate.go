@@ -2,6 +2,7 @@ package slo
 
 import (
 	"fmt"
+	"math"
 	"math/big"
 	"strconv"
 	"strings"
@@ -79,7 +80,7 @@ func Validate(s model.SLO) []Problem {
 		}
 	case model.IndicatorLatency:
 		sel("bucket", ind.Bucket, "_bucket")
-		if f, err := strconv.ParseFloat(ind.Threshold, 64); err != nil || f <= 0 || ind.Threshold == "+Inf" {
+		if f, err := strconv.ParseFloat(ind.Threshold, 64); err != nil || !(f > 0) || math.IsInf(f, 0) {
 			add(fmt.Sprintf("threshold %q is not a positive finite le bound such as \"0.3\"", ind.Threshold), "indicator", "threshold")
 			selectorOK = false
 		}

@@ -43,6 +43,12 @@ func TestValidate(t *testing.T) {
 		{"latency with le", func(s *model.SLO) {
 			s.Indicator = model.Indicator{Kind: "latency", Bucket: `x_bucket{le="1"}`, Threshold: "0.5"}
 		}, []string{"indicator: the 5m error ratio does not parse: \"x_bucket{le=\\\"1\\\"}\" already matches le"}},
+		{"latency threshold NaN", func(s *model.SLO) {
+			s.Indicator = model.Indicator{Kind: "latency", Bucket: `x_bucket`, Threshold: "NaN"}
+		}, []string{"indicator.threshold: threshold \"NaN\" is not a positive finite le bound"}},
+		{"latency threshold Inf", func(s *model.SLO) {
+			s.Indicator = model.Indicator{Kind: "latency", Bucket: `x_bucket`, Threshold: "Inf"}
+		}, []string{"indicator.threshold: threshold \"Inf\" is not a positive finite le bound"}},
 		{"probe of another metric", func(s *model.SLO) {
 			s.Indicator = model.Indicator{Kind: "availability", Probe: `up{job="x"}`}
 		}, []string{"indicator.probe: \"up{job=\\\"x\\\"}\" selects up, not a probe_success series"}},
@@ -68,4 +74,31 @@ func TestValidate(t *testing.T) {
 			}
 		}
 	}
+}
+
+// FuzzValidate: whatever the user writes as selectors, threshold and
+// objective, Validate does not panic, and an SLO it accepts generates rules
+// whose every expression the PromQL parser accepts.
+func FuzzValidate(f *testing.F) {
+	f.Add("ratio", `x_errors_total{code=~"5.."}`, `x_total`, "99.9", "0.3")
+	f.Add("latency", `h_bucket{job="a"}`, "", "99", "1.0")
+	f.Add("availability", `probe_success{instance="https://a"}`, "", "99.5", "")
+	f.Add("ratio", `{__name__="a_total"}`, `b_total offset 5m`, "1e2", "x")
+	f.Fuzz(func(t *testing.T, kind, a, b, objective, threshold string) {
+		s := validSLO()
+		s.Objective = model.Decimal(objective)
+		s.Indicator = model.Indicator{Kind: kind, Errors: a, Total: b, Bucket: a, Threshold: threshold, Probe: a}
+		if len(Validate(s)) > 0 {
+			return
+		}
+		rules, err := Generate(s)
+		if err != nil {
+			t.Fatalf("valid SLO does not generate: %v", err)
+		}
+		for _, r := range rules {
+			if _, err := promql.ParseExpr(r.Expr); err != nil {
+				t.Fatalf("valid SLO generates %s = %q: %v", r.Name, r.Expr, err)
+			}
+		}
+	})
 }
