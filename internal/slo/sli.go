@@ -79,11 +79,15 @@ func aggregate(op string, groupBy []string, e string) string {
 // ErrorRatioExpr is the indicator's error ratio over window (a PromQL
 // duration), the expression of slo:sli_error:ratio_rate<window>:
 //
-//	ratio:        sum(rate(<errors>[w])) / sum(rate(<total>[w]))
-//	latency:      1 - (sum(rate(<bucket>{le="<threshold>"}[w])) / sum(rate(<bucket>{le="+Inf"}[w])))
+//	ratio:        (sum(rate(<errors>[w])) or 0 * sum(rate(<total>[w]))) / (sum(rate(<total>[w])) > 0)
+//	latency:      1 - (sum(rate(<bucket>{le="<threshold>"}[w])) / (sum(rate(<bucket>{le="+Inf"}[w])) > 0))
 //	availability: 1 - avg(avg_over_time(<probe>[w]))
 //
-// with "sum by (groupBy)" when the indicator keeps labels.
+// with "sum by (groupBy)" when the indicator keeps labels. Two guards keep
+// the period ratio (a mean of 5m ratios) honest: errors that have no series
+// yet (no 5xx since the last restart) count as 0 rather than leaving the
+// window out, and a window without traffic records no sample rather than
+// NaN, which would make every sum over the period NaN for a whole period.
 func ErrorRatioExpr(ind model.Indicator, window string) (string, error) {
 	f, err := errorRatio(ind)
 	if err != nil {
@@ -100,7 +104,10 @@ func errorRatio(ind model.Indicator) (func(window string) string, error) {
 	}
 	switch ind.Kind {
 	case model.IndicatorRatio:
-		return func(w string) string { return rate(ind.Errors, w) + " / " + rate(ind.Total, w) }, nil
+		return func(w string) string {
+			total := rate(ind.Total, w)
+			return "(" + rate(ind.Errors, w) + " or 0 * " + total + ") / (" + total + " > 0)"
+		}, nil
 	case model.IndicatorLatency:
 		good, err := withLE(ind.Bucket, ind.Threshold)
 		if err != nil {
@@ -110,7 +117,7 @@ func errorRatio(ind model.Indicator) (func(window string) string, error) {
 		if err != nil {
 			return nil, err
 		}
-		return func(w string) string { return "1 - (" + rate(good, w) + " / " + rate(all, w) + ")" }, nil
+		return func(w string) string { return "1 - (" + rate(good, w) + " / (" + rate(all, w) + " > 0))" }, nil
 	case model.IndicatorAvailability:
 		return func(w string) string {
 			return "1 - " + aggregate("avg", ind.GroupBy, "avg_over_time("+ind.Probe+"["+w+"])")

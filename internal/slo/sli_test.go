@@ -14,11 +14,11 @@ func TestErrorRatioExpr(t *testing.T) {
 		want string
 	}{
 		{"ratio", model.Indicator{Kind: "ratio", Errors: `http_requests_total{job="app",code=~"5.."}`, Total: `http_requests_total{job="app"}`},
-			`sum(rate(http_requests_total{job="app",code=~"5.."}[1h])) / sum(rate(http_requests_total{job="app"}[1h]))`},
+			`(sum(rate(http_requests_total{job="app",code=~"5.."}[1h])) or 0 * sum(rate(http_requests_total{job="app"}[1h]))) / (sum(rate(http_requests_total{job="app"}[1h])) > 0)`},
 		{"ratio by route", model.Indicator{Kind: "ratio", Errors: `errors_total`, Total: `requests_total`, GroupBy: []string{"route", "method"}},
-			`sum by (route, method) (rate(errors_total[1h])) / sum by (route, method) (rate(requests_total[1h]))`},
+			`(sum by (route, method) (rate(errors_total[1h])) or 0 * sum by (route, method) (rate(requests_total[1h]))) / (sum by (route, method) (rate(requests_total[1h])) > 0)`},
 		{"latency", model.Indicator{Kind: "latency", Bucket: `http_request_duration_seconds_bucket{job="app"}`, Threshold: "0.3"},
-			`1 - (sum(rate(http_request_duration_seconds_bucket{job="app",le="0.3"}[1h])) / sum(rate(http_request_duration_seconds_bucket{job="app",le="+Inf"}[1h])))`},
+			`1 - (sum(rate(http_request_duration_seconds_bucket{job="app",le="0.3"}[1h])) / (sum(rate(http_request_duration_seconds_bucket{job="app",le="+Inf"}[1h])) > 0))`},
 		{"availability", model.Indicator{Kind: "availability", Probe: `probe_success{job="probe-web"}`, GroupBy: []string{"instance"}},
 			`1 - avg by (instance) (avg_over_time(probe_success{job="probe-web"}[1h]))`},
 	} {
