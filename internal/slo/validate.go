@@ -41,7 +41,7 @@ func Validate(s model.SLO) []Problem {
 		}
 	}
 	for k := range s.Alerting.Labels {
-		if msg := reservedLabel(k); msg != "" && k != "severity" {
+		if msg := reservedLabel(k); msg != "" {
 			add(msg, "alerting", "labels", k)
 		}
 	}
