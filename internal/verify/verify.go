@@ -230,6 +230,7 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 	if plan.Alerting != nil {
 		want++ // the Alertmanager configuration Secret
 	}
+	want += len(plan.Dashboards) // one ConfigMap each
 	if len(ids) != want {
 		names := make([]string, len(ids))
 		for i, id := range ids {
