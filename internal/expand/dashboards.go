@@ -3,6 +3,7 @@ package expand
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/mongen-dev/mongen/internal/dashgen"
 	"github.com/mongen-dev/mongen/internal/model"
@@ -67,6 +68,9 @@ func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, []string) {
 	for i, d := range out {
 		if i > 0 && d.UID == out[i-1].UID {
 			prev := out[i-1]
+			if strings.HasPrefix(prev.Origin, "environments/") && !strings.HasPrefix(d.Origin, "environments/") {
+				d, prev = prev, d // headline at what the user wrote
+			}
 			problems = append(problems, fmt.Sprintf("%s: duplicate dashboard uid %q (%s), also used at %s (%s): Grafana keeps one dashboard per uid; rename one", d.Origin, d.UID, d.Source, prev.Origin, prev.Source))
 			continue
 		}

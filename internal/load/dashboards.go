@@ -50,10 +50,12 @@ func dashboardSources(root string, v cue.Value, out map[string]string, prefix ..
 				return
 			}
 			for j := 0; ll.Next(); j++ {
-				set(ll.Value(), append(p, "links", strconv.Itoa(j))...)
+				set(ll.Value().LookupPath(cue.ParsePath("title")), append(p, "links", strconv.Itoa(j))...)
 			}
 		})
-		list("variables", func(_ int, vv cue.Value, p []string) { set(vv, p...) })
-		list("links", func(_ int, lv cue.Value, p []string) { set(lv, p...) })
+		// A list element's own position is the schema's; its fields' are
+		// where the user wrote them.
+		list("variables", func(_ int, vv cue.Value, p []string) { set(vv.LookupPath(cue.ParsePath("name")), p...) })
+		list("links", func(_ int, lv cue.Value, p []string) { set(lv.LookupPath(cue.ParsePath("title")), p...) })
 	}
 }

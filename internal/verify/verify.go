@@ -25,6 +25,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
+	"github.com/mongen-dev/mongen/internal/verify/dashcheck"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
 	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -98,10 +99,14 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 		findings = append(findings, checkAlerting(plan, tree, add)...)
 	}
 
-	ids, err := kustomizecheck.Resources(files)
+	ids, sizes, err := kustomizecheck.ResourcesWithSizes(files)
 	add("", kustomize.Path, err)
 	if err == nil {
 		checkKustomizeCoverage(plan, tree, ids, add)
+		checkApplySize(plan, ids, sizes, add)
+	}
+	for _, p := range dashcheck.Check(plan, tree) {
+		problems = append(problems, p)
 	}
 
 	if len(problems) > 0 {
