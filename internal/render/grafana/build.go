@@ -67,7 +67,6 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 		} else {
 			gv.Datasource = &ds
 			gv.Query = VariableQuery(v)
-			gv.Definition = gv.Query
 			gv.Refresh = &two // on time range change
 			gv.Sort = &one    // alphabetical
 		}

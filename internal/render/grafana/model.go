@@ -39,7 +39,6 @@ type variable struct {
 	Type       string         `json:"type"`
 	Datasource *datasourceRef `json:"datasource,omitempty"`
 	Query      string         `json:"query"`
-	Definition string         `json:"definition,omitempty"`
 	Refresh    *int           `json:"refresh,omitempty"`
 	Sort       *int           `json:"sort,omitempty"`
 	Multi      bool           `json:"multi"`
