@@ -112,7 +112,7 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 		gp := panel{ID: id, Type: p.Type, Title: tr(p.Title), Description: p.Description, GridPos: gridPos{H: h, W: w, X: x, Y: y}}
 		x += w
 		lineH = max(lineH, h)
-		fillPanel(&gp, p, ds)
+		fillPanel(&gp, p, ds, tr)
 		if openRow != nil {
 			*openRow.Panels = append(*openRow.Panels, gp)
 		} else {
@@ -122,7 +122,7 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 	return out
 }
 
-func fillPanel(gp *panel, p model.Panel, ds datasourceRef) {
+func fillPanel(gp *panel, p model.Panel, ds datasourceRef, tr func(string) string) {
 	if p.Type == model.PanelText {
 		gp.Options = map[string]any{"mode": "markdown", "content": p.Content}
 		return
@@ -177,10 +177,10 @@ func fillPanel(gp *panel, p model.Panel, ds datasourceRef) {
 	}
 	gp.FieldConfig = fc
 	if p.Runbook != "" {
-		gp.Links = append(gp.Links, toLink("Runbook", model.Link{URL: p.Runbook}))
+		gp.Links = append(gp.Links, toLink(tr("Runbook"), model.Link{URL: p.Runbook}))
 	}
 	for _, l := range p.Links {
-		gp.Links = append(gp.Links, toLink(l.Title, l))
+		gp.Links = append(gp.Links, toLink(tr(l.Title), l))
 	}
 }
 
