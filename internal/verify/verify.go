@@ -105,9 +105,7 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 		checkKustomizeCoverage(plan, tree, ids, add)
 		checkApplySize(plan, ids, sizes, add)
 	}
-	for _, p := range dashcheck.Check(plan, tree) {
-		problems = append(problems, p)
-	}
+	problems = append(problems, dashcheck.Check(plan, tree)...)
 
 	if len(problems) > 0 {
 		sort.Strings(problems)

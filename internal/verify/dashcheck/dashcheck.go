@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 
+	pmodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -134,7 +135,7 @@ func (c *checker) variable(d *expand.Dashboard, i int, v model.Variable, known m
 		}
 		vs := &parser.VectorSelector{LabelMatchers: ms}
 		for _, l := range ms {
-			if l.Name == labels.MetricName && l.Type == labels.MatchEqual {
+			if l.Name == pmodel.MetricNameLabel && l.Type == labels.MatchEqual {
 				vs.Name = l.Value
 			}
 		}
