@@ -57,8 +57,8 @@ func TestLibraryGolden(t *testing.T) {
 				validateSchema(t, f.Path, f.Data)
 			}
 		}
-		if len(got) != 10 {
-			t.Errorf("%d library dashboards, want 10", len(got))
+		if len(got) != 13 {
+			t.Errorf("%d library dashboards, want 13", len(got))
 		}
 		c.Check(t, got)
 	})
@@ -66,7 +66,7 @@ func TestLibraryGolden(t *testing.T) {
 
 // defaultJobs are the library's default job names, which the environment
 // renames: a query still naming one ignored the exporter's job parameter.
-var defaultJobs = []string{"node-exporter", "kube-state-metrics", `\"kubelet\"`, `\"cadvisor\"`, `\"apiserver\"`, `\"etcd\"`, `\"coredns\"`, `\"ingress-nginx\"`, "mysqld-exporter", "blackbox-exporter"}
+var defaultJobs = []string{"node-exporter", "kube-state-metrics", `\"kubelet\"`, `\"cadvisor\"`, `\"apiserver\"`, `\"etcd\"`, `\"coredns\"`, `\"ingress-nginx\"`, "mysqld-exporter", "blackbox-exporter", "kube-scheduler", "kube-controller-manager", "kube-proxy"}
 
 func checkJobs(t *testing.T, f artifact.File) {
 	t.Helper()
