@@ -84,8 +84,12 @@ func GoldenSignals(job string, s model.Signals) model.Dashboard {
 	if s.Saturation != nil {
 		satTitle, satUnit, satExpr = s.Saturation.Title, s.Saturation.Unit, s.Saturation.Expr
 	}
+	satSteps := steps("green")
+	if satUnit == "percentunit" {
+		satSteps = steps("green", model.Threshold{Value: f(0.8), Color: "orange"}, model.Threshold{Value: f(0.9), Color: "red"})
+	}
 	p = append(p, model.Panel{Type: model.PanelStat, Title: satTitle, Unit: satUnit, Width: 6, Height: 4,
-		Targets: []model.Query{{Expr: satExpr, Instant: true}}, Thresholds: steps("green")})
+		Targets: []model.Query{{Expr: satExpr, Instant: true}}, Thresholds: satSteps})
 
 	p = append(p,
 		model.Panel{Type: model.PanelRow, Title: "Traffic"},
