@@ -20,6 +20,7 @@ func TestSubstitute(t *testing.T) {
 		{in: `x{a="$nope"} + y{b="${gone}"}`, err: "uses $gone, $nope, which the dashboard does not define"},
 		{in: `topk($q, x)`, err: "$q is used outside a quoted label value"},
 		{in: `x{a="\"$q"}`, want: `x{a="\"__mongen_var__"}`},
+		{in: `x @ ${__to:date:seconds}`, want: `x @ 1700003600000`},
 	} {
 		got, err := Substitute(tc.in, known, custom)
 		if tc.err != "" {

@@ -17,11 +17,13 @@ const Sentinel = "__mongen_var__"
 var builtins = map[string]string{
 	"__rate_interval": "5m", "__interval": "1m", "__range": "1h",
 	"__interval_ms": "60000", "__range_s": "3600", "__range_ms": "3600000",
+	"__from": "1700000000000", "__to": "1700003600000",
 }
 
-// varRef matches $name, ${name}, ${name:format} and the deprecated
-// [[name]] and [[name:format]].
-var varRef = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)(?::[A-Za-z0-9_]+)?\}|\$([A-Za-z0-9_]+)|\[\[([A-Za-z0-9_]+)(?::[A-Za-z0-9_]+)?\]\]`)
+// varRef matches $name, ${name}, ${name:format} (formats may take
+// arguments: ${__to:date:seconds}) and the deprecated [[name]] and
+// [[name:format]].
+var varRef = regexp.MustCompile(`\$\{([A-Za-z0-9_]+)(?::[^}]*)?\}|\$([A-Za-z0-9_]+)|\[\[([A-Za-z0-9_]+)(?::[^\]]*)?\]\]`)
 
 // replacement maps one substituted span back to the original text.
 type replacement struct{ newStart, newEnd, oldStart, oldEnd int }
