@@ -32,6 +32,8 @@ type Plan struct {
 	Secrets []string
 	// Alerting is the routing plan; nil when the environment has none.
 	Alerting *AlertingPlan
+	// Dashboards are every Grafana dashboard, sorted by uid (dashboards.go).
+	Dashboards []Dashboard
 }
 
 // Job is one scrape job and where it came from.
@@ -146,6 +148,9 @@ func Expand(env *model.Environment) (*Plan, error) {
 	sort.Slice(p.Jobs, func(i, j int) bool { return p.Jobs[i].Name < p.Jobs[j].Name })
 	sort.Slice(p.Groups, func(i, j int) bool { return p.Groups[i].Name < p.Groups[j].Name })
 	p.Secrets = secrets(p)
+	var dashProblems []string
+	p.Dashboards, dashProblems = dashboards(env, p.Jobs)
+	problems = append(problems, dashProblems...)
 	if env.Alerting != nil {
 		applyDefaultFor(env.Alerting, p.Groups)
 		problems = append(problems, expandAlerting(env, p)...)

@@ -352,6 +352,7 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 		}
 	}
 	fields(envV.LookupPath(cue.ParsePath("targets")), func(n string, v cue.Value) { record(v, "targets", n) })
+	dashboardSources(root, envV.LookupPath(cue.ParsePath("dashboards")), out, "dashboards")
 	fields(envV.LookupPath(cue.ParsePath("federation")), func(n string, v cue.Value) { record(v, "federation", n) })
 	fields(envV.LookupPath(cue.ParsePath("overrides")), func(n string, v cue.Value) { record(v, "overrides", n) })
 	fields(envV.LookupPath(cue.ParsePath("vet.disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
@@ -365,6 +366,7 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 		}
 		fields(e.LookupPath(cue.ParsePath("targets")), func(t string, v cue.Value) { record(v, "exporters", n, "targets", t) })
 		rules(e.LookupPath(cue.ParsePath("rules")), "exporters", n, "rules")
+		dashboardSources(root, e.LookupPath(cue.ParsePath("dashboards")), out, "exporters", n, "dashboards")
 	})
 	return out
 }

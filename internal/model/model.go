@@ -21,6 +21,9 @@ type Environment struct {
 	// SLOs are keyed by service, then by SLO name (schemas/slo.cue).
 	SLOs map[string]map[string]SLO `json:"slos,omitempty"`
 	Vet  Vet                       `json:"vet"` // mongen vet's configuration (vet.go)
+	// Dashboards by uid, and where they go (dashboard.go).
+	Dashboards map[string]Dashboard `json:"dashboards"`
+	Grafana    Grafana              `json:"grafana"`
 
 	// Sources maps a path inside the environment (see the Path* helpers)
 	// to the CUE position that defines it, relative to the repository root.
@@ -55,6 +58,8 @@ type Exporter struct {
 	Targets   map[string]Target    `json:"targets"`
 	Rules     map[string]RuleGroup `json:"rules"`
 	Metrics   []string             `json:"metrics,omitempty"` // nil: unknown (see Vet)
+	// Dashboards by uid, with queries on the exporter's own jobs.
+	Dashboards map[string]Dashboard `json:"dashboards,omitempty"`
 }
 
 // Target kinds.
@@ -98,6 +103,8 @@ type Target struct {
 	Static    []string      `json:"static,omitempty"`
 	Ingress   *IngressProbe `json:"ingress,omitempty"`
 	Annotated bool          `json:"annotated,omitempty"`
+	// Signals generate a golden-signals dashboard (dashboard.go).
+	Signals *Signals `json:"signals,omitempty"`
 }
 
 // IngressProbe probes every Ingress matching a selector.

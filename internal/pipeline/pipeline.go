@@ -14,6 +14,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
+	"github.com/mongen-dev/mongen/internal/render/grafana"
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
@@ -80,6 +81,9 @@ func Render(plan *expand.Plan) (*artifact.Tree, error) {
 		return nil, fmt.Errorf("render: unknown flavour %q", plan.Env.Flavour)
 	}
 	if err := alertmanager.Render(plan, tree); err != nil {
+		return nil, err
+	}
+	if err := grafana.Render(plan, tree); err != nil {
 		return nil, err
 	}
 	if err := kustomize.Render(plan, tree); err != nil {

@@ -85,6 +85,7 @@ func (c Counts) Summary() string {
 		add(plural(c.Routing, "routing change", "routing changes"))
 	}
 	add(phrase(c.ScrapeJobs, "scrape job", "scrape jobs"))
+	add(phrase(c.Dashboards, "dashboard", "dashboards"))
 	add(phrase(c.Files, "file", "files"))
 	if len(parts) == 0 {
 		return "no changes"
@@ -185,6 +186,10 @@ func ruleDetail(r Rule, code func(string) string) string {
 		parts = append(parts, "team "+code(r.Team))
 	}
 	return strings.Join(parts, ", ")
+}
+
+func dashDetail(d Dashboard, code func(string) string) string {
+	return fmt.Sprintf("%s, %s", code(d.Title), d.Source)
 }
 
 func jobDetail(j Job, code func(string) string) string {

@@ -75,6 +75,20 @@ func markdown(r *Report, withDiffs bool) string {
 				}
 			})
 		}
+		if len(e.Dashboards) > 0 {
+			section(&b, "Dashboards", tally(e.Counts.Dashboards), func() {
+				for _, d := range e.Dashboards {
+					p("\n**%s %s** (%s)", changeMark(d.Change), code(d.UID), dashDetail(d, code))
+					if d.Origin != "" {
+						p(" · %s", code(d.Origin))
+					}
+					p("\n")
+					if len(d.Fields) > 0 {
+						p("\n%s", codeBlock("diff", fieldDiff(d.Fields)))
+					}
+				}
+			})
+		}
 		if len(e.Files) > 0 {
 			section(&b, "Files", tally(e.Counts.Files), func() {
 				p("\n| | file | lines |\n| --- | --- | --- |\n")

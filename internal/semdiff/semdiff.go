@@ -62,13 +62,14 @@ type Env struct {
 	Name   string `json:"name"`
 	Status Status `json:"status"`
 	// Error says which side failed to compile and why (EnvError).
-	Error          string  `json:"error,omitempty"`
-	Alerts         []Rule  `json:"alerts"`
-	RecordingRules []Rule  `json:"recordingRules"`
-	Routing        []Route `json:"routing"`
-	ScrapeJobs     []Job   `json:"scrapeJobs"`
-	Files          []File  `json:"files"`
-	Counts         Counts  `json:"counts"`
+	Error          string      `json:"error,omitempty"`
+	Alerts         []Rule      `json:"alerts"`
+	RecordingRules []Rule      `json:"recordingRules"`
+	Routing        []Route     `json:"routing"`
+	ScrapeJobs     []Job       `json:"scrapeJobs"`
+	Dashboards     []Dashboard `json:"dashboards"`
+	Files          []File      `json:"files"`
+	Counts         Counts      `json:"counts"`
 }
 
 // Rule is one alerting or recording rule that was added, removed or changed.
@@ -165,6 +166,7 @@ type Counts struct {
 	RecordingRules Tally `json:"recordingRules"`
 	Routing        int   `json:"routing"`
 	ScrapeJobs     Tally `json:"scrapeJobs"`
+	Dashboards     Tally `json:"dashboards"`
 	Files          Tally `json:"files"`
 	// Environments counts environments added, removed and changed (totals
 	// only).
@@ -173,7 +175,7 @@ type Counts struct {
 
 // Empty reports whether nothing changed.
 func (c Counts) Empty() bool {
-	return c.Alerts.Total()+c.RecordingRules.Total()+c.Routing+c.ScrapeJobs.Total()+c.Files.Total()+c.Environments.Total() == 0
+	return c.Alerts.Total()+c.RecordingRules.Total()+c.Routing+c.ScrapeJobs.Total()+c.Dashboards.Total()+c.Files.Total()+c.Environments.Total() == 0
 }
 
 // Side is one environment compiled at one revision.
@@ -207,7 +209,7 @@ func Compare(in Input, opts Options) Env {
 	if opts.MaxDiffLines <= 0 {
 		opts.MaxDiffLines = 200
 	}
-	e := Env{Name: in.Name, Alerts: []Rule{}, RecordingRules: []Rule{}, Routing: []Route{}, ScrapeJobs: []Job{}, Files: []File{}}
+	e := Env{Name: in.Name, Alerts: []Rule{}, RecordingRules: []Rule{}, Routing: []Route{}, ScrapeJobs: []Job{}, Dashboards: []Dashboard{}, Files: []File{}}
 	switch {
 	case in.Err != "":
 		e.Status, e.Error = EnvError, in.Err
@@ -228,6 +230,7 @@ func Compare(in Input, opts Options) Env {
 		routing(&e, base, head)
 	}
 	jobs(&e, base.Plan, head.Plan)
+	dashboards(&e, base.Plan, head.Plan)
 	files(&e, base.Tree, head.Tree, path.Join(opts.OutDir, in.Name), opts.MaxDiffLines, in.Base != nil && in.Head != nil)
 	for _, r := range e.Alerts {
 		e.Counts.Alerts.count(r.Change)
@@ -238,6 +241,9 @@ func Compare(in Input, opts Options) Env {
 	e.Counts.Routing = len(e.Routing)
 	for _, j := range e.ScrapeJobs {
 		e.Counts.ScrapeJobs.count(j.Change)
+	}
+	for _, d := range e.Dashboards {
+		e.Counts.Dashboards.count(d.Change)
 	}
 	for _, f := range e.Files {
 		e.Counts.Files.count(f.Change)
@@ -262,6 +268,7 @@ func NewReport(base, head string, envs []Env) *Report {
 		r.Totals.RecordingRules.add(e.Counts.RecordingRules)
 		r.Totals.Routing += e.Counts.Routing
 		r.Totals.ScrapeJobs.add(e.Counts.ScrapeJobs)
+		r.Totals.Dashboards.add(e.Counts.Dashboards)
 		r.Totals.Files.add(e.Counts.Files)
 		switch e.Status {
 		case EnvAdded:
@@ -664,7 +671,7 @@ func flatten(v any) map[string]string {
 // (prometheus.yml, alertmanager.yml, the Prometheus resource, the
 // kustomization ...) is shown as a raw diff.
 func semantic(p string) bool {
-	if strings.HasPrefix(p, "prometheus/rules/") {
+	if strings.HasPrefix(p, "prometheus/rules/") || strings.HasPrefix(p, "dashboards/") {
 		return true
 	}
 	for _, prefix := range []string{"prometheusrule-", "servicemonitor-", "podmonitor-", "probe-", "scrapeconfig-"} {

@@ -232,3 +232,45 @@ func TestParseFormat(t *testing.T) {
 		t.Error("yaml accepted")
 	}
 }
+
+// TestDashboards: a changed query, unit and title show as fields of the
+// dashboard, by panel title; added and removed dashboards as headings; the
+// dashboard JSON files get no raw diff (the section explains them).
+func TestDashboards(t *testing.T) {
+	dash := func(uid, title, unit, expr string) expand.Dashboard {
+		return expand.Dashboard{Source: "environment", Origin: "environments/dev/d.cue:3:1", Dashboard: model.Dashboard{UID: uid, Title: title,
+			Panels: []model.Panel{{Type: model.PanelStat, Title: "Up", Unit: unit, Targets: []model.Query{{Expr: expr}}}}}}
+	}
+	base := side(nil, nil, map[string]string{"dashboards/a.json": "{\"a\": 1}\n"})
+	base.Plan.Dashboards = []expand.Dashboard{dash("a", "A", "short", "sum(up)"), dash("gone", "Gone", "short", "up")}
+	head := side(nil, nil, map[string]string{"dashboards/a.json": "{\"a\": 2}\n"})
+	head.Plan.Dashboards = []expand.Dashboard{dash("a", "A2", "none", `sum(up{job="x"})`), dash("new", "New", "short", "up")}
+	e := Compare(Input{Name: "dev", Base: base, Head: head}, Options{})
+	want := []Dashboard{
+		{Change: Changed, UID: "a", Title: "A2", Source: "environment", Origin: "environments/dev/d.cue:3:1", Fields: []Field{
+			{Field: `panels."Up".queries.A`, Before: "sum(up)", After: `sum(up{job="x"})`},
+			{Field: `panels."Up".unit`, Before: "short", After: "none"},
+			{Field: "title", Before: "A", After: "A2"},
+		}},
+		{Change: Removed, UID: "gone", Title: "Gone", Source: "environment", Origin: "environments/dev/d.cue:3:1"},
+		{Change: Added, UID: "new", Title: "New", Source: "environment", Origin: "environments/dev/d.cue:3:1"},
+	}
+	if !reflect.DeepEqual(e.Dashboards, want) {
+		t.Errorf("dashboards:\n got %+v\nwant %+v", e.Dashboards, want)
+	}
+	if e.Counts.Dashboards != (Tally{Added: 1, Removed: 1, Changed: 1}) {
+		t.Errorf("counts %+v", e.Counts.Dashboards)
+	}
+	for _, f := range e.Files {
+		if f.Diff != "" {
+			t.Errorf("%s has a raw diff", f.Path)
+		}
+	}
+	var text bytes.Buffer
+	if err := Write(&text, Text, NewReport("base", "head", []Env{e}), WriteOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(text.String(), `panels."Up".unit: short → none`) || !strings.Contains(text.String(), "3 dashboards (1 added, 1 removed, 1 changed)") {
+		t.Errorf("text report:\n%s", text.String())
+	}
+}

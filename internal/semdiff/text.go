@@ -89,6 +89,13 @@ func text(r *Report, color bool) string {
 				t.fields(j.Fields)
 			}
 		}
+		if len(e.Dashboards) > 0 {
+			t.line(2, t.paint(ansiBold, "dashboards"))
+			for _, d := range e.Dashboards {
+				t.line(4, fmt.Sprintf("%s %s (%s)", t.mark(d.Change), t.paint(ansiBold, d.UID), dashDetail(d, plain)))
+				t.fields(d.Fields)
+			}
+		}
 		if len(e.Files) > 0 {
 			t.line(2, t.paint(ansiBold, "files"))
 			for _, f := range e.Files {

@@ -25,6 +25,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
+	"github.com/mongen-dev/mongen/internal/verify/dashcheck"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
 	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -98,11 +99,13 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 		findings = append(findings, checkAlerting(plan, tree, add)...)
 	}
 
-	ids, err := kustomizecheck.Resources(files)
+	ids, sizes, err := kustomizecheck.ResourcesWithSizes(files)
 	add("", kustomize.Path, err)
 	if err == nil {
 		checkKustomizeCoverage(plan, tree, ids, add)
+		checkApplySize(plan, ids, sizes, add)
 	}
+	problems = append(problems, dashcheck.Check(plan, tree)...)
 
 	if len(problems) > 0 {
 		sort.Strings(problems)
@@ -230,6 +233,7 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 	if plan.Alerting != nil {
 		want++ // the Alertmanager configuration Secret
 	}
+	want += len(plan.Dashboards) // one ConfigMap each
 	if len(ids) != want {
 		names := make([]string, len(ids))
 		for i, id := range ids {

@@ -14,6 +14,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/encode"
+	"github.com/mongen-dev/mongen/internal/render/grafana"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
@@ -41,6 +42,14 @@ type generator struct {
 	Name      string   `yaml:"name"`
 	Namespace string   `yaml:"namespace"`
 	Files     []string `yaml:"files"`
+	// Options label and annotate one generator's object (Grafana's sidecar
+	// finds dashboards by label).
+	Options *objectOptions `yaml:"options,omitempty"`
+}
+
+type objectOptions struct {
+	Labels      map[string]string `yaml:"labels,omitempty"`
+	Annotations map[string]string `yaml:"annotations,omitempty"`
 }
 
 type generatorOptions struct {
@@ -89,6 +98,10 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 				Files:     []string{"alertmanager.yaml=" + alertmanager.ConfigPath},
 			})
 		}
+	}
+	for _, cm := range grafana.ConfigMaps(p) {
+		k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: cm.Name, Namespace: cm.Namespace, Files: []string{cm.File},
+			Options: &objectOptions{Labels: cm.Labels, Annotations: cm.Annotations}})
 	}
 	if len(k.ConfigMapGenerator)+len(k.SecretGenerator) > 0 {
 		labels := map[string]string{}

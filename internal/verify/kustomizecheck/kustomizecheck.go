@@ -61,19 +61,34 @@ func Build(files map[string][]byte) ([]byte, error) {
 // can compare the list with the manifests it rendered to check that each
 // is included exactly once.
 func Resources(files map[string][]byte) ([]ResourceID, error) {
+	ids, _, err := ResourcesWithSizes(files)
+	return ids, err
+}
+
+// ResourcesWithSizes is Resources, plus each object's size as compact
+// JSON: what kubectl's client-side apply stores in the object's
+// last-applied-configuration annotation.
+func ResourcesWithSizes(files map[string][]byte) ([]ResourceID, map[ResourceID]int, error) {
 	m, err := run(files)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	ids := make([]ResourceID, 0, m.Size())
+	sizes := make(map[ResourceID]int, m.Size())
 	for _, r := range m.Resources() {
 		id := r.CurId()
-		ids = append(ids, ResourceID{
+		rid := ResourceID{
 			APIVersion: id.ApiVersion(),
 			Kind:       id.Kind,
 			Namespace:  id.Namespace,
 			Name:       id.Name,
-		})
+		}
+		ids = append(ids, rid)
+		data, err := r.MarshalJSON()
+		if err != nil {
+			return nil, nil, fmt.Errorf("kustomize build: encode %s: %w", rid, err)
+		}
+		sizes[rid] = len(data)
 	}
 	slices.SortFunc(ids, func(a, b ResourceID) int {
 		return cmp.Or(
@@ -83,7 +98,7 @@ func Resources(files map[string][]byte) ([]ResourceID, error) {
 			strings.Compare(a.APIVersion, b.APIVersion),
 		)
 	})
-	return ids, nil
+	return ids, sizes, nil
 }
 
 func run(files map[string][]byte) (resmap.ResMap, error) {

@@ -1,0 +1,57 @@
+package grafana
+
+import (
+	"testing"
+
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// TestLayout: panels flow left to right and wrap at 24 columns, the line
+// as tall as its tallest panel; a row takes a line of its own; panels after
+// a collapsed row go inside it; ids count up in order.
+func TestLayout(t *testing.T) {
+	p := func(w, h int) model.Panel {
+		return model.Panel{Type: model.PanelStat, Title: "p", Unit: "short", Width: w, Height: h}
+	}
+	d := model.Dashboard{UID: "x", Title: "X", Panels: []model.Panel{
+		p(6, 4), p(6, 4), p(12, 6), // line 1: y 0, height 6
+		p(18, 8), p(12, 8), // 12 does not fit after 18: wraps
+		{Type: model.PanelRow, Title: "r"},
+		p(0, 0), // defaults: 12 × 8
+		{Type: model.PanelRow, Title: "hidden", Collapsed: true},
+		p(24, 3),
+	}}
+	out := build(&model.Environment{}, d)
+	type pos struct{ id, x, y, w, h int }
+	var got []pos
+	for _, gp := range out.Panels {
+		got = append(got, pos{gp.ID, gp.GridPos.X, gp.GridPos.Y, gp.GridPos.W, gp.GridPos.H})
+	}
+	want := []pos{
+		{1, 0, 0, 6, 4}, {2, 6, 0, 6, 4}, {3, 12, 0, 12, 6},
+		{4, 0, 6, 18, 8}, {5, 0, 14, 12, 8},
+		{6, 0, 22, 24, 1},
+		{7, 0, 23, 12, 8},
+		{8, 0, 31, 24, 1},
+	}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Errorf("panel %d: got %+v, want %+v", i, got[i], want[i])
+		}
+	}
+	hidden := out.Panels[len(out.Panels)-1]
+	if hidden.Panels == nil || len(*hidden.Panels) != 1 || (*hidden.Panels)[0].ID != 9 || (*hidden.Panels)[0].GridPos.Y != 32 {
+		t.Errorf("collapsed row holds %+v", hidden.Panels)
+	}
+}
+
+func TestRefID(t *testing.T) {
+	for i, want := range map[int]string{0: "A", 25: "Z", 26: "AA", 27: "AB", 52: "BA"} {
+		if got := refID(i); got != want {
+			t.Errorf("refID(%d) = %s, want %s", i, got, want)
+		}
+	}
+}
