@@ -94,6 +94,16 @@ func (r Rule) planRule(t Tiering) expand.Rule {
 	if kind == model.RuleAlert {
 		sev, has := r.Labels["severity"]
 		out.Tier, _ = t.TierOf(sev, has)
+		if want := Severity(out.Tier); want != "" && sev != want {
+			// --severity-map said what this severity means: the import
+			// gives it the tier's severity, so vet checks it that way.
+			labels := map[string]string{}
+			for k, v := range out.Labels {
+				labels[k] = v
+			}
+			labels["severity"] = want
+			out.Labels = labels
+		}
 	}
 	return out
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -60,7 +61,7 @@ func splitDocs(file string, data []byte) ([]doc, error) {
 			break
 		}
 		if err != nil {
-			return nil, yamlError(file, err)
+			return nil, yamlError(file, data, err)
 		}
 		if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
 			continue
@@ -75,21 +76,37 @@ func splitDocs(file string, data []byte) ([]doc, error) {
 }
 
 // yamlError turns the YAML library's "yaml: line 3: ..." into file:3:1.
-func yamlError(file string, err error) error {
-	var te *yaml.TypeError
-	if errors.As(err, &te) {
-		return &PosError{File: file, Msg: err.Error()}
-	}
+// The library names the line where the enclosing construct starts; for a
+// tab in indentation, the commonest slip, the tab itself is found.
+func yamlError(file string, data []byte, err error) error {
 	msg := err.Error()
 	var line int
-	var rest string
 	if n, _ := fmt.Sscanf(msg, "yaml: line %d:", &line); n == 1 {
-		if i := bytes.IndexByte([]byte(msg), ':'); i >= 0 {
-			rest = msg[len(fmt.Sprintf("yaml: line %d:", line)):]
+		rest := strings.TrimSpace(strings.TrimPrefix(msg, fmt.Sprintf("yaml: line %d:", line)))
+		col := 1
+		if strings.Contains(rest, "tab character") {
+			if l, c, ok := indentTab(data); ok {
+				line, col = l, c
+			}
 		}
-		return &PosError{File: file, Line: line, Col: 1, Msg: "invalid YAML:" + rest}
+		return &PosError{File: file, Line: line, Col: col, Msg: "invalid YAML: " + rest}
 	}
-	return &PosError{File: file, Msg: "invalid YAML: " + msg}
+	return &PosError{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// indentTab finds the first tab in a line's indentation.
+func indentTab(data []byte) (line, col int, ok bool) {
+	for i, l := range strings.Split(string(data), "\n") {
+		for j, c := range l {
+			if c == '\t' {
+				return i + 1, j + 1, true
+			}
+			if c != ' ' {
+				break
+			}
+		}
+	}
+	return 0, 0, false
 }
 
 // get returns the value under key in a mapping node, or nil.
