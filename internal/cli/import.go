@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -89,8 +90,12 @@ func (a *app) importFiles(files []string, f importFlags) error {
 		r, _ := filepath.Rel(root, w)
 		fmt.Fprintf(a.stdout, "wrote %s\n", filepath.ToSlash(r))
 	}
-	fmt.Fprintf(a.stdout, "imported %d alerting and %d recording rules in %d groups into %s; check with: mongen import --check --env %s %s\n",
-		alerts, records, len(in.Groups), rel, f.env, quoteList(files))
+	check := []string{"mongen", "import", "--check", "--env", f.env}
+	if len(f.severityMap) > 0 {
+		check = append(check, "--severity-map", strings.Join(f.severityMap, ","))
+	}
+	fmt.Fprintf(a.stdout, "imported %d alerting and %d recording rules in %d groups into %s; compare with: %s\n",
+		alerts, records, len(in.Groups), rel, strings.Join(append(check, files...), " "))
 	return nil
 }
 

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -83,6 +82,3 @@ func (a *app) vetFiles(files []string, format report.Format, f vetFileFlags) err
 	}
 	return nil
 }
-
-// quoteList prints names for messages.
-func quoteList(names []string) string { return strings.Join(names, ", ") }

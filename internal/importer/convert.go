@@ -261,7 +261,7 @@ func (imp *Import) suppressFindings() error {
 			d = model.VetDisable{Reason: "imported by mongen import without the targets that produce these series: add them (or import the scrape configuration), then remove this entry"}
 		}
 		imp.Suppressed[check] = d
-		imp.note("", NoteWarning, "%d %s fail %s as written: suppressed in vet.disable with a reason, listed by mongen vet", len(names), plural(len(names), "rule", "rules"), check)
+		imp.note("", NoteWarning, "%d %s %s as written: suppressed in vet.disable with a reason, listed by mongen vet", len(names), plural(len(names), "rule fails", "rules fail"), check)
 	}
 	imp.Env.Vet.Disable = imp.Suppressed
 	return nil
