@@ -21,6 +21,10 @@ type Environment struct {
 	// SLOs are keyed by service, then by SLO name (schemas/slo.cue).
 	SLOs map[string]map[string]SLO `json:"slos,omitempty"`
 	Vet  Vet                       `json:"vet"` // mongen vet's configuration (vet.go)
+	// RawScrapeConfigs are Prometheus scrape configs kept verbatim (YAML
+	// text) by job name, for what the target schema cannot express
+	// (schemas/raw.cue); the plain flavour renders them as written.
+	RawScrapeConfigs map[string]string `json:"rawScrapeConfigs,omitempty"`
 
 	// Sources maps a path inside the environment (see the Path* helpers)
 	// to the CUE position that defines it, relative to the repository root.
