@@ -67,7 +67,7 @@ func FilePath(kind, name string) string {
 
 // Render emits every object of the plan into t, one file each.
 func Render(p *expand.Plan, t *artifact.Tree) error {
-	if p.Env != nil && len(p.Env.RawScrapeConfigs) > 0 {
+	if p != nil && p.Env != nil && len(p.Env.RawScrapeConfigs) > 0 {
 		return fmt.Errorf("render operator: rawScrapeConfigs (%s) are rendered by the plain flavour only: write them as targets, or use flavour \"plain\"", p.Env.Source("rawScrapeConfigs"))
 	}
 	objs, err := Objects(p)
