@@ -48,7 +48,7 @@ See docs/migrating.md.`,
 	}
 	cmd.Flags().StringVar(&f.env, "env", "imported", "environment to write (environments/NAME)")
 	cmd.Flags().StringVar(&f.cluster, "cluster", "", "cluster name (default: the environment's name)")
-	cmd.Flags().StringVar(&f.flavour, "flavour", "operator", "output flavour: operator or plain")
+	cmd.Flags().StringVar(&f.flavour, "flavour", "", "output flavour: operator or plain (default operator, or plain when scrape configs must stay raw)")
 	cmd.Flags().StringToStringVar(&f.selector, "selector", nil, "selector labels of the environment, e.g. release=kube-prometheus-stack")
 	cmd.Flags().StringSliceVar(&f.severityMap, "severity-map", nil, "map more severity values to tiers, e.g. none=P2 or other=P2 (critical=P0, warning=P1, info=P2 always)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "overwrite existing files of the environment")
@@ -85,6 +85,12 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	if err != nil {
 		return err
 	}
+	if len(imp.Secrets) > 0 {
+		fmt.Fprintln(a.stdout, "credentials checklist: the input held credentials mongen does not copy; create these Secret keys (mounted into Prometheus under /etc/prometheus/secrets/<secret>/<key>):")
+		for _, s := range imp.Secrets {
+			fmt.Fprintf(a.stdout, "  %s\n", s)
+		}
+	}
 	alerts, records := importer.RuleCount(in.Groups)
 	for _, w := range written {
 		r, _ := filepath.Rel(root, w)
@@ -94,8 +100,8 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	if len(f.severityMap) > 0 {
 		check = append(check, "--severity-map", strings.Join(f.severityMap, ","))
 	}
-	fmt.Fprintf(a.stdout, "imported %d alerting and %d recording rules in %d groups into %s; compare with: %s\n",
-		alerts, records, len(in.Groups), rel, strings.Join(append(check, files...), " "))
+	fmt.Fprintf(a.stdout, "imported %d alerting and %d recording rules in %d groups, %d targets, %d federation and %d raw scrape configs into %s; compare with: %s\n",
+		alerts, records, len(in.Groups), len(imp.Env.Targets), len(imp.Env.Federation), len(imp.Env.RawScrapeConfigs), rel, strings.Join(append(check, files...), " "))
 	return nil
 }
 

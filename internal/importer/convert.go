@@ -60,6 +60,8 @@ type Import struct {
 	// for checking and tests.
 	Env   *model.Environment
 	Notes []Note
+	// Secrets is the credentials checklist: Secret keys to create.
+	Secrets []SecretItem
 	// Suppressed are the vet.disable entries written, by check id.
 	Suppressed map[string]model.VetDisable
 	// Placed says where each input rule went: the same index as
@@ -81,17 +83,14 @@ func Convert(in *Input, opt Options) (*Import, error) {
 	if opt.Cluster == "" {
 		opt.Cluster = opt.Env
 	}
-	if opt.Flavour == "" {
-		opt.Flavour = model.FlavourOperator
-	}
-	if opt.Flavour != model.FlavourOperator && opt.Flavour != model.FlavourPlain {
+	if opt.Flavour != "" && opt.Flavour != model.FlavourOperator && opt.Flavour != model.FlavourPlain {
 		return nil, fmt.Errorf("flavour %q: use operator or plain", opt.Flavour)
 	}
 	if opt.Tiering == nil {
 		opt.Tiering = DefaultTiering()
 	}
-	if len(in.Groups) == 0 {
-		return nil, errors.New("no rule groups in the input: give rule files or PrometheusRule manifests")
+	if len(in.Groups) == 0 && len(in.Monitors) == 0 && len(in.Prometheus) == 0 {
+		return nil, errors.New("nothing to import: give rule files, PrometheusRule, ServiceMonitor, PodMonitor or Probe manifests, or a prometheus.yml")
 	}
 	imp := &Import{Options: opt, Files: map[string][]byte{}}
 	env := &model.Environment{
@@ -103,6 +102,19 @@ func Convert(in *Input, opt Options) (*Import, error) {
 	if err := imp.convertRules(in); err != nil {
 		return nil, err
 	}
+	if err := imp.convertTargets(in); err != nil {
+		return nil, err
+	}
+	switch {
+	case opt.Flavour == "" && len(env.RawScrapeConfigs) > 0:
+		env.Flavour = model.FlavourPlain
+		imp.note("", NoteChange, "flavour plain: raw scrape configs are rendered into prometheus.yml, which the operator flavour has not")
+	case opt.Flavour == "":
+		env.Flavour = model.FlavourOperator
+	case opt.Flavour == model.FlavourOperator && len(env.RawScrapeConfigs) > 0:
+		return nil, fmt.Errorf("%d scrape configs can only be kept raw (%s), which the operator flavour cannot render: import with --flavour plain, or write them as ServiceMonitors", len(env.RawScrapeConfigs), strings.Join(sortedKeys(env.RawScrapeConfigs), ", "))
+	}
+	imp.Options.Flavour = env.Flavour
 	if err := imp.suppressFindings(); err != nil {
 		return nil, err
 	}
@@ -322,6 +334,9 @@ func (imp *Import) writeFiles() error {
 	}
 	imp.Files[opt.Env+".cue"] = src
 
+	if len(env.Rules) == 0 {
+		return imp.writeTargets()
+	}
 	var r cueWriter
 	r.comment("Rules imported by mongen import. Alert tiers come from their severity\nlabels (critical P0, warning P1, info P2); CUE adds the severity label.")
 	r.line("package %s", opt.Env)
@@ -367,7 +382,7 @@ func (imp *Import) writeFiles() error {
 		return err
 	}
 	imp.Files["rules.cue"] = src
-	return nil
+	return imp.writeTargets()
 }
 
 // ruleNames lists an environment's rule names, sorted.

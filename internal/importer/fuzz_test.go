@@ -43,5 +43,6 @@ func FuzzRead(f *testing.F) {
 			}
 		}
 		_, _ = Vet(in, VetOptions{})
+		_, _ = Convert(in, Options{Env: "f", Tiering: Tiering{OtherSeverity: "P1"}})
 	})
 }
