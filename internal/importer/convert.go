@@ -62,6 +62,7 @@ type Import struct {
 	Notes []Note
 	// Secrets is the credentials checklist: Secret keys to create.
 	Secrets []SecretItem
+	am      *amImport
 	// Suppressed are the vet.disable entries written, by check id.
 	Suppressed map[string]model.VetDisable
 	// Placed says where each input rule went: the same index as
@@ -335,6 +336,9 @@ func (imp *Import) writeFiles() error {
 	imp.Files[opt.Env+".cue"] = src
 
 	if len(env.Rules) == 0 {
+		if err := imp.writeAlerting(); err != nil {
+			return err
+		}
 		return imp.writeTargets()
 	}
 	var r cueWriter
@@ -357,8 +361,12 @@ func (imp *Import) writeFiles() error {
 				r.str("tier", rule.Tier)
 			}
 			r.str("expr", rule.Expr)
-			if rule.For != "" {
+			switch {
+			case rule.For != "":
 				r.str("for", rule.For)
+			case rule.Kind == model.RuleAlert && env.Alerting != nil:
+				// Without it, the tier's defaultFor would apply.
+				r.str("for", "0s")
 			}
 			if rule.KeepFiringFor != "" {
 				r.str("keepFiringFor", rule.KeepFiringFor)
@@ -382,6 +390,9 @@ func (imp *Import) writeFiles() error {
 		return err
 	}
 	imp.Files["rules.cue"] = src
+	if err := imp.writeAlerting(); err != nil {
+		return err
+	}
 	return imp.writeTargets()
 }
 

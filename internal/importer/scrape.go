@@ -254,7 +254,10 @@ func (imp *Import) authorization(d doc, n *yaml.Node, job string) *model.SecretR
 }
 
 func (imp *Import) secret(pos, job, key, why string) model.SecretRef {
-	name := secretName(job)
+	return imp.secretIn(pos, secretName(job), key, why)
+}
+
+func (imp *Import) secretIn(pos, name, key, why string) model.SecretRef {
 	imp.Secrets = append(imp.Secrets, SecretItem{Pos: pos, Secret: name, Key: key, Why: why})
 	return model.SecretRef{Secret: name, Key: key}
 }

@@ -45,8 +45,16 @@ func (imp *Import) convertTargets(in *Input) error {
 	if len(res.raw) > 0 {
 		env.RawScrapeConfigs = res.raw
 	}
+	if len(in.Alertmanager) > 1 {
+		return fmt.Errorf("%s and %s: an environment has one Alertmanager configuration; import one alertmanager.yml", in.Alertmanager[0].Name, in.Alertmanager[1].Name)
+	}
 	for _, f := range in.Alertmanager {
-		imp.note(f.Name, NoteWarning, "alertmanager.yml is not imported: write its receivers and tier policy by hand (docs/migrating.md); mongen vet %s checks its routing against your rules meanwhile", f.Name)
+		am, err := imp.convertAlertmanager(f)
+		if err != nil {
+			return err
+		}
+		env.Alerting = am.alerting
+		imp.am = am
 	}
 	return nil
 }
