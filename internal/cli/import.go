@@ -86,7 +86,7 @@ func (a *app) importFiles(files []string, f importFlags) error {
 		return err
 	}
 	if len(imp.Secrets) > 0 {
-		fmt.Fprintln(a.stdout, "credentials checklist: the input held credentials mongen does not copy; create these Secret keys (mounted into Prometheus under /etc/prometheus/secrets/<secret>/<key>):")
+		fmt.Fprintln(a.stdout, "credentials checklist: the input held credentials, which mongen never copies; create these Secret keys before deploying (scrape-* beside Prometheus, alertmanager-receivers beside Alertmanager):")
 		for _, s := range imp.Secrets {
 			fmt.Fprintf(a.stdout, "  %s\n", s)
 		}

@@ -344,7 +344,7 @@ func (imp *Import) receiver(d doc, r *yaml.Node, name string, global *yaml.Node,
 		warn(configs[0][0], "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, dingtalk, feishu): it is not imported", name, kind)
 		return model.Receiver{}, false
 	}
-	imp.note(d.pos(r), NoteChange, "receiver %s becomes a %s receiver", name, rec.Kind)
+	imp.note(d.pos(r), NoteChange, "receiver %s becomes a receiver of kind %s", name, rec.Kind)
 	return rec, true
 }
 

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -394,16 +392,4 @@ func (imp *Import) writeFiles() error {
 		return err
 	}
 	return imp.writeTargets()
-}
-
-// ruleNames lists an environment's rule names, sorted.
-func ruleNames(env *model.Environment) []string {
-	var out []string
-	for _, g := range env.Rules {
-		for _, r := range g {
-			out = append(out, r.Name)
-		}
-	}
-	sort.Strings(out)
-	return slices.Compact(out)
 }
