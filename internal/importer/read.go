@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strings"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -91,6 +92,21 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 		name, _ := d.scalar(get(meta, "name"), "metadata.name")
 		ns, _ := d.scalar(get(meta, "namespace"), "metadata.namespace")
 		switch kind {
+		case "List":
+			// kubectl get prometheusrules,servicemonitors -A -o yaml
+			items := resolveAlias(get(root, "items"))
+			if err := d.expect(items, yaml.SequenceNode, "items"); err != nil {
+				return "", err
+			}
+			var kinds []string
+			for _, it := range items.Content {
+				k, err := in.readDoc(doc{file: d.file, root: it}, data, ndocs)
+				if err != nil {
+					return "", err
+				}
+				kinds = append(kinds, k)
+			}
+			return "List of " + strings.Join(kinds, ", "), nil
 		case KindPrometheusRule:
 			spec := get(root, "spec")
 			if spec == nil || get(spec, "groups") == nil {
