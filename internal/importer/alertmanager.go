@@ -134,6 +134,9 @@ func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
 				}
 				a.Teams[groupKey(value)] = team
 				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), groupKey(value), rname)
+				if len(out.tiers) > 0 {
+					imp.note(d.pos(r), NoteWarning, "route %s came after severity routes, which took the team's alerts of those severities first; mongen sends a team's alerts to the team within every tier", describeMatchers(ms))
+				}
 			default:
 				warn(r, "route %s is not imported: mongen routes by tier (severity) and team; write it by hand", describeMatchers(ms))
 			}
