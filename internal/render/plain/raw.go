@@ -30,6 +30,9 @@ func appendRawScrapeConfigs(data []byte, raw map[string]string) ([]byte, error) 
 	doc.HeadComment = ""
 	root := doc.Content[0]
 	root.HeadComment = ""
+	if len(root.Content) > 0 {
+		root.Content[0].HeadComment = ""
+	}
 	var list *yaml.Node
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		if root.Content[i].Value == "scrape_configs" {
