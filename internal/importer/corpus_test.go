@@ -171,3 +171,30 @@ func TestCompareFindsEdits(t *testing.T) {
 		t.Errorf("differences:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// TestCorpusVet runs `mongen vet FILE...`'s checks on the kube-prometheus
+// manifests as they are: the findings of internal/lint's corpus golden,
+// less promql/selector (no prometheus.yml is given), at the YAML positions.
+func TestCorpusVet(t *testing.T) {
+	in := readCorpus(t)
+	tiering, err := ParseSeverityMap([]string{"none=P2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := Vet(in, VetOptions{Tiering: tiering})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	b.WriteString("# mongen vet --severity-map none=P2 on the kube-prometheus manifests. Regenerate with UPDATE_GOLDEN=1.\n")
+	for _, f := range res.Findings {
+		if f.Check == "promql/selector" {
+			t.Errorf("promql/selector ran without a prometheus.yml: %s", f)
+		}
+		if !strings.HasPrefix(f.Position, "kube-prometheus/") || strings.Count(f.Position, ":") != 2 {
+			t.Errorf("finding without a YAML file:line:col: %s", f)
+		}
+		b.WriteString(f.String() + "\n")
+	}
+	goldenfile.CompareFile(t, filepath.Join("testdata", "kube-prometheus-vet.golden"), b.String())
+}
