@@ -11,6 +11,9 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/importer"
 	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/pipeline"
+	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
 type importFlags struct {
@@ -121,6 +124,14 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 		return err
 	}
 	diffs := importer.Compare(in, imp, plan)
+	if len(in.Prometheus) > 0 && env.Flavour == model.FlavourPlain {
+		tree, err := pipeline.Render(plan)
+		if err != nil {
+			return err
+		}
+		built, _ := tree.Get(plain.ConfigPath)
+		diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
+	}
 	for _, d := range diffs {
 		fmt.Fprintln(a.stdout, d)
 	}
