@@ -11,8 +11,8 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/importer"
 	"github.com/mongen-dev/mongen/internal/load"
-	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/pipeline"
+	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
@@ -124,13 +124,17 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 		return err
 	}
 	diffs := importer.Compare(in, imp, plan)
-	if len(in.Prometheus) > 0 && env.Flavour == model.FlavourPlain {
+	if len(in.Prometheus) > 0 || len(in.Alertmanager) > 0 {
 		tree, err := pipeline.Render(plan)
 		if err != nil {
 			return err
 		}
-		built, _ := tree.Get(plain.ConfigPath)
-		diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
+		if built, ok := tree.Get(plain.ConfigPath); ok && len(in.Prometheus) > 0 {
+			diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
+		}
+		if built, ok := tree.Get(alertmanager.ConfigPath); ok {
+			diffs = append(diffs, importer.CompareRouting(in, imp, plan, built.Data)...)
+		}
 	}
 	for _, d := range diffs {
 		fmt.Fprintln(a.stdout, d)
