@@ -76,5 +76,6 @@ func newRoot(a *app) *cobra.Command {
 	root.AddCommand(newTestCmd(a))
 	root.AddCommand(newVetCmd(a))
 	root.AddCommand(newDiffCmd(a), newInitCmd(a))
+	root.AddCommand(newImportCmd(a))
 	return root
 }

@@ -20,6 +20,7 @@ import (
 type vetFlags struct {
 	all    bool
 	format string
+	files  vetFileFlags // vetfiles.go
 }
 
 func newVetCmd(a *app) *cobra.Command {
@@ -29,13 +30,17 @@ func newVetCmd(a *app) *cobra.Command {
 		formats[i] = string(f)
 	}
 	cmd := &cobra.Command{
-		Use:   "vet [--all | ENV...] [--format text|json|github|sarif]",
+		Use:   "vet [--all | ENV... | FILE...] [--format text|json|github|sarif]",
 		Short: "Run the named lint checks on environments' rules (all environments when none is named)",
 		Long: `Runs mongen's lint checks (listed in docs/lint.md) on every rule of each
 environment and prints each finding with its check, severity and CUE
 position; findings that vet.disable suppresses are printed with their
 reason. mongen build and mongen check run the same checks. Exits 1 if any
-finding is an error or an environment does not load.`,
+finding is an error or an environment does not load.
+
+Given YAML files instead (rule files, PrometheusRule manifests,
+alertmanager.yml, prometheus.yml), it runs the same checks on them
+without any CUE, with findings at the YAML file, line and column.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if f.all && len(args) > 0 {
 				return usageError{errors.New("give environments or --all, not both")}
@@ -46,6 +51,7 @@ finding is an error or an environment does not load.`,
 	}
 	cmd.Flags().BoolVar(&f.all, "all", false, "vet every environment under environments/ (the default when none is named)")
 	cmd.Flags().StringVar(&f.format, "format", "text", "output format: "+strings.Join(formats, ", "))
+	f.files.register(cmd)
 	return cmd
 }
 
@@ -53,6 +59,9 @@ func (a *app) vet(args []string, f vetFlags) error {
 	format, err := report.ParseFormat(f.format)
 	if err != nil {
 		return usageError{err}
+	}
+	if files, ok := a.fileArgs(args); ok {
+		return a.vetFiles(files, format, f.files)
 	}
 	root, err := load.FindRoot(a.cwd)
 	if err != nil {

@@ -220,6 +220,10 @@ func newPass(plan *expand.Plan, cfg Config) *pass {
 		info.anyJob = j.Target.HonorLabels && info.metrics == nil
 		p.jobs = append(p.jobs, info)
 	}
+	for _, name := range sortedKeys(env.RawScrapeConfigs) {
+		// A raw scrape config's metrics are unknown (schemas/raw.cue).
+		p.jobs = append(p.jobs, job{name: name, interval: p.scrape})
+	}
 	for _, f := range plan.Federation {
 		info := job{name: f.Name, interval: durationOr(f.Federation.Interval, p.scrape)}
 		for _, m := range f.Federation.Match {

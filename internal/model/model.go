@@ -24,6 +24,10 @@ type Environment struct {
 	// Dashboards by uid, and where they go (dashboard.go).
 	Dashboards map[string]Dashboard `json:"dashboards"`
 	Grafana    Grafana              `json:"grafana"`
+	// RawScrapeConfigs are Prometheus scrape configs kept verbatim (YAML
+	// text) by job name, for what the target schema cannot express
+	// (schemas/raw.cue); the plain flavour renders them as written.
+	RawScrapeConfigs map[string]string `json:"rawScrapeConfigs,omitempty"`
 
 	// Sources maps a path inside the environment (see the Path* helpers)
 	// to the CUE position that defines it, relative to the repository root.

@@ -67,6 +67,9 @@ func FilePath(kind, name string) string {
 
 // Render emits every object of the plan into t, one file each.
 func Render(p *expand.Plan, t *artifact.Tree) error {
+	if p != nil && p.Env != nil && len(p.Env.RawScrapeConfigs) > 0 {
+		return fmt.Errorf("render operator: rawScrapeConfigs (%s) are rendered by the plain flavour only: write them as targets, or use flavour \"plain\"", p.Env.Source("rawScrapeConfigs"))
+	}
 	objs, err := Objects(p)
 	if err != nil {
 		return err

@@ -157,6 +157,9 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 		})
 	}
 	data, err := marshal(cfg)
+	if err == nil {
+		data, err = appendRawScrapeConfigs(data, env.RawScrapeConfigs) // raw.go
+	}
 	if err != nil {
 		return fmt.Errorf("render prometheus.yml: %w", err)
 	}

@@ -1,0 +1,148 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/spf13/cobra"
+
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/importer"
+	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/pipeline"
+	"github.com/mongen-dev/mongen/internal/render/alertmanager"
+	"github.com/mongen-dev/mongen/internal/render/plain"
+)
+
+type importFlags struct {
+	env, cluster, flavour string
+	selector              map[string]string
+	severityMap           []string
+	force, check          bool
+}
+
+func newImportCmd(a *app) *cobra.Command {
+	var f importFlags
+	cmd := &cobra.Command{
+		Use:   "import [--env NAME] [--check] FILE...",
+		Short: "Turn Prometheus rule files and PrometheusRule manifests into an environment's CUE",
+		Long: `Reads Prometheus rule files and PrometheusRule manifests (one or many
+documents per file) and writes environments/NAME/ (NAME.cue and rules.cue),
+which builds back to the same rules after normalisation. Each alert's tier
+is inferred from its severity label (critical P0, warning P1, info P2;
+--severity-map maps other values) and printed. Existing files are not
+overwritten unless --force is given; a file that does not parse stops the
+import with its position, and nothing is written.
+
+With --check, nothing is written: the environment as it is now is built and
+every difference from the input files is printed, normalisations (with their
+reason) and real differences; exits 1 if there is any real difference.
+
+See docs/migrating.md.`,
+		Args: func(_ *cobra.Command, args []string) error {
+			if len(args) == 0 {
+				return usageError{errors.New("give the files to import")}
+			}
+			return nil
+		},
+		RunE: func(_ *cobra.Command, args []string) error { return a.importFiles(args, f) },
+	}
+	cmd.Flags().StringVar(&f.env, "env", "imported", "environment to write (environments/NAME)")
+	cmd.Flags().StringVar(&f.cluster, "cluster", "", "cluster name (default: the environment's name)")
+	cmd.Flags().StringVar(&f.flavour, "flavour", "", "output flavour: operator or plain (default operator, or plain when scrape configs must stay raw)")
+	cmd.Flags().StringToStringVar(&f.selector, "selector", nil, "selector labels of the environment, e.g. release=kube-prometheus-stack")
+	cmd.Flags().StringSliceVar(&f.severityMap, "severity-map", nil, "map more severity values to tiers, e.g. none=P2 or other=P2 (critical=P0, warning=P1, info=P2 always)")
+	cmd.Flags().BoolVar(&f.force, "force", false, "overwrite existing files of the environment")
+	cmd.Flags().BoolVar(&f.check, "check", false, "write nothing; build the environment and report how it differs from the files")
+	return cmd
+}
+
+func (a *app) importFiles(files []string, f importFlags) error {
+	tiering, err := importer.ParseSeverityMap(f.severityMap)
+	if err != nil {
+		return usageError{err}
+	}
+	root, err := load.FindRoot(a.cwd)
+	if err != nil {
+		return err
+	}
+	in, err := a.readInputs(files)
+	if err != nil {
+		return err
+	}
+	imp, err := importer.Convert(in, importer.Options{Env: f.env, Cluster: f.cluster, Flavour: f.flavour, Selector: f.selector, Tiering: tiering})
+	if err != nil {
+		return err
+	}
+	dir := filepath.Join(root, load.EnvironmentsDir, f.env)
+	rel := filepath.ToSlash(filepath.Join(load.EnvironmentsDir, f.env))
+	if f.check {
+		return a.importCheck(root, rel, in, imp)
+	}
+	for _, n := range imp.Notes {
+		fmt.Fprintln(a.stdout, n)
+	}
+	written, err := imp.Write(dir, f.force)
+	if err != nil {
+		return err
+	}
+	if len(imp.Secrets) > 0 {
+		fmt.Fprintln(a.stdout, "credentials checklist: the input held credentials, which mongen never copies; create these Secret keys before deploying (scrape-* beside Prometheus, alertmanager-receivers beside Alertmanager):")
+		for _, s := range imp.Secrets {
+			fmt.Fprintf(a.stdout, "  %s\n", s)
+		}
+	}
+	alerts, records := importer.RuleCount(in.Groups)
+	for _, w := range written {
+		r, _ := filepath.Rel(root, w)
+		fmt.Fprintf(a.stdout, "wrote %s\n", filepath.ToSlash(r))
+	}
+	check := []string{"mongen", "import", "--check", "--env", f.env}
+	if len(f.severityMap) > 0 {
+		check = append(check, "--severity-map", strings.Join(f.severityMap, ","))
+	}
+	fmt.Fprintf(a.stdout, "imported %d alerting and %d recording rules in %d groups, %d targets, %d federation and %d raw scrape configs into %s; compare with: %s\n",
+		alerts, records, len(in.Groups), len(imp.Env.Targets), len(imp.Env.Federation), len(imp.Env.RawScrapeConfigs), rel, strings.Join(append(check, files...), " "))
+	return nil
+}
+
+// importCheck builds the environment as it is and compares it with the
+// input.
+func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Import) error {
+	ref, err := load.Resolve(root, rel)
+	if err != nil {
+		return err
+	}
+	env, err := load.Environment(root, ref, load.Options{})
+	if err != nil {
+		return err
+	}
+	plan, err := expand.Expand(env)
+	if err != nil {
+		return err
+	}
+	diffs := importer.Compare(in, imp, plan)
+	if len(in.Prometheus) > 0 || len(in.Alertmanager) > 0 {
+		tree, err := pipeline.Render(plan)
+		if err != nil {
+			return err
+		}
+		if built, ok := tree.Get(plain.ConfigPath); ok && len(in.Prometheus) > 0 {
+			diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
+		}
+		if built, ok := tree.Get(alertmanager.ConfigPath); ok {
+			diffs = append(diffs, importer.CompareRouting(in, imp, plan, built.Data)...)
+		}
+	}
+	for _, d := range diffs {
+		fmt.Fprintln(a.stdout, d)
+	}
+	n := importer.Unexplained(diffs)
+	fmt.Fprintf(a.stdout, "%s: %d normalised, %d different\n", rel, len(diffs)-n, n)
+	if n > 0 {
+		return failure{ExitFailed}
+	}
+	return nil
+}

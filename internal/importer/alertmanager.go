@@ -1,0 +1,535 @@
+package importer
+
+import (
+	"fmt"
+	"net/url"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/verify/amcheck"
+)
+
+// receiverSecret is the Secret imported receiver credentials go in.
+const receiverSecret = "alertmanager-receivers"
+
+// amImport is what an alertmanager.yml became.
+type amImport struct {
+	alerting *model.Alerting
+	// disabledInhibits are library/policy's standard inhibitions the input
+	// did not have, switched off to keep its behaviour.
+	disabledInhibits []string
+	// tiers lists the tiers whose route came from the input.
+	tiers map[string]bool
+}
+
+// convertAlertmanager maps an alertmanager.yml onto the tier policy: the
+// root route's receiver is the fallback, a child route matching only
+// severity is that severity's tier, one matching only team=<x> is a team;
+// receivers with one supported integration become receivers (credentials
+// as Secret references on the checklist), time intervals of weekdays and
+// times and inhibit rules carry over with matchers rewritten to the
+// current syntax. Every route, receiver or field that does not fit is
+// reported with its position; it must be written by hand.
+func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
+	if _, err := amcheck.Load(f.Data); err != nil {
+		return nil, &PosError{File: f.Name, Msg: err.Error()}
+	}
+	d := f.doc
+	root := resolveAlias(d.root)
+	a := &model.Alerting{
+		Tiers: map[string]model.TierPolicy{}, Receivers: map[string]model.Receiver{}, Teams: map[string]model.Team{},
+		TimeIntervals: map[string][]model.TimeInterval{}, Inhibit: map[string]model.Inhibit{},
+	}
+	out := &amImport{alerting: a, tiers: map[string]bool{}}
+	warn := func(n *yaml.Node, format string, args ...any) {
+		imp.note(d.pos(n), NoteWarning, "alertmanager.yml: "+format, args...)
+	}
+	global := resolveAlias(get(root, "global"))
+	if v, _ := d.scalar(get(global, "resolve_timeout"), "resolve_timeout"); v != "" {
+		a.Alertmanager.ResolveTimeout = v
+	}
+
+	// Receivers.
+	if rs := resolveAlias(get(root, "receivers")); rs != nil {
+		for _, r := range rs.Content {
+			name, _ := d.scalar(get(r, "name"), "name")
+			rec, ok := imp.receiver(d, r, name, global, warn)
+			if ok {
+				a.Receivers[groupKey(name)] = rec
+				if groupKey(name) != name {
+					imp.note(d.pos(r), NoteChange, "receiver %s is called %s: mongen receiver names are Kubernetes names", name, groupKey(name))
+				}
+			}
+		}
+	}
+	known := func(name string) (string, bool) { _, ok := a.Receivers[groupKey(name)]; return groupKey(name), ok }
+
+	// Time intervals.
+	intervals := map[string]bool{}
+	if ts := resolveAlias(get(root, "time_intervals")); ts != nil {
+		for _, t := range ts.Content {
+			name, _ := d.scalar(get(t, "name"), "name")
+			if ti, ok := timeInterval(d, get(t, "time_intervals"), warn); ok {
+				a.TimeIntervals[groupKey(name)] = ti
+				intervals[name] = true
+			}
+		}
+	}
+
+	// Routes.
+	route := resolveAlias(get(root, "route"))
+	rootRecv, _ := d.scalar(get(route, "receiver"), "receiver")
+	fallback, ok := known(rootRecv)
+	if !ok {
+		return nil, d.errorf(route, "the root route's receiver %q has no integration mongen can express, and every mongen environment needs a fallback receiver: give it one (webhook, email, slack, pagerduty, msteams, wechat)", rootRecv)
+	}
+	a.Fallback = fallback
+	base := timing(d, route, model.TierPolicy{})
+	for _, tier := range model.TierNames {
+		p := base
+		p.Severity = Severity(tier)
+		p.Receivers = []string{fallback}
+		p.ActiveTimeIntervals = []string{}
+		a.Tiers[tier] = p
+	}
+	if rs := resolveAlias(get(route, "routes")); rs != nil {
+		for _, r := range rs.Content {
+			r = resolveAlias(r)
+			ms := matchers(d, r)
+			recv, _ := d.scalar(get(r, "receiver"), "receiver")
+			if recv == "" {
+				recv = rootRecv
+			}
+			rname, ok := known(recv)
+			simple := get(r, "routes") == nil && get(r, "mute_time_intervals") == nil
+			if cont, _ := d.scalar(get(r, "continue"), "continue"); cont == "true" {
+				simple = false
+			}
+			key, value, single := singleEquality(ms)
+			switch {
+			case !ok:
+				warn(r, "route %s to receiver %s is not imported: the receiver has no integration mongen can express (alerts it would drop go to the fallback)", describeMatchers(ms), recv)
+			case !simple || !single:
+				warn(r, "route %s is not imported: mongen routes by tier (severity) and team; express it as a team or write it by hand", describeMatchers(ms))
+			case key == "severity":
+				tier, ok := imp.Options.Tiering.TierOf(value, true)
+				if !ok || out.tiers[tier] {
+					warn(r, "route %s is not imported: severity %q maps to no tier, or its tier already has a route", describeMatchers(ms), value)
+					continue
+				}
+				p := timing(d, r, base)
+				p.Severity = Severity(tier)
+				p.Receivers = []string{rname}
+				p.ActiveTimeIntervals = activeIntervals(d, r, intervals, warn)
+				a.Tiers[tier] = p
+				out.tiers[tier] = true
+				imp.note(d.pos(r), NoteTier, "route %s becomes tier %s, receiver %s", describeMatchers(ms), tier, rname)
+			case key == "team":
+				team := model.Team{Receivers: map[string][]string{}}
+				for _, tier := range model.TierNames {
+					team.Receivers[tier] = []string{rname}
+				}
+				a.Teams[groupKey(value)] = team
+				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), groupKey(value), rname)
+				if len(out.tiers) > 0 {
+					imp.note(d.pos(r), NoteWarning, "route %s came after severity routes, which took the team's alerts of those severities first; mongen sends a team's alerts to the team within every tier", describeMatchers(ms))
+				}
+			default:
+				warn(r, "route %s is not imported: mongen routes by tier (severity) and team; write it by hand", describeMatchers(ms))
+			}
+		}
+	}
+
+	// Inhibit rules, with the deprecated matchers rewritten.
+	if is := resolveAlias(get(root, "inhibit_rules")); is != nil {
+		for i, r := range is.Content {
+			in := model.Inhibit{Enabled: true}
+			in.Source = append(matcherList(d, get(r, "source_matchers")), mapMatchers(d, get(r, "source_match"), "=")...)
+			in.Source = append(in.Source, mapMatchers(d, get(r, "source_match_re"), "=~")...)
+			in.Target = append(matcherList(d, get(r, "target_matchers")), mapMatchers(d, get(r, "target_match"), "=")...)
+			in.Target = append(in.Target, mapMatchers(d, get(r, "target_match_re"), "=~")...)
+			if eq := resolveAlias(get(r, "equal")); eq != nil {
+				for _, x := range eq.Content {
+					in.Equal = append(in.Equal, x.Value)
+				}
+			}
+			if len(in.Source) == 0 || len(in.Target) == 0 || len(in.Equal) == 0 {
+				warn(r, "inhibit rule %d is not imported: mongen's inhibit rules need source, target and equal", i+1)
+				continue
+			}
+			name := fmt.Sprintf("imported-%d", i+1)
+			a.Inhibit[name] = in
+			imp.note(d.pos(r), NoteChange, "inhibit rule %d becomes inhibit %s", i+1, name)
+		}
+	}
+	out.disabledInhibits = []string{"critical-silences-twins", "warning-silences-twins"}
+	return out, nil
+}
+
+// timing reads a route's grouping and timing over its parent's, as
+// Alertmanager inherits them.
+func timing(d doc, r *yaml.Node, parent model.TierPolicy) model.TierPolicy {
+	p := parent
+	if g := resolveAlias(get(r, "group_by")); g != nil {
+		p.GroupBy = nil
+		for _, x := range g.Content {
+			p.GroupBy = append(p.GroupBy, x.Value)
+		}
+	}
+	for key, dst := range map[string]*string{"group_wait": &p.GroupWait, "group_interval": &p.GroupInterval, "repeat_interval": &p.RepeatInterval} {
+		if v, _ := d.scalar(get(r, key), key); v != "" {
+			*dst = v
+		}
+	}
+	return p
+}
+
+func activeIntervals(d doc, r *yaml.Node, known map[string]bool, warn func(*yaml.Node, string, ...any)) []string {
+	out := []string{}
+	if a := resolveAlias(get(r, "active_time_intervals")); a != nil {
+		for _, x := range a.Content {
+			if !known[x.Value] {
+				warn(x, "active time interval %s is not imported (see its warning): the tier is notified at all times", x.Value)
+				continue
+			}
+			out = append(out, groupKey(x.Value))
+		}
+	}
+	return out
+}
+
+// matchers lists a route's matchers in the current syntax: match and
+// match_re (deprecated) are rewritten as name="value" and name=~"value".
+func matchers(d doc, r *yaml.Node) []string {
+	out := matcherList(d, get(r, "matchers"))
+	out = append(out, mapMatchers(d, get(r, "match"), "=")...)
+	return append(out, mapMatchers(d, get(r, "match_re"), "=~")...)
+}
+
+func matcherList(d doc, n *yaml.Node) []string {
+	var out []string
+	if n = resolveAlias(n); n != nil {
+		for _, x := range n.Content {
+			out = append(out, normaliseMatcher(x.Value))
+		}
+	}
+	return out
+}
+
+func mapMatchers(d doc, n *yaml.Node, op string) []string {
+	var out []string
+	for _, kv := range fields(resolveAlias(n)) {
+		out = append(out, fmt.Sprintf("%s%s%q", kv[0].Value, op, kv[1].Value))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// normaliseMatcher quotes an unquoted matcher value (severity=critical).
+func normaliseMatcher(m string) string {
+	m = strings.TrimSpace(m)
+	for _, op := range []string{"=~", "!~", "!=", "="} {
+		if i := strings.Index(m, op); i > 0 {
+			name, value := strings.TrimSpace(m[:i]), strings.TrimSpace(m[i+len(op):])
+			if !strings.HasPrefix(value, `"`) {
+				value = fmt.Sprintf("%q", value)
+			}
+			return name + op + value
+		}
+	}
+	return m
+}
+
+// singleEquality recognises exactly one name="value" matcher.
+func singleEquality(ms []string) (name, value string, ok bool) {
+	if len(ms) != 1 {
+		return "", "", false
+	}
+	i := strings.Index(ms[0], `="`)
+	if i <= 0 || strings.ContainsAny(ms[0][:i], "!~") {
+		return "", "", false
+	}
+	var v string
+	if _, err := fmt.Sscanf(ms[0][i+1:], "%q", &v); err != nil {
+		return "", "", false
+	}
+	return ms[0][:i], v, true
+}
+
+func describeMatchers(ms []string) string { return "{" + strings.Join(ms, ", ") + "}" }
+
+// receiver maps a receiver with one supported integration.
+func (imp *Import) receiver(d doc, r *yaml.Node, name string, global *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Receiver, bool) {
+	var configs [][2]*yaml.Node
+	for _, kv := range fields(resolveAlias(r)) {
+		if strings.HasSuffix(kv[0].Value, "_configs") {
+			for _, c := range resolveAlias(kv[1]).Content {
+				configs = append(configs, [2]*yaml.Node{kv[0], resolveAlias(c)})
+			}
+		}
+	}
+	if len(configs) == 0 {
+		warn(r, "receiver %s has no integration: it is not imported (mongen drops nothing on purpose; routes to it are reported)", name)
+		return model.Receiver{}, false
+	}
+	if len(configs) > 1 {
+		warn(r, "receiver %s has %d integrations: only its first, %s, is imported; add the others as receivers of their own", name, len(configs), configs[0][0].Value)
+	}
+	kind, c := configs[0][0].Value, configs[0][1]
+	s := func(key string) string { v, _ := d.scalar(get(c, key), key); return v }
+	rec := model.Receiver{SendResolved: true}
+	if v := s("send_resolved"); v != "" {
+		rec.SendResolved = v == "true"
+	}
+	key := groupKey(name)
+	secret := func(field string, n *yaml.Node, why string) *model.SecretRef {
+		if f := s(field + "_file"); f != "" {
+			if m := amSecretPath(f); m != nil {
+				return m
+			}
+			why = field + "_file read " + f
+		}
+		ref := imp.secretIn(d.pos(n), receiverSecret, key+"-"+strings.ReplaceAll(field, "_", "-"), why)
+		return &ref
+	}
+	switch kind {
+	case "webhook_configs":
+		rec.Kind = model.ReceiverWebhook
+		u := s("url")
+		if pu, err := url.Parse(u); err == nil && pu.User == nil && pu.RawQuery == "" && u != "" {
+			rec.URL = u
+		} else {
+			rec.URLSecret = secret("url", c, "the URL may carry a credential; it is not copied")
+		}
+		if v := s("max_alerts"); v != "" && v != "0" {
+			var n int
+			fmt.Sscan(v, &n)
+			rec.MaxAlerts = &n
+		}
+	case "email_configs":
+		rec.Kind = model.ReceiverEmail
+		rec.To = strings.Split(s("to"), ",")
+		for i := range rec.To {
+			rec.To[i] = strings.TrimSpace(rec.To[i])
+		}
+		gs := func(k string) string { v, _ := d.scalar(get(global, k), k); return v }
+		rec.From, rec.Smarthost, rec.AuthUsername = s("from"), s("smarthost"), s("auth_username")
+		if rec.From == "" {
+			rec.From = gs("smtp_from")
+		}
+		if rec.Smarthost == "" {
+			rec.Smarthost = gs("smtp_smarthost")
+		}
+		if rec.AuthUsername == "" {
+			rec.AuthUsername = gs("smtp_auth_username")
+		}
+		if get(c, "auth_password") != nil || get(c, "auth_password_file") != nil || get(global, "smtp_auth_password") != nil {
+			rec.AuthPassword = secret("auth_password", c, "the input had the password, which is not copied")
+		}
+		rec.RequireTLS = true
+		if v := s("require_tls"); v == "false" || (v == "" && gs("smtp_require_tls") == "false") {
+			rec.RequireTLS = false
+		}
+	case "slack_configs":
+		rec.Kind = model.ReceiverSlack
+		rec.APIURL = secret("api_url", c, "a Slack webhook URL is a credential; it is not copied")
+		rec.Channel = s("channel")
+	case "pagerduty_configs":
+		rec.Kind = model.ReceiverPagerDuty
+		rec.RoutingKey = secret("routing_key", c, "the routing key is a credential; it is not copied")
+	case "msteams_configs":
+		rec.Kind = model.ReceiverMSTeams
+		rec.WebhookURL = secret("webhook_url", c, "a Teams webhook URL is a credential; it is not copied")
+	default:
+		warn(configs[0][0], "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, dingtalk, feishu): it is not imported", name, kind)
+		return model.Receiver{}, false
+	}
+	imp.note(d.pos(r), NoteChange, "receiver %s becomes a receiver of kind %s", name, rec.Kind)
+	return rec, true
+}
+
+// amSecretPath maps /etc/alertmanager/secrets/<secret>/<key>, where the
+// operator mounts Alertmanager's Secrets.
+func amSecretPath(p string) *model.SecretRef {
+	rest, ok := strings.CutPrefix(p, "/etc/alertmanager/secrets/")
+	if !ok {
+		return nil
+	}
+	secret, key, ok := strings.Cut(rest, "/")
+	if !ok || strings.Contains(key, "/") || secret == "" || key == "" {
+		return nil
+	}
+	return &model.SecretRef{Secret: secret, Key: key}
+}
+
+var weekdayNames = map[string]bool{"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true}
+
+// timeInterval maps weekdays and times; any other field (days of month,
+// months, years, location) is reported and the interval not imported.
+func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([]model.TimeInterval, bool) {
+	var out []model.TimeInterval
+	for _, ti := range resolveAlias(n).Content {
+		var t model.TimeInterval
+		for _, kv := range fields(resolveAlias(ti)) {
+			switch kv[0].Value {
+			case "weekdays":
+				for _, w := range resolveAlias(kv[1]).Content {
+					for _, part := range strings.Split(strings.ToLower(w.Value), ":") {
+						if !weekdayNames[part] {
+							warn(w, "weekday %q is not a day name mongen accepts: the interval is not imported", w.Value)
+							return nil, false
+						}
+					}
+					t.Weekdays = append(t.Weekdays, strings.ToLower(w.Value))
+				}
+			case "times":
+				for _, tr := range resolveAlias(kv[1]).Content {
+					start, _ := d.scalar(get(tr, "start_time"), "start_time")
+					end, _ := d.scalar(get(tr, "end_time"), "end_time")
+					t.Times = append(t.Times, model.TimeRange{Start: start, End: end})
+				}
+			default:
+				warn(kv[0], "time interval field %s is not imported: mongen's time intervals have weekdays and times; the interval is left out", kv[0].Value)
+				return nil, false
+			}
+		}
+		out = append(out, t)
+	}
+	return out, true
+}
+
+// writeAlerting renders alerting.cue: library/policy's #Standard with
+// what the alertmanager.yml said.
+func (imp *Import) writeAlerting() error {
+	a := imp.Env.Alerting
+	if a == nil {
+		return nil
+	}
+	var w cueWriter
+	w.comment("Alerting imported from alertmanager.yml by mongen import: the tier policy\n(library/policy #Standard) with the input's receivers, routes and timings.")
+	w.line("package %s", imp.Options.Env)
+	w.line("")
+	w.line(`import "mongen.dev/mongen/library/policy"`)
+	w.line("")
+	w.openRaw("env: alerting: policy.#Standard &")
+	w.str("fallback", a.Fallback)
+	if a.Alertmanager.ResolveTimeout != "" {
+		w.line("alertmanager: resolveTimeout: %s", w.quote(a.Alertmanager.ResolveTimeout))
+	}
+	w.open("tiers")
+	for _, tier := range model.TierNames {
+		p := a.Tiers[tier]
+		w.open(tier)
+		w.strList("receivers", p.Receivers)
+		if len(p.GroupBy) > 0 {
+			w.strList("groupBy", p.GroupBy)
+		}
+		w.optStr("groupWait", p.GroupWait)
+		w.optStr("groupInterval", p.GroupInterval)
+		w.optStr("repeatInterval", p.RepeatInterval)
+		w.strList("activeTimeIntervals", p.ActiveTimeIntervals)
+		w.close()
+	}
+	w.close()
+	w.open("receivers")
+	for _, name := range sortedKeys(a.Receivers) {
+		r := a.Receivers[name]
+		w.open(name)
+		w.str("kind", r.Kind)
+		if !r.SendResolved {
+			w.line("sendResolved: false")
+		}
+		w.optStr("url", r.URL)
+		if r.URLSecret != nil {
+			w.secretRef("urlSecret", *r.URLSecret)
+		}
+		if r.MaxAlerts != nil {
+			w.line("maxAlerts: %d", *r.MaxAlerts)
+		}
+		if len(r.To) > 0 {
+			w.strList("to", r.To)
+		}
+		w.optStr("from", r.From)
+		w.optStr("smarthost", r.Smarthost)
+		w.optStr("authUsername", r.AuthUsername)
+		if r.AuthPassword != nil {
+			w.secretRef("authPassword", *r.AuthPassword)
+		}
+		if r.Kind == model.ReceiverEmail && !r.RequireTLS {
+			w.line("requireTLS: false")
+		}
+		if r.APIURL != nil {
+			w.secretRef("apiURL", *r.APIURL)
+		}
+		w.optStr("channel", r.Channel)
+		if r.RoutingKey != nil {
+			w.secretRef("routingKey", *r.RoutingKey)
+		}
+		if r.WebhookURL != nil {
+			w.secretRef("webhookURL", *r.WebhookURL)
+		}
+		w.close()
+	}
+	w.close()
+	if len(a.Teams) > 0 {
+		w.open("teams")
+		for _, name := range sortedKeys(a.Teams) {
+			w.open(name)
+			w.open("receivers")
+			for _, tier := range sortedKeys(a.Teams[name].Receivers) {
+				w.strList(tier, a.Teams[name].Receivers[tier])
+			}
+			w.close()
+			w.close()
+		}
+		w.close()
+	}
+	if len(a.TimeIntervals) > 0 {
+		w.open("timeIntervals")
+		for _, name := range sortedKeys(a.TimeIntervals) {
+			w.line("%s: [", cueLabel(name))
+			w.depth++
+			for _, t := range a.TimeIntervals[name] {
+				w.line("{")
+				w.depth++
+				w.strList("weekdays", t.Weekdays)
+				w.line("times: [")
+				for _, tr := range t.Times {
+					w.line("\t{start: %s, end: %s},", w.quote(tr.Start), w.quote(tr.End))
+				}
+				w.line("]")
+				w.depth--
+				w.line("},")
+			}
+			w.depth--
+			w.line("]")
+		}
+		w.close()
+	}
+	w.open("inhibit")
+	if imp.am != nil {
+		for _, name := range imp.am.disabledInhibits {
+			w.comment("The standard inhibition was not in alertmanager.yml: off, as it was.")
+			w.line("%s: enabled: false", cueLabel(name))
+		}
+	}
+	for _, name := range sortedKeys(a.Inhibit) {
+		in := a.Inhibit[name]
+		w.open(name)
+		w.strList("source", in.Source)
+		w.strList("target", in.Target)
+		w.strList("equal", in.Equal)
+		w.close()
+	}
+	w.close()
+	w.close()
+	src, err := w.source()
+	if err != nil {
+		return err
+	}
+	imp.Files["alerting.cue"] = src
+	return nil
+}

@@ -1,0 +1,211 @@
+package importer
+
+import (
+	"fmt"
+	"maps"
+	"slices"
+	"time"
+
+	"github.com/prometheus/common/model"
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/mongen-dev/mongen/internal/expand"
+	mmodel "github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/plain"
+)
+
+// Difference is one way the built environment differs from the imported
+// files. Explained differences are the normalisations mongen import makes
+// on purpose (each with its reason); the others mean the environment no
+// longer says what the input said.
+type Difference struct {
+	Pos       string
+	Explained bool
+	Msg       string
+}
+
+func (d Difference) String() string {
+	kind := "differs"
+	if d.Explained {
+		kind = "normalised"
+	}
+	return fmt.Sprintf("%s: %s: %s", d.Pos, kind, d.Msg)
+}
+
+// Compare checks the rules an environment builds (plan, from
+// environments/<env> as it is now) against the input they were imported
+// from, rule by rule: expression (as PromQL), for, keep_firing_for, labels
+// as rendered and annotations. imp places each input rule in the
+// environment (Convert with the options of the import).
+func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
+	var out []Difference
+	add := func(pos string, explained bool, format string, args ...any) {
+		out = append(out, Difference{Pos: pos, Explained: explained, Msg: fmt.Sprintf(format, args...)})
+	}
+	built := map[Place]expand.Rule{}
+	groups := map[string]bool{}
+	for _, g := range plan.Groups {
+		groups[g.Name] = true
+		for _, r := range g.Rules {
+			built[Place{g.Name, r.Key}] = r
+		}
+	}
+	seen := map[Place]bool{}
+	p := parser.NewParser(parser.Options{})
+	for gi, g := range in.Groups {
+		if len(imp.Placed[gi]) > 0 && imp.Placed[gi][0].Group != g.Name {
+			add(g.Pos, true, "group %s is group %s: mongen group names are Kubernetes names", g.Name, imp.Placed[gi][0].Group)
+		}
+		if g.Interval != "" {
+			add(g.Pos, true, "group %s: interval %s is gone: the group is evaluated every prometheus.evaluationInterval (%s)", g.Name, g.Interval, plan.Env.Prometheus.EvaluationInterval)
+		}
+		if g.Limit != "" {
+			add(g.Pos, true, "group %s: limit %s is gone: mongen's schema has no group limit", g.Name, g.Limit)
+		}
+		if g.QueryOffset != "" {
+			add(g.Pos, true, "group %s: query_offset %s is gone: mongen's schema has no query offset", g.Name, g.QueryOffset)
+		}
+		var order []string
+		for ri, r := range g.Rules {
+			if ri >= len(imp.Placed[gi]) {
+				break
+			}
+			pl := imp.Placed[gi][ri]
+			seen[pl] = true
+			b, ok := built[pl]
+			if !ok {
+				add(r.Pos, false, "rule %s is not in group %s of the environment (key %s)", r.Name, pl.Group, pl.Key)
+				continue
+			}
+			order = append(order, pl.Key)
+			if b.Name != r.Name {
+				add(r.Pos, false, "rule %s is called %s in the environment", r.Name, b.Name)
+			}
+			if b.Expr != r.Expr {
+				same := false
+				e1, err1 := p.ParseExpr(r.Expr)
+				e2, err2 := p.ParseExpr(b.Expr)
+				if err1 == nil && err2 == nil && e1.String() == e2.String() {
+					same = true
+				}
+				if same {
+					add(r.ExprPos, true, "rule %s: expression written differently, same PromQL", r.Name)
+				} else {
+					add(r.ExprPos, false, "rule %s: expression is %q, the input has %q", r.Name, b.Expr, r.Expr)
+				}
+			}
+			if !sameDuration(b.For, r.For) {
+				add(r.Pos, false, "rule %s: for is %q, the input has %q", r.Name, b.For, r.For)
+			}
+			if !sameDuration(b.KeepFiringFor, r.KeepFiringFor) {
+				add(r.Pos, false, "rule %s: keep_firing_for is %q, the input has %q", r.Name, b.KeepFiringFor, r.KeepFiringFor)
+			}
+			want := map[string]string{}
+			for k, v := range g.Labels {
+				want[k] = v
+			}
+			for k, v := range r.Labels {
+				want[k] = v
+			}
+			got := plain.RuleLabels(b)
+			for _, k := range sortedKeys(union(want, got)) {
+				w, inWant := want[k]
+				v, inGot := got[k]
+				switch {
+				case inWant && inGot && w == v:
+				case k == "severity" && b.Kind == mmodel.RuleAlert && v == Severity(b.Tier):
+					if inWant {
+						add(r.Pos, true, "rule %s: severity %s is %s, the severity of tier %s (--severity-map)", r.Name, w, v, b.Tier)
+					} else {
+						add(r.Pos, true, "rule %s: severity %s added, the severity of tier %s (--severity-map)", r.Name, v, b.Tier)
+					}
+				case inWant && inGot:
+					add(r.Pos, false, "rule %s: label %s is %q, the input has %q", r.Name, k, v, w)
+				case inGot:
+					add(r.Pos, false, "rule %s: label %s=%q is not in the input", r.Name, k, v)
+				default:
+					add(r.Pos, false, "rule %s: label %s=%q of the input is missing", r.Name, k, w)
+				}
+			}
+			if !maps.Equal(nonNil(b.Annotations), nonNil(r.Annotations)) {
+				for _, k := range sortedKeys(union(b.Annotations, r.Annotations)) {
+					if b.Annotations[k] != r.Annotations[k] {
+						add(r.Pos, false, "rule %s: annotation %s is %q, the input has %q", r.Name, k, b.Annotations[k], r.Annotations[k])
+					}
+				}
+			}
+		}
+		if len(order) > 0 {
+			var builtOrder []string
+			for _, bg := range plan.Groups {
+				if bg.Name == imp.Placed[gi][0].Group {
+					for _, r := range bg.Rules {
+						builtOrder = append(builtOrder, r.Key)
+					}
+				}
+			}
+			if !slices.Equal(order, builtOrder) && len(order) == len(builtOrder) {
+				add(g.Pos, true, "group %s: rules are evaluated recording rules first, then by name, not in the input's order", g.Name)
+			}
+		}
+	}
+	for _, bg := range plan.Groups {
+		for _, r := range bg.Rules {
+			if !seen[Place{bg.Name, r.Key}] {
+				pos := r.Origin
+				if pos == "" {
+					pos = plan.Env.Name
+				}
+				add(pos, false, "rule %s (group %s) is not in the input", r.Name, bg.Name)
+			}
+		}
+	}
+	return out
+}
+
+func sameDuration(a, b string) bool {
+	if a == b {
+		return true
+	}
+	return durationOf(a) == durationOf(b)
+}
+
+func durationOf(s string) time.Duration {
+	if s == "" {
+		return 0
+	}
+	d, err := model.ParseDuration(s)
+	if err != nil {
+		return -1
+	}
+	return time.Duration(d)
+}
+
+func union(a, b map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range a {
+		out[k] = v
+	}
+	for k, v := range b {
+		out[k] = v
+	}
+	return out
+}
+
+func nonNil(m map[string]string) map[string]string {
+	if m == nil {
+		return map[string]string{}
+	}
+	return m
+}
+
+// Unexplained counts the differences that are not normalisations.
+func Unexplained(ds []Difference) int {
+	n := 0
+	for _, d := range ds {
+		if !d.Explained {
+			n++
+		}
+	}
+	return n
+}

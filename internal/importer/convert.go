@@ -1,0 +1,395 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+
+	"github.com/prometheus/prometheus/promql/parser"
+
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/lint"
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// Options configure an import.
+type Options struct {
+	Env     string // environment (and CUE package) name
+	Cluster string // defaults to Env
+	Flavour string // operator (default) or plain
+	// Selector labels the environment stamps on its objects (the Helm
+	// chart's Prometheus wants release: <release>).
+	Selector map[string]string
+	Tiering  Tiering
+}
+
+// Note is one line of the import report: what was inferred, renamed,
+// changed or left out, at the input position it concerns.
+type Note struct {
+	Pos  string
+	Kind string // NoteTier, NoteChange, NoteWarning, NoteLibrary
+	Msg  string
+}
+
+// Note kinds.
+const (
+	NoteTier    = "tier"
+	NoteChange  = "change"
+	NoteWarning = "warning"
+	NoteLibrary = "library"
+)
+
+func (n Note) String() string {
+	if n.Pos == "" {
+		return fmt.Sprintf("%s: %s", n.Kind, n.Msg)
+	}
+	return fmt.Sprintf("%s: %s: %s", n.Pos, n.Kind, n.Msg)
+}
+
+// Import is the result of converting the input: the files of
+// environments/<env>/, the environment they decode to, and the notes.
+type Import struct {
+	Options Options
+	// Files are the CUE files by name inside environments/<env>/.
+	Files map[string][]byte
+	// Env is the environment the files describe (before CUE's defaults),
+	// for checking and tests.
+	Env   *model.Environment
+	Notes []Note
+	// Secrets is the credentials checklist: Secret keys to create.
+	Secrets []SecretItem
+	am      *amImport
+	// Suppressed are the vet.disable entries written, by check id.
+	Suppressed map[string]model.VetDisable
+	// Placed says where each input rule went: the same index as
+	// in.Groups[g].Rules[r] gives group and rule key.
+	Placed [][]Place
+}
+
+// Place is where one input rule lives in the environment.
+type Place struct{ Group, Key string }
+
+var envName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
+
+// Convert turns the input's rules into an environment. Alerts whose
+// severity maps to no tier are an error listing every one of them.
+func Convert(in *Input, opt Options) (*Import, error) {
+	if !envName.MatchString(opt.Env) {
+		return nil, fmt.Errorf("environment name %q: use lower-case letters and digits, starting with a letter (it is also the CUE package name)", opt.Env)
+	}
+	if opt.Cluster == "" {
+		opt.Cluster = opt.Env
+	}
+	if opt.Flavour != "" && opt.Flavour != model.FlavourOperator && opt.Flavour != model.FlavourPlain {
+		return nil, fmt.Errorf("flavour %q: use operator or plain", opt.Flavour)
+	}
+	if opt.Tiering == nil {
+		opt.Tiering = DefaultTiering()
+	}
+	if len(in.Groups) == 0 && len(in.Monitors) == 0 && len(in.Prometheus) == 0 {
+		return nil, errors.New("nothing to import: give rule files, PrometheusRule, ServiceMonitor, PodMonitor or Probe manifests, or a prometheus.yml")
+	}
+	imp := &Import{Options: opt, Files: map[string][]byte{}}
+	env := &model.Environment{
+		Name: opt.Env, Cluster: opt.Cluster, Flavour: opt.Flavour, Selector: opt.Selector,
+		Prometheus: model.Prometheus{ScrapeInterval: "30s", EvaluationInterval: "30s"},
+		Rules:      map[string]model.RuleGroup{},
+	}
+	imp.Env = env
+	if err := imp.convertRules(in); err != nil {
+		return nil, err
+	}
+	if err := imp.convertTargets(in); err != nil {
+		return nil, err
+	}
+	switch {
+	case opt.Flavour == "" && len(env.RawScrapeConfigs) > 0:
+		env.Flavour = model.FlavourPlain
+		imp.note("", NoteChange, "flavour plain: raw scrape configs are rendered into prometheus.yml, which the operator flavour has not")
+	case opt.Flavour == "":
+		env.Flavour = model.FlavourOperator
+	case opt.Flavour == model.FlavourOperator && len(env.RawScrapeConfigs) > 0:
+		return nil, fmt.Errorf("%d scrape configs can only be kept raw (%s), which the operator flavour cannot render: import with --flavour plain, or write them as ServiceMonitors", len(env.RawScrapeConfigs), strings.Join(sortedKeys(env.RawScrapeConfigs), ", "))
+	}
+	imp.Options.Flavour = env.Flavour
+	if err := imp.suppressFindings(); err != nil {
+		return nil, err
+	}
+	if err := imp.writeFiles(); err != nil {
+		return nil, err
+	}
+	return imp, nil
+}
+
+func (imp *Import) note(pos, kind, format string, args ...any) {
+	imp.Notes = append(imp.Notes, Note{Pos: pos, Kind: kind, Msg: fmt.Sprintf(format, args...)})
+}
+
+// groupKey turns a rule group name into a mongen group key (a Kubernetes
+// name): lower case, anything else than letters, digits and - becomes -.
+func groupKey(name string) string {
+	var b strings.Builder
+	dash := false
+	for _, c := range strings.ToLower(name) {
+		if (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') {
+			b.WriteRune(c)
+			dash = false
+			continue
+		}
+		if !dash && b.Len() > 0 {
+			b.WriteByte('-')
+			dash = true
+		}
+	}
+	s := strings.TrimRight(b.String(), "-")
+	if s == "" {
+		s = "rules"
+	}
+	return s
+}
+
+func (imp *Import) convertRules(in *Input) error {
+	env := imp.Env
+	library := LibraryRules()
+	p := parser.NewParser(parser.Options{})
+	var untiered, problems []string
+	imp.Placed = make([][]Place, len(in.Groups))
+	for gi, g := range in.Groups {
+		key := groupKey(g.Name)
+		for n := 2; env.Rules[key] != nil; n++ {
+			key = fmt.Sprintf("%s-%d", groupKey(g.Name), n)
+		}
+		if key != g.Name {
+			imp.note(g.Pos, NoteChange, "group %s is called %s: mongen group names are Kubernetes names", g.Name, key)
+		}
+		if g.Interval != "" {
+			imp.note(g.Pos, NoteWarning, "group %s: interval %s is not kept: mongen evaluates every group at prometheus.evaluationInterval (30s unless set)", g.Name, g.Interval)
+		}
+		if g.Limit != "" {
+			imp.note(g.Pos, NoteWarning, "group %s: limit %s is not kept: mongen's rule groups have no limit", g.Name, g.Limit)
+		}
+		if g.QueryOffset != "" {
+			imp.note(g.Pos, NoteWarning, "group %s: query_offset %s is not kept: mongen's rule groups have no query offset", g.Name, g.QueryOffset)
+		}
+		if len(g.Labels) > 0 {
+			imp.note(g.Pos, NoteChange, "group %s: its labels %s are copied onto each rule", g.Name, labelString(g.Labels))
+		}
+		group := model.RuleGroup{}
+		for _, r := range g.Rules {
+			if _, err := p.ParseExpr(r.Expr); err != nil {
+				problems = append(problems, fmt.Sprintf("%s: rule %s: expression does not parse: %v", r.ExprPos, r.Name, err))
+			}
+			labels := map[string]string{}
+			for k, v := range g.Labels {
+				labels[k] = v
+			}
+			for k, v := range r.Labels {
+				labels[k] = v
+			}
+			mr := model.Rule{
+				Kind: model.RuleAlert, Name: r.Name, Expr: r.Expr, For: r.For, KeepFiringFor: r.KeepFiringFor,
+				Labels: labels, Annotations: r.Annotations, Enabled: true,
+			}
+			if r.Kind == Record {
+				mr.Kind = model.RuleRecord
+			} else {
+				sev, has := labels["severity"]
+				tier, ok := imp.Options.Tiering.TierOf(sev, has)
+				if !ok {
+					what := fmt.Sprintf("severity %q", sev)
+					if !has {
+						what = "no severity label"
+					}
+					untiered = append(untiered, fmt.Sprintf("%s: alert %s has %s", r.Pos, r.Name, what))
+					continue
+				}
+				mr.Tier = tier
+				want := Severity(tier)
+				switch {
+				case !has:
+					imp.note(r.Pos, NoteTier, "%s: no severity label -> %s (severity %s added)", r.Name, tier, want)
+				case sev != want:
+					imp.note(r.Pos, NoteTier, "%s: severity %s -> %s (severity becomes %s)", r.Name, sev, tier, want)
+				default:
+					imp.note(r.Pos, NoteTier, "%s: severity %s -> %s", r.Name, sev, tier)
+				}
+				labels["severity"] = want
+				if libs := library[r.Name]; len(libs) > 0 {
+					imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of %s (group %s): imported as a copy, because the library's expression differs from yours; to adopt the library's rule, enable that exporter and delete this copy", r.Name, libs[0].Exporter, libs[0].Group)
+				}
+			}
+			rkey := r.Name
+			for n := 2; ; n++ {
+				if _, dup := group[rkey]; !dup {
+					break
+				}
+				rkey = fmt.Sprintf("%s_%d", r.Name, n)
+			}
+			group[rkey] = mr
+			imp.Placed[gi] = append(imp.Placed[gi], Place{Group: key, Key: rkey})
+		}
+		env.Rules[key] = group
+	}
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "\n"))
+	}
+	if len(untiered) > 0 {
+		return fmt.Errorf("%s\nevery alert needs a tier, inferred from its severity (%s): map the other values with --severity-map, e.g. --severity-map none=P2 or --severity-map other=P2", strings.Join(untiered, "\n"), imp.Options.Tiering)
+	}
+	return nil
+}
+
+// suppressFindings runs mongen's lint checks on the environment as it
+// will build and writes a vet.disable entry for each check that reports
+// an error, naming the rules: the import keeps the rules as they were, and
+// mongen build would otherwise refuse them. The reason says so, and
+// `mongen vet` prints every suppressed finding, so nothing is hidden.
+func (imp *Import) suppressFindings() error {
+	plan, err := expand.Expand(imp.Env)
+	if err != nil {
+		return fmt.Errorf("expand the imported environment: %w", err)
+	}
+	res := lint.Vet(plan, lint.Config{Policy: lint.DefaultPolicy()})
+	rules := map[string]map[string]bool{}
+	for _, f := range res.Findings {
+		if f.Severity != finding.Error {
+			continue
+		}
+		if rules[f.Check] == nil {
+			rules[f.Check] = map[string]bool{}
+		}
+		rules[f.Check][strings.TrimPrefix(f.Subject, "rule ")] = true
+	}
+	imp.Suppressed = map[string]model.VetDisable{}
+	for _, check := range sortedKeys(rules) {
+		names := sortedKeys(rules[check])
+		d := model.VetDisable{Reason: "imported by mongen import: these rules fail this check as they were written; fix them and remove them from this list", Rules: names}
+		if check == "promql/selector" {
+			// Every rule selects series of jobs the environment does not
+			// have yet: one entry for the check, not a list of them all.
+			d = model.VetDisable{Reason: "imported by mongen import without the targets that produce these series: add them (or import the scrape configuration), then remove this entry"}
+		}
+		imp.Suppressed[check] = d
+		imp.note("", NoteWarning, "%d %s %s as written: suppressed in vet.disable with a reason, listed by mongen vet", len(names), plural(len(names), "rule fails", "rules fail"), check)
+	}
+	imp.Env.Vet.Disable = imp.Suppressed
+	return nil
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func labelString(m map[string]string) string {
+	parts := make([]string, 0, len(m))
+	for _, k := range sortedKeys(m) {
+		parts = append(parts, fmt.Sprintf("%s=%q", k, m[k]))
+	}
+	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// writeFiles renders the environment as CUE: <env>.cue with the
+// environment itself and its vet suppressions, rules.cue with the rules.
+func (imp *Import) writeFiles() error {
+	opt, env := imp.Options, imp.Env
+	var w cueWriter
+	w.comment(fmt.Sprintf("Package %s was written by mongen import; edit it freely.\n`mongen import --check` compares it with the files it came from.", opt.Env))
+	w.line("package %s", opt.Env)
+	w.line("")
+	w.line(`import "mongen.dev/mongen/schemas"`)
+	w.line("")
+	w.openRaw("env: schemas.#Environment &")
+	w.str("name", env.Name)
+	w.str("cluster", env.Cluster)
+	w.str("flavour", env.Flavour)
+	if len(env.Selector) == 0 {
+		w.line("selector: {}")
+	} else {
+		w.strMap("selector", env.Selector)
+	}
+	if len(imp.Suppressed) > 0 {
+		w.comment("The imported rules fail these checks as written. Fix the rules, then\ndelete their names here; `mongen vet` lists what each entry hides.")
+		w.openRaw("vet: disable:")
+		for _, check := range sortedKeys(imp.Suppressed) {
+			d := imp.Suppressed[check]
+			w.open(check)
+			w.str("reason", d.Reason)
+			if len(d.Rules) > 0 {
+				w.strList("rules", d.Rules)
+			}
+			w.close()
+		}
+		w.close()
+	}
+	w.close()
+	src, err := w.source()
+	if err != nil {
+		return err
+	}
+	imp.Files[opt.Env+".cue"] = src
+
+	if len(env.Rules) == 0 {
+		if err := imp.writeAlerting(); err != nil {
+			return err
+		}
+		return imp.writeTargets()
+	}
+	var r cueWriter
+	r.comment("Rules imported by mongen import. Alert tiers come from their severity\nlabels (critical P0, warning P1, info P2); CUE adds the severity label.")
+	r.line("package %s", opt.Env)
+	r.line("")
+	r.openRaw("env: rules:")
+	for _, gkey := range sortedKeys(env.Rules) {
+		r.open(gkey)
+		g := env.Rules[gkey]
+		for _, key := range sortedKeys(g) {
+			rule := g[key]
+			r.open(key)
+			if key != rule.Name {
+				r.str("name", rule.Name)
+			}
+			if rule.Kind == model.RuleRecord {
+				r.str("kind", model.RuleRecord)
+			} else {
+				r.str("tier", rule.Tier)
+			}
+			r.str("expr", rule.Expr)
+			switch {
+			case rule.For != "":
+				r.str("for", rule.For)
+			case rule.Kind == model.RuleAlert && env.Alerting != nil:
+				// Without it, the tier's defaultFor would apply.
+				r.str("for", "0s")
+			}
+			if rule.KeepFiringFor != "" {
+				r.str("keepFiringFor", rule.KeepFiringFor)
+			}
+			labels := map[string]string{}
+			for k, v := range rule.Labels {
+				if k == "severity" && rule.Kind == model.RuleAlert {
+					continue // the tier sets it
+				}
+				labels[k] = v
+			}
+			r.strMap("labels", labels)
+			r.strMap("annotations", rule.Annotations)
+			r.close()
+		}
+		r.close()
+	}
+	r.close()
+	src, err = r.source()
+	if err != nil {
+		return err
+	}
+	imp.Files["rules.cue"] = src
+	if err := imp.writeAlerting(); err != nil {
+		return err
+	}
+	return imp.writeTargets()
+}

@@ -1,0 +1,48 @@
+package importer
+
+import (
+	"errors"
+	"strings"
+	"testing"
+)
+
+// FuzzRead feeds arbitrary bytes to the YAML readers: they must never
+// panic, a failure must be a positioned error naming the file and leave the
+// input unchanged, and whatever is read must vet without panicking.
+func FuzzRead(f *testing.F) {
+	for _, seed := range []string{
+		"groups:\n- name: a\n  rules:\n  - alert: A\n    expr: up == 0\n    labels: {severity: critical}\n",
+		"apiVersion: monitoring.coreos.com/v1\nkind: PrometheusRule\nmetadata: {name: x}\nspec:\n  groups: [{name: g, rules: [{record: 'a:b', expr: 'sum(x)'}]}]\n---\n",
+		"route:\n  receiver: a\nreceivers:\n- name: a\n",
+		"scrape_configs:\n- job_name: a\n  static_configs: [{targets: ['x:1']}]\n",
+		"apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec: {endpoints: [{port: web}]}\n",
+		"groups:\n\t- bad",
+		"groups: &a [*a]",
+		"",
+	} {
+		f.Add(seed)
+	}
+	f.Fuzz(func(t *testing.T, data string) {
+		in := &Input{}
+		err := in.Read("f.yaml", []byte(data))
+		if err != nil {
+			var pe *PosError
+			if !errors.As(err, &pe) || pe.File != "f.yaml" || !strings.HasPrefix(err.Error(), "f.yaml") {
+				t.Fatalf("error without position: %v", err)
+			}
+			if len(in.Groups)+len(in.Alertmanager)+len(in.Prometheus)+len(in.Monitors)+len(in.Files) != 0 {
+				t.Fatalf("a failed read changed the input")
+			}
+			return
+		}
+		for _, g := range in.Groups {
+			for _, r := range g.Rules {
+				if !strings.HasPrefix(r.Pos, "f.yaml:") || r.Name == "" || (r.Kind != Alert && r.Kind != Record) {
+					t.Fatalf("malformed rule %+v", r)
+				}
+			}
+		}
+		_, _ = Vet(in, VetOptions{})
+		_, _ = Convert(in, Options{Env: "f", Tiering: Tiering{OtherSeverity: "P1"}})
+	})
+}

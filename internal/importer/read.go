@@ -1,0 +1,159 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Input is everything read from the files given on the command line.
+type Input struct {
+	// Groups are the rule groups of rule files and PrometheusRules, in the
+	// order read.
+	Groups []Group
+	// Alertmanager holds alertmanager.yml files, Prometheus prometheus.yml
+	// files, Monitors ServiceMonitor, PodMonitor and Probe manifests.
+	Alertmanager []File
+	Prometheus   []File
+	Monitors     []Monitor
+	// Files lists every file read, with what it held, in order.
+	Files []FileKind
+}
+
+// FileKind says what one input file held.
+type FileKind struct {
+	File  string
+	Kinds []string
+}
+
+// File is a whole configuration file kept as read.
+type File struct {
+	Name string
+	Data []byte
+	doc  doc
+}
+
+// Monitor is one ServiceMonitor, PodMonitor or Probe manifest.
+type Monitor struct {
+	Kind, Namespace, Name string
+	Pos                   string
+	doc                   doc
+}
+
+// Kinds of input documents.
+const (
+	KindRuleFile       = "rule file"
+	KindPrometheusRule = "PrometheusRule"
+	KindServiceMonitor = "ServiceMonitor"
+	KindPodMonitor     = "PodMonitor"
+	KindProbe          = "Probe"
+	KindAlertmanager   = "alertmanager.yml"
+	KindPrometheus     = "prometheus.yml"
+)
+
+// Read reads one file (every document of it) into in. Nothing is added
+// when it fails, and the error has the file's line and column.
+func (in *Input) Read(file string, data []byte) error {
+	docs, err := splitDocs(file, data)
+	if err != nil {
+		return err
+	}
+	if len(docs) == 0 {
+		return &PosError{File: file, Msg: "the file holds no YAML document"}
+	}
+	next := *in
+	next.Groups = append([]Group(nil), in.Groups...)
+	next.Monitors = append([]Monitor(nil), in.Monitors...)
+	fk := FileKind{File: file}
+	for _, d := range docs {
+		kind, err := next.readDoc(d, data, len(docs))
+		if err != nil {
+			return err
+		}
+		fk.Kinds = append(fk.Kinds, kind)
+	}
+	next.Files = append(append([]FileKind(nil), in.Files...), fk)
+	*in = next
+	return nil
+}
+
+func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
+	root := resolveAlias(d.root)
+	if root.Kind != yaml.MappingNode {
+		return "", d.errorf(root, "expected a mapping (a rule file, a Kubernetes manifest, alertmanager.yml or prometheus.yml), not %s", describeNode(root))
+	}
+	if kindNode := get(root, "kind"); kindNode != nil && get(root, "apiVersion") != nil {
+		kind, err := d.scalar(kindNode, "kind")
+		if err != nil {
+			return "", err
+		}
+		meta := get(root, "metadata")
+		name, _ := d.scalar(get(meta, "name"), "metadata.name")
+		ns, _ := d.scalar(get(meta, "namespace"), "metadata.namespace")
+		switch kind {
+		case "List":
+			// kubectl get prometheusrules,servicemonitors -A -o yaml
+			items := resolveAlias(get(root, "items"))
+			if err := d.expect(items, yaml.SequenceNode, "items"); err != nil {
+				return "", err
+			}
+			var kinds []string
+			for _, it := range items.Content {
+				k, err := in.readDoc(doc{file: d.file, root: it}, data, ndocs)
+				if err != nil {
+					return "", err
+				}
+				kinds = append(kinds, k)
+			}
+			return "List of " + strings.Join(kinds, ", "), nil
+		case KindPrometheusRule:
+			spec := get(root, "spec")
+			if spec == nil || get(spec, "groups") == nil {
+				return "", d.errorf(root, "PrometheusRule %s has no spec.groups", name)
+			}
+			groups, err := d.readGroups(get(spec, "groups"), objectName(ns, name))
+			if err != nil {
+				return "", err
+			}
+			in.Groups = append(in.Groups, groups...)
+		case KindServiceMonitor, KindPodMonitor, KindProbe:
+			if get(root, "spec") == nil {
+				return "", d.errorf(root, "%s %s has no spec", kind, name)
+			}
+			in.Monitors = append(in.Monitors, Monitor{Kind: kind, Namespace: ns, Name: name, Pos: d.pos(root), doc: d})
+		default:
+			return "", d.errorf(kindNode, "unsupported kind %s: mongen reads PrometheusRule, ServiceMonitor, PodMonitor and Probe manifests", kind)
+		}
+		return kind, nil
+	}
+	switch {
+	case get(root, "groups") != nil:
+		groups, err := d.readGroups(get(root, "groups"), "")
+		if err != nil {
+			return "", err
+		}
+		in.Groups = append(in.Groups, groups...)
+		return KindRuleFile, nil
+	case get(root, "route") != nil || get(root, "receivers") != nil:
+		if ndocs > 1 {
+			return "", d.errorf(root, "alertmanager.yml must be the only document of its file")
+		}
+		in.Alertmanager = append(in.Alertmanager, File{Name: d.file, Data: data, doc: d})
+		return KindAlertmanager, nil
+	case get(root, "scrape_configs") != nil || get(root, "rule_files") != nil || get(root, "global") != nil:
+		if ndocs > 1 {
+			return "", d.errorf(root, "prometheus.yml must be the only document of its file")
+		}
+		in.Prometheus = append(in.Prometheus, File{Name: d.file, Data: data, doc: d})
+		return KindPrometheus, nil
+	}
+	return "", d.errorf(root, "cannot tell what this is: expected a rule file (groups:), a PrometheusRule, ServiceMonitor, PodMonitor or Probe manifest, alertmanager.yml (route:, receivers:) or prometheus.yml (scrape_configs:)")
+}
+
+func objectName(ns, name string) string {
+	if ns == "" {
+		return name
+	}
+	return fmt.Sprintf("%s/%s", ns, name)
+}

@@ -1,0 +1,396 @@
+package importer
+
+import (
+	"fmt"
+	"regexp"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// SecretItem is one line of the credentials checklist: a Secret key the
+// user must create, because the input held a literal credential there
+// (never copied) or read it from a file mongen cannot mount.
+type SecretItem struct {
+	Pos    string
+	Secret string
+	Key    string
+	Why    string
+}
+
+func (s SecretItem) String() string {
+	return fmt.Sprintf("%s: create Secret %s with key %s (%s)", s.Pos, s.Secret, s.Key, s.Why)
+}
+
+// secretPath splits /etc/prometheus/secrets/<secret>/<key>, where mongen
+// mounts Secrets, into its parts.
+var secretPath = regexp.MustCompile(`^` + regexp.QuoteMeta(expand.SecretsDir) + `/([a-z0-9]([-a-z0-9]*[a-z0-9])?)/([-._a-zA-Z0-9]+)$`)
+
+// scrapeTarget holds what one prometheus.yml scrape config became.
+type scrapeResult struct {
+	targets    map[string]model.Target
+	federation map[string]model.Federation
+	raw        map[string]string
+}
+
+// scrapeKeys are the scrape config fields a #Target or #Federation
+// expresses; a config with any other field is kept raw.
+var scrapeKeys = map[string]bool{
+	"job_name": true, "scrape_interval": true, "scrape_timeout": true, "metrics_path": true, "scheme": true,
+	"honor_labels": true, "params": true, "static_configs": true, "relabel_configs": true,
+	"metric_relabel_configs": true, "tls_config": true, "basic_auth": true, "authorization": true,
+}
+
+// convertScrapeConfigs turns a prometheus.yml's scrape configs into
+// targets (static_configs), federation jobs (/federate with match[]) and,
+// for everything else (kubernetes_sd, file_sd and the rest), raw scrape
+// configs with literal credentials replaced by Secret file paths.
+func (imp *Import) convertScrapeConfigs(f File, res *scrapeResult) error {
+	d := f.doc
+	root := resolveAlias(d.root)
+	sc := resolveAlias(get(root, "scrape_configs"))
+	if sc == nil {
+		return nil
+	}
+	if err := d.expect(sc, yaml.SequenceNode, "scrape_configs"); err != nil {
+		return err
+	}
+	for _, j := range sc.Content {
+		j = resolveAlias(j)
+		if err := d.expect(j, yaml.MappingNode, "a scrape config"); err != nil {
+			return err
+		}
+		name, err := d.scalar(get(j, "job_name"), "job_name")
+		if err != nil {
+			return err
+		}
+		if name == "" {
+			return d.errorf(j, "scrape config has no job_name")
+		}
+		if _, dup := res.targets[name]; dup || res.raw[name] != "" || res.federation[name].Addresses != nil {
+			return d.errorf(j, "job_name %q is used twice", name)
+		}
+		why := imp.expressible(d, j)
+		if why == "" {
+			ok, err := imp.scrapeToTarget(d, j, name, res)
+			if err != nil {
+				return err
+			}
+			if ok {
+				continue
+			}
+			why = "its fields do not map one to one onto a target"
+		}
+		raw, err := imp.rawScrapeConfig(d, j, name)
+		if err != nil {
+			return err
+		}
+		res.raw[name] = raw
+		imp.note(d.pos(j), NoteWarning, "scrape config %s is kept as a raw scrape config (%s): rendered verbatim by the plain flavour only", name, why)
+	}
+	return nil
+}
+
+// expressible says why a scrape config cannot be a target, or "".
+func (imp *Import) expressible(d doc, j *yaml.Node) string {
+	for _, kv := range fields(j) {
+		if !scrapeKeys[kv[0].Value] {
+			return "it has " + kv[0].Value
+		}
+	}
+	st := resolveAlias(get(j, "static_configs"))
+	if st == nil || st.Kind != yaml.SequenceNode || len(st.Content) == 0 {
+		return "it has no static_configs"
+	}
+	if len(st.Content) > 1 {
+		return "it has several static_configs"
+	}
+	if a := get(j, "authorization"); a != nil {
+		if t, _ := d.scalar(get(a, "type"), "type"); t != "" && t != "Bearer" {
+			return "its authorization type is " + t
+		}
+	}
+	return ""
+}
+
+func (imp *Import) scrapeToTarget(d doc, j *yaml.Node, name string, res *scrapeResult) (bool, error) {
+	s := func(key string) string { v, _ := d.scalar(get(j, key), key); return v }
+	st := resolveAlias(get(j, "static_configs")).Content[0]
+	var addrs []string
+	if ts := resolveAlias(get(st, "targets")); ts != nil && ts.Kind == yaml.SequenceNode {
+		for _, t := range ts.Content {
+			addrs = append(addrs, t.Value)
+		}
+	}
+	labels, _, err := d.stringMap(get(st, "labels"), "labels")
+	if err != nil {
+		return false, err
+	}
+	if len(addrs) == 0 {
+		return false, nil
+	}
+	params := map[string][]string{}
+	for _, kv := range fields(resolveAlias(get(j, "params"))) {
+		v := resolveAlias(kv[1])
+		if v.Kind != yaml.SequenceNode {
+			return false, nil
+		}
+		for _, x := range v.Content {
+			params[kv[0].Value] = append(params[kv[0].Value], x.Value)
+		}
+	}
+	tls, ok := imp.tlsFiles(d, get(j, "tls_config"))
+	if !ok {
+		return false, nil
+	}
+	basic := imp.basicAuth(d, get(j, "basic_auth"), name)
+	bearer := imp.authorization(d, get(j, "authorization"), name)
+	scheme := s("scheme")
+	if s("metrics_path") == "/federate" && len(params["match[]"]) > 0 && len(params) == 1 && get(j, "relabel_configs") == nil && get(j, "metric_relabel_configs") == nil && bearer == nil && s("honor_labels") == "true" {
+		res.federation[name] = model.Federation{Addresses: addrs, Match: params["match[]"], Scheme: scheme,
+			Interval: s("scrape_interval"), Timeout: s("scrape_timeout"), TLS: tls, BasicAuth: basic, Labels: labels}
+		imp.note(d.pos(j), NoteChange, "scrape config %s becomes federation job %s", name, name)
+		return true, nil
+	}
+	relabel, ok := relabels(d, get(j, "relabel_configs"), false)
+	if !ok {
+		return false, nil
+	}
+	metricRelabel, ok := relabels(d, get(j, "metric_relabel_configs"), false)
+	if !ok {
+		return false, nil
+	}
+	t := model.Target{
+		Kind: model.KindStatic, Addresses: addrs, Labels: labels, Path: s("metrics_path"), Scheme: scheme,
+		Interval: s("scrape_interval"), Timeout: s("scrape_timeout"), HonorLabels: s("honor_labels") == "true",
+		Params: params, TLS: tls, BasicAuth: basic, BearerToken: bearer, Relabel: relabel, MetricRelabel: metricRelabel,
+	}
+	res.targets[name] = t
+	imp.note(d.pos(j), NoteChange, "scrape config %s becomes static target %s", name, name)
+	return true, nil
+}
+
+// tlsFiles maps a tls_config whose files are mounted Secret keys.
+func (imp *Import) tlsFiles(d doc, n *yaml.Node) (*model.TLS, bool) {
+	n = resolveAlias(n)
+	if n == nil {
+		return nil, true
+	}
+	t := &model.TLS{}
+	for _, kv := range fields(n) {
+		v := kv[1].Value
+		switch kv[0].Value {
+		case "server_name":
+			t.ServerName = v
+		case "insecure_skip_verify":
+			t.InsecureSkipVerify = v == "true"
+		case "ca_file", "cert_file", "key_file":
+			if v == model.ServiceAccountCAFile && kv[0].Value == "ca_file" {
+				t.CAFromServiceAccount = true
+				continue
+			}
+			m := secretPath.FindStringSubmatch(v)
+			if m == nil || (t.Secret != "" && t.Secret != m[1]) {
+				return nil, false
+			}
+			t.Secret = m[1]
+			switch kv[0].Value {
+			case "ca_file":
+				t.CAKey = m[3]
+			case "cert_file":
+				t.CertKey = m[3]
+			default:
+				t.KeyKey = m[3]
+			}
+		default:
+			return nil, false
+		}
+	}
+	return t, true
+}
+
+// basicAuth turns basic_auth into Secret references: files already under
+// the Secrets mount map directly; anything else (a literal username or
+// password, another file) becomes a key of Secret scrape-<job> on the
+// checklist. A literal value is never copied.
+func (imp *Import) basicAuth(d doc, n *yaml.Node, job string) *model.BasicAuth {
+	n = resolveAlias(n)
+	if n == nil {
+		return nil
+	}
+	ref := func(field, fileField, key string) model.SecretRef {
+		if f, _ := d.scalar(get(n, fileField), fileField); f != "" {
+			if m := secretPath.FindStringSubmatch(f); m != nil {
+				return model.SecretRef{Secret: m[1], Key: m[3]}
+			}
+			return imp.secret(d.pos(get(n, fileField)), job, key, fmt.Sprintf("%s read %s", fileField, f))
+		}
+		why := "the input had its value, which is not copied"
+		if get(n, field) == nil {
+			why = "the input had none"
+		}
+		return imp.secret(d.pos(n), job, key, why)
+	}
+	return &model.BasicAuth{Username: ref("username", "username_file", "username"), Password: ref("password", "password_file", "password")}
+}
+
+func (imp *Import) authorization(d doc, n *yaml.Node, job string) *model.SecretRef {
+	n = resolveAlias(n)
+	if n == nil {
+		return nil
+	}
+	if f, _ := d.scalar(get(n, "credentials_file"), "credentials_file"); f != "" {
+		if m := secretPath.FindStringSubmatch(f); m != nil {
+			return &model.SecretRef{Secret: m[1], Key: m[3]}
+		}
+		r := imp.secret(d.pos(n), job, "token", "credentials_file read "+f)
+		return &r
+	}
+	r := imp.secret(d.pos(n), job, "token", "the input had the token's value, which is not copied")
+	return &r
+}
+
+func (imp *Import) secret(pos, job, key, why string) model.SecretRef {
+	return imp.secretIn(pos, secretName(job), key, why)
+}
+
+func (imp *Import) secretIn(pos, name, key, why string) model.SecretRef {
+	imp.Secrets = append(imp.Secrets, SecretItem{Pos: pos, Secret: name, Key: key, Why: why})
+	return model.SecretRef{Secret: name, Key: key}
+}
+
+// secretName is the Secret an imported job's credentials go in.
+func secretName(job string) string { return "scrape-" + groupKey(job) }
+
+var relabelKeys = map[string]string{
+	"action": "action", "source_labels": "sourceLabels", "separator": "separator", "target_label": "targetLabel",
+	"regex": "regex", "modulus": "modulus", "replacement": "replacement",
+}
+
+var relabelActions = map[string]bool{
+	"replace": true, "keep": true, "drop": true, "hashmod": true, "labelmap": true, "labeldrop": true,
+	"labelkeep": true, "lowercase": true, "uppercase": true, "keepequal": true, "dropequal": true,
+}
+
+// relabels maps relabel_configs (camel: the operator's relabelings) onto
+// #Relabel steps; false when a step has a field #Relabel lacks.
+func relabels(d doc, n *yaml.Node, camel bool) ([]model.Relabel, bool) {
+	n = resolveAlias(n)
+	if n == nil {
+		return nil, true
+	}
+	if n.Kind != yaml.SequenceNode {
+		return nil, false
+	}
+	var out []model.Relabel
+	for _, step := range n.Content {
+		step = resolveAlias(step)
+		if step.Kind != yaml.MappingNode {
+			return nil, false
+		}
+		r := model.Relabel{Action: "replace"}
+		for _, kv := range fields(step) {
+			key := kv[0].Value
+			if camel {
+				found := false
+				for snake, c := range relabelKeys {
+					if c == key {
+						key, found = snake, true
+					}
+				}
+				if !found {
+					return nil, false
+				}
+			} else if _, ok := relabelKeys[key]; !ok {
+				return nil, false
+			}
+			v := resolveAlias(kv[1])
+			switch key {
+			case "action":
+				r.Action = strings.ToLower(v.Value)
+				if !relabelActions[r.Action] {
+					return nil, false
+				}
+			case "source_labels":
+				if v.Kind != yaml.SequenceNode {
+					return nil, false
+				}
+				for _, x := range v.Content {
+					r.SourceLabels = append(r.SourceLabels, x.Value)
+				}
+			case "separator":
+				s := v.Value
+				r.Separator = &s
+			case "target_label":
+				r.TargetLabel = v.Value
+			case "regex":
+				s := v.Value
+				r.Regex = &s
+			case "replacement":
+				s := v.Value
+				r.Replacement = &s
+			case "modulus":
+				var m uint64
+				if _, err := fmt.Sscan(v.Value, &m); err != nil {
+					return nil, false
+				}
+				r.Modulus = m
+			}
+		}
+		out = append(out, r)
+	}
+	return out, true
+}
+
+// rawCredentials are scrape config fields holding a credential's value,
+// and the file field that replaces each.
+var rawCredentials = map[string]string{"password": "password_file", "credentials": "credentials_file", "bearer_token": "bearer_token_file", "client_secret": "client_secret_file"}
+
+// rawScrapeConfig keeps a scrape config as YAML, with every literal
+// credential replaced by a file in Secret scrape-<job>.
+func (imp *Import) rawScrapeConfig(d doc, j *yaml.Node, name string) (string, error) {
+	var replace func(n *yaml.Node)
+	replace = func(n *yaml.Node) {
+		n = resolveAlias(n)
+		switch n.Kind {
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				k, v := n.Content[i], resolveAlias(n.Content[i+1])
+				if file, ok := rawCredentials[k.Value]; ok && v.Kind == yaml.ScalarNode && v.Value != "" {
+					ref := imp.secret(d.pos(k), name, k.Value, "the input had the value of "+k.Value+", which is not copied")
+					n.Content[i] = &yaml.Node{Kind: yaml.ScalarNode, Value: file}
+					n.Content[i+1] = &yaml.Node{Kind: yaml.ScalarNode, Value: expand.SecretPath(ref.Secret, ref.Key)}
+					continue
+				}
+				replace(v)
+			}
+		case yaml.SequenceNode:
+			for _, c := range n.Content {
+				replace(c)
+			}
+		}
+	}
+	// Work on a copy: the input stays as read.
+	cp := deepCopy(j)
+	replace(cp)
+	out, err := yaml.Marshal(cp)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", d.pos(j), err)
+	}
+	return string(out), nil
+}
+
+// deepCopy copies a node tree with its positions, resolving aliases.
+func deepCopy(n *yaml.Node) *yaml.Node {
+	n = resolveAlias(n)
+	c := *n
+	c.Content = make([]*yaml.Node, len(n.Content))
+	for i, x := range n.Content {
+		c.Content[i] = deepCopy(x)
+	}
+	c.Anchor = ""
+	return &c
+}

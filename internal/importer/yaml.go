@@ -1,0 +1,227 @@
+// Package importer reads the YAML a team already runs (Prometheus rule
+// files, PrometheusRule manifests, alertmanager.yml, prometheus.yml) with
+// the position of every node, so that `mongen vet FILE...` can run mongen's
+// lint checks on it and `mongen import` can turn it into CUE.
+package importer
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// PosError is a problem in an input file at a line and column.
+type PosError struct {
+	File      string
+	Line, Col int
+	Msg       string
+}
+
+func (e *PosError) Error() string {
+	if e.Line == 0 {
+		return fmt.Sprintf("%s: %s", e.File, e.Msg)
+	}
+	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+}
+
+// doc is one YAML document of a file.
+type doc struct {
+	file string
+	root *yaml.Node // the document's top-level node (not the DocumentNode)
+}
+
+func (d doc) pos(n *yaml.Node) string {
+	if n == nil {
+		return d.file
+	}
+	return fmt.Sprintf("%s:%d:%d", d.file, n.Line, n.Column)
+}
+
+func (d doc) errorf(n *yaml.Node, format string, args ...any) error {
+	e := &PosError{File: d.file, Msg: fmt.Sprintf(format, args...)}
+	if n != nil {
+		e.Line, e.Col = n.Line, n.Column
+	}
+	return e
+}
+
+// splitDocs parses every document of a (possibly multi-document) YAML file.
+// Empty documents are skipped. A syntax error names the file and line.
+func splitDocs(file string, data []byte) ([]doc, error) {
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	var out []doc
+	for {
+		var n yaml.Node
+		err := dec.Decode(&n)
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, yamlError(file, data, err)
+		}
+		if n.Kind != yaml.DocumentNode || len(n.Content) == 0 {
+			continue
+		}
+		root := n.Content[0]
+		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
+			continue
+		}
+		out = append(out, doc{file: file, root: root})
+	}
+	return out, nil
+}
+
+// yamlError turns the YAML library's "yaml: line 3: ..." into file:3:1.
+// The library names the line where the enclosing construct starts; for a
+// tab in indentation, the commonest slip, the tab itself is found.
+func yamlError(file string, data []byte, err error) error {
+	msg := err.Error()
+	var line int
+	if n, _ := fmt.Sscanf(msg, "yaml: line %d:", &line); n == 1 {
+		rest := strings.TrimSpace(strings.TrimPrefix(msg, fmt.Sprintf("yaml: line %d:", line)))
+		col := 1
+		if strings.Contains(rest, "tab character") {
+			if l, c, ok := indentTab(data); ok {
+				line, col = l, c
+			}
+		}
+		return &PosError{File: file, Line: line, Col: col, Msg: "invalid YAML: " + rest}
+	}
+	return &PosError{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+}
+
+// indentTab finds the first tab in a line's indentation.
+func indentTab(data []byte) (line, col int, ok bool) {
+	for i, l := range strings.Split(string(data), "\n") {
+		for j, c := range l {
+			if c == '\t' {
+				return i + 1, j + 1, true
+			}
+			if c != ' ' {
+				break
+			}
+		}
+	}
+	return 0, 0, false
+}
+
+// get returns the value under key in a mapping node, or nil.
+func get(n *yaml.Node, key string) *yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		if n.Content[i].Value == key {
+			return n.Content[i+1]
+		}
+	}
+	return nil
+}
+
+// fields iterates a mapping's key and value nodes in file order.
+func fields(n *yaml.Node) [][2]*yaml.Node {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return nil
+	}
+	out := make([][2]*yaml.Node, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		out = append(out, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
+	}
+	return out
+}
+
+// expect checks a node's kind; nil (absent) passes.
+func (d doc) expect(n *yaml.Node, kind yaml.Kind, what string) error {
+	if n == nil {
+		return nil
+	}
+	n = resolveAlias(n)
+	if n.Kind != kind {
+		return d.errorf(n, "%s must be %s, not %s", what, kindName(kind), describeNode(n))
+	}
+	return nil
+}
+
+func resolveAlias(n *yaml.Node) *yaml.Node {
+	for n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func kindName(k yaml.Kind) string {
+	switch k {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		return "a string"
+	}
+	return "a value"
+}
+
+func describeNode(n *yaml.Node) string {
+	switch n.Kind {
+	case yaml.MappingNode:
+		return "a mapping"
+	case yaml.SequenceNode:
+		return "a list"
+	case yaml.ScalarNode:
+		if n.Tag == "!!null" {
+			return "null"
+		}
+		return fmt.Sprintf("%q", n.Value)
+	}
+	return "an alias"
+}
+
+// scalar reads a string-valued field; absent is "".
+func (d doc) scalar(n *yaml.Node, what string) (string, error) {
+	if n == nil {
+		return "", nil
+	}
+	n = resolveAlias(n)
+	if n.Kind != yaml.ScalarNode {
+		return "", d.errorf(n, "%s must be a string, not %s", what, describeNode(n))
+	}
+	if n.Tag == "!!null" {
+		return "", nil
+	}
+	return n.Value, nil
+}
+
+// stringMap reads a mapping of strings (labels, annotations) with each
+// value's position.
+func (d doc) stringMap(n *yaml.Node, what string) (map[string]string, map[string]string, error) {
+	if n == nil {
+		return nil, nil, nil
+	}
+	n = resolveAlias(n)
+	if n.Tag == "!!null" {
+		return nil, nil, nil
+	}
+	if err := d.expect(n, yaml.MappingNode, what); err != nil {
+		return nil, nil, err
+	}
+	vals, pos := map[string]string{}, map[string]string{}
+	for _, kv := range fields(n) {
+		k, err := d.scalar(kv[0], what+" key")
+		if err != nil {
+			return nil, nil, err
+		}
+		if _, dup := vals[k]; dup {
+			return nil, nil, d.errorf(kv[0], "%s: duplicate key %q", what, k)
+		}
+		v, err := d.scalar(kv[1], fmt.Sprintf("%s.%s", what, k))
+		if err != nil {
+			return nil, nil, err
+		}
+		vals[k], pos[k] = v, d.pos(kv[1])
+	}
+	return vals, pos, nil
+}
