@@ -21,6 +21,11 @@ type Environment struct {
 	// SLOs are keyed by service, then by SLO name (schemas/slo.cue).
 	SLOs map[string]map[string]SLO `json:"slos,omitempty"`
 	Vet  Vet                       `json:"vet"` // mongen vet's configuration (vet.go)
+	// Global is the cross-cluster view (scale.go); nil without one.
+	Global *Global `json:"global,omitempty"`
+	// Clusters names every cluster of a multi-cluster environment, sorted;
+	// nil for a single-cluster one (scale.go).
+	Clusters []string `json:"-"`
 
 	// Sources maps a path inside the environment (see the Path* helpers)
 	// to the CUE position that defines it, relative to the repository root.
@@ -38,6 +43,7 @@ type Prometheus struct {
 	Name               string `json:"name"`
 	Namespace          string `json:"namespace"`
 	Replicas           int    `json:"replicas"`
+	Shards             int    `json:"shards"`
 	Version            string `json:"version"`
 	Retention          string `json:"retention"`
 	ScrapeInterval     string `json:"scrapeInterval"`
@@ -170,6 +176,7 @@ type Rule struct {
 	Team          string            `json:"team,omitempty"`
 	Annotations   map[string]string `json:"annotations,omitempty"`
 	Tests         []RuleTest        `json:"tests,omitempty"`
+	Scope         string            `json:"scope,omitempty"` // ScopeCluster or ScopeGlobal
 }
 
 // Override changes a library rule by name.

@@ -23,6 +23,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
+	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
@@ -193,7 +194,8 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 			add(f.Origin, f.Path, err)
 			continue
 		}
-		if selectedKinds[obj.Kind] {
+		global := obj.Kind == "PrometheusRule" && obj.Metadata.Labels[operator.EvaluatorLabel] != ""
+		if selectedKinds[obj.Kind] && !global {
 			for _, k := range sortedKeys(plan.Env.Selector) {
 				if obj.Metadata.Labels[k] != plan.Env.Selector[k] {
 					add(f.Origin, f.Path, fmt.Errorf("%s %s lacks label %s=%q, so Prometheus %s would never select it", obj.Kind, obj.Metadata.Name, k, plan.Env.Selector[k], plan.Env.Prometheus.Name))
@@ -203,7 +205,13 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 		if obj.Kind == "PrometheusRule" && !ruleErr {
 			// The operator concatenates spec.groups into a rule file that
 			// Prometheus parses with rulefmt: check exactly that.
-			data, err := yaml.Marshal(map[string]any{"groups": obj.Spec.Groups})
+			groups := obj.Spec.Groups
+			if global {
+				// Thanos Ruler reads partial_response_strategy itself and
+				// hands the rest to Prometheus' rulefmt (thanos.go).
+				groups = withoutPartialResponse(groups)
+			}
+			data, err := yaml.Marshal(map[string]any{"groups": groups})
 			if err == nil {
 				err = promcheck.Rules(f.Path, data)
 			}
@@ -223,7 +231,7 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 	want := manifests
 	if plan.Env.Flavour == model.FlavourPlain {
 		want += 1 // prometheus-config
-		if len(plan.Groups) > 0 {
+		if len(plan.ClusterGroups()) > 0 {
 			want++ // prometheus-rules
 		}
 	}

@@ -100,9 +100,10 @@ func Objects(p *expand.Plan) ([]Object, error) {
 	for _, f := range p.Federation {
 		r.federation(f)
 	}
-	for _, g := range p.Groups {
+	for _, g := range p.ClusterGroups() {
 		r.rules(g)
 	}
+	r.globalView()
 	for _, o := range r.objs {
 		r.checkObject(o)
 	}
@@ -246,6 +247,7 @@ func (r *renderer) prometheus() {
 		}
 		spec.RemoteWrite = append(spec.RemoteWrite, r.remoteWrite(r.env.Source("remoteWrite"), what, rw))
 	}
+	r.scaleOut(origin, &spec)
 	r.add(monitoringv1.PrometheusesKind, pr.Name, origin, &monitoringv1.Prometheus{
 		TypeMeta:   typeMeta(monitoringV1, monitoringv1.PrometheusesKind),
 		ObjectMeta: r.meta(pr.Name, r.ns, nil),

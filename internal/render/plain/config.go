@@ -122,7 +122,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			ScrapeInterval:     env.Prometheus.ScrapeInterval,
 			ScrapeTimeout:      env.Prometheus.ScrapeTimeout,
 			EvaluationInterval: env.Prometheus.EvaluationInterval,
-			ExternalLabels:     env.ExternalLabels,
+			ExternalLabels:     externalLabels(env),
 		},
 	}
 	if p.Alerting != nil {
@@ -130,7 +130,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			StaticConfigs: []staticConfig{{Targets: []string{p.Alerting.Policy.Alertmanager.Address}}},
 		}}}
 	}
-	if len(p.Groups) > 0 {
+	if len(p.ClusterGroups()) > 0 {
 		// Relative to prometheus.yml, so the same file works in a ConfigMap
 		// mount and under promtool on a checkout.
 		cfg.RuleFiles = []string{"rules/*.yaml"}

@@ -75,7 +75,7 @@ func RuleFile(group string, rules []expand.Rule) ([]byte, error) {
 func RuleFilePath(group string) string { return ruleFile(group) }
 
 func renderRules(p *expand.Plan, t *artifact.Tree) error {
-	for _, g := range p.Groups {
+	for _, g := range p.ClusterGroups() {
 		data, err := RuleFile(g.Name, g.Rules)
 		if err != nil {
 			return err

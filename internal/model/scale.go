@@ -1,0 +1,57 @@
+package model
+
+// Rule scopes: where a rule is evaluated.
+const (
+	ScopeCluster = "cluster"
+	ScopeGlobal  = "global"
+)
+
+// Global view engines.
+const (
+	EngineThanos     = "thanos"
+	EngineMimir      = "mimir"
+	EngineFederation = "federation"
+)
+
+// Global is an environment's cross-cluster view (schemas/scale.cue).
+type Global struct {
+	Engine string `json:"engine"`
+	// Cluster hosts the global evaluator's objects.
+	Cluster                 string            `json:"cluster"`
+	ExternalLabels          map[string]string `json:"externalLabels"`
+	EvaluationInterval      string            `json:"evaluationInterval"`
+	PartialResponseStrategy string            `json:"partialResponseStrategy"`
+	PartialResponse         map[string]string `json:"partialResponse"`
+	Thanos                  *Thanos           `json:"thanos,omitempty"`
+}
+
+// Thanos configures the sidecars and the Thanos Ruler.
+type Thanos struct {
+	Version        string      `json:"version"`
+	ObjectStorage  SecretRef   `json:"objectStorage"`
+	QueryEndpoints []string    `json:"queryEndpoints"`
+	Ruler          ThanosRuler `json:"ruler"`
+}
+
+// ThanosRuler is the global evaluator of the thanos engine.
+type ThanosRuler struct {
+	Name      string `json:"name"`
+	Replicas  int    `json:"replicas"`
+	Retention string `json:"retention"`
+}
+
+// MultiCluster reports whether the environment has several clusters.
+func (e *Environment) MultiCluster() bool { return len(e.Clusters) > 0 }
+
+// HostsGlobal reports whether this cluster runs the global evaluator.
+func (e *Environment) HostsGlobal() bool {
+	return e.Global != nil && e.Global.Cluster == e.Cluster
+}
+
+// PartialResponseFor is the partial-response strategy of a global group.
+func (g *Global) PartialResponseFor(group string) string {
+	if s, ok := g.PartialResponse[group]; ok {
+		return s
+	}
+	return g.PartialResponseStrategy
+}

@@ -1,0 +1,104 @@
+package operator
+
+import (
+	"fmt"
+
+	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// EvaluatorLabel marks the PrometheusRules of the global view with the
+// evaluator that runs them; every Prometheus of an environment with a
+// global view selects only rules without it, so a global rule never runs
+// in a cluster whatever its other labels.
+const EvaluatorLabel = "mongen.dev/evaluator"
+
+// EvaluatorThanosRuler is EvaluatorLabel's value for the Thanos Ruler.
+const EvaluatorThanosRuler = "thanos-ruler"
+
+// scaleOut adds sharding and the global view's settings to a cluster's
+// Prometheus.
+func (r *renderer) scaleOut(origin string, spec *monitoringv1.PrometheusSpec) {
+	if n := r.env.Prometheus.Shards; n > 1 {
+		// The operator splits the targets by hashmod of __address__.
+		s, ok := int32Of(int64(n))
+		if !ok {
+			r.fail(origin, "prometheus: shards %d out of range", n)
+		}
+		spec.Shards = &s
+	}
+	g := r.env.Global
+	if g == nil {
+		return
+	}
+	spec.RuleSelector.MatchExpressions = append(spec.RuleSelector.MatchExpressions, metav1.LabelSelectorRequirement{
+		Key: EvaluatorLabel, Operator: metav1.LabelSelectorOpDoesNotExist,
+	})
+	if t := g.Thanos; g.Engine == model.EngineThanos && t != nil {
+		spec.Thanos = &monitoringv1.ThanosSpec{
+			Version:             ptr(t.Version),
+			ObjectStorageConfig: secretKey(t.ObjectStorage.Secret, t.ObjectStorage.Key),
+		}
+	}
+}
+
+// globalView renders the global evaluator in the cluster that hosts it:
+// for thanos, a ThanosRuler and the PrometheusRules of the global groups,
+// which only it selects.
+func (r *renderer) globalView() {
+	g := r.env.Global
+	if !r.env.HostsGlobal() || g.Engine != model.EngineThanos || g.Thanos == nil {
+		return
+	}
+	groups := r.plan.GlobalGroups()
+	if len(groups) == 0 {
+		return
+	}
+	t := g.Thanos
+	origin := r.env.Source("global")
+	selector := map[string]string{EvaluatorLabel: EvaluatorThanosRuler}
+	replicas, ok := int32Of(int64(t.Ruler.Replicas))
+	if !ok || replicas < 1 {
+		r.fail(origin, "global.thanos.ruler: replicas %d out of range", t.Ruler.Replicas)
+	}
+	r.checkDuration(origin, "global: evaluationInterval", g.EvaluationInterval)
+	r.checkDuration(origin, "global.thanos.ruler: retention", t.Ruler.Retention)
+	spec := monitoringv1.ThanosRulerSpec{
+		Version:               ptr(t.Version),
+		Replicas:              &replicas,
+		QueryEndpoints:        append([]string(nil), t.QueryEndpoints...),
+		ObjectStorageConfig:   secretKey(t.ObjectStorage.Secret, t.ObjectStorage.Key),
+		RuleSelector:          &metav1.LabelSelector{MatchLabels: copyMap(selector)},
+		RuleNamespaceSelector: &metav1.LabelSelector{},
+		Labels:                copyMap(g.ExternalLabels),
+		EvaluationInterval:    monitoringv1.Duration(g.EvaluationInterval),
+		Retention:             monitoringv1.Duration(t.Ruler.Retention),
+	}
+	if r.plan.Alerting != nil {
+		// Every pod of the operator's governing Service, by its SRV record.
+		am := r.plan.Alerting.Policy.Alertmanager
+		spec.AlertManagersURL = []string{fmt.Sprintf("dnssrv+http://_web._tcp.alertmanager-operated.%s.svc.cluster.local", am.Namespace)}
+	}
+	r.add(monitoringv1.ThanosRulerKind, t.Ruler.Name, origin, &monitoringv1.ThanosRuler{
+		TypeMeta:   typeMeta(monitoringV1, monitoringv1.ThanosRulerKind),
+		ObjectMeta: r.meta(t.Ruler.Name, r.ns, nil),
+		Spec:       spec,
+	})
+	for _, gr := range groups {
+		before := len(r.objs)
+		r.rules(gr)
+		if len(r.objs) == before {
+			continue
+		}
+		o := &r.objs[len(r.objs)-1]
+		pr := o.Obj.(*monitoringv1.PrometheusRule)
+		// Not the environment's selector: a Prometheus selecting by it
+		// must not pick a global rule up.
+		pr.Labels = map[string]string{ManagedByLabel: ManagedByValue, EvaluatorLabel: EvaluatorThanosRuler}
+		for i := range pr.Spec.Groups {
+			pr.Spec.Groups[i].PartialResponseStrategy = g.PartialResponseFor(gr.Name)
+		}
+	}
+}
