@@ -89,3 +89,12 @@ func prefixLines(prefix, s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
+
+// scaleSources records where the environment's global view is written.
+func scaleSources(out, written map[string]string) {
+	for _, p := range [][]string{{"global"}, {"global", "thanos"}} {
+		if pos, ok := written[model.SourcePath(append([]string{EnvField}, p...)...)]; ok {
+			out[model.SourcePath(p...)] = pos
+		}
+	}
+}

@@ -144,6 +144,7 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.name is %q but the directory is %s: rename one so they match", position(root, envV.LookupPath(cue.ParsePath("name")).Pos()), env.Name, ref.Dir)}
 	}
 	env.Sources = sources(root, envV, written)
+	scaleSources(env.Sources, written)
 	if err := checkOverrides(root, &env, envV); err != nil {
 		return nil, err
 	}

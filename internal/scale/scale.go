@@ -96,6 +96,7 @@ func checkGlobal(plans []*expand.Plan) []string {
 			}
 		}
 		if len(scopes) > 1 {
+			sort.Strings(scopes)
 			problems = append(problems, fmt.Sprintf("%s: rule group %s mixes scopes %s: a group is evaluated in one place, so put the global rules in a group of their own", gr.Origin, gr.Name, strings.Join(scopes, " and ")))
 		}
 	}

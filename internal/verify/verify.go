@@ -130,15 +130,20 @@ func checkAlerting(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 }
 
 func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error)) {
-	cfg, ok := tree.Get(plain.ConfigPath)
-	if !ok {
+	configs := plain.ConfigPaths(tree)
+	if len(configs) == 0 {
 		add("", plain.ConfigPath, errors.New("not rendered"))
 		return
 	}
-	ruleFiles, err := promcheck.Config(cfg.Data)
-	add("", plain.ConfigPath, err)
-	if err != nil {
-		return
+	var ruleFiles []string
+	for _, p := range configs {
+		cfg, _ := tree.Get(p)
+		files, err := promcheck.Config(cfg.Data)
+		add("", p, err)
+		if err != nil {
+			return
+		}
+		ruleFiles = files // the same in every shard's configuration
 	}
 	// Every rule file must be loaded by the config, or its rules never run.
 	base := path.Dir(plain.ConfigPath)

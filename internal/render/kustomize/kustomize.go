@@ -64,8 +64,8 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 	}
 	ns := p.Env.Prometheus.Namespace
 	if p.Env.Flavour == model.FlavourPlain {
-		if _, ok := t.Get(plain.ConfigPath); ok {
-			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapConfig, Namespace: ns, Files: []string{plain.ConfigPath}})
+		if configs := plain.ConfigPaths(t); len(configs) > 0 {
+			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapConfig, Namespace: ns, Files: configs})
 		}
 		var rules []string
 		for _, f := range t.Paths() {

@@ -156,11 +156,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			WriteRelabelConfigs: relabels(rw.WriteRelabel),
 		})
 	}
-	data, err := marshal(cfg)
-	if err != nil {
-		return fmt.Errorf("render prometheus.yml: %w", err)
-	}
-	if err := t.Add(artifact.File{Path: ConfigPath, Data: data}); err != nil {
+	if err := addConfigs(p, t, cfg); err != nil {
 		return err
 	}
 	return renderRules(p, t)

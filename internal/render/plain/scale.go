@@ -1,7 +1,13 @@
 package plain
 
 import (
+	"fmt"
 	"maps"
+	"slices"
+	"strconv"
+
+	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
 
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/scale"
@@ -22,4 +28,68 @@ func externalLabels(env *model.Environment) map[string]string {
 		l[scale.ReplicaLabel] = scale.ReplicaValue
 	}
 	return l
+}
+
+// ShardLabel is the external label of each shard's series: every shard
+// evaluates the same rules, over its own slice of the targets.
+const ShardLabel = "shard"
+
+// shardTmpLabel carries the target's hash between the two steps.
+const shardTmpLabel = "__tmp_hash"
+
+// ShardConfigPath is shard i's configuration when the Prometheus is
+// sharded; all share the rule files of RulesDir.
+func ShardConfigPath(i int) string { return fmt.Sprintf("prometheus/prometheus-shard-%d.yml", i) }
+
+// ConfigPaths are the configuration files of the plain flavour in a tree:
+// prometheus.yml, or one per shard.
+func ConfigPaths(t *artifact.Tree) []string {
+	if _, ok := t.Get(ConfigPath); ok {
+		return []string{ConfigPath}
+	}
+	var out []string
+	for i := 0; ; i++ {
+		if _, ok := t.Get(ShardConfigPath(i)); !ok {
+			return out
+		}
+		out = append(out, ShardConfigPath(i))
+	}
+}
+
+// addConfigs writes prometheus.yml or, for a sharded Prometheus, one
+// configuration per shard that keeps the targets whose address hashes to
+// it (hashmod, as the operator does for its shards).
+func addConfigs(p *expand.Plan, t *artifact.Tree, cfg promConfig) error {
+	n := p.Env.Prometheus.Shards
+	if n <= 1 {
+		data, err := marshal(cfg)
+		if err != nil {
+			return fmt.Errorf("render prometheus.yml: %w", err)
+		}
+		return t.Add(artifact.File{Path: ConfigPath, Data: data})
+	}
+	for i := range n {
+		shard := cfg
+		shard.Global.ExternalLabels = maps.Clone(cfg.Global.ExternalLabels)
+		if shard.Global.ExternalLabels == nil {
+			shard.Global.ExternalLabels = map[string]string{}
+		}
+		shard.Global.ExternalLabels[ShardLabel] = strconv.Itoa(i)
+		shard.ScrapeConfigs = make([]scrapeConfig, len(cfg.ScrapeConfigs))
+		for j, sc := range cfg.ScrapeConfigs {
+			sc.RelabelConfigs = append(slices.Clone(sc.RelabelConfigs),
+				relabel{SourceLabels: []string{"__address__"}, Modulus: uint64(n), TargetLabel: shardTmpLabel, Action: "hashmod"},
+				relabel{SourceLabels: []string{shardTmpLabel}, Regex: ptr(strconv.Itoa(i)), Action: "keep"},
+			)
+			shard.ScrapeConfigs[j] = sc
+		}
+		data, err := marshal(shard)
+		if err != nil {
+			return fmt.Errorf("render %s: %w", ShardConfigPath(i), err)
+		}
+		if err := t.Add(artifact.File{Path: ShardConfigPath(i), Data: data}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
