@@ -23,6 +23,22 @@ type Global struct {
 	PartialResponseStrategy string            `json:"partialResponseStrategy"`
 	PartialResponse         map[string]string `json:"partialResponse"`
 	Thanos                  *Thanos           `json:"thanos,omitempty"`
+	Federation              *GlobalFederation `json:"federation,omitempty"`
+}
+
+// GlobalFederation is the federating Prometheus of the federation engine.
+type GlobalFederation struct {
+	Endpoints  map[string]string `json:"endpoints"`
+	Scheme     string            `json:"scheme"`
+	Interval   string            `json:"interval"`
+	Timeout    string            `json:"timeout,omitempty"`
+	TLS        *TLS              `json:"tls,omitempty"`
+	BasicAuth  *BasicAuth        `json:"basicAuth,omitempty"`
+	Prometheus struct {
+		Name      string `json:"name"`
+		Replicas  int    `json:"replicas"`
+		Retention string `json:"retention"`
+	} `json:"prometheus"`
 }
 
 // Thanos configures the sidecars and the Thanos Ruler.

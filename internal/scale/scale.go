@@ -81,11 +81,32 @@ func checkGlobal(plans []*expand.Plan) []string {
 		problems = append(problems, fmt.Sprintf("%s: global.cluster %q is not a cluster of this environment (%s)", where, g.Cluster, strings.Join(clusters, ", ")))
 	}
 	for _, p := range plans {
-		if g.Engine == model.EngineThanos && p.Env.Flavour != model.FlavourOperator {
-			problems = append(problems, fmt.Sprintf("%s: global engine thanos needs the operator flavour (the sidecar and the ThanosRuler are operator resources), but cluster %s is %q", where, p.Env.Cluster, p.Env.Flavour))
+		switch g.Engine {
+		case model.EngineThanos:
+			if p.Env.Flavour != model.FlavourOperator {
+				problems = append(problems, fmt.Sprintf("%s: global engine thanos needs the operator flavour (the sidecar and the ThanosRuler are operator resources), but cluster %s is %q", where, p.Env.Cluster, p.Env.Flavour))
+			}
+		case model.EngineFederation:
+			if p.Env.Prometheus.Shards > 1 {
+				problems = append(problems, fmt.Sprintf("%s: cluster %s shards its Prometheus, and /federate at one address answers for one shard only: use the thanos engine, or one cluster per shard", where, p.Env.Cluster))
+			}
+			if p.Env.Cluster == g.Cluster && p.Env.Flavour != model.FlavourOperator {
+				problems = append(problems, fmt.Sprintf("%s: global engine federation is only generated for the operator flavour yet, but the hosting cluster %s is %q (docs/scale-out.md)", where, p.Env.Cluster, p.Env.Flavour))
+			}
+		default:
+			problems = append(problems, fmt.Sprintf("%s: global engine %q is not implemented yet: use \"thanos\" or \"federation\" (docs/scale-out.md)", where, g.Engine))
 		}
-		if g.Engine != model.EngineThanos {
-			problems = append(problems, fmt.Sprintf("%s: global engine %q is not implemented yet: use \"thanos\" (docs/scale-out.md)", where, g.Engine))
+	}
+	if f := g.Federation; f != nil {
+		for _, c := range clusters {
+			if f.Endpoints[c] == "" && c != g.Cluster {
+				problems = append(problems, fmt.Sprintf("%s: global.federation.endpoints has no address for cluster %s: the federating Prometheus in %s must reach its /federate", where, c, g.Cluster))
+			}
+		}
+		for _, c := range slices.Sorted(maps.Keys(f.Endpoints)) {
+			if !slices.Contains(clusters, c) {
+				problems = append(problems, fmt.Sprintf("%s: global.federation.endpoints names %s, which is not a cluster of this environment (%s)", where, c, strings.Join(clusters, ", ")))
+			}
 		}
 	}
 	for _, gr := range plans[0].Groups {

@@ -1,6 +1,7 @@
 package scale
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -99,5 +100,20 @@ func TestShardFindings(t *testing.T) {
 	got := ShardFindings(p)
 	if len(got) != 1 || got[0].Subject != "rule job:up:sum" || got[0].Check != CheckShardAggregation {
 		t.Fatalf("sharded: %v", got)
+	}
+}
+
+func TestFederationMatch(t *testing.T) {
+	rule := func(kind, name, expr string) expand.Rule {
+		return expand.Rule{Rule: model.Rule{Kind: kind, Name: name, Expr: expr, Scope: model.ScopeGlobal}}
+	}
+	got := FederationMatch([]expand.Group{{Name: "g", Rules: []expand.Rule{
+		rule("record", "cluster:req:rate5m", `sum by (cluster) (rate(http_requests_total{job="shop",cluster=~".+"}[5m] offset 1m))`),
+		rule("alert", "ShopDownEverywhere", `sum(up{job="shop"}) == 0 and on() sum(cluster:req:rate5m) == 0`),
+		rule("alert", "Again", `absent(up{job="shop"})`),
+	}}})
+	want := []string{`http_requests_total{job="shop"}`, `up{job="shop"}`}
+	if !slices.Equal(got, want) {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

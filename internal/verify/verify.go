@@ -199,7 +199,8 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 			add(f.Origin, f.Path, err)
 			continue
 		}
-		global := obj.Kind == "PrometheusRule" && obj.Metadata.Labels[operator.EvaluatorLabel] != ""
+		// The global view's objects are selected by their evaluator alone.
+		global := obj.Metadata.Labels[operator.EvaluatorLabel] != ""
 		if selectedKinds[obj.Kind] && !global {
 			for _, k := range sortedKeys(plan.Env.Selector) {
 				if obj.Metadata.Labels[k] != plan.Env.Selector[k] {

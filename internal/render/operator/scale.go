@@ -6,6 +6,7 @@ import (
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -15,8 +16,12 @@ import (
 // in a cluster whatever its other labels.
 const EvaluatorLabel = "mongen.dev/evaluator"
 
-// EvaluatorThanosRuler is EvaluatorLabel's value for the Thanos Ruler.
-const EvaluatorThanosRuler = "thanos-ruler"
+// EvaluatorLabel's values: the Thanos Ruler, and the federating
+// Prometheus (which selects its ScrapeConfigs by the label too).
+const (
+	EvaluatorThanosRuler = "thanos-ruler"
+	EvaluatorFederation  = "federation"
+)
 
 // scaleOut adds sharding and the global view's settings to a cluster's
 // Prometheus.
@@ -33,9 +38,11 @@ func (r *renderer) scaleOut(origin string, spec *monitoringv1.PrometheusSpec) {
 	if g == nil {
 		return
 	}
-	spec.RuleSelector.MatchExpressions = append(spec.RuleSelector.MatchExpressions, metav1.LabelSelectorRequirement{
-		Key: EvaluatorLabel, Operator: metav1.LabelSelectorOpDoesNotExist,
-	})
+	notGlobal := metav1.LabelSelectorRequirement{Key: EvaluatorLabel, Operator: metav1.LabelSelectorOpDoesNotExist}
+	spec.RuleSelector.MatchExpressions = append(spec.RuleSelector.MatchExpressions, notGlobal)
+	if g.Engine == model.EngineFederation {
+		spec.ScrapeConfigSelector.MatchExpressions = append(spec.ScrapeConfigSelector.MatchExpressions, notGlobal)
+	}
 	if t := g.Thanos; g.Engine == model.EngineThanos && t != nil {
 		spec.Thanos = &monitoringv1.ThanosSpec{
 			Version:             ptr(t.Version),
@@ -49,6 +56,10 @@ func (r *renderer) scaleOut(origin string, spec *monitoringv1.PrometheusSpec) {
 // which only it selects.
 func (r *renderer) globalView() {
 	g := r.env.Global
+	if r.env.HostsGlobal() && g.Engine == model.EngineFederation && g.Federation != nil {
+		r.federationView()
+		return
+	}
 	if !r.env.HostsGlobal() || g.Engine != model.EngineThanos || g.Thanos == nil {
 		return
 	}
@@ -87,18 +98,24 @@ func (r *renderer) globalView() {
 		Spec:       spec,
 	})
 	for _, gr := range groups {
-		before := len(r.objs)
-		r.rules(gr)
-		if len(r.objs) == before {
-			continue
-		}
-		o := &r.objs[len(r.objs)-1]
-		pr := o.Obj.(*monitoringv1.PrometheusRule)
-		// Not the environment's selector: a Prometheus selecting by it
-		// must not pick a global rule up.
-		pr.Labels = map[string]string{ManagedByLabel: ManagedByValue, EvaluatorLabel: EvaluatorThanosRuler}
-		for i := range pr.Spec.Groups {
-			pr.Spec.Groups[i].PartialResponseStrategy = g.PartialResponseFor(gr.Name)
+		if pr := r.globalRules(gr, EvaluatorThanosRuler); pr != nil {
+			for i := range pr.Spec.Groups {
+				pr.Spec.Groups[i].PartialResponseStrategy = g.PartialResponseFor(gr.Name)
+			}
 		}
 	}
+}
+
+// globalRules renders a global group for the evaluator, labelled for it
+// alone: not with the environment's selector, so that a Prometheus
+// selecting by it never picks a global rule up.
+func (r *renderer) globalRules(g expand.Group, evaluator string) *monitoringv1.PrometheusRule {
+	before := len(r.objs)
+	r.rules(g)
+	if len(r.objs) == before {
+		return nil
+	}
+	pr := r.objs[len(r.objs)-1].Obj.(*monitoringv1.PrometheusRule)
+	pr.Labels = map[string]string{ManagedByLabel: ManagedByValue, EvaluatorLabel: evaluator}
+	return pr
 }
