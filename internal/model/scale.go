@@ -24,6 +24,13 @@ type Global struct {
 	PartialResponse         map[string]string `json:"partialResponse"`
 	Thanos                  *Thanos           `json:"thanos,omitempty"`
 	Federation              *GlobalFederation `json:"federation,omitempty"`
+	Mimir                   *Mimir            `json:"mimir,omitempty"`
+}
+
+// Mimir is the mimir engine: remote write with the tenant from a Secret.
+type Mimir struct {
+	URL    string    `json:"url"`
+	Tenant SecretRef `json:"tenant"`
 }
 
 // GlobalFederation is the federating Prometheus of the federation engine.

@@ -90,6 +90,8 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 		checkOperator(plan, tree, add, ruleErr)
 	}
 
+	checkMimirRules(tree, add)
+
 	files := map[string][]byte{}
 	for _, f := range tree.Files() {
 		files[f.Path] = f.Data
@@ -214,7 +216,7 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 			groups := obj.Spec.Groups
 			if global {
 				// Thanos Ruler reads partial_response_strategy itself and
-				// hands the rest to Prometheus' rulefmt (thanos.go).
+				// hands the rest to Prometheus' rulefmt (global.go).
 				groups = withoutPartialResponse(groups)
 			}
 			data, err := yaml.Marshal(map[string]any{"groups": groups})

@@ -106,12 +106,18 @@ type relabel struct {
 }
 
 type remoteWrite struct {
-	URL                 string         `yaml:"url"`
-	Name                string         `yaml:"name,omitempty"`
-	BasicAuth           *basicAuth     `yaml:"basic_auth,omitempty"`
-	Authorization       *authorization `yaml:"authorization,omitempty"`
-	TLSConfig           *tlsConfig     `yaml:"tls_config,omitempty"`
-	WriteRelabelConfigs []relabel      `yaml:"write_relabel_configs,omitempty"`
+	URL                 string                `yaml:"url"`
+	Name                string                `yaml:"name,omitempty"`
+	BasicAuth           *basicAuth            `yaml:"basic_auth,omitempty"`
+	Authorization       *authorization        `yaml:"authorization,omitempty"`
+	TLSConfig           *tlsConfig            `yaml:"tls_config,omitempty"`
+	WriteRelabelConfigs []relabel             `yaml:"write_relabel_configs,omitempty"`
+	HTTPHeaders         map[string]httpHeader `yaml:"http_headers,omitempty"`
+}
+
+// httpHeader is a header whose value Prometheus reads from files.
+type httpHeader struct {
+	Files []string `yaml:"files"`
 }
 
 // Render adds prometheus/prometheus.yml and prometheus/rules/<group>.yaml.
@@ -156,10 +162,14 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			WriteRelabelConfigs: relabels(rw.WriteRelabel),
 		})
 	}
+	cfg.RemoteWrite = append(cfg.RemoteWrite, mimirRemoteWrite(env)...)
 	if err := addConfigs(p, t, cfg); err != nil {
 		return err
 	}
-	return renderRules(p, t)
+	if err := renderRules(p, t); err != nil {
+		return err
+	}
+	return renderMimirRules(p, t)
 }
 
 func marshal(v any) ([]byte, error) { return encode.YAML(v) }

@@ -93,3 +93,59 @@ func addConfigs(p *expand.Plan, t *artifact.Tree, cfg promConfig) error {
 	}
 	return nil
 }
+
+// TenantHeader is the header Mimir reads the tenant from.
+const TenantHeader = "X-Scope-OrgID"
+
+// MimirRulesDir holds the global rules for the Mimir ruler: one file per
+// group, each its own namespace, as `mimirtool rules sync` reads them.
+const MimirRulesDir = "mimir/rules"
+
+// mimirRemoteWrite sends the cluster's samples to Mimir's distributor,
+// with the tenant read from the mounted Secret.
+func mimirRemoteWrite(env *model.Environment) []remoteWrite {
+	g := env.Global
+	if g == nil || g.Engine != model.EngineMimir || g.Mimir == nil {
+		return nil
+	}
+	return []remoteWrite{{
+		URL:  g.Mimir.URL,
+		Name: "mimir",
+		HTTPHeaders: map[string]httpHeader{
+			TenantHeader: {Files: []string{expand.SecretPath(g.Mimir.Tenant.Secret, g.Mimir.Tenant.Key)}},
+		},
+	}}
+}
+
+type mimirRuleFile struct {
+	Namespace string      `yaml:"namespace"`
+	Groups    []ruleGroup `yaml:"groups"`
+}
+
+// MimirRuleFile is a group as a mimirtool namespace file.
+func MimirRuleFile(g expand.Group) ([]byte, error) {
+	data, err := marshal(mimirRuleFile{Namespace: g.Name, Groups: []ruleGroup{groupDoc(g.Name, g.Rules)}})
+	if err != nil {
+		return nil, fmt.Errorf("render mimir rules: group %q: %w", g.Name, err)
+	}
+	return data, nil
+}
+
+// renderMimirRules writes the global groups for the Mimir ruler, in the
+// cluster that hosts the global view.
+func renderMimirRules(p *expand.Plan, t *artifact.Tree) error {
+	g := p.Env.Global
+	if g == nil || g.Engine != model.EngineMimir || !p.Env.HostsGlobal() {
+		return nil
+	}
+	for _, gr := range p.GlobalGroups() {
+		data, err := MimirRuleFile(gr)
+		if err != nil {
+			return err
+		}
+		if err := t.Add(artifact.File{Path: MimirRulesDir + "/" + gr.Name + ".yaml", Data: data, Origin: gr.Origin}); err != nil {
+			return fmt.Errorf("render mimir rules: %w", err)
+		}
+	}
+	return nil
+}
