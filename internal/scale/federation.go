@@ -3,6 +3,7 @@ package scale
 import (
 	"slices"
 
+	"github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 
@@ -41,7 +42,7 @@ func FederationMatch(groups []expand.Group) []string {
 					if m.Name == ClusterLabel {
 						continue
 					}
-					if m.Name == labels.MetricName {
+					if m.Name == model.MetricNameLabel {
 						named = true
 					}
 					ms = append(ms, m)
