@@ -53,10 +53,15 @@ func (a *app) routes(envArg string, labelArgs []string) error {
 		return failure{ExitFailed}
 	}
 	// A multi-cluster environment routes per cluster: the alert's cluster
-	// label picks one, else the first.
+	// label picks one, else the first; a shared Alertmanager routes for all.
 	cluster := res.Clusters[0]
 	for _, c := range res.Clusters {
 		if c.Name != "" && c.Name == labels["cluster"] {
+			cluster = c
+		}
+	}
+	for _, c := range res.Clusters {
+		if !cluster.Plan.Env.RunsAlertmanager() && c.Plan.Env.RunsAlertmanager() {
 			cluster = c
 		}
 	}

@@ -12,7 +12,7 @@ import (
 
 // clusterOnly are fields a cluster's overrides may not set: they belong to
 // the environment as a whole.
-var clusterOnly = []string{"name", "cluster", "clusters", "global"}
+var clusterOnly = []string{"name", "cluster", "clusters", "global", "alertingTopology"}
 
 // clusterViews decodes one view per cluster of a multi-cluster
 // environment: the shared definitions unified with the cluster's overrides,
@@ -92,7 +92,7 @@ func prefixLines(prefix, s string) string {
 
 // scaleSources records where the environment's global view is written.
 func scaleSources(out, written map[string]string) {
-	for _, p := range [][]string{{"global"}, {"global", "thanos"}} {
+	for _, p := range [][]string{{"global"}, {"global", "thanos"}, {"alertingTopology"}} {
 		if pos, ok := written[model.SourcePath(append([]string{EnvField}, p...)...)]; ok {
 			out[model.SourcePath(p...)] = pos
 		}

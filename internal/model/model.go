@@ -22,7 +22,8 @@ type Environment struct {
 	SLOs map[string]map[string]SLO `json:"slos,omitempty"`
 	Vet  Vet                       `json:"vet"` // mongen vet's configuration (vet.go)
 	// Global is the cross-cluster view (scale.go); nil without one.
-	Global *Global `json:"global,omitempty"`
+	Global           *Global          `json:"global,omitempty"`
+	AlertingTopology AlertingTopology `json:"alertingTopology"`
 	// Clusters names every cluster of a multi-cluster environment, sorted;
 	// nil for a single-cluster one (scale.go).
 	Clusters []string `json:"-"`

@@ -78,3 +78,32 @@ func (g *Global) PartialResponseFor(group string) string {
 	}
 	return g.PartialResponseStrategy
 }
+
+// Alerting topologies.
+const (
+	AlertingPerCluster = "per-cluster"
+	AlertingShared     = "shared"
+)
+
+// AlertingTopology says where a multi-cluster environment's alerts go.
+type AlertingTopology struct {
+	Mode      string   `json:"mode"`
+	Cluster   string   `json:"cluster,omitempty"`
+	Addresses []string `json:"addresses,omitempty"`
+	Scheme    string   `json:"scheme,omitempty"`
+}
+
+// RunsAlertmanager reports whether this cluster runs the environment's
+// Alertmanager: every cluster does, unless one is shared.
+func (e *Environment) RunsAlertmanager() bool {
+	if e.Alerting == nil {
+		return false
+	}
+	return e.AlertingTopology.Mode != AlertingShared || e.AlertingTopology.Cluster == e.Cluster
+}
+
+// SendsToSharedAlertmanager reports whether this cluster's alerts go to
+// the shared Alertmanager in another cluster.
+func (e *Environment) SendsToSharedAlertmanager() bool {
+	return e.Alerting != nil && !e.RunsAlertmanager()
+}

@@ -38,6 +38,7 @@ const (
 func Check(plans []*expand.Plan) error {
 	var problems []string
 	problems = append(problems, checkGlobal(plans)...)
+	problems = append(problems, checkAlertingTopology(plans[0].Env)...)
 	problems = append(problems, checkExternalLabels(plans)...)
 	seen := map[string]bool{}
 	for _, p := range plans {
@@ -176,4 +177,26 @@ func labelString(l map[string]string) string {
 		parts = append(parts, fmt.Sprintf("%s=%q", k, l[k]))
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
+}
+
+// checkAlertingTopology validates a shared Alertmanager against the
+// environment's clusters.
+func checkAlertingTopology(env *model.Environment) []string {
+	t := env.AlertingTopology
+	if t.Mode != model.AlertingShared {
+		return nil
+	}
+	where := env.Source("alertingTopology")
+	clusters := env.Clusters
+	if !env.MultiCluster() {
+		clusters = []string{env.Cluster}
+	}
+	var problems []string
+	if !slices.Contains(clusters, t.Cluster) {
+		problems = append(problems, fmt.Sprintf("%s: alertingTopology.cluster %q is not a cluster of this environment (%s)", where, t.Cluster, strings.Join(clusters, ", ")))
+	}
+	if env.Alerting == nil {
+		problems = append(problems, fmt.Sprintf("%s: a shared Alertmanager needs the environment's alerting section", where))
+	}
+	return problems
 }

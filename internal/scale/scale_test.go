@@ -117,3 +117,26 @@ func TestFederationMatch(t *testing.T) {
 		t.Errorf("got %q, want %q", got, want)
 	}
 }
+
+func TestAlertingTopology(t *testing.T) {
+	env := &model.Environment{
+		Cluster: "hk1", Clusters: []string{"hk1", "sg1"}, Alerting: &model.Alerting{},
+		AlertingTopology: model.AlertingTopology{Mode: model.AlertingShared, Cluster: "eu1", Addresses: []string{"am:443"}},
+		Sources:          map[string]string{"alertingTopology": "environments/pay/pay.cue:3:2"},
+	}
+	got := checkAlertingTopology(env)
+	if len(got) != 1 || got[0] != `environments/pay/pay.cue:3:2: alertingTopology.cluster "eu1" is not a cluster of this environment (hk1, sg1)` {
+		t.Errorf("got %q", got)
+	}
+	env.AlertingTopology.Cluster = "sg1"
+	if got := checkAlertingTopology(env); len(got) != 0 {
+		t.Errorf("valid topology: %q", got)
+	}
+	if env.RunsAlertmanager() || !env.SendsToSharedAlertmanager() {
+		t.Error("hk1 should send to sg1's shared Alertmanager")
+	}
+	env.Alerting = nil
+	if got := checkAlertingTopology(env); len(got) != 1 || !strings.Contains(got[0], "needs the environment's alerting section") {
+		t.Errorf("without alerting: %q", got)
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
 )
@@ -58,4 +59,23 @@ func checkMimirRules(tree *artifact.Tree, add func(string, string, error)) {
 			add(f.Origin, f.Path, fmt.Errorf("namespace %s: %w", ns, err))
 		}
 	}
+}
+
+// checkSharedAlertmanagers loads the shared Alertmanager's addresses as
+// Prometheus does: as the alerting.alertmanagers of its configuration.
+func checkSharedAlertmanagers(tree *artifact.Tree, add func(string, string, error)) {
+	f, ok := tree.Get(operator.SharedAlertmanagersPath)
+	if !ok {
+		return
+	}
+	var list []any
+	if err := yaml.Unmarshal(f.Data, &list); err != nil {
+		add(f.Origin, f.Path, err)
+		return
+	}
+	cfg, err := yaml.Marshal(map[string]any{"alerting": map[string]any{"alertmanagers": list}})
+	if err == nil {
+		_, err = promcheck.Config(cfg)
+	}
+	add(f.Origin, f.Path, err)
 }

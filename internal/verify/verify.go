@@ -91,13 +91,14 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 	}
 
 	checkMimirRules(tree, add)
+	checkSharedAlertmanagers(tree, add)
 
 	files := map[string][]byte{}
 	for _, f := range tree.Files() {
 		files[f.Path] = f.Data
 	}
 	var findings []finding.Finding
-	if plan.Alerting != nil {
+	if plan.Env.RunsAlertmanager() {
 		findings = append(findings, checkAlerting(plan, tree, add)...)
 	}
 
@@ -243,8 +244,11 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 			want++ // prometheus-rules
 		}
 	}
-	if plan.Alerting != nil {
+	if plan.Env.RunsAlertmanager() {
 		want++ // the Alertmanager configuration Secret
+	}
+	if _, ok := tree.Get(operator.SharedAlertmanagersPath); ok {
+		want++ // the shared Alertmanager's addresses
 	}
 	if len(ids) != want {
 		names := make([]string, len(ids))

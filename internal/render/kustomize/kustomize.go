@@ -14,6 +14,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/encode"
+	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
@@ -89,6 +90,13 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 				Files:     []string{"alertmanager.yaml=" + alertmanager.ConfigPath},
 			})
 		}
+	}
+	if _, ok := t.Get(operator.SharedAlertmanagersPath); ok {
+		k.SecretGenerator = append(k.SecretGenerator, generator{
+			Name:      operator.SharedAlertmanagersSecret,
+			Namespace: ns,
+			Files:     []string{operator.SharedAlertmanagersKey + "=" + operator.SharedAlertmanagersPath},
+		})
 	}
 	if len(k.ConfigMapGenerator)+len(k.SecretGenerator) > 0 {
 		labels := map[string]string{}

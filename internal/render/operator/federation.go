@@ -49,7 +49,10 @@ func (r *renderer) federationView() {
 		RuleSelector:          &metav1.LabelSelector{MatchLabels: copyMap(selector)},
 		RuleNamespaceSelector: &metav1.LabelSelector{},
 	}
-	if r.plan.Alerting != nil {
+	if r.env.SendsToSharedAlertmanager() {
+		spec.AdditionalAlertManagerConfigs = secretKey(SharedAlertmanagersSecret, SharedAlertmanagersKey)
+	}
+	if r.env.RunsAlertmanager() {
 		am := r.plan.Alerting.Policy.Alertmanager
 		spec.Alerting = &monitoringv1.AlertingSpec{Alertmanagers: []monitoringv1.AlertmanagerEndpoints{{
 			Namespace: ptr(am.Namespace), Name: "alertmanager-operated", Port: intstr.FromString("web"),

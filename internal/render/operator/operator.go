@@ -80,7 +80,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			return fmt.Errorf("render operator: %w", err)
 		}
 	}
-	return nil
+	return renderSharedAlertmanagers(p, t)
 }
 
 // Objects builds and validates every object of the plan, sorted by file path.
@@ -231,7 +231,7 @@ func (r *renderer) prometheus() {
 	} {
 		r.checkDuration(origin, "prometheus: "+d.field, d.v)
 	}
-	if r.plan.Alerting != nil {
+	if r.env.RunsAlertmanager() {
 		// The operator's governing Service of every Alertmanager.
 		am := r.plan.Alerting.Policy.Alertmanager
 		spec.Alerting = &monitoringv1.AlertingSpec{Alertmanagers: []monitoringv1.AlertmanagerEndpoints{{

@@ -6,8 +6,10 @@ import (
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
+	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/encode"
 )
 
 // EvaluatorLabel marks the PrometheusRules of the global view with the
@@ -33,6 +35,11 @@ func (r *renderer) scaleOut(origin string, spec *monitoringv1.PrometheusSpec) {
 			r.fail(origin, "prometheus: shards %d out of range", n)
 		}
 		spec.Shards = &s
+	}
+	if r.env.SendsToSharedAlertmanager() {
+		// The shared Alertmanager is in another cluster: no Service here
+		// to select, so its addresses come as raw configuration.
+		spec.AdditionalAlertManagerConfigs = secretKey(SharedAlertmanagersSecret, SharedAlertmanagersKey)
 	}
 	g := r.env.Global
 	if g == nil {
@@ -87,10 +94,15 @@ func (r *renderer) globalView() {
 		EvaluationInterval:    monitoringv1.Duration(g.EvaluationInterval),
 		Retention:             monitoringv1.Duration(t.Ruler.Retention),
 	}
-	if r.plan.Alerting != nil {
+	switch {
+	case r.env.RunsAlertmanager():
 		// Every pod of the operator's governing Service, by its SRV record.
 		am := r.plan.Alerting.Policy.Alertmanager
 		spec.AlertManagersURL = []string{fmt.Sprintf("dnssrv+http://_web._tcp.alertmanager-operated.%s.svc.cluster.local", am.Namespace)}
+	case r.env.SendsToSharedAlertmanager():
+		for _, a := range r.env.AlertingTopology.Addresses {
+			spec.AlertManagersURL = append(spec.AlertManagersURL, r.env.AlertingTopology.Scheme+"://"+a)
+		}
 	}
 	r.add(monitoringv1.ThanosRulerKind, t.Ruler.Name, origin, &monitoringv1.ThanosRuler{
 		TypeMeta:   typeMeta(monitoringV1, monitoringv1.ThanosRulerKind),
@@ -118,4 +130,40 @@ func (r *renderer) globalRules(g expand.Group, evaluator string) *monitoringv1.P
 	pr := r.objs[len(r.objs)-1].Obj.(*monitoringv1.PrometheusRule)
 	pr.Labels = map[string]string{ManagedByLabel: ManagedByValue, EvaluatorLabel: evaluator}
 	return pr
+}
+
+// The shared Alertmanager's addresses, for a cluster that does not run it:
+// a file kustomize turns into a Secret that the Prometheus reads as
+// additionalAlertManagerConfigs.
+const (
+	SharedAlertmanagersPath   = "prometheus/alertmanagers.yaml"
+	SharedAlertmanagersSecret = "mongen-shared-alertmanagers"
+	SharedAlertmanagersKey    = "alertmanagers.yaml"
+)
+
+type alertmanagerConfig struct {
+	Scheme        string         `yaml:"scheme"`
+	StaticConfigs []staticConfig `yaml:"static_configs"`
+}
+
+type staticConfig struct {
+	Targets []string `yaml:"targets"`
+}
+
+// SharedAlertmanagers is the alerting.alertmanagers list of Prometheus'
+// configuration reaching the shared Alertmanager.
+func SharedAlertmanagers(env *model.Environment) ([]byte, error) {
+	t := env.AlertingTopology
+	return encode.YAML([]alertmanagerConfig{{Scheme: t.Scheme, StaticConfigs: []staticConfig{{Targets: t.Addresses}}}})
+}
+
+func renderSharedAlertmanagers(p *expand.Plan, t *artifact.Tree) error {
+	if !p.Env.SendsToSharedAlertmanager() {
+		return nil
+	}
+	data, err := SharedAlertmanagers(p.Env)
+	if err != nil {
+		return fmt.Errorf("render operator: shared alertmanagers: %w", err)
+	}
+	return t.Add(artifact.File{Path: SharedAlertmanagersPath, Data: data, Origin: p.Env.Source("alertingTopology")})
 }

@@ -37,6 +37,7 @@ type alerting struct {
 }
 
 type alertmanagerConfig struct {
+	Scheme        string         `yaml:"scheme,omitempty"`
 	StaticConfigs []staticConfig `yaml:"static_configs"`
 }
 
@@ -135,6 +136,9 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 		cfg.Alerting = &alerting{Alertmanagers: []alertmanagerConfig{{
 			StaticConfigs: []staticConfig{{Targets: []string{p.Alerting.Policy.Alertmanager.Address}}},
 		}}}
+		if p.Env.SendsToSharedAlertmanager() {
+			cfg.Alerting = sharedAlerting(p.Env)
+		}
 	}
 	if len(p.ClusterGroups()) > 0 {
 		// Relative to prometheus.yml, so the same file works in a ConfigMap

@@ -149,3 +149,10 @@ func renderMimirRules(p *expand.Plan, t *artifact.Tree) error {
 	}
 	return nil
 }
+
+// sharedAlerting sends the cluster's alerts to the shared Alertmanager in
+// another cluster.
+func sharedAlerting(env *model.Environment) *alerting {
+	t := env.AlertingTopology
+	return &alerting{Alertmanagers: []alertmanagerConfig{{Scheme: t.Scheme, StaticConfigs: []staticConfig{{Targets: t.Addresses}}}}}
+}
