@@ -73,6 +73,7 @@ type result struct {
 	ref      load.Ref
 	plan     *expand.Plan
 	tree     *artifact.Tree
+	clusters []pipeline.Cluster
 	findings []finding.Finding // warnings only: errors fail the build
 	err      error
 }
@@ -165,6 +166,7 @@ func compileAll(root string, refs []load.Ref) []result {
 			if err == nil {
 				results[i].plan = res.Plan
 				results[i].tree = res.Tree
+				results[i].clusters = res.Clusters
 				results[i].findings = res.Findings
 			}
 		}()

@@ -62,7 +62,9 @@ func (a *app) check(args []string, f checkFlags) error {
 		if envs[i].err != nil {
 			continue
 		}
-		wg.Go(func() { envs[i].tests, envs[i].testErr = ruletest.Run(envs[i].plan, ruletest.Options{}) })
+		wg.Go(func() {
+			envs[i].tests, envs[i].testErr = runRuleTests(clusterPlans(envs[i].clusters), ruletest.Options{})
+		})
 	}
 	wg.Wait()
 	for i := range envs {

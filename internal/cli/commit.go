@@ -101,10 +101,10 @@ func (a *app) commitOut(cp *commitPlan, results []result) error {
 	// from: the newest one that changed out/<env>. Sources committed since
 	// without a rebuild are then part of what this commit brings.
 	var dirs []string
-	compiled := map[string]*semdiff.Side{}
+	compiled := map[string]clusterSides{}
 	for _, r := range results {
 		dirs = append(dirs, cp.out+"/"+r.ref.Name)
-		compiled[r.ref.Name] = &semdiff.Side{Plan: r.plan, Tree: r.tree}
+		compiled[r.ref.Name] = sidesOf(r.clusters)
 	}
 	last, err := cp.repo.LastChanged(dirs)
 	if err != nil {

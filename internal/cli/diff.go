@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -100,7 +102,7 @@ type side struct {
 	name string
 	fsys fs.FS
 	// compiled holds environments already compiled (by mongen build).
-	compiled map[string]*semdiff.Side
+	compiled map[string]clusterSides
 }
 
 func gitSide(repo *gitrepo.Repo, rev string) (side, error) {
@@ -122,7 +124,7 @@ func (s side) envs(root string) ([]load.Ref, error) {
 	return load.AllIn(s.fsys)
 }
 
-func (s side) compile(root string, ref load.Ref) (*semdiff.Side, error) {
+func (s side) compile(root string, ref load.Ref) (clusterSides, error) {
 	if c, ok := s.compiled[ref.Name]; ok {
 		return c, nil
 	}
@@ -130,7 +132,49 @@ func (s side) compile(root string, ref load.Ref) (*semdiff.Side, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &semdiff.Side{Plan: res.Plan, Tree: res.Tree}, nil
+	return sidesOf(res.Clusters), nil
+}
+
+// clusterSides are one environment's clusters compiled at one revision,
+// by cluster name ("" for a single-cluster environment): each is diffed
+// as its own out/<env>/<cluster>/, so routing and jobs compare cluster by
+// cluster.
+type clusterSides map[string]*semdiff.Side
+
+func sidesOf(clusters []pipeline.Cluster) clusterSides {
+	out := clusterSides{}
+	for _, c := range clusters {
+		out[c.Name] = &semdiff.Side{Plan: c.Plan, Tree: c.Tree}
+	}
+	return out
+}
+
+// perCluster splits an environment's input into one per cluster, named
+// <env>/<cluster>; an environment that became multi-cluster shows its old
+// output removed and each cluster's added.
+func perCluster(name string, base, head clusterSides, errMsg string) []semdiff.Input {
+	if errMsg != "" {
+		return []semdiff.Input{{Name: name, Err: errMsg}}
+	}
+	keys := map[string]bool{}
+	for k := range base {
+		keys[k] = true
+	}
+	for k := range head {
+		keys[k] = true
+	}
+	if len(keys) == 0 {
+		return []semdiff.Input{{Name: name}}
+	}
+	var out []semdiff.Input
+	for _, k := range slices.Sorted(maps.Keys(keys)) {
+		in := semdiff.Input{Name: name, Base: base[k], Head: head[k]}
+		if k != "" {
+			in.Name = name + "/" + k
+		}
+		out = append(out, in)
+	}
+	return out
 }
 
 // compareSides compiles every environment (those named in args, else all)
@@ -182,6 +226,7 @@ func compareSides(root string, base, head side, args []string, outDir string) (*
 	sort.Strings(names)
 
 	inputs := make([]semdiff.Input, len(names))
+	bases, heads := make([]clusterSides, len(names)), make([]clusterSides, len(names))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
 	for i, name := range names {
@@ -202,7 +247,7 @@ func compareSides(root string, base, head side, args []string, outDir string) (*
 					fail(base, err)
 					return
 				}
-				inputs[i].Base = s
+				bases[i] = s
 			})
 		}
 		if ref, ok := inHead[name]; ok {
@@ -212,14 +257,16 @@ func compareSides(root string, base, head side, args []string, outDir string) (*
 					fail(head, err)
 					return
 				}
-				inputs[i].Head = s
+				heads[i] = s
 			})
 		}
 	}
 	wg.Wait()
-	envs := make([]semdiff.Env, len(inputs))
+	var envs []semdiff.Env
 	for i, in := range inputs {
-		envs[i] = semdiff.Compare(in, semdiff.Options{OutDir: outDir})
+		for _, c := range perCluster(in.Name, bases[i], heads[i], in.Err) {
+			envs = append(envs, semdiff.Compare(c, semdiff.Options{OutDir: outDir}))
+		}
 	}
 	return semdiff.NewReport(base.name, head.name, envs), nil
 }

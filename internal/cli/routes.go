@@ -52,7 +52,20 @@ func (a *app) routes(envArg string, labelArgs []string) error {
 		fmt.Fprintf(a.stderr, "%s: %s\n", ref.Name, indentAfterFirst(err.Error()))
 		return failure{ExitFailed}
 	}
-	plan := res.Plan.Alerting
+	// A multi-cluster environment routes per cluster: the alert's cluster
+	// label picks one, else the first; a shared Alertmanager routes for all.
+	cluster := res.Clusters[0]
+	for _, c := range res.Clusters {
+		if c.Name != "" && c.Name == labels["cluster"] {
+			cluster = c
+		}
+	}
+	for _, c := range res.Clusters {
+		if !cluster.Plan.Env.RunsAlertmanager() && c.Plan.Env.RunsAlertmanager() {
+			cluster = c
+		}
+	}
+	plan := cluster.Plan.Alerting
 	if plan == nil {
 		fmt.Fprintf(a.stderr, "%s: the environment has no alerting section\n", ref.Name)
 		return failure{ExitFailed}
@@ -65,7 +78,7 @@ func (a *app) routes(envArg string, labelArgs []string) error {
 		printRoute(a.stdout, plan.Route, endpoints, "", "", true)
 		return nil
 	}
-	f, _ := res.Tree.Get(alertmanager.ConfigPath)
+	f, _ := cluster.Tree.Get(alertmanager.ConfigPath)
 	cfg, err := amcheck.Load(f.Data)
 	if err != nil {
 		return err

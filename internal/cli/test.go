@@ -11,8 +11,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/pipeline"
 	"github.com/mongen-dev/mongen/internal/ruletest"
 )
 
@@ -85,24 +85,21 @@ func (a *app) test(args []string, f testFlags) error {
 		wg.Go(func() {
 			o := testOutcome{ref: ref}
 			defer func() { outcomes[i] = o }()
-			env, err := load.Environment(root, ref, load.Options{})
-			if err != nil {
-				o.err = err
-				return
-			}
-			plan, err := expand.Expand(env)
+			plans, err := pipeline.Plans(root, ref, load.Options{})
 			if err != nil {
 				o.err = err
 				return
 			}
 			opts := ruletest.Options{Run: run}
 			if emitBase != "" {
-				if o.emitted, o.skipped, err = ruletest.Emit(plan, filepath.Join(emitBase, ref.Name), opts); err != nil {
+				// promtool files of the first cluster's view (the rules
+				// an environment shares).
+				if o.emitted, o.skipped, err = ruletest.Emit(plans[0], filepath.Join(emitBase, ref.Name), opts); err != nil {
 					o.err = err
 					return
 				}
 			}
-			o.res, o.err = ruletest.Run(plan, opts)
+			o.res, o.err = runRuleTests(plans, opts)
 		})
 	}
 	wg.Wait()

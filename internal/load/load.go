@@ -46,8 +46,21 @@ type Error struct {
 
 func (e *Error) Error() string { return e.Details }
 
-// Environment evaluates environments/<ref.Name> in root and decodes it.
+// Environment evaluates environments/<ref.Name> in root and decodes it. Of
+// a multi-cluster environment it returns the first cluster's view; callers
+// that build output use Environments.
 func Environment(root string, ref Ref, opts Options) (*model.Environment, error) {
+	envs, err := Environments(root, ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	return envs[0], nil
+}
+
+// Environments evaluates environments/<ref.Name> once and decodes one
+// environment per cluster, sorted by cluster (clusters.go): a
+// single-cluster environment gives one.
+func Environments(root string, ref Ref, opts Options) ([]*model.Environment, error) {
 	if opts.Module == nil {
 		opts.Module = mongen.CUEModule
 	}
@@ -106,6 +119,20 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 	if !declaresSchema(insts[0]) {
 		envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
 	}
+	written := fieldPositions(root, insts[0])
+	if clustersV := envV.LookupPath(cue.ParsePath("clusters")); clustersV.Exists() {
+		return clusterViews(root, ref, envV, clustersV, written)
+	}
+	env, err := decode(root, ref, envV, written)
+	if err != nil {
+		return nil, err
+	}
+	return []*model.Environment{env}, nil
+}
+
+// decode validates one environment value (or one cluster's view of it)
+// and decodes it with its source positions.
+func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*model.Environment, error) {
 	if err := envV.Validate(cue.Concrete(true), cue.Final()); err != nil {
 		return nil, userErrorIn(root, ref, err, envV)
 	}
@@ -116,7 +143,8 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 	if env.Name != ref.Name {
 		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.name is %q but the directory is %s: rename one so they match", position(root, envV.LookupPath(cue.ParsePath("name")).Pos()), env.Name, ref.Dir)}
 	}
-	env.Sources = sources(root, envV, fieldPositions(root, insts[0]))
+	env.Sources = sources(root, envV, written)
+	scaleSources(env.Sources, written)
 	if err := checkOverrides(root, &env, envV); err != nil {
 		return nil, err
 	}

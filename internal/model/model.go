@@ -28,6 +28,12 @@ type Environment struct {
 	// text) by job name, for what the target schema cannot express
 	// (schemas/raw.cue); the plain flavour renders them as written.
 	RawScrapeConfigs map[string]string `json:"rawScrapeConfigs,omitempty"`
+	// Global is the cross-cluster view (scale.go); nil without one.
+	Global           *Global          `json:"global,omitempty"`
+	AlertingTopology AlertingTopology `json:"alertingTopology"`
+	// Clusters names every cluster of a multi-cluster environment, sorted;
+	// nil for a single-cluster one (scale.go).
+	Clusters []string `json:"-"`
 
 	// Sources maps a path inside the environment (see the Path* helpers)
 	// to the CUE position that defines it, relative to the repository root.
@@ -45,6 +51,7 @@ type Prometheus struct {
 	Name               string `json:"name"`
 	Namespace          string `json:"namespace"`
 	Replicas           int    `json:"replicas"`
+	Shards             int    `json:"shards"`
 	Version            string `json:"version"`
 	Retention          string `json:"retention"`
 	ScrapeInterval     string `json:"scrapeInterval"`
@@ -181,6 +188,7 @@ type Rule struct {
 	Team          string            `json:"team,omitempty"`
 	Annotations   map[string]string `json:"annotations,omitempty"`
 	Tests         []RuleTest        `json:"tests,omitempty"`
+	Scope         string            `json:"scope,omitempty"` // ScopeCluster or ScopeGlobal
 }
 
 // Override changes a library rule by name.

@@ -18,14 +18,20 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
+	"github.com/mongen-dev/mongen/internal/scale"
 	"github.com/mongen-dev/mongen/internal/verify"
 )
 
 // Result is one environment's verified output and what the checks found
 // that does not stop the build (warnings).
 type Result struct {
-	Plan     *expand.Plan
+	// Plan is the first cluster's plan: the environment's only one unless
+	// it has several clusters (Clusters).
+	Plan *expand.Plan
+	// Tree is everything written to out/<env>/, each cluster's files
+	// under <cluster>/ when there are several.
 	Tree     *artifact.Tree
+	Clusters []Cluster
 	Findings []finding.Finding
 	// Suppressed are findings the environment's vet.disable hides.
 	Suppressed []finding.Suppressed
@@ -49,20 +55,32 @@ func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan, tree := res.Plan, res.Tree
-	findings, err := verify.Tree(plan, tree)
-	if err != nil {
+	var errs []error
+	for _, c := range res.Clusters {
+		plan := c.Plan
+		findings, err := verify.Tree(plan, c.Tree)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		findings = append(findings, scale.ShardFindings(plan)...)
+		// mongen vet's checks, with verify's findings suppressed by the
+		// same vet.disable (vet.go).
+		checked := lint.Vet(plan, vetConfig(plan, findings))
+		res.Findings = append(res.Findings, checked.Findings...)
+		res.Suppressed = append(res.Suppressed, checked.Suppressed...)
+	}
+	if err := joinErrors(errs); err != nil {
 		return nil, err
 	}
-	// mongen vet's checks, with verify's findings suppressed by the same
-	// vet.disable (vet.go).
-	checked := lint.Vet(plan, vetConfig(plan, findings))
-	findings = checked.Findings
-	finding.Sort(findings)
-	if finding.HasErrors(findings) {
-		return nil, &FindingsError{Findings: findings}
+	// Shared rules give the same findings in every cluster.
+	res.Findings = uniqueFindings(res.Findings)
+	res.Suppressed = uniqueSuppressed(res.Suppressed)
+	finding.Sort(res.Findings)
+	if finding.HasErrors(res.Findings) {
+		return nil, &FindingsError{Findings: res.Findings}
 	}
-	return &Result{Plan: plan, Tree: tree, Findings: findings, Suppressed: checked.Suppressed}, nil
+	return res, nil
 }
 
 // Render runs the renderers the environment's flavour asks for.

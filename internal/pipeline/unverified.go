@@ -3,6 +3,7 @@ package pipeline
 import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/scale"
 )
 
 // Unverified loads, expands and renders one environment without verify and
@@ -11,17 +12,48 @@ import (
 // the checks of the working tree are mongen check's job. CUE and expand
 // errors still fail it: there is nothing to compare without a plan.
 func Unverified(root string, ref load.Ref, opts load.Options) (*Result, error) {
-	env, err := load.Environment(root, ref, opts)
+	plans, err := Plans(root, ref, opts)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := expand.Expand(env)
+	clusters := make([]Cluster, len(plans))
+	var errs []error
+	for i, plan := range plans {
+		tree, err := Render(plan)
+		if err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		clusters[i] = Cluster{Plan: plan, Tree: tree}
+		if plan.Env.MultiCluster() {
+			clusters[i].Name = plan.Env.Cluster
+		}
+	}
+	if err := joinErrors(errs); err != nil {
+		return nil, err
+	}
+	return assemble(clusters)
+}
+
+// Plans loads an environment and expands one plan per cluster, then runs
+// the checks across them (internal/scale).
+func Plans(root string, ref load.Ref, opts load.Options) ([]*expand.Plan, error) {
+	envs, err := load.Environments(root, ref, opts)
 	if err != nil {
 		return nil, err
 	}
-	tree, err := Render(plan)
-	if err != nil {
+	plans := make([]*expand.Plan, len(envs))
+	var errs []error
+	for i, env := range envs {
+		if plans[i], err = expand.Expand(env); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if err := joinErrors(errs); err != nil {
 		return nil, err
 	}
-	return &Result{Plan: plan, Tree: tree}, nil
+	if err := scale.Check(plans); err != nil {
+		return nil, err
+	}
+	return plans, nil
 }

@@ -5,6 +5,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/lint"
 	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/scale"
 	"github.com/mongen-dev/mongen/internal/verify"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 )
@@ -24,23 +25,33 @@ type VetResult struct {
 // findings are reported and suppressed with the lint checks'. An error
 // means the environment did not load or expand.
 func Vet(root string, ref load.Ref, opts load.Options) (*VetResult, error) {
-	env, err := load.Environment(root, ref, opts)
+	plans, err := Plans(root, ref, opts)
 	if err != nil {
 		return nil, err
 	}
-	plan, err := expand.Expand(env)
-	if err != nil {
-		return nil, err
+	// Every cluster's view: an override can change one cluster's rules.
+	res := &VetResult{Plan: plans[0]}
+	var buildErrs []error
+	for _, plan := range plans {
+		var external []finding.Finding
+		tree, buildErr := Render(plan)
+		if buildErr == nil {
+			external, buildErr = verify.Tree(plan, tree)
+		}
+		external = append(external, scale.ShardFindings(plan)...)
+		r := lint.Vet(plan, vetConfig(plan, external))
+		res.Findings = append(res.Findings, r.Findings...)
+		res.Suppressed = append(res.Suppressed, r.Suppressed...)
+		if buildErr != nil {
+			buildErrs = append(buildErrs, buildErr)
+		}
 	}
-	var external []finding.Finding
-	tree, buildErr := Render(plan)
-	if buildErr == nil {
-		external, buildErr = verify.Tree(plan, tree)
-	}
-	res := &VetResult{Plan: plan, Result: lint.Vet(plan, vetConfig(plan, external))}
-	if buildErr != nil && !finding.HasErrors(res.Findings) {
+	res.Findings = uniqueFindings(res.Findings)
+	res.Suppressed = uniqueSuppressed(res.Suppressed)
+	finding.Sort(res.Findings)
+	if err := joinErrors(buildErrs); err != nil && !finding.HasErrors(res.Findings) {
 		// The lint checks do not explain the failure: report it.
-		res.BuildErr = buildErr
+		res.BuildErr = err
 	}
 	return res, nil
 }
@@ -62,6 +73,7 @@ var routingChecks = func() []lint.CheckInfo {
 		amcheck.CheckRoute, amcheck.CheckRouteTest, amcheck.CheckShadowed, amcheck.CheckUnreachable,
 		amcheck.CheckNoIntegration, amcheck.CheckGroupBy, amcheck.CheckUnusedTeam,
 		amcheck.CheckRegexpEquality, amcheck.CheckTimeIntervals,
+		scale.CheckShardAggregation,
 	} {
 		out = append(out, lint.CheckInfo{ID: id})
 	}

@@ -20,7 +20,11 @@ import (
 
 // repoDeploy is what this repository's own deploy/ holds: the manifests
 // mongen init writes, for the shipped environments.
-var repoDeploy = Deploy{Name: "mongen", RepoURL: "https://github.com/mongen-dev/mongen.git", Branch: "main", Envs: []string{"dev", "prod"}}
+var repoDeploy = Deploy{
+	Name: "mongen", RepoURL: "https://github.com/mongen-dev/mongen.git", Branch: "main",
+	Envs:     []string{"dev", "prod"},
+	Clusters: map[string][]string{"prod": {"prod-sh1", "prod-bj1"}},
+}
 
 const repoRoot = "../.."
 
@@ -148,7 +152,7 @@ func TestDeployManifestsValid(t *testing.T) {
 		}
 		docs += validateDocs(t, v, f, data)
 	}
-	if want := 2 + len(repoDeploy.Envs); docs != want {
+	if want := 2 + len(repoDeploy.Envs) - 1 + len(repoDeploy.Clusters["prod"]); docs != want {
 		t.Errorf("validated %d objects in deploy/, want %d", docs, want)
 	}
 	scaffolded, err := Files(Options{Env: "staging", RepoURL: "ssh://git@example.com/platform/monitoring.git"})
@@ -185,6 +189,42 @@ spec: {generators: "all", template: {metadata: {}, spec: {project: default, dest
 	} {
 		if err := v.Validate([]byte(doc)); err == nil {
 			t.Errorf("%s: accepted", name)
+		}
+	}
+}
+
+// TestDeployPathsBuilt proves every Flux Kustomization of deploy/ points at
+// a directory mongen builds (out/<env>/ or, for a multi-cluster
+// environment, out/<env>/<cluster>/), and every built kustomization is
+// applied by one.
+func TestDeployPathsBuilt(t *testing.T) {
+	files, err := DeployFiles(repoDeploy)
+	if err != nil {
+		t.Fatal(err)
+	}
+	applied := map[string]bool{}
+	for _, p := range Paths(files) {
+		var k struct {
+			Spec struct{ Path string } `json:"spec"`
+		}
+		if !strings.HasPrefix(p, "deploy/flux/kustomization-") {
+			continue
+		}
+		if err := utilyaml.Unmarshal(files[p], &k); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+		dir := filepath.Clean(strings.TrimPrefix(k.Spec.Path, "./"))
+		applied[filepath.ToSlash(dir)] = true
+		if _, err := os.Stat(filepath.Join(repoRoot, dir, "kustomization.yaml")); err != nil {
+			t.Errorf("%s: path %s: %v", p, k.Spec.Path, err)
+		}
+	}
+	built, _ := filepath.Glob(filepath.Join(repoRoot, "out", "*", "kustomization.yaml"))
+	more, _ := filepath.Glob(filepath.Join(repoRoot, "out", "*", "*", "kustomization.yaml"))
+	for _, b := range append(built, more...) {
+		rel, _ := filepath.Rel(repoRoot, filepath.Dir(b))
+		if !applied[filepath.ToSlash(rel)] {
+			t.Errorf("%s is built but no Flux Kustomization in deploy/ applies it", rel)
 		}
 	}
 }

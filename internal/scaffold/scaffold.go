@@ -16,6 +16,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 	"text/template"
@@ -45,8 +46,10 @@ type Options struct {
 // Deploy describes the deploy/ manifests of a repository.
 type Deploy struct {
 	Name, RepoURL, Branch string
-	// Envs get one Flux Kustomization each.
-	Envs []string
+	// Envs get one Flux Kustomization each, or one per cluster when
+	// Clusters names the environment's clusters (out/<env>/<cluster>/).
+	Envs     []string
+	Clusters map[string][]string
 }
 
 var envName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
@@ -141,13 +144,24 @@ func DeployFiles(d Deploy) (map[string][]byte, error) {
 	}
 	envs := append([]string(nil), d.Envs...)
 	sort.Strings(envs)
+	type target struct {
+		Deploy
+		// Dir is the directory under out/, ID names the Kustomization,
+		// Where says which cluster applies it.
+		Dir, ID, Where string
+	}
 	for _, env := range envs {
-		v := struct {
-			Deploy
-			Env string
-		}{d, env}
-		if err := one("deploy/flux/kustomization-ENV.yaml.tmpl", "deploy/flux/kustomization-"+env+".yaml", v); err != nil {
-			return nil, err
+		targets := []target{{d, env, env, "the cluster of environment " + env}}
+		if clusters := d.Clusters[env]; len(clusters) > 0 {
+			targets = nil
+			for _, c := range slices.Sorted(slices.Values(clusters)) {
+				targets = append(targets, target{d, env + "/" + c, env + "-" + c, "cluster " + c + " of environment " + env})
+			}
+		}
+		for _, v := range targets {
+			if err := one("deploy/flux/kustomization-ENV.yaml.tmpl", "deploy/flux/kustomization-"+v.ID+".yaml", v); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := one("deploy/argocd/applicationset.yaml.tmpl", "deploy/argocd/applicationset.yaml", d); err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
+	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 	"github.com/mongen-dev/mongen/internal/verify/dashcheck"
@@ -90,12 +91,15 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 		checkOperator(plan, tree, add, ruleErr)
 	}
 
+	checkMimirRules(tree, add)
+	checkSharedAlertmanagers(tree, add)
+
 	files := map[string][]byte{}
 	for _, f := range tree.Files() {
 		files[f.Path] = f.Data
 	}
 	var findings []finding.Finding
-	if plan.Alerting != nil {
+	if plan.Env.RunsAlertmanager() {
 		findings = append(findings, checkAlerting(plan, tree, add)...)
 	}
 
@@ -132,15 +136,20 @@ func checkAlerting(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 }
 
 func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error)) {
-	cfg, ok := tree.Get(plain.ConfigPath)
-	if !ok {
+	configs := plain.ConfigPaths(tree)
+	if len(configs) == 0 {
 		add("", plain.ConfigPath, errors.New("not rendered"))
 		return
 	}
-	ruleFiles, err := promcheck.Config(cfg.Data)
-	add("", plain.ConfigPath, err)
-	if err != nil {
-		return
+	var ruleFiles []string
+	for _, p := range configs {
+		cfg, _ := tree.Get(p)
+		files, err := promcheck.Config(cfg.Data)
+		add("", p, err)
+		if err != nil {
+			return
+		}
+		ruleFiles = files // the same in every shard's configuration
 	}
 	// Every rule file must be loaded by the config, or its rules never run.
 	base := path.Dir(plain.ConfigPath)
@@ -196,7 +205,9 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 			add(f.Origin, f.Path, err)
 			continue
 		}
-		if selectedKinds[obj.Kind] {
+		// The global view's objects are selected by their evaluator alone.
+		global := obj.Metadata.Labels[operator.EvaluatorLabel] != ""
+		if selectedKinds[obj.Kind] && !global {
 			for _, k := range sortedKeys(plan.Env.Selector) {
 				if obj.Metadata.Labels[k] != plan.Env.Selector[k] {
 					add(f.Origin, f.Path, fmt.Errorf("%s %s lacks label %s=%q, so Prometheus %s would never select it", obj.Kind, obj.Metadata.Name, k, plan.Env.Selector[k], plan.Env.Prometheus.Name))
@@ -206,7 +217,13 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 		if obj.Kind == "PrometheusRule" && !ruleErr {
 			// The operator concatenates spec.groups into a rule file that
 			// Prometheus parses with rulefmt: check exactly that.
-			data, err := yaml.Marshal(map[string]any{"groups": obj.Spec.Groups})
+			groups := obj.Spec.Groups
+			if global {
+				// Thanos Ruler reads partial_response_strategy itself and
+				// hands the rest to Prometheus' rulefmt (global.go).
+				groups = withoutPartialResponse(groups)
+			}
+			data, err := yaml.Marshal(map[string]any{"groups": groups})
 			if err == nil {
 				err = promcheck.Rules(f.Path, data)
 			}
@@ -226,14 +243,17 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 	want := manifests
 	if plan.Env.Flavour == model.FlavourPlain {
 		want += 1 // prometheus-config
-		if len(plan.Groups) > 0 {
+		if len(plan.ClusterGroups()) > 0 {
 			want++ // prometheus-rules
 		}
 	}
-	if plan.Alerting != nil {
+	if plan.Env.RunsAlertmanager() {
 		want++ // the Alertmanager configuration Secret
 	}
 	want += len(plan.Dashboards) // one ConfigMap each
+	if _, ok := tree.Get(operator.SharedAlertmanagersPath); ok {
+		want++ // the shared Alertmanager's addresses
+	}
 	if len(ids) != want {
 		names := make([]string, len(ids))
 		for i, id := range ids {

@@ -259,7 +259,7 @@ func integrate(rcv *amReceiver, a *model.Alerting, name string, r model.Receiver
 // Render adds alertmanager.yml and the Kubernetes objects of the alerting
 // plan to t. It does nothing for an environment without alerting.
 func Render(p *expand.Plan, t *artifact.Tree) error {
-	if p.Alerting == nil {
+	if p.Alerting == nil || !p.Env.RunsAlertmanager() {
 		return nil
 	}
 	data, err := Config(p)

@@ -15,6 +15,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/encode"
 	"github.com/mongen-dev/mongen/internal/render/grafana"
+	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
@@ -73,8 +74,8 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 	}
 	ns := p.Env.Prometheus.Namespace
 	if p.Env.Flavour == model.FlavourPlain {
-		if _, ok := t.Get(plain.ConfigPath); ok {
-			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapConfig, Namespace: ns, Files: []string{plain.ConfigPath}})
+		if configs := plain.ConfigPaths(t); len(configs) > 0 {
+			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapConfig, Namespace: ns, Files: configs})
 		}
 		var rules []string
 		for _, f := range t.Paths() {
@@ -102,6 +103,13 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 	for _, cm := range grafana.ConfigMaps(p) {
 		k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: cm.Name, Namespace: cm.Namespace, Files: []string{cm.File},
 			Options: &objectOptions{Labels: cm.Labels, Annotations: cm.Annotations}})
+	}
+	if _, ok := t.Get(operator.SharedAlertmanagersPath); ok {
+		k.SecretGenerator = append(k.SecretGenerator, generator{
+			Name:      operator.SharedAlertmanagersSecret,
+			Namespace: ns,
+			Files:     []string{operator.SharedAlertmanagersKey + "=" + operator.SharedAlertmanagersPath},
+		})
 	}
 	if len(k.ConfigMapGenerator)+len(k.SecretGenerator) > 0 {
 		labels := map[string]string{}

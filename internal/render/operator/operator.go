@@ -83,7 +83,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			return fmt.Errorf("render operator: %w", err)
 		}
 	}
-	return nil
+	return renderSharedAlertmanagers(p, t)
 }
 
 // Objects builds and validates every object of the plan, sorted by file path.
@@ -103,9 +103,10 @@ func Objects(p *expand.Plan) ([]Object, error) {
 	for _, f := range p.Federation {
 		r.federation(f)
 	}
-	for _, g := range p.Groups {
+	for _, g := range p.ClusterGroups() {
 		r.rules(g)
 	}
+	r.globalView()
 	for _, o := range r.objs {
 		r.checkObject(o)
 	}
@@ -233,7 +234,7 @@ func (r *renderer) prometheus() {
 	} {
 		r.checkDuration(origin, "prometheus: "+d.field, d.v)
 	}
-	if r.plan.Alerting != nil {
+	if r.env.RunsAlertmanager() {
 		// The operator's governing Service of every Alertmanager.
 		am := r.plan.Alerting.Policy.Alertmanager
 		spec.Alerting = &monitoringv1.AlertingSpec{Alertmanagers: []monitoringv1.AlertmanagerEndpoints{{
@@ -249,6 +250,7 @@ func (r *renderer) prometheus() {
 		}
 		spec.RemoteWrite = append(spec.RemoteWrite, r.remoteWrite(r.env.Source("remoteWrite"), what, rw))
 	}
+	r.scaleOut(origin, &spec)
 	r.add(monitoringv1.PrometheusesKind, pr.Name, origin, &monitoringv1.Prometheus{
 		TypeMeta:   typeMeta(monitoringV1, monitoringv1.PrometheusesKind),
 		ObjectMeta: r.meta(pr.Name, r.ns, nil),

@@ -37,6 +37,7 @@ type alerting struct {
 }
 
 type alertmanagerConfig struct {
+	Scheme        string         `yaml:"scheme,omitempty"`
 	StaticConfigs []staticConfig `yaml:"static_configs"`
 }
 
@@ -106,12 +107,18 @@ type relabel struct {
 }
 
 type remoteWrite struct {
-	URL                 string         `yaml:"url"`
-	Name                string         `yaml:"name,omitempty"`
-	BasicAuth           *basicAuth     `yaml:"basic_auth,omitempty"`
-	Authorization       *authorization `yaml:"authorization,omitempty"`
-	TLSConfig           *tlsConfig     `yaml:"tls_config,omitempty"`
-	WriteRelabelConfigs []relabel      `yaml:"write_relabel_configs,omitempty"`
+	URL                 string                `yaml:"url"`
+	Name                string                `yaml:"name,omitempty"`
+	BasicAuth           *basicAuth            `yaml:"basic_auth,omitempty"`
+	Authorization       *authorization        `yaml:"authorization,omitempty"`
+	TLSConfig           *tlsConfig            `yaml:"tls_config,omitempty"`
+	WriteRelabelConfigs []relabel             `yaml:"write_relabel_configs,omitempty"`
+	HTTPHeaders         map[string]httpHeader `yaml:"http_headers,omitempty"`
+}
+
+// httpHeader is a header whose value Prometheus reads from files.
+type httpHeader struct {
+	Files []string `yaml:"files"`
 }
 
 // Render adds prometheus/prometheus.yml and prometheus/rules/<group>.yaml.
@@ -122,15 +129,18 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			ScrapeInterval:     env.Prometheus.ScrapeInterval,
 			ScrapeTimeout:      env.Prometheus.ScrapeTimeout,
 			EvaluationInterval: env.Prometheus.EvaluationInterval,
-			ExternalLabels:     env.ExternalLabels,
+			ExternalLabels:     externalLabels(env),
 		},
 	}
 	if p.Alerting != nil {
 		cfg.Alerting = &alerting{Alertmanagers: []alertmanagerConfig{{
 			StaticConfigs: []staticConfig{{Targets: []string{p.Alerting.Policy.Alertmanager.Address}}},
 		}}}
+		if p.Env.SendsToSharedAlertmanager() {
+			cfg.Alerting = sharedAlerting(p.Env)
+		}
 	}
-	if len(p.Groups) > 0 {
+	if len(p.ClusterGroups()) > 0 {
 		// Relative to prometheus.yml, so the same file works in a ConfigMap
 		// mount and under promtool on a checkout.
 		cfg.RuleFiles = []string{"rules/*.yaml"}
@@ -156,17 +166,14 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			WriteRelabelConfigs: relabels(rw.WriteRelabel),
 		})
 	}
-	data, err := marshal(cfg)
-	if err == nil {
-		data, err = appendRawScrapeConfigs(data, env.RawScrapeConfigs) // raw.go
-	}
-	if err != nil {
-		return fmt.Errorf("render prometheus.yml: %w", err)
-	}
-	if err := t.Add(artifact.File{Path: ConfigPath, Data: data}); err != nil {
+	cfg.RemoteWrite = append(cfg.RemoteWrite, mimirRemoteWrite(env)...)
+	if err := addConfigs(p, t, cfg); err != nil {
 		return err
 	}
-	return renderRules(p, t)
+	if err := renderRules(p, t); err != nil {
+		return err
+	}
+	return renderMimirRules(p, t)
 }
 
 func marshal(v any) ([]byte, error) { return encode.YAML(v) }

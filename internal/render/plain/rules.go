@@ -49,7 +49,16 @@ func RuleLabels(r expand.Rule) map[string]string {
 // uses it to check a single rule in isolation, so each error can name the
 // rule's CUE position.
 func RuleFile(group string, rules []expand.Rule) ([]byte, error) {
-	doc := ruleFileDoc{Groups: []ruleGroup{{Name: group}}}
+	doc := ruleFileDoc{Groups: []ruleGroup{groupDoc(group, rules)}}
+	data, err := marshal(doc)
+	if err != nil {
+		return nil, fmt.Errorf("render rules: group %q: %w", group, err)
+	}
+	return data, nil
+}
+
+func groupDoc(group string, rules []expand.Rule) ruleGroup {
+	g := ruleGroup{Name: group}
 	for _, r := range rules {
 		item := ruleItem{Expr: r.Expr, Labels: RuleLabels(r)}
 		if r.Kind == model.RuleRecord {
@@ -62,20 +71,16 @@ func RuleFile(group string, rules []expand.Rule) ([]byte, error) {
 				item.Annotations = r.Annotations
 			}
 		}
-		doc.Groups[0].Rules = append(doc.Groups[0].Rules, item)
+		g.Rules = append(g.Rules, item)
 	}
-	data, err := marshal(doc)
-	if err != nil {
-		return nil, fmt.Errorf("render rules: group %q: %w", group, err)
-	}
-	return data, nil
+	return g
 }
 
 // RuleFilePath is where a group's file lives in the plain flavour.
 func RuleFilePath(group string) string { return ruleFile(group) }
 
 func renderRules(p *expand.Plan, t *artifact.Tree) error {
-	for _, g := range p.Groups {
+	for _, g := range p.ClusterGroups() {
 		data, err := RuleFile(g.Name, g.Rules)
 		if err != nil {
 			return err

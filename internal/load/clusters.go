@@ -1,0 +1,100 @@
+package load
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"cuelang.org/go/cue"
+
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// clusterOnly are fields a cluster's overrides may not set: they belong to
+// the environment as a whole.
+var clusterOnly = []string{"name", "cluster", "clusters", "global", "alertingTopology"}
+
+// clusterViews decodes one view per cluster of a multi-cluster
+// environment: the shared definitions unified with the cluster's overrides,
+// with cluster set to the cluster's key. Unification, not merging: a
+// shared concrete value an override contradicts is a conflict at both
+// positions, so shared values meant to vary are written as defaults.
+func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[string]string) ([]*model.Environment, error) {
+	clusterV := envV.LookupPath(cue.ParsePath("cluster"))
+	if name, err := clusterV.String(); err == nil {
+		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.cluster is %q but env.clusters is set too: a multi-cluster environment names its clusters only as keys of clusters", position(root, clusterV.Pos()), name)}
+	}
+	it, err := clustersV.Fields()
+	if err != nil {
+		return nil, userErrorIn(root, ref, err, envV)
+	}
+	type cluster struct {
+		name string
+		v    cue.Value
+	}
+	var clusters []cluster
+	var problems []string
+	for it.Next() {
+		name, ov := it.Selector().Unquoted(), it.Value()
+		for _, f := range clusterOnly {
+			if fv := ov.LookupPath(cue.MakePath(cue.Str(f))); fv.Exists() {
+				problems = append(problems, fmt.Sprintf("%s: clusters.%s sets %s, which belongs to the whole environment: set it outside clusters", position(root, fv.Pos()), name, f))
+			}
+		}
+		clusters = append(clusters, cluster{name, ov})
+	}
+	if len(problems) > 0 {
+		sort.Strings(problems)
+		return nil, &Error{Env: ref.Name, Details: strings.Join(problems, "\n")}
+	}
+	if len(clusters) == 0 {
+		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.clusters is empty: name at least one cluster, or drop clusters and set cluster", position(root, clustersV.Pos()))}
+	}
+	sort.Slice(clusters, func(i, j int) bool { return clusters[i].name < clusters[j].name })
+	names := make([]string, len(clusters))
+	for i, c := range clusters {
+		names[i] = c.name
+	}
+	envs := make([]*model.Environment, 0, len(clusters))
+	var details []string
+	for _, c := range clusters {
+		view := envV.Unify(c.v).FillPath(cue.ParsePath("cluster"), c.name)
+		env, err := decode(root, ref, view, written)
+		if err != nil {
+			details = append(details, prefixLines("cluster "+c.name+": ", err.Error()))
+			continue
+		}
+		env.Clusters = names
+		if pos, ok := written[model.SourcePath(EnvField, "clusters", c.name)]; ok {
+			env.Sources[model.SourcePath("clusters", c.name)] = pos
+		}
+		envs = append(envs, env)
+	}
+	if len(details) > 0 {
+		return nil, &Error{Env: ref.Name, Details: strings.Join(details, "\n")}
+	}
+	return envs, nil
+}
+
+// prefixLines tells which cluster's view an error comes from: the same
+// shared line can fail in one cluster and not another.
+func prefixLines(prefix, s string) string {
+	lines := strings.Split(s, "\n")
+	for i, l := range lines {
+		if pos, rest, ok := strings.Cut(l, ": "); ok && strings.Count(pos, ":") == 2 {
+			lines[i] = pos + ": " + prefix + rest
+			continue
+		}
+		lines[i] = prefix + l
+	}
+	return strings.Join(lines, "\n")
+}
+
+// scaleSources records where the environment's global view is written.
+func scaleSources(out, written map[string]string) {
+	for _, p := range [][]string{{"global"}, {"global", "thanos"}, {"alertingTopology"}} {
+		if pos, ok := written[model.SourcePath(append([]string{EnvField}, p...)...)]; ok {
+			out[model.SourcePath(p...)] = pos
+		}
+	}
+}

@@ -1,0 +1,87 @@
+package pipeline
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/finding"
+)
+
+// Cluster is one cluster's plan and output. Its tree's paths are relative
+// to the cluster's directory; Result.Tree holds them under Name/.
+type Cluster struct {
+	// Name is the cluster of a multi-cluster environment, whose output
+	// goes to out/<env>/<Name>/; empty for a single-cluster environment,
+	// whose output is out/<env>/ itself.
+	Name string
+	Plan *expand.Plan
+	Tree *artifact.Tree
+}
+
+// assemble makes the environment's one tree from its clusters', each under
+// its own directory, so the writer swaps out/<env>/ as a whole.
+func assemble(clusters []Cluster) (*Result, error) {
+	res := &Result{Plan: clusters[0].Plan, Clusters: clusters}
+	if len(clusters) == 1 && clusters[0].Name == "" {
+		res.Tree = clusters[0].Tree
+		return res, nil
+	}
+	res.Tree = artifact.NewTree()
+	for _, c := range clusters {
+		for _, f := range c.Tree.Files() {
+			f.Path = c.Name + "/" + f.Path
+			if err := res.Tree.Add(f); err != nil {
+				return nil, fmt.Errorf("cluster %s: %w", c.Name, err)
+			}
+		}
+	}
+	return res, nil
+}
+
+// joinErrors reports the problems of every cluster once: a shared
+// definition fails the same way in each cluster's view.
+func joinErrors(errs []error) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	if len(errs) == 1 {
+		return errs[0]
+	}
+	var lines []string
+	for _, err := range errs {
+		for _, l := range strings.Split(err.Error(), "\n") {
+			if !slices.Contains(lines, l) {
+				lines = append(lines, l)
+			}
+		}
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
+
+func uniqueFindings(fs []finding.Finding) []finding.Finding {
+	seen := map[finding.Finding]bool{}
+	out := fs[:0]
+	for _, f := range fs {
+		if !seen[f] {
+			seen[f] = true
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func uniqueSuppressed(ss []finding.Suppressed) []finding.Suppressed {
+	seen := map[finding.Suppressed]bool{}
+	out := ss[:0]
+	for _, s := range ss {
+		if !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	return out
+}
