@@ -9,7 +9,7 @@ import (
 )
 
 // repo writes a small user repository: prod imports the module's lib
-// package (which imports lib/sub), staging is unrelated to prod.
+// package (which imports sub), staging is unrelated to prod.
 func repo(t *testing.T) string {
 	t.Helper()
 	root := t.TempDir()

@@ -46,11 +46,16 @@ type Store struct {
 // DirEnv overrides where records are kept.
 const DirEnv = "MONGEN_CACHE_DIR"
 
-// DefaultStore keeps records in $MONGEN_CACHE_DIR, else in mongen/ under
-// the user's cache directory (os.UserCacheDir: $XDG_CACHE_HOME or
-// ~/.cache on Linux).
+// ErrOff says $MONGEN_CACHE_DIR is "off".
+var ErrOff = errors.New(DirEnv + "=off")
+
+// DefaultStore keeps records in $MONGEN_CACHE_DIR ("off" turns caching
+// off), else in mongen/builds/ under the user's cache directory
+// (os.UserCacheDir: $XDG_CACHE_HOME or ~/.cache on Linux).
 func DefaultStore() (*Store, error) {
-	if dir := os.Getenv(DirEnv); dir != "" {
+	if dir := os.Getenv(DirEnv); dir == "off" {
+		return nil, ErrOff
+	} else if dir != "" {
 		return &Store{Dir: dir}, nil
 	}
 	dir, err := os.UserCacheDir()
