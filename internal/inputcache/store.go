@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -114,11 +113,4 @@ func (s *Store) Save(key string, r *Record) error {
 		return fmt.Errorf("input cache: %w", err)
 	}
 	return nil
-}
-
-// Remove deletes the record under key, if any.
-func (s *Store) Remove(key string) {
-	if err := os.Remove(s.path(key)); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return
-	}
 }
