@@ -306,8 +306,7 @@ func (c *collector) imported(importPath string) error {
 		return nil
 	}
 	p, _, _ := strings.Cut(importPath, ":")
-	// An import may name the major version after the module path:
-	// "example.com/m@v0/lib".
+	// An import may name the major version: "example.com/m/lib@v0".
 	elems := strings.Split(p, "/")
 	for i, e := range elems {
 		elems[i], _, _ = strings.Cut(e, "@")

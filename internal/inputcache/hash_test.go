@@ -18,7 +18,7 @@ func repo(t *testing.T) string {
 		"environments/prod/main.cue":    "package prod\n\nimport \"example.com/mon/lib\"\n\nenv: name: lib.name\n",
 		"environments/prod/rules.cue":   "package prod\n\nenv: rules: 1\n",
 		"environments/staging/main.cue": "package staging\n\nenv: name: \"staging\"\n",
-		"lib/lib.cue":                   "package lib\n\nimport \"example.com/mon@v0/sub:sub\"\n\nname: sub.x\n",
+		"lib/lib.cue":                   "package lib\n\nimport \"example.com/mon/sub@v0:sub\"\n\nname: sub.x\n",
 		"sub/sub.cue":                   "package sub\n\nx: \"prod\"\n",
 		"other/other.cue":               "package other\n\ny: 1\n",
 		"README.md":                     "# monitoring\n",
@@ -90,7 +90,7 @@ func TestHashChangesWithEveryInput(t *testing.T) {
 			write(t, root, "common.cue", "package prod\n")
 		}},
 		{"imported package edited", func(t *testing.T, root string, _ *Inputs) {
-			write(t, root, "lib/lib.cue", "package lib\n\nimport \"example.com/mon@v0/sub:sub\"\n\nname: sub.x + \"\"\n")
+			write(t, root, "lib/lib.cue", "package lib\n\nimport \"example.com/mon/sub@v0:sub\"\n\nname: sub.x + \"\"\n")
 		}},
 		{"transitively imported package edited", func(t *testing.T, root string, _ *Inputs) {
 			write(t, root, "sub/sub.cue", "package sub\n\nx: \"prod2\"\n")
