@@ -24,6 +24,8 @@ type buildFlags struct {
 	// commit the changed out/ files with git (commit.go).
 	commit bool
 	author string
+	// noCache evaluates even when the inputs are unchanged (cache.go).
+	noCache bool
 }
 
 func newBuildCmd(a *app) *cobra.Command {
@@ -53,6 +55,7 @@ func newBuildCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&f.out, "out", "out", "output directory (relative paths are taken from the repository root)")
 	cmd.Flags().BoolVar(&f.commit, "commit", false, "after a successful build, git commit the changed out/ files with a message summarising the semantic diff")
 	cmd.Flags().StringVar(&f.author, "author", "", "commit author as \"Name <email>\" (default: git config user.name and user.email)")
+	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "evaluate even when no input changed since the last build")
 	return cmd
 }
 
@@ -65,6 +68,7 @@ func newCheckCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&f.out, "out", "out", "output directory, relative to the repository root")
 	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text, or github (workflow annotations)")
+	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "evaluate and run the rule tests even when no input changed since they last passed")
 	return cmd
 }
 
@@ -76,6 +80,7 @@ type result struct {
 	clusters []pipeline.Cluster
 	findings []finding.Finding // warnings only: errors fail the build
 	err      error
+	cache    cacheEntry // a hit has no plan, tree or clusters
 }
 
 func (a *app) build(args []string, f buildFlags) error {
@@ -94,12 +99,13 @@ func (a *app) build(args []string, f buildFlags) error {
 			return err
 		}
 	}
-	results := compileAll(root, refs)
-
 	outBase := f.out
 	if !filepath.IsAbs(outBase) {
 		outBase = filepath.Join(root, outBase)
 	}
+	// --commit needs every environment's plan for its message.
+	cache := newInputCache(root, outBase, f.noCache || f.commit)
+	results := compileAll(root, refs, cache, false)
 	failed := false
 	for _, r := range results {
 		outRel := filepath.ToSlash(filepath.Join(f.out, r.ref.Name))
@@ -113,6 +119,10 @@ func (a *app) build(args []string, f buildFlags) error {
 			fmt.Fprintf(a.stderr, "%s: %s\n", r.ref.Name, w)
 		}
 		dir := filepath.Join(outBase, r.ref.Name)
+		if r.cache.record != nil {
+			fmt.Fprintln(a.stdout, upToDate(r, outRel))
+			continue
+		}
 		if f.check {
 			d, err := write.Compare(dir, r.tree)
 			if err != nil {
@@ -120,7 +130,8 @@ func (a *app) build(args []string, f buildFlags) error {
 			}
 			d.Dir = outRel
 			if d.Empty() {
-				fmt.Fprintf(a.stdout, "%s: %s is up to date (%d files)\n", r.ref.Name, outRel, r.tree.Len())
+				fmt.Fprintln(a.stdout, upToDate(r, outRel))
+				cache.save(r, nil)
 				continue
 			}
 			failed = true
@@ -137,8 +148,9 @@ func (a *app) build(args []string, f buildFlags) error {
 			continue
 		}
 		d.Dir = outRel
+		cache.save(r, nil)
 		if d.Empty() {
-			fmt.Fprintf(a.stdout, "%s: %s is up to date (%d files)\n", r.ref.Name, outRel, r.tree.Len())
+			fmt.Fprintln(a.stdout, upToDate(r, outRel))
 		} else {
 			fmt.Fprintf(a.stdout, "%s: wrote %s (%s)\n", r.ref.Name, outRel, d.Summary())
 		}
@@ -153,16 +165,22 @@ func (a *app) build(args []string, f buildFlags) error {
 }
 
 // compileAll compiles environments concurrently, each in its own CUE
-// context; results come back in the order of refs.
-func compileAll(root string, refs []load.Ref) []result {
+// context, except those the cache has (needTests: with passed rule
+// tests); results come back in the order of refs.
+func compileAll(root string, refs []load.Ref, cache *inputCache, needTests bool) []result {
 	results := make([]result, len(refs))
 	var wg sync.WaitGroup
 	for i, ref := range refs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			entry := cache.lookup(ref, needTests)
+			if entry.record != nil {
+				results[i] = result{ref: ref, cache: entry, findings: entry.record.Findings}
+				return
+			}
 			res, err := pipeline.Compile(root, ref, load.Options{})
-			results[i] = result{ref: ref, err: err}
+			results[i] = result{ref: ref, err: err, cache: entry}
 			if err == nil {
 				results[i].plan = res.Plan
 				results[i].tree = res.Tree

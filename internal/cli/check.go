@@ -14,8 +14,9 @@ import (
 )
 
 type checkFlags struct {
-	out    string
-	format string
+	out     string
+	format  string
+	noCache bool
 }
 
 // Check ids of mongen check's own findings in --format github.
@@ -54,12 +55,16 @@ func (a *app) check(args []string, f checkFlags) error {
 		outBase = filepath.Join(root, outBase)
 	}
 	envs := make([]checked, len(refs))
-	for i, r := range compileAll(root, refs) {
+	cache := newInputCache(root, outBase, f.noCache)
+	for i, r := range compileAll(root, refs, cache, true) {
 		envs[i].result = r
+		if r.cache.record != nil {
+			envs[i].tests = cachedTests(r)
+		}
 	}
 	var wg sync.WaitGroup
 	for i := range envs {
-		if envs[i].err != nil {
+		if envs[i].err != nil || envs[i].cache.record != nil {
 			continue
 		}
 		wg.Go(func() {
@@ -69,13 +74,16 @@ func (a *app) check(args []string, f checkFlags) error {
 	wg.Wait()
 	for i := range envs {
 		e := &envs[i]
-		if e.err != nil {
+		if e.err != nil || e.cache.record != nil {
 			continue
 		}
 		if e.diff, err = write.Compare(filepath.Join(outBase, e.ref.Name), e.tree); err != nil {
 			return err
 		}
 		e.diff.Dir = filepath.ToSlash(filepath.Join(f.out, e.ref.Name))
+		if e.diff.Empty() && e.testErr == nil {
+			cache.save(e.result, e.tests)
+		}
 	}
 
 	failed := false
@@ -138,7 +146,7 @@ func (e checked) summary(outRel string) (string, bool) {
 	ok := true
 	var s string
 	if e.diff.Empty() {
-		s = fmt.Sprintf("%s: %s is up to date (%d files)", e.ref.Name, outRel, e.tree.Len())
+		s = upToDate(e.result, outRel)
 	} else {
 		ok = false
 		s = fmt.Sprintf("%s: %s is stale (%s): run mongen build %s", e.ref.Name, outRel, e.diff.Summary(), e.ref.Dir)

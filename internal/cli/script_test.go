@@ -10,6 +10,8 @@ import (
 	"testing"
 
 	"github.com/rogpeppe/go-internal/testscript"
+
+	"github.com/mongen-dev/mongen/internal/inputcache"
 )
 
 func TestMain(m *testing.M) {
@@ -25,6 +27,12 @@ func TestScripts(t *testing.T) {
 		Dir:                 "testdata/script",
 		UpdateScripts:       os.Getenv("UPDATE_GOLDEN") != "",
 		RequireExplicitExec: true,
+		Setup: func(e *testscript.Env) error {
+			// Scripts evaluate every time unless they name a cache
+			// directory (cache.txtar); HOME is /no-home.
+			e.Setenv(inputcache.DirEnv, "off")
+			return nil
+		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
 			"treehash": treehash,
 			"gogit":    gogit, // script_git_test.go
