@@ -22,7 +22,7 @@ func TestUID(t *testing.T) {
 // windows, once, even when it equals a fixed window.
 func TestSLOPeriodWindow(t *testing.T) {
 	for _, period := range []string{"30d", "3d"} {
-		d := SLO(model.SLO{Service: "s", Name: "n", Objective: "99", Period: period})
+		d := SLO(model.SLO{Service: "s", Name: "n", Objective: "99", Period: period}, Options{})
 		var ratios []string
 		for _, p := range d.Panels {
 			if p.Title == "Error ratio per window" {

@@ -9,6 +9,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/verify"
 )
 
 // Cluster is one cluster's plan and output. Its tree's paths are relative
@@ -84,4 +85,15 @@ func uniqueSuppressed(ss []finding.Suppressed) []finding.Suppressed {
 		}
 	}
 	return out
+}
+
+// sharedRouting runs the routing proofs of the clusters that send to a
+// shared Alertmanager against its tree (verify.SharedRouting).
+func sharedRouting(clusters []Cluster) []finding.Finding {
+	plans := make([]*expand.Plan, len(clusters))
+	trees := make([]*artifact.Tree, len(clusters))
+	for i, c := range clusters {
+		plans[i], trees[i] = c.Plan, c.Tree
+	}
+	return verify.SharedRouting(plans, trees)
 }

@@ -73,6 +73,7 @@ func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 	if err := joinErrors(errs); err != nil {
 		return nil, err
 	}
+	res.Findings = append(res.Findings, sharedRouting(res.Clusters)...)
 	// Shared rules give the same findings in every cluster.
 	res.Findings = uniqueFindings(res.Findings)
 	res.Suppressed = uniqueSuppressed(res.Suppressed)
