@@ -9,6 +9,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/verify"
 )
 
@@ -96,4 +97,14 @@ func sharedRouting(clusters []Cluster) []finding.Finding {
 		plans[i], trees[i] = c.Plan, c.Tree
 	}
 	return verify.SharedRouting(plans, trees)
+}
+
+// sharedFindings are the shared routing proofs' findings, reported with
+// the cluster that runs the shared Alertmanager (its configuration is
+// what they prove), so its vet.disable applies as to its own.
+func sharedFindings(plan *expand.Plan, shared []finding.Finding) []finding.Finding {
+	if plan.Env.AlertingTopology.Mode != model.AlertingShared || !plan.Env.RunsAlertmanager() {
+		return nil
+	}
+	return shared
 }
