@@ -34,14 +34,34 @@ func steps(color string, more ...model.Threshold) []model.Threshold {
 	return append([]model.Threshold{{Color: color}}, more...)
 }
 
+// Options shape a generated dashboard for where it is served.
+type Options struct {
+	// Clusters adds the cluster variable and selects every query by it,
+	// for a datasource that sees several clusters (Thanos Query): series
+	// carry their cluster's external label there.
+	Clusters bool
+}
+
+// clusterVariable selects clusters by the label values of metric.
+func clusterVariable(metric string) model.Variable {
+	return model.Variable{Name: "cluster", Type: model.VariableCluster, Label: "Cluster", Metric: metric, Multi: true, IncludeAll: true}
+}
+
+// clusterMatcher selects the chosen clusters.
+const clusterMatcher = `cluster=~"$cluster"`
+
 // GoldenSignalsUID is the uid of a job's golden-signals dashboard.
 func GoldenSignalsUID(job string) string { return UID(job + "-golden-signals") }
 
 // GoldenSignals is the latency, traffic, errors and saturation dashboard
 // of one job (Google SRE book, chapter 6).
-func GoldenSignals(job string, s model.Signals) model.Dashboard {
+func GoldenSignals(job string, s model.Signals, o Options) model.Dashboard {
 	sel := fmt.Sprintf(`job=%q`, job)
-	inst := sel + `,instance=~"$instance"`
+	scope, by, legend := sel, "instance", "{{instance}}"
+	if o.Clusters {
+		scope, by, legend = sel+","+clusterMatcher, "cluster, instance", "{{cluster}} {{instance}}"
+	}
+	inst := scope + `,instance=~"$instance"`
 	errSel := inst
 	if s.Errors != "" {
 		errSel += "," + s.Errors
@@ -62,8 +82,11 @@ func GoldenSignals(job string, s model.Signals) model.Dashboard {
 		Time:        model.DashboardTime{From: "now-6h", To: "now"},
 		Variables: []model.Variable{{
 			Name: "instance", Type: model.VariableInstance, Label: "Instance",
-			Metric: fmt.Sprintf("up{%s}", sel), Multi: true, IncludeAll: true,
+			Metric: fmt.Sprintf("up{%s}", scope), Multi: true, IncludeAll: true,
 		}},
+	}
+	if o.Clusters {
+		d.Variables = append([]model.Variable{clusterVariable(fmt.Sprintf("up{%s}", sel))}, d.Variables...)
 	}
 	traffic := fmt.Sprintf("sum(%s)", rate(s.Requests, inst))
 	errRatio := fmt.Sprintf("sum(%s) / sum(%s)", rate(s.Requests, errSel), rate(s.Requests, inst))
@@ -80,7 +103,7 @@ func GoldenSignals(job string, s model.Signals) model.Dashboard {
 			Targets: []model.Query{{Expr: quantile("0.99", "le"), Instant: true}}, Thresholds: steps("green", model.Threshold{Value: f(1), Color: "red"})})
 	}
 	satTitle, satUnit := "CPU used", "short"
-	satExpr := fmt.Sprintf("sum by (instance) (%s)", rate("process_cpu_seconds_total", inst))
+	satExpr := fmt.Sprintf("sum by (%s) (%s)", by, rate("process_cpu_seconds_total", inst))
 	if s.Saturation != nil {
 		satTitle, satUnit, satExpr = s.Saturation.Title, s.Saturation.Unit, s.Saturation.Expr
 	}
@@ -94,10 +117,10 @@ func GoldenSignals(job string, s model.Signals) model.Dashboard {
 	p = append(p,
 		model.Panel{Type: model.PanelRow, Title: "Traffic"},
 		model.Panel{Type: model.PanelTimeseries, Title: "Requests per second", Unit: "reqps", Width: 24, Height: 8,
-			Targets: []model.Query{{Expr: fmt.Sprintf("sum by (instance) (%s)", rate(s.Requests, inst)), Legend: "{{instance}}"}}},
+			Targets: []model.Query{{Expr: fmt.Sprintf("sum by (%s) (%s)", by, rate(s.Requests, inst)), Legend: legend}}},
 		model.Panel{Type: model.PanelRow, Title: "Errors"},
 		model.Panel{Type: model.PanelTimeseries, Title: "Error ratio", Unit: "percentunit", Width: 24, Height: 8, Min: f(0),
-			Targets:    []model.Query{{Expr: fmt.Sprintf("sum by (instance) (%s) / sum by (instance) (%s)", rate(s.Requests, errSel), rate(s.Requests, inst)), Legend: "{{instance}}"}},
+			Targets:    []model.Query{{Expr: fmt.Sprintf("sum by (%s) (%s) / sum by (%s) (%s)", by, rate(s.Requests, errSel), by, rate(s.Requests, inst)), Legend: legend}},
 			Thresholds: errThresholds},
 	)
 	if s.Latency != "" {
@@ -116,7 +139,7 @@ func GoldenSignals(job string, s model.Signals) model.Dashboard {
 	p = append(p,
 		model.Panel{Type: model.PanelRow, Title: "Saturation"},
 		model.Panel{Type: model.PanelTimeseries, Title: satTitle, Unit: satUnit, Width: 24, Height: 8,
-			Targets: []model.Query{{Expr: satExpr, Legend: "{{instance}}"}}},
+			Targets: []model.Query{{Expr: satExpr, Legend: legend}}},
 	)
 	d.Panels = p
 	return d
@@ -132,8 +155,15 @@ var SLOWindows = []string{"5m", "30m", "1h", "2h", "6h", "1d", "3d"}
 // SLO is one SLO's dashboard: objective, error budget left, burn rates and
 // error ratios per window, and the state of its burn-rate alerts. It reads
 // only the series and labels of internal/slo.
-func SLO(s model.SLO) model.Dashboard {
+func SLO(s model.SLO, o Options) model.Dashboard {
 	id := fmt.Sprintf("%s=%q", slo.LabelID, s.ID())
+	var vars []model.Variable
+	legend := func(l string) string { return l }
+	if o.Clusters {
+		vars = []model.Variable{clusterVariable(fmt.Sprintf("%s{%s}", slo.Objective, id))}
+		id += "," + clusterMatcher
+		legend = func(l string) string { return "{{cluster}} " + l }
+	}
 	series := func(name string) string { return fmt.Sprintf("%s{%s}", name, id) }
 	desc := fmt.Sprintf("SLO %s of %s: %s%% of events good over %s.", s.Name, s.Service, s.Objective, s.Period)
 	if s.Description != "" {
@@ -147,6 +177,7 @@ func SLO(s model.SLO) model.Dashboard {
 		Description: desc,
 		Refresh:     "1m",
 		Time:        model.DashboardTime{From: "now-7d", To: "now"},
+		Variables:   vars,
 	}
 	windows := append(append([]string{}, SLOWindows...), s.Period)
 	var ratios []model.Query
@@ -156,9 +187,9 @@ func SLO(s model.SLO) model.Dashboard {
 			continue
 		}
 		seen[w] = true
-		ratios = append(ratios, model.Query{Expr: series(slo.ErrorRatioPrefix + w), Legend: w})
+		ratios = append(ratios, model.Query{Expr: series(slo.ErrorRatioPrefix + w), Legend: legend(w)})
 	}
-	ratios = append(ratios, model.Query{Expr: series(slo.ErrorBudget), Legend: "error budget"})
+	ratios = append(ratios, model.Query{Expr: series(slo.ErrorBudget), Legend: legend("error budget")})
 	budget := steps("red", model.Threshold{Value: f(0), Color: "orange"}, model.Threshold{Value: f(0.25), Color: "green"})
 	burn := steps("green", model.Threshold{Value: f(1), Color: "orange"}, model.Threshold{Value: f(6), Color: "red"})
 	d.Panels = []model.Panel{
@@ -175,18 +206,18 @@ func SLO(s model.SLO) model.Dashboard {
 			Thresholds: steps("green", model.Threshold{Value: f(1), Color: "red"})},
 		{Type: model.PanelRow, Title: "Error budget"},
 		{Type: model.PanelTimeseries, Title: "Error budget remaining", Unit: "percentunit", Width: 12, Height: 8,
-			Targets: []model.Query{{Expr: series(slo.BudgetRemaining), Legend: "remaining"}}, Thresholds: budget},
+			Targets: []model.Query{{Expr: series(slo.BudgetRemaining), Legend: legend("remaining")}}, Thresholds: budget},
 		{Type: model.PanelTimeseries, Title: "Burn rate", Unit: "short", Width: 12, Height: 8, Thresholds: burn,
 			Targets: []model.Query{
-				{Expr: series(slo.CurrentBurnRate), Legend: "current"},
-				{Expr: series(slo.PeriodBurnRate), Legend: "period"},
+				{Expr: series(slo.CurrentBurnRate), Legend: legend("current")},
+				{Expr: series(slo.PeriodBurnRate), Legend: legend("period")},
 			}},
 		{Type: model.PanelRow, Title: "Error ratio"},
 		{Type: model.PanelTimeseries, Title: "Error ratio per window", Unit: "percentunit", Width: 24, Height: 8, Min: f(0), Targets: ratios},
 		{Type: model.PanelRow, Title: "Alerts"},
 		{Type: model.PanelTimeseries, Title: "Burn-rate alert state", Unit: "short", Width: 24, Height: 6,
 			Description: "1 while an alert is pending or firing, by alert name and burn tier (page or ticket).",
-			Targets:     []model.Query{{Expr: fmt.Sprintf("ALERTS{%s}", id), Legend: fmt.Sprintf("{{alertname}} {{%s}} {{alertstate}}", slo.LabelBurn)}}},
+			Targets:     []model.Query{{Expr: fmt.Sprintf("ALERTS{%s}", id), Legend: legend(fmt.Sprintf("{{alertname}} {{%s}} {{alertstate}}", slo.LabelBurn))}}},
 	}
 	var alerts []string
 	for _, a := range []model.BurnAlert{s.Alerting.Page, s.Alerting.Ticket} {

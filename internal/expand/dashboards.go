@@ -49,6 +49,9 @@ func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, []string) {
 			out = append(out, Dashboard{Dashboard: env.Exporters[ex].Dashboards[uid], Source: "exporter " + ex, Origin: env.Source(p...), Path: p})
 		}
 	}
+	// Where Grafana has the global view, the generated dashboards select
+	// clusters.
+	genOpts := dashgen.Options{Clusters: env.RunsThanosQuery() && env.Flavour == model.FlavourOperator}
 	for _, j := range jobs {
 		if j.Target.Signals == nil {
 			continue
@@ -57,7 +60,7 @@ func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, []string) {
 		if j.Exporter != "" {
 			origin = env.Source("exporters", j.Exporter)
 		}
-		out = append(out, Dashboard{Dashboard: dashgen.GoldenSignals(j.Name, *j.Target.Signals), Source: "signals of job " + j.Name, Origin: origin})
+		out = append(out, Dashboard{Dashboard: dashgen.GoldenSignals(j.Name, *j.Target.Signals, genOpts), Source: "signals of job " + j.Name, Origin: origin})
 	}
 	sloIDs := map[string]bool{}
 	for _, s := range env.SLOList() {
@@ -67,7 +70,7 @@ func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, []string) {
 			continue
 		}
 		sloIDs[s.ID()] = true
-		out = append(out, Dashboard{Dashboard: dashgen.SLO(s), Source: "SLO " + s.ID(), Origin: env.Source("slos", s.Service, s.Name)})
+		out = append(out, Dashboard{Dashboard: dashgen.SLO(s, genOpts), Source: "SLO " + s.ID(), Origin: env.Source("slos", s.Service, s.Name)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].UID < out[j].UID })
 	var problems []string

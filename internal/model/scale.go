@@ -50,10 +50,25 @@ type GlobalFederation struct {
 
 // Thanos configures the sidecars and the Thanos Ruler.
 type Thanos struct {
-	Version        string      `json:"version"`
-	ObjectStorage  SecretRef   `json:"objectStorage"`
-	QueryEndpoints []string    `json:"queryEndpoints"`
-	Ruler          ThanosRuler `json:"ruler"`
+	Version        string            `json:"version"`
+	Image          string            `json:"image"`
+	ObjectStorage  SecretRef         `json:"objectStorage"`
+	Stores         map[string]string `json:"stores"`
+	Query          ThanosQuery       `json:"query"`
+	QueryEndpoints []string          `json:"queryEndpoints,omitempty"`
+	Ruler          ThanosRuler       `json:"ruler"`
+}
+
+// ThanosQuery is the Thanos Query mongen generates in the hosting cluster.
+type ThanosQuery struct {
+	Name     string `json:"name"`
+	Replicas int    `json:"replicas"`
+}
+
+// RunsThanosQuery reports whether this cluster runs the generated Thanos
+// Query: the hosting cluster of a thanos global view.
+func (e *Environment) RunsThanosQuery() bool {
+	return e.HostsGlobal() && e.Global.Engine == EngineThanos && e.Global.Thanos != nil
 }
 
 // ThanosRuler is the global evaluator of the thanos engine.
@@ -91,6 +106,7 @@ type AlertingTopology struct {
 	Cluster   string   `json:"cluster,omitempty"`
 	Addresses []string `json:"addresses,omitempty"`
 	Scheme    string   `json:"scheme,omitempty"`
+	Peers     []string `json:"peers,omitempty"`
 }
 
 // RunsAlertmanager reports whether this cluster runs the environment's

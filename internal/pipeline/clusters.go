@@ -9,6 +9,8 @@ import (
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/verify"
 )
 
 // Cluster is one cluster's plan and output. Its tree's paths are relative
@@ -84,4 +86,25 @@ func uniqueSuppressed(ss []finding.Suppressed) []finding.Suppressed {
 		}
 	}
 	return out
+}
+
+// sharedRouting runs the routing proofs of the clusters that send to a
+// shared Alertmanager against its tree (verify.SharedRouting).
+func sharedRouting(clusters []Cluster) []finding.Finding {
+	plans := make([]*expand.Plan, len(clusters))
+	trees := make([]*artifact.Tree, len(clusters))
+	for i, c := range clusters {
+		plans[i], trees[i] = c.Plan, c.Tree
+	}
+	return verify.SharedRouting(plans, trees)
+}
+
+// sharedFindings are the shared routing proofs' findings, reported with
+// the cluster that runs the shared Alertmanager (its configuration is
+// what they prove), so its vet.disable applies as to its own.
+func sharedFindings(plan *expand.Plan, shared []finding.Finding) []finding.Finding {
+	if plan.Env.AlertingTopology.Mode != model.AlertingShared || !plan.Env.RunsAlertmanager() {
+		return nil
+	}
+	return shared
 }

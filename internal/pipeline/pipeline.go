@@ -56,6 +56,7 @@ func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 		return nil, err
 	}
 	var errs []error
+	shared := sharedRouting(res.Clusters)
 	for _, c := range res.Clusters {
 		plan := c.Plan
 		findings, err := verify.Tree(plan, c.Tree)
@@ -64,6 +65,7 @@ func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 			continue
 		}
 		findings = append(findings, scale.ShardFindings(plan)...)
+		findings = append(findings, sharedFindings(plan, shared)...)
 		// mongen vet's checks, with verify's findings suppressed by the
 		// same vet.disable (vet.go).
 		checked := lint.Vet(plan, vetConfig(plan, findings))

@@ -1,6 +1,8 @@
 package pipeline
 
 import (
+	"slices"
+
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/lint"
@@ -32,13 +34,24 @@ func Vet(root string, ref load.Ref, opts load.Options) (*VetResult, error) {
 	// Every cluster's view: an override can change one cluster's rules.
 	res := &VetResult{Plan: plans[0]}
 	var buildErrs []error
-	for _, plan := range plans {
+	clusters := make([]Cluster, len(plans))
+	renderErrs := make([]error, len(plans))
+	for i, plan := range plans {
+		clusters[i].Plan = plan
+		clusters[i].Tree, renderErrs[i] = Render(plan)
+	}
+	var shared []finding.Finding
+	if !slices.ContainsFunc(renderErrs, func(err error) bool { return err != nil }) {
+		shared = sharedRouting(clusters)
+	}
+	for i, plan := range plans {
 		var external []finding.Finding
-		tree, buildErr := Render(plan)
+		tree, buildErr := clusters[i].Tree, renderErrs[i]
 		if buildErr == nil {
 			external, buildErr = verify.Tree(plan, tree)
 		}
 		external = append(external, scale.ShardFindings(plan)...)
+		external = append(external, sharedFindings(plan, shared)...)
 		r := lint.Vet(plan, vetConfig(plan, external))
 		res.Findings = append(res.Findings, r.Findings...)
 		res.Suppressed = append(res.Suppressed, r.Suppressed...)

@@ -40,6 +40,10 @@ func Check(plans []*expand.Plan) error {
 	problems = append(problems, checkGlobal(plans)...)
 	problems = append(problems, checkAlertingTopology(plans[0].Env)...)
 	problems = append(problems, checkExternalLabels(plans)...)
+	problems = append(problems, checkThanosStores(plans[0].Env)...)
+	for _, p := range plans {
+		problems = append(problems, checkSharedAlertmanagerHA(p.Env)...)
+	}
 	seen := map[string]bool{}
 	for _, p := range plans {
 		for _, msg := range checkPlacement(p) {

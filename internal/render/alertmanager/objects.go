@@ -60,6 +60,9 @@ func renderObjects(p *expand.Plan, t *artifact.Tree) error {
 				ExternalURL:  am.ExternalURL,
 				Secrets:      p.Alerting.Secrets,
 				ConfigSecret: ConfigSecretName(am),
+				// A shared Alertmanager's members in other clusters: the
+				// replicas gossip with them as with each other.
+				AdditionalPeers: append([]string(nil), p.Env.AlertingTopology.Peers...),
 			},
 		}
 		if err := add(t, monitoringv1.AlertmanagersKind, am.Name, origin, obj); err != nil {

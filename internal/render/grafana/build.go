@@ -51,14 +51,25 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 		out.Time = timeRange{From: "now-6h", To: "now"}
 	}
 	one, two := 1, 2
+	current := env.Grafana.Datasource
+	if g, ok := GlobalDatasource(env); ok && hasClusterVariable(d) {
+		// A dashboard that selects clusters opens on the global view.
+		current = g
+	}
 	out.Templating.List = append(out.Templating.List, variable{
 		Name: DatasourceVar, Label: tr("Data source"), Type: "datasource", Query: "prometheus",
-		Current: &option{Text: env.Grafana.Datasource.Name, Value: env.Grafana.Datasource.UID},
+		Current: &option{Text: current.Name, Value: current.UID},
 	})
 	for _, v := range d.Variables {
 		gv := variable{Name: v.Name, Label: tr(v.Label), Type: "query", Multi: v.Multi, IncludeAll: v.IncludeAll}
 		if v.IncludeAll {
 			gv.AllValue = ".+"
+			if v.Type == model.VariableCluster {
+				// cluster is an external label: a cluster's own Prometheus
+				// has none, and "All" must match that too.
+				gv.AllValue = ".*"
+				gv.Current = &option{Text: "All", Value: "$__all"}
+			}
 		}
 		if v.Type == model.VariableCustom {
 			gv.Type = "custom"
@@ -120,6 +131,15 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 		}
 	}
 	return out
+}
+
+func hasClusterVariable(d model.Dashboard) bool {
+	for _, v := range d.Variables {
+		if v.Type == model.VariableCluster {
+			return true
+		}
+	}
+	return false
 }
 
 func fillPanel(gp *panel, p model.Panel, ds datasourceRef, tr func(string) string) {

@@ -1,6 +1,7 @@
 package grafana
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -53,5 +54,50 @@ func TestRefID(t *testing.T) {
 		if got := refID(i); got != want {
 			t.Errorf("refID(%d) = %s, want %s", i, got, want)
 		}
+	}
+}
+
+// TestGlobalDatasource: the cluster that hosts a Thanos global view gets
+// the Thanos Query datasource, and a dashboard with a cluster variable
+// opens on it, its "All" matching series without the label too; other
+// clusters and dashboards keep the cluster's own Prometheus.
+func TestGlobalDatasource(t *testing.T) {
+	env := &model.Environment{
+		Name: "prod", Cluster: "a", Clusters: []string{"a", "b"}, Flavour: model.FlavourOperator,
+		Prometheus: model.Prometheus{Namespace: "monitoring", ScrapeInterval: "30s"},
+		Grafana:    model.Grafana{Datasource: model.GrafanaDatasource{Name: "Prometheus prod", UID: "mongen-prod"}},
+		Global: &model.Global{Engine: model.EngineThanos, Cluster: "a", Thanos: &model.Thanos{
+			Query: model.ThanosQuery{Name: "thanos-query", Replicas: 2},
+		}},
+	}
+	g, ok := GlobalDatasource(env)
+	if !ok || g.UID != "mongen-prod-thanos" || g.URL != "http://thanos-query.monitoring.svc:9090" {
+		t.Fatalf("GlobalDatasource = %+v, %v", g, ok)
+	}
+	withCluster := model.Dashboard{UID: "x", Title: "X", Variables: []model.Variable{{Name: "cluster", Type: model.VariableCluster, Multi: true, IncludeAll: true}}}
+	out := build(env, withCluster)
+	if cur := out.Templating.List[0].Current; cur == nil || cur.Value != g.UID {
+		t.Errorf("datasource variable opens on %+v, want %s", cur, g.UID)
+	}
+	if v := out.Templating.List[1]; v.AllValue != ".*" {
+		t.Errorf("cluster variable's All matches %q, want .*", v.AllValue)
+	}
+	if cur := build(env, model.Dashboard{UID: "y", Title: "Y"}).Templating.List[0].Current; cur.Value != "mongen-prod" {
+		t.Errorf("a dashboard without a cluster variable opens on %s", cur.Value)
+	}
+	data, err := datasourceConfigMap(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(data), "url: http://thanos-query.monitoring.svc:9090") {
+		t.Errorf("datasource ConfigMap lacks Thanos Query:\n%s", data)
+	}
+
+	env.Cluster = "b"
+	if _, ok := GlobalDatasource(env); ok {
+		t.Error("a cluster that does not host the global view has the Thanos datasource")
+	}
+	if cur := build(env, withCluster).Templating.List[0].Current; cur.Value != "mongen-prod" {
+		t.Errorf("cluster b's dashboard opens on %s", cur.Value)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/encode"
+	"github.com/mongen-dev/mongen/internal/render/operator"
 )
 
 // SchemaVersion is the dashboard schema mongen writes: Grafana 12's, which
@@ -116,6 +117,17 @@ func DatasourceURL(env *model.Environment) string {
 	return fmt.Sprintf("http://%s.%s.svc:9090", svc, env.Prometheus.Namespace)
 }
 
+// GlobalDatasource is the second datasource of the cluster that hosts a
+// Thanos global view: the generated Thanos Query, which sees every
+// cluster's series with their cluster label. ok is false elsewhere.
+func GlobalDatasource(env *model.Environment) (ds model.GrafanaDatasource, ok bool) {
+	if !env.RunsThanosQuery() || env.Flavour != model.FlavourOperator {
+		return ds, false
+	}
+	d := env.Grafana.Datasource
+	return model.GrafanaDatasource{Name: d.Name + " (Thanos, all clusters)", UID: d.UID + "-thanos", URL: operator.ThanosQueryURL(env)}, true
+}
+
 // Render writes every dashboard and, when there is one, the datasource.
 func Render(p *expand.Plan, t *artifact.Tree) error {
 	if len(p.Dashboards) == 0 {
@@ -175,6 +187,12 @@ func datasourceConfigMap(env *model.Environment) ([]byte, error) {
 		Name: ds.Name, Type: "prometheus", UID: ds.UID, Access: "proxy", URL: DatasourceURL(env),
 		JSONData: map[string]string{"timeInterval": env.Prometheus.ScrapeInterval},
 	}}}
+	if g, ok := GlobalDatasource(env); ok {
+		prov.Datasources = append(prov.Datasources, dsEntry{
+			Name: g.Name, Type: "prometheus", UID: g.UID, Access: "proxy", URL: g.URL,
+			JSONData: map[string]string{"timeInterval": env.Prometheus.ScrapeInterval},
+		})
+	}
 	file, err := encode.YAMLWithHeader("", prov)
 	if err != nil {
 		return nil, err

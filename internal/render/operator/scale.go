@@ -67,10 +67,11 @@ func (r *renderer) globalView() {
 		r.federationView()
 		return
 	}
-	if !r.env.HostsGlobal() || g.Engine != model.EngineThanos || g.Thanos == nil {
+	if !r.env.RunsThanosQuery() {
 		return
 	}
 	groups := r.plan.GlobalGroups()
+	r.thanosQuery(len(groups) > 0)
 	if len(groups) == 0 {
 		return
 	}
@@ -86,7 +87,7 @@ func (r *renderer) globalView() {
 	spec := monitoringv1.ThanosRulerSpec{
 		Version:               ptr(t.Version),
 		Replicas:              &replicas,
-		QueryEndpoints:        append([]string(nil), t.QueryEndpoints...),
+		QueryEndpoints:        r.rulerQueryEndpoints(),
 		ObjectStorageConfig:   secretKey(t.ObjectStorage.Secret, t.ObjectStorage.Key),
 		RuleSelector:          &metav1.LabelSelector{MatchLabels: copyMap(selector)},
 		RuleNamespaceSelector: &metav1.LabelSelector{},
@@ -116,6 +117,15 @@ func (r *renderer) globalView() {
 			}
 		}
 	}
+}
+
+// rulerQueryEndpoints are global.thanos.queryEndpoints, else the
+// generated Thanos Query.
+func (r *renderer) rulerQueryEndpoints() []string {
+	if qe := r.env.Global.Thanos.QueryEndpoints; len(qe) > 0 {
+		return append([]string(nil), qe...)
+	}
+	return []string{thanosQueryEndpoint(r.env)}
 }
 
 // globalRules renders a global group for the evaluator, labelled for it

@@ -26,10 +26,12 @@ func thanosEnv() *model.Environment {
 		EvaluationInterval: "1m", PartialResponseStrategy: "abort",
 		PartialResponse: map[string]string{"app-global": "warn"},
 		Thanos: &model.Thanos{
-			Version:        "v0.39.2",
-			ObjectStorage:  model.SecretRef{Secret: "thanos-objstore", Key: "objstore.yml"},
-			QueryEndpoints: []string{"dnssrv+_grpc._tcp.thanos-query.monitoring.svc"},
-			Ruler:          model.ThanosRuler{Name: "global", Replicas: 2, Retention: "24h"},
+			Version:       "v0.39.2",
+			Image:         "quay.io/thanos/thanos",
+			ObjectStorage: model.SecretRef{Secret: "thanos-objstore", Key: "objstore.yml"},
+			Stores:        map[string]string{"bj1": "sidecar.bj1.example.com:10901"},
+			Query:         model.ThanosQuery{Name: "thanos-query", Replicas: 2},
+			Ruler:         model.ThanosRuler{Name: "global", Replicas: 2, Retention: "24h"},
 		},
 	}
 	return env
@@ -93,7 +95,7 @@ func TestGlobalViewElsewhere(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, p := range tree.Paths() {
-		if strings.Contains(p, "thanosruler") || strings.Contains(p, "app-global") {
+		if strings.Contains(p, "thanosruler") || strings.Contains(p, "app-global") || strings.Contains(p, "thanos-query") {
 			t.Errorf("%s rendered outside the hosting cluster", p)
 		}
 	}
@@ -109,4 +111,65 @@ func mustGet(t *testing.T, tree *artifact.Tree, p string) []byte {
 		t.Fatalf("%s not rendered", p)
 	}
 	return f.Data
+}
+
+// TestThanosQuery: the hosting cluster runs Thanos Query over every
+// cluster's sidecars and the ruler, deduplicating replicas; the ruler
+// queries it unless queryEndpoints say otherwise; the Deployment and
+// Service pass the strict core-object checks, which are not vacuous.
+func TestThanosQuery(t *testing.T) {
+	tree, err := renderEnv(t, thanosEnv())
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := kube.NewValidator()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dep := string(mustGet(t, tree, "manifests/deployment-thanos-query.yaml"))
+	svc := string(mustGet(t, tree, "manifests/service-thanos-query.yaml"))
+	for name, data := range map[string]string{"Deployment": dep, "Service": svc} {
+		if err := v.Validate([]byte(data)); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	for _, want := range []string{
+		"- --endpoint=sidecar.bj1.example.com:10901\n",
+		"- --endpoint=dnssrv+_grpc._tcp.prometheus-operated.monitoring.svc.cluster.local\n",
+		"- --endpoint=dnssrv+_grpc._tcp.thanos-ruler-operated.monitoring.svc.cluster.local\n",
+		"- --query.replica-label=prometheus_replica\n",
+		"- --query.replica-label=replica\n",
+		"image: quay.io/thanos/thanos:v0.39.2\n",
+	} {
+		if !strings.Contains(dep, want) {
+			t.Errorf("Thanos Query lacks %q:\n%s", want, dep)
+		}
+	}
+	ruler := string(mustGet(t, tree, "manifests/thanosruler-global.yaml"))
+	if !strings.Contains(ruler, "- dnssrv+_http._tcp.thanos-query.monitoring.svc.cluster.local\n") {
+		t.Errorf("the ruler does not query the generated Thanos Query:\n%s", ruler)
+	}
+
+	for name, bad := range map[string]string{
+		"Deployment with a misspelt field":         strings.Replace(dep, "readinessProbe:", "readynessProbe:", 1),
+		"Deployment selecting other pods":          strings.Replace(dep, "      app.kubernetes.io/instance: thanos-query\n      app.kubernetes.io/name", "      app.kubernetes.io/instance: other\n      app.kubernetes.io/name", 1),
+		"Deployment without an image":              strings.Replace(dep, "image: quay.io/thanos/thanos:v0.39.2", "image: \"\"", 1),
+		"Service port out of range":                strings.Replace(svc, "port: 9090", "port: 90900", 1),
+		"Service with a port that is not a number": strings.Replace(svc, "port: 9090", "port: http", 1),
+		"Service with two ports of the same name":  strings.Replace(svc, "name: grpc", "name: http", 1),
+	} {
+		if err := v.Validate([]byte(bad)); err == nil {
+			t.Errorf("%s: accepted", name)
+		}
+	}
+
+	env := thanosEnv()
+	env.Global.Thanos.QueryEndpoints = []string{"dnssrv+_http._tcp.my-query.obs.svc"}
+	tree, err = renderEnv(t, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ruler := string(mustGet(t, tree, "manifests/thanosruler-global.yaml")); !strings.Contains(ruler, "- dnssrv+_http._tcp.my-query.obs.svc\n") || strings.Contains(ruler, "thanos-query") {
+		t.Errorf("queryEndpoints do not replace the generated Query for the ruler:\n%s", ruler)
+	}
 }

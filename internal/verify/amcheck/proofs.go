@@ -35,7 +35,12 @@ const (
 // external labels Prometheus adds on the way out.
 func AlertLabels(env *model.Environment, r expand.Rule) map[string]string {
 	ls := map[string]string{}
-	for k, v := range env.ExternalLabels {
+	external := env.ExternalLabels
+	if r.Scope == model.ScopeGlobal && env.Global != nil {
+		// The global evaluator's alerts carry its own external labels.
+		external = env.Global.ExternalLabels
+	}
+	for k, v := range external {
 		ls[k] = v
 	}
 	for k, v := range plain.RuleLabels(r) {
