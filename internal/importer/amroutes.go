@@ -2,6 +2,7 @@ package importer
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/prometheus/alertmanager/pkg/labels"
 	"go.yaml.in/yaml/v3"
@@ -104,15 +105,29 @@ func (imp *Import) importRoutes(d doc, root *yaml.Node, children []*yaml.Node, o
 			out.tiers[tier] = true
 			imp.note(d.pos(r), NoteTier, "route %s becomes tier %s, receiver %s", describeMatchers(ms), tier, c.receiver)
 		case routeTeam:
+			// Severity routes before the team route took the team's alerts
+			// of their tiers: the team gets only the other tiers, and its
+			// alerts of those tiers keep going to the tier's receivers.
 			_, value, _ := singleEquality(ms)
 			team := model.Team{Receivers: map[string][]string{}}
+			var own, taken []string
 			for _, tier := range model.TierNames {
+				if out.tiers[tier] {
+					taken = append(taken, tier)
+					continue
+				}
 				team.Receivers[tier] = []string{c.receiver}
+				own = append(own, tier)
+			}
+			if len(own) == 0 {
+				warn(r, "route %s is not imported: the severity routes before it take every tier's alerts, so no alert reached it", describeMatchers(ms))
+				continue
 			}
 			a.Teams[groupKey(value)] = team
-			imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), groupKey(value), c.receiver)
-			if len(out.tiers) > 0 {
-				imp.note(d.pos(r), NoteWarning, "route %s came after severity routes, which took the team's alerts of those severities first; mongen sends a team's alerts to the team within every tier", describeMatchers(ms))
+			if len(taken) == 0 {
+				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), groupKey(value), c.receiver)
+			} else {
+				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for %s; the severity routes before it took the team's %s alerts, which keep going to the tier's receivers", describeMatchers(ms), groupKey(value), c.receiver, strings.Join(own, ", "), strings.Join(taken, ", "))
 			}
 		case routeRaw:
 			rr := imp.rawRoute(d, r, a.Fallback, known, intervals, warn)
