@@ -145,7 +145,11 @@ func (imp *Import) importRoutes(d doc, root *yaml.Node, children []*yaml.Node, o
 				}
 			}
 			a.Routes = append(a.Routes, rr)
-			imp.note(d.pos(r), NoteChange, "route %s becomes raw route %d, receiver %s: %s", describeMatchers(ms), len(a.Routes)-1, rr.Receiver, c.why)
+			recv := rr.Receiver
+			if recv == "" {
+				recv = a.Fallback // inherited from the root, as in the input
+			}
+			imp.note(d.pos(r), NoteChange, "route %s becomes raw route %d, receiver %s: %s", describeMatchers(ms), len(a.Routes)-1, recv, c.why)
 		}
 	}
 }
