@@ -75,6 +75,9 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 			labels := AlertLabels(p.Env, r)
 			want := expand.Endpoints(a.Policy, r.Tier, r.Team)
 			_, all := reach(labels)
+			for _, m := range all {
+				groups.observe(r, labels, m)
+			}
 			// What raw routes do with an alert is what the user wrote; the
 			// tier policy is proven on the routes it generated.
 			tierMatches := slices.DeleteFunc(slices.Clone(all), func(m Match) bool { return expand.IsRawReceiver(m.Receiver) })
@@ -89,7 +92,6 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 			}
 			wantTimes := a.Policy.ActiveTimeIntervals(r.Tier, r.Team)
 			for _, m := range matches {
-				groups.observe(r, labels, m)
 				if !slices.Equal(sortedCopy(m.ActiveTimeIntervals), sortedCopy(wantTimes)) {
 					add(CheckTimeIntervals, finding.Error, r.Origin, "rule "+r.Name,
 						"tier %s, team %q should notify during %v, but the route to %q is active during %v (empty: always)", r.Tier, r.Team, wantTimes, m.Receiver, m.ActiveTimeIntervals)
@@ -194,7 +196,9 @@ func (g groupByUse) observe(r expand.Rule, labels map[string]string, m Match) {
 	if m.GroupByAll {
 		return
 	}
-	key := strings.Join(m.Path, "/")
+	// Raw and tier routes can have the same matchers: the receiver tells
+	// them apart.
+	key := m.Receiver + " " + strings.Join(m.Path, "/")
 	u := g[key]
 	if u == nil {
 		u = &routeUse{receiver: m.Receiver, groupBy: m.GroupBy, carried: map[string]bool{}}

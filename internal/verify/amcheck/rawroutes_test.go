@@ -81,3 +81,12 @@ func TestRawRouteShadowing(t *testing.T) {
 		})
 	}
 }
+
+// Grouping on raw routes is checked like the tier routes'.
+func TestRawRouteGroupBy(t *testing.T) {
+	p := withRaw(t, []model.RawRoute{{Receiver: "pager", Matchers: []string{`alertname="Down"`}, GroupBy: []string{"altername"}}}, nil)
+	fs := find(prove(t, p, func(s string) string { return s }), CheckGroupBy)
+	if len(fs) != 1 || fs[0].Subject != "route to raw/pager" || !strings.Contains(fs[0].Message, `groups by "altername": did you mean "alertname"?`) {
+		t.Errorf("group-by findings: %v", fs)
+	}
+}
