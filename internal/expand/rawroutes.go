@@ -2,9 +2,11 @@ package expand
 
 import (
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 
+	"github.com/prometheus/alertmanager/matcher/compat"
 	"github.com/prometheus/alertmanager/pkg/labels"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -47,7 +49,7 @@ func rawRoutes(env *model.Environment, receivers map[string][]string) ([]Route, 
 				}
 			}
 			for _, m := range r.Matchers {
-				if _, err := labels.ParseMatcher(m); err != nil {
+				if _, err := parseMatcher(m, name); err != nil {
 					problems = append(problems, fmt.Sprintf("%s: %s.matchers: %q is not an Alertmanager matcher (%v): write name=\"value\", name!=\"value\", name=~\"regexp\" or name!~\"regexp\"", at, name, m, err))
 				}
 			}
@@ -91,4 +93,10 @@ func RawEndpoints(a *model.Alerting) []string {
 	}
 	walk(a.Routes)
 	return sortedUnique(out)
+}
+
+// parseMatcher reads a matcher as the Alertmanager server does by default:
+// UTF-8 syntax, falling back to the classic one.
+func parseMatcher(m, origin string) (*labels.Matcher, error) {
+	return compat.FallbackMatcherParser(slog.New(slog.DiscardHandler))(m, origin)
 }
