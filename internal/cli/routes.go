@@ -109,6 +109,12 @@ func printRoute(w io.Writer, r expand.Route, endpoints map[string][]string, inde
 	if len(r.ActiveTimeIntervals) > 0 {
 		opts = append(opts, "active="+strings.Join(r.ActiveTimeIntervals, ","))
 	}
+	if len(r.MuteTimeIntervals) > 0 {
+		opts = append(opts, "mute="+strings.Join(r.MuteTimeIntervals, ","))
+	}
+	if r.Continue {
+		opts = append(opts, "continue")
+	}
 	eps := append([]string(nil), endpoints[r.Receiver]...)
 	sort.Strings(eps)
 	what := r.Describe()

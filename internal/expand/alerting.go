@@ -32,7 +32,10 @@ type Route struct {
 	GroupInterval       string
 	RepeatInterval      string
 	ActiveTimeIntervals []string
-	Routes              []Route
+	// Continue and MuteTimeIntervals are set on raw routes only.
+	Continue          bool
+	MuteTimeIntervals []string
+	Routes            []Route
 	// Origin is the policy the route comes from (a tier or a team).
 	Origin string
 }
@@ -136,6 +139,11 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 	plan := &AlertingPlan{Policy: a}
 	receivers := map[string][]string{FallbackReceiver: {a.Fallback}}
 	plan.Route = Route{Receiver: FallbackReceiver, GroupBy: []string{"alertname", "cluster"}, Origin: env.Source("alerting")}
+	// Raw routes come first, so they see every alert as they would at the
+	// top of a hand-written alertmanager.yml.
+	raw, rawProblems := rawRoutes(env, receivers)
+	problems = append(problems, rawProblems...)
+	plan.Route.Routes = append(plan.Route.Routes, raw...)
 	for _, tier := range model.TierNames {
 		pol := a.Tiers[tier]
 		sub := Route{
@@ -207,9 +215,11 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 func receiverSecrets(a *model.Alerting) []string {
 	set := map[string]bool{}
 	for _, r := range a.Receivers {
-		for _, ref := range []*model.SecretRef{r.URLSecret, r.AuthPassword, r.APISecret, r.RoutingKey, r.APIURL, r.WebhookURL} {
-			if ref != nil {
-				set[ref.Secret] = true
+		for _, in := range r.Integrations() {
+			for _, ref := range []*model.SecretRef{in.URLSecret, in.AuthPassword, in.APISecret, in.RoutingKey, in.APIURL, in.WebhookURL} {
+				if ref != nil {
+					set[ref.Secret] = true
+				}
 			}
 		}
 	}

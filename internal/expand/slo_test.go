@@ -108,7 +108,7 @@ func TestSLOInhibit(t *testing.T) {
 	noTicket.Alerting.Ticket.Enabled = false
 	noTicket.Indicator.GroupBy = []string{"ignored"}
 	e := withSLOs(testSLO("checkout", "availability"), grouped, noTicket)
-	e.Alerting = &model.Alerting{Fallback: "mail", Receivers: map[string]model.Receiver{"mail": {Kind: "email"}},
+	e.Alerting = &model.Alerting{Fallback: "mail", Receivers: map[string]model.Receiver{"mail": {Integration: model.Integration{Kind: "email"}}},
 		Tiers:   map[string]model.TierPolicy{"P0": {Severity: "critical", Receivers: []string{"mail"}}, "P1": {Severity: "warning", Receivers: []string{"mail"}}, "P2": {Severity: "info"}},
 		Inhibit: map[string]model.Inhibit{"zz-own": {Enabled: true, Source: []string{`a="b"`}, Target: []string{`c="d"`}, Equal: []string{"x"}}}}
 	p, err := Expand(e)

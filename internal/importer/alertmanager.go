@@ -27,12 +27,12 @@ type amImport struct {
 
 // convertAlertmanager maps an alertmanager.yml onto the tier policy: the
 // root route's receiver is the fallback, a child route matching only
-// severity is that severity's tier, one matching only team=<x> is a team;
-// receivers with one supported integration become receivers (credentials
-// as Secret references on the checklist), time intervals of weekdays and
-// times and inhibit rules carry over with matchers rewritten to the
-// current syntax. Every route, receiver or field that does not fit is
-// reported with its position; it must be written by hand.
+// severity is that severity's tier, one matching only team=<x> is a team,
+// any other route is kept as a raw route (routes.go); receivers become
+// receivers with every supported integration (credentials as Secret
+// references on the checklist), time intervals and inhibit rules carry
+// over with matchers rewritten to the current syntax. Every receiver or
+// field that does not fit is reported with its position.
 func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
 	if _, err := amcheck.Load(f.Data); err != nil {
 		return nil, &PosError{File: f.Name, Msg: err.Error()}
@@ -96,51 +96,7 @@ func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
 		a.Tiers[tier] = p
 	}
 	if rs := resolveAlias(get(route, "routes")); rs != nil {
-		for _, r := range rs.Content {
-			r = resolveAlias(r)
-			ms := matchers(d, r)
-			recv, _ := d.scalar(get(r, "receiver"), "receiver")
-			if recv == "" {
-				recv = rootRecv
-			}
-			rname, ok := known(recv)
-			simple := get(r, "routes") == nil && get(r, "mute_time_intervals") == nil
-			if cont, _ := d.scalar(get(r, "continue"), "continue"); cont == "true" {
-				simple = false
-			}
-			key, value, single := singleEquality(ms)
-			switch {
-			case !ok:
-				warn(r, "route %s to receiver %s is not imported: the receiver has no integration mongen can express (alerts it would drop go to the fallback)", describeMatchers(ms), recv)
-			case !simple || !single:
-				warn(r, "route %s is not imported: mongen routes by tier (severity) and team; express it as a team or write it by hand", describeMatchers(ms))
-			case key == "severity":
-				tier, ok := imp.Options.Tiering.TierOf(value, true)
-				if !ok || out.tiers[tier] {
-					warn(r, "route %s is not imported: severity %q maps to no tier, or its tier already has a route", describeMatchers(ms), value)
-					continue
-				}
-				p := timing(d, r, base)
-				p.Severity = Severity(tier)
-				p.Receivers = []string{rname}
-				p.ActiveTimeIntervals = activeIntervals(d, r, intervals, warn)
-				a.Tiers[tier] = p
-				out.tiers[tier] = true
-				imp.note(d.pos(r), NoteTier, "route %s becomes tier %s, receiver %s", describeMatchers(ms), tier, rname)
-			case key == "team":
-				team := model.Team{Receivers: map[string][]string{}}
-				for _, tier := range model.TierNames {
-					team.Receivers[tier] = []string{rname}
-				}
-				a.Teams[groupKey(value)] = team
-				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), groupKey(value), rname)
-				if len(out.tiers) > 0 {
-					imp.note(d.pos(r), NoteWarning, "route %s came after severity routes, which took the team's alerts of those severities first; mongen sends a team's alerts to the team within every tier", describeMatchers(ms))
-				}
-			default:
-				warn(r, "route %s is not imported: mongen routes by tier (severity) and team; write it by hand", describeMatchers(ms))
-			}
-		}
+		imp.importRoutes(d, route, rs.Content, out, base, known, intervals, warn)
 	}
 
 	// Inhibit rules, with the deprecated matchers rewritten.
@@ -261,7 +217,9 @@ func singleEquality(ms []string) (name, value string, ok bool) {
 
 func describeMatchers(ms []string) string { return "{" + strings.Join(ms, ", ") + "}" }
 
-// receiver maps a receiver with one supported integration.
+// receiver maps a receiver with its supported integrations: the first
+// becomes the receiver's own, the others its `more`. An integration of a
+// kind mongen does not know is reported and left out.
 func (imp *Import) receiver(d doc, r *yaml.Node, name string, global *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Receiver, bool) {
 	var configs [][2]*yaml.Node
 	for _, kv := range fields(resolveAlias(r)) {
@@ -275,16 +233,37 @@ func (imp *Import) receiver(d doc, r *yaml.Node, name string, global *yaml.Node,
 		warn(r, "receiver %s has no integration: it is not imported (mongen drops nothing on purpose; routes to it are reported)", name)
 		return model.Receiver{}, false
 	}
-	if len(configs) > 1 {
-		warn(r, "receiver %s has %d integrations: only its first, %s, is imported; add the others as receivers of their own", name, len(configs), configs[0][0].Value)
+	var ins []model.Integration
+	var kinds []string
+	for _, c := range configs {
+		// Secret keys are <receiver>-<field>, <receiver>-2-<field> for the
+		// second supported integration, and so on.
+		key := groupKey(name)
+		if len(ins) > 0 {
+			key = fmt.Sprintf("%s-%d", key, len(ins)+1)
+		}
+		in, ok := imp.integration(d, c[0], c[1], name, key, global, warn)
+		if ok {
+			ins = append(ins, in)
+			kinds = append(kinds, in.Kind)
+		}
 	}
-	kind, c := configs[0][0].Value, configs[0][1]
+	if len(ins) == 0 {
+		return model.Receiver{}, false
+	}
+	rec := model.Receiver{Integration: ins[0], More: ins[1:]}
+	imp.note(d.pos(r), NoteChange, "receiver %s becomes a receiver of kind %s", name, strings.Join(kinds, " + "))
+	return rec, true
+}
+
+// integration maps one *_configs entry.
+func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, global *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Integration, bool) {
+	kind := kindNode.Value
 	s := func(key string) string { v, _ := d.scalar(get(c, key), key); return v }
-	rec := model.Receiver{SendResolved: true}
+	rec := model.Integration{SendResolved: true}
 	if v := s("send_resolved"); v != "" {
 		rec.SendResolved = v == "true"
 	}
-	key := groupKey(name)
 	secret := func(field string, n *yaml.Node, why string) *model.SecretRef {
 		if f := s(field + "_file"); f != "" {
 			if m := amSecretPath(f); m != nil {
@@ -340,14 +319,21 @@ func (imp *Import) receiver(d doc, r *yaml.Node, name string, global *yaml.Node,
 	case "pagerduty_configs":
 		rec.Kind = model.ReceiverPagerDuty
 		rec.RoutingKey = secret("routing_key", c, "the routing key is a credential; it is not copied")
+	case "wechat_configs":
+		rec.Kind = model.ReceiverWeChat
+		gs := func(k string) string { v, _ := d.scalar(get(global, k), k); return v }
+		rec.CorpID, rec.AgentID, rec.ToUser, rec.ToParty = s("corp_id"), s("agent_id"), s("to_user"), s("to_party")
+		if rec.CorpID == "" {
+			rec.CorpID = gs("wechat_api_corp_id")
+		}
+		rec.APISecret = secret("api_secret", c, "the WeChat API secret is a credential; it is not copied")
 	case "msteams_configs":
 		rec.Kind = model.ReceiverMSTeams
 		rec.WebhookURL = secret("webhook_url", c, "a Teams webhook URL is a credential; it is not copied")
 	default:
-		warn(configs[0][0], "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, dingtalk, feishu): it is not imported", name, kind)
-		return model.Receiver{}, false
+		warn(kindNode, "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, dingtalk, feishu): that integration is not imported", name, kind)
+		return model.Integration{}, false
 	}
-	imp.note(d.pos(r), NoteChange, "receiver %s becomes a receiver of kind %s", name, rec.Kind)
 	return rec, true
 }
 
@@ -367,8 +353,9 @@ func amSecretPath(p string) *model.SecretRef {
 
 var weekdayNames = map[string]bool{"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true}
 
-// timeInterval maps weekdays and times; any other field (days of month,
-// months, years, location) is reported and the interval not imported.
+// timeInterval maps weekdays, times, days of month, months and years;
+// any other field (location: mongen counts every interval in
+// alerting.timeZone) is reported and the interval not imported.
 func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([]model.TimeInterval, bool) {
 	var out []model.TimeInterval
 	for _, ti := range resolveAlias(n).Content {
@@ -391,8 +378,21 @@ func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([
 					end, _ := d.scalar(get(tr, "end_time"), "end_time")
 					t.Times = append(t.Times, model.TimeRange{Start: start, End: end})
 				}
+			case "days_of_month", "months", "years":
+				var vs []string
+				for _, x := range resolveAlias(kv[1]).Content {
+					vs = append(vs, strings.ToLower(x.Value))
+				}
+				switch kv[0].Value {
+				case "days_of_month":
+					t.DaysOfMonth = vs
+				case "months":
+					t.Months = vs
+				default:
+					t.Years = vs
+				}
 			default:
-				warn(kv[0], "time interval field %s is not imported: mongen's time intervals have weekdays and times; the interval is left out", kv[0].Value)
+				warn(kv[0], "time interval field %s is not imported: mongen's time intervals have weekdays, times, days of month, months and years, counted in alerting.timeZone; the interval is left out", kv[0].Value)
 				return nil, false
 			}
 		}
@@ -438,38 +438,19 @@ func (imp *Import) writeAlerting() error {
 	for _, name := range sortedKeys(a.Receivers) {
 		r := a.Receivers[name]
 		w.open(name)
-		w.str("kind", r.Kind)
-		if !r.SendResolved {
-			w.line("sendResolved: false")
-		}
-		w.optStr("url", r.URL)
-		if r.URLSecret != nil {
-			w.secretRef("urlSecret", *r.URLSecret)
-		}
-		if r.MaxAlerts != nil {
-			w.line("maxAlerts: %d", *r.MaxAlerts)
-		}
-		if len(r.To) > 0 {
-			w.strList("to", r.To)
-		}
-		w.optStr("from", r.From)
-		w.optStr("smarthost", r.Smarthost)
-		w.optStr("authUsername", r.AuthUsername)
-		if r.AuthPassword != nil {
-			w.secretRef("authPassword", *r.AuthPassword)
-		}
-		if r.Kind == model.ReceiverEmail && !r.RequireTLS {
-			w.line("requireTLS: false")
-		}
-		if r.APIURL != nil {
-			w.secretRef("apiURL", *r.APIURL)
-		}
-		w.optStr("channel", r.Channel)
-		if r.RoutingKey != nil {
-			w.secretRef("routingKey", *r.RoutingKey)
-		}
-		if r.WebhookURL != nil {
-			w.secretRef("webhookURL", *r.WebhookURL)
+		writeIntegration(&w, r.Integration)
+		if len(r.More) > 0 {
+			w.line("more: [")
+			w.depth++
+			for _, in := range r.More {
+				w.line("{")
+				w.depth++
+				writeIntegration(&w, in)
+				w.depth--
+				w.line("},")
+			}
+			w.depth--
+			w.line("]")
 		}
 		w.close()
 	}
@@ -501,6 +482,14 @@ func (imp *Import) writeAlerting() error {
 					w.line("\t{start: %s, end: %s},", w.quote(tr.Start), w.quote(tr.End))
 				}
 				w.line("]")
+				for _, f := range []struct {
+					label  string
+					values []string
+				}{{"daysOfMonth", t.DaysOfMonth}, {"months", t.Months}, {"years", t.Years}} {
+					if len(f.values) > 0 {
+						w.strList(f.label, f.values)
+					}
+				}
 				w.depth--
 				w.line("},")
 			}
@@ -508,6 +497,10 @@ func (imp *Import) writeAlerting() error {
 			w.line("]")
 		}
 		w.close()
+	}
+	if len(a.Routes) > 0 {
+		w.comment("Raw routes: the input's routes the tier policy cannot express, in\ntheir order, before the tier routes.")
+		writeRawRoutes(&w, "routes", a.Routes)
 	}
 	w.open("inhibit")
 	if imp.am != nil {
@@ -532,4 +525,48 @@ func (imp *Import) writeAlerting() error {
 	}
 	imp.Files["alerting.cue"] = src
 	return nil
+}
+
+// writeIntegration writes one integration's fields.
+func writeIntegration(w *cueWriter, r model.Integration) {
+	w.str("kind", r.Kind)
+	if !r.SendResolved {
+		w.line("sendResolved: false")
+	}
+	w.optStr("url", r.URL)
+	if r.URLSecret != nil {
+		w.secretRef("urlSecret", *r.URLSecret)
+	}
+	if r.MaxAlerts != nil {
+		w.line("maxAlerts: %d", *r.MaxAlerts)
+	}
+	if len(r.To) > 0 {
+		w.strList("to", r.To)
+	}
+	w.optStr("from", r.From)
+	w.optStr("smarthost", r.Smarthost)
+	w.optStr("authUsername", r.AuthUsername)
+	if r.AuthPassword != nil {
+		w.secretRef("authPassword", *r.AuthPassword)
+	}
+	if r.Kind == model.ReceiverEmail && !r.RequireTLS {
+		w.line("requireTLS: false")
+	}
+	w.optStr("corpID", r.CorpID)
+	w.optStr("agentID", r.AgentID)
+	w.optStr("toUser", r.ToUser)
+	w.optStr("toParty", r.ToParty)
+	if r.APISecret != nil {
+		w.secretRef("apiSecret", *r.APISecret)
+	}
+	if r.APIURL != nil {
+		w.secretRef("apiURL", *r.APIURL)
+	}
+	w.optStr("channel", r.Channel)
+	if r.RoutingKey != nil {
+		w.secretRef("routingKey", *r.RoutingKey)
+	}
+	if r.WebhookURL != nil {
+		w.secretRef("webhookURL", *r.WebhookURL)
+	}
 }

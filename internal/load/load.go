@@ -374,6 +374,7 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 	for _, part := range []string{"receivers", "teams", "inhibit", "tiers", "timeIntervals"} {
 		fields(alerting.LookupPath(cue.MakePath(cue.Str(part))), func(n string, v cue.Value) { record(v, "alerting", part, n) })
 	}
+	rawRouteSources(alerting.LookupPath(cue.ParsePath("routes")), []string{"alerting", "routes"}, record)
 	if tests, err := alerting.LookupPath(cue.ParsePath("routeTests")).List(); err == nil {
 		for i := 0; tests.Next(); i++ {
 			record(tests.Value(), "alerting", "routeTests", strconv.Itoa(i))

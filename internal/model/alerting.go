@@ -10,8 +10,10 @@ type Alerting struct {
 	TimeIntervals map[string][]TimeInterval `json:"timeIntervals"`
 	Inhibit       map[string]Inhibit        `json:"inhibit"`
 	RouteTests    []RouteTest               `json:"routeTests"`
-	Alertmanager  Alertmanager              `json:"alertmanager"`
-	Bridges       Bridges                   `json:"bridges"`
+	// Routes are raw routes, placed before the tier routes.
+	Routes       []RawRoute   `json:"routes"`
+	Alertmanager Alertmanager `json:"alertmanager"`
+	Bridges      Bridges      `json:"bridges"`
 }
 
 // Tier names, in order of urgency.
@@ -62,8 +64,26 @@ func (a *Alerting) ActiveTimeIntervals(tier, team string) []string {
 
 // TimeInterval is one Alertmanager time interval entry.
 type TimeInterval struct {
-	Weekdays []string    `json:"weekdays"`
-	Times    []TimeRange `json:"times"`
+	Weekdays    []string    `json:"weekdays"`
+	Times       []TimeRange `json:"times"`
+	DaysOfMonth []string    `json:"daysOfMonth,omitempty"`
+	Months      []string    `json:"months,omitempty"`
+	Years       []string    `json:"years,omitempty"`
+}
+
+// RawRoute is an Alertmanager route written by hand; empty fields inherit
+// from the parent route.
+type RawRoute struct {
+	Receiver            string     `json:"receiver,omitempty"`
+	Matchers            []string   `json:"matchers"`
+	Continue            bool       `json:"continue"`
+	GroupBy             []string   `json:"groupBy,omitempty"`
+	GroupWait           string     `json:"groupWait,omitempty"`
+	GroupInterval       string     `json:"groupInterval,omitempty"`
+	RepeatInterval      string     `json:"repeatInterval,omitempty"`
+	MuteTimeIntervals   []string   `json:"muteTimeIntervals"`
+	ActiveTimeIntervals []string   `json:"activeTimeIntervals"`
+	Routes              []RawRoute `json:"routes"`
 }
 
 // TimeRange is a start and end time of day, "09:00".
@@ -125,8 +145,20 @@ const (
 	ReceiverFeishu    = "feishu"
 )
 
-// Receiver is one notification endpoint.
+// Receiver is one notification endpoint: its integration and More
+// notified with it.
 type Receiver struct {
+	Integration
+	More []Integration `json:"more,omitempty"`
+}
+
+// Integrations lists the receiver's integrations, its own first.
+func (r Receiver) Integrations() []Integration {
+	return append([]Integration{r.Integration}, r.More...)
+}
+
+// Integration is one notifier of a receiver.
+type Integration struct {
 	Kind         string `json:"kind"`
 	SendResolved bool   `json:"sendResolved"`
 	// webhook

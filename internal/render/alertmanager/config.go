@@ -43,9 +43,11 @@ type amRoute struct {
 	Receiver            string    `yaml:"receiver,omitempty"`
 	GroupBy             []string  `yaml:"group_by,flow,omitempty"`
 	Matchers            []string  `yaml:"matchers,omitempty"`
+	Continue            bool      `yaml:"continue,omitempty"`
 	GroupWait           string    `yaml:"group_wait,omitempty"`
 	GroupInterval       string    `yaml:"group_interval,omitempty"`
 	RepeatInterval      string    `yaml:"repeat_interval,omitempty"`
+	MuteTimeIntervals   []string  `yaml:"mute_time_intervals,omitempty"`
 	ActiveTimeIntervals []string  `yaml:"active_time_intervals,omitempty"`
 	Routes              []amRoute `yaml:"routes,omitempty"`
 }
@@ -114,9 +116,12 @@ type timeInterval struct {
 }
 
 type intervalSpec struct {
-	Weekdays []string    `yaml:"weekdays,flow,omitempty"`
-	Times    []timeRange `yaml:"times,omitempty"`
-	Location string      `yaml:"location,omitempty"`
+	Weekdays    []string    `yaml:"weekdays,flow,omitempty"`
+	Times       []timeRange `yaml:"times,omitempty"`
+	DaysOfMonth []string    `yaml:"days_of_month,flow,omitempty"`
+	Months      []string    `yaml:"months,flow,omitempty"`
+	Years       []string    `yaml:"years,flow,omitempty"`
+	Location    string      `yaml:"location,omitempty"`
 }
 
 type timeRange struct {
@@ -148,8 +153,10 @@ func Config(p *expand.Plan) ([]byte, error) {
 	for _, r := range a.Receivers {
 		rcv := amReceiver{Name: r.Name}
 		for _, name := range r.Endpoints {
-			if err := integrate(&rcv, a.Policy, name, a.Policy.Receivers[name], file); err != nil {
-				return nil, fmt.Errorf("render alertmanager: receiver %q: %w", name, err)
+			for _, in := range a.Policy.Receivers[name].Integrations() {
+				if err := integrate(&rcv, a.Policy, in, file); err != nil {
+					return nil, fmt.Errorf("render alertmanager: receiver %q: %w", name, err)
+				}
 			}
 		}
 		cfg.Receivers = append(cfg.Receivers, rcv)
@@ -157,7 +164,7 @@ func Config(p *expand.Plan) ([]byte, error) {
 	for _, name := range usedIntervals(a) {
 		ti := timeInterval{Name: name}
 		for _, spec := range a.Policy.TimeIntervals[name] {
-			is := intervalSpec{Weekdays: spec.Weekdays, Location: a.Policy.TimeZone}
+			is := intervalSpec{Weekdays: spec.Weekdays, DaysOfMonth: spec.DaysOfMonth, Months: spec.Months, Years: spec.Years, Location: a.Policy.TimeZone}
 			for _, t := range spec.Times {
 				is.Times = append(is.Times, timeRange{Start: t.Start, End: t.End})
 			}
@@ -177,6 +184,8 @@ func route(r expand.Route) amRoute {
 		Receiver:            r.Receiver,
 		GroupBy:             r.GroupBy,
 		Matchers:            r.Matchers,
+		Continue:            r.Continue,
+		MuteTimeIntervals:   r.MuteTimeIntervals,
 		GroupWait:           r.GroupWait,
 		GroupInterval:       r.GroupInterval,
 		RepeatInterval:      r.RepeatInterval,
@@ -194,7 +203,7 @@ func usedIntervals(a *expand.AlertingPlan) []string {
 	set := map[string]bool{}
 	var walk func(r expand.Route)
 	walk = func(r expand.Route) {
-		for _, t := range r.ActiveTimeIntervals {
+		for _, t := range append(append([]string(nil), r.ActiveTimeIntervals...), r.MuteTimeIntervals...) {
 			set[t] = true
 		}
 		for _, c := range r.Routes {
@@ -210,7 +219,7 @@ func usedIntervals(a *expand.AlertingPlan) []string {
 	return out
 }
 
-func integrate(rcv *amReceiver, a *model.Alerting, name string, r model.Receiver, file func(*model.SecretRef) string) error {
+func integrate(rcv *amReceiver, a *model.Alerting, r model.Integration, file func(*model.SecretRef) string) error {
 	switch r.Kind {
 	case model.ReceiverWebhook:
 		w := webhookConfig{SendResolved: r.SendResolved, URL: r.URL, MaxAlerts: r.MaxAlerts}

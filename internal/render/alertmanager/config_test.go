@@ -36,11 +36,11 @@ func TestReceiverErrors(t *testing.T) {
 		rcv  model.Receiver
 		want string
 	}{
-		{"webhook without url", model.Receiver{Kind: "webhook"}, `receiver "r": a webhook needs exactly one of url and urlSecret`},
-		{"webhook with both", model.Receiver{Kind: "webhook", URL: "http://x", URLSecret: &model.SecretRef{Secret: "s", Key: "k"}}, "exactly one of url and urlSecret"},
-		{"dingtalk without bridge", model.Receiver{Kind: "dingtalk", Target: "ops"}, "a dingtalk receiver needs alerting.bridges.dingtalk"},
-		{"feishu without bridge", model.Receiver{Kind: "feishu", Template: "t"}, "a feishu receiver needs alerting.bridges.feishu"},
-		{"unknown kind", model.Receiver{Kind: "pigeon"}, `unknown receiver kind "pigeon"`},
+		{"webhook without url", model.Receiver{Integration: model.Integration{Kind: "webhook"}}, `receiver "r": a webhook needs exactly one of url and urlSecret`},
+		{"webhook with both", model.Receiver{Integration: model.Integration{Kind: "webhook", URL: "http://x", URLSecret: &model.SecretRef{Secret: "s", Key: "k"}}}, "exactly one of url and urlSecret"},
+		{"dingtalk without bridge", model.Receiver{Integration: model.Integration{Kind: "dingtalk", Target: "ops"}}, "a dingtalk receiver needs alerting.bridges.dingtalk"},
+		{"feishu without bridge", model.Receiver{Integration: model.Integration{Kind: "feishu", Template: "t"}}, "a feishu receiver needs alerting.bridges.feishu"},
+		{"unknown kind", model.Receiver{Integration: model.Integration{Kind: "pigeon"}}, `unknown receiver kind "pigeon"`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			_, err := Config(planWith(t, model.FlavourPlain, c.rcv, model.Bridges{}))
@@ -54,7 +54,7 @@ func TestReceiverErrors(t *testing.T) {
 // The secrets mount is the operator's in the operator flavour, whatever
 // secretsDir says, and secretsDir in the plain flavour.
 func TestSecretsDirPerFlavour(t *testing.T) {
-	rcv := model.Receiver{Kind: "pagerduty", RoutingKey: &model.SecretRef{Secret: "pd", Key: "key"}}
+	rcv := model.Receiver{Integration: model.Integration{Kind: "pagerduty", RoutingKey: &model.SecretRef{Secret: "pd", Key: "key"}}}
 	for flavour, want := range map[string]string{
 		model.FlavourPlain:    "routing_key_file: /run/secrets/pd/key",
 		model.FlavourOperator: "routing_key_file: /etc/alertmanager/secrets/pd/key",

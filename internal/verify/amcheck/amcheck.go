@@ -119,6 +119,22 @@ func (t *Tree) Integrations(name string) int {
 // without `continue` matches everything they match.
 func (t *Tree) Shadowed() []string {
 	var out []string
+	for _, s := range t.ShadowedRoutes() {
+		out = append(out, s.Message)
+	}
+	return out
+}
+
+// Shadow is one shadowed route and the sibling that shadows it.
+type Shadow struct {
+	Message string
+	// Receiver of the shadowed route and of the earlier sibling.
+	Receiver, By string
+}
+
+// ShadowedRoutes is Shadowed with the receivers involved.
+func (t *Tree) ShadowedRoutes() []Shadow {
+	var out []Shadow
 	var walk func(r *dispatch.Route, path string)
 	walk = func(r *dispatch.Route, path string) {
 		for j, later := range r.Routes {
@@ -128,8 +144,11 @@ func (t *Tree) Shadowed() []string {
 					continue
 				}
 				if subset(earlier, later) {
-					out = append(out, fmt.Sprintf("route %s (receiver %q) under %s is shadowed by its earlier sibling %s (receiver %q)",
-						matchersString(later), later.RouteOpts.Receiver, path, matchersString(earlier), earlier.RouteOpts.Receiver))
+					out = append(out, Shadow{
+						Message: fmt.Sprintf("route %s (receiver %q) under %s is shadowed by its earlier sibling %s (receiver %q)",
+							matchersString(later), later.RouteOpts.Receiver, path, matchersString(earlier), earlier.RouteOpts.Receiver),
+						Receiver: later.RouteOpts.Receiver, By: earlier.RouteOpts.Receiver,
+					})
 					break
 				}
 			}

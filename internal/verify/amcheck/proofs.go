@@ -63,18 +63,7 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 	}
 	reach := func(labels map[string]string) ([]string, []Match) {
 		matches := t.Match(labels)
-		set := map[string]bool{}
-		for _, m := range matches {
-			for _, e := range endpoints[m.Receiver] {
-				set[e] = true
-			}
-		}
-		got := make([]string, 0, len(set))
-		for e := range set {
-			got = append(got, e)
-		}
-		sort.Strings(got)
-		return got, matches
+		return endpointsOf(matches, endpoints), matches
 	}
 
 	teamsUsed := map[string]map[string]bool{} // team -> tiers with alerts
@@ -90,14 +79,24 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 			teamsUsed[r.Team][r.Tier] = true
 			labels := AlertLabels(p.Env, r)
 			want := expand.Endpoints(a.Policy, r.Tier, r.Team)
-			got, matches := reach(labels)
+			_, all := reach(labels)
+			for _, m := range all {
+				groups.observe(r, labels, m)
+			}
+			// What raw routes do with an alert is what the user wrote; the
+			// tier policy is proven on the routes it generated.
+			tierMatches := slices.DeleteFunc(slices.Clone(all), func(m Match) bool { return expand.IsRawReceiver(m.Receiver) })
+			matches := tierMatches
+			if len(tierMatches) == 0 && len(all) > 0 {
+				continue
+			}
+			got := endpointsOf(matches, endpoints)
 			if !slices.Equal(got, want) {
 				add(CheckRoute, finding.Error, r.Origin, "rule "+r.Name,
 					"tier %s, team %q should reach %v, but the routing tree sends it to %v (%s)", r.Tier, r.Team, want, got, describe(matches))
 			}
 			wantTimes := a.Policy.ActiveTimeIntervals(r.Tier, r.Team)
 			for _, m := range matches {
-				groups.observe(r, labels, m)
 				if !slices.Equal(sortedCopy(m.ActiveTimeIntervals), sortedCopy(wantTimes)) {
 					add(CheckTimeIntervals, finding.Error, r.Origin, "rule "+r.Name,
 						"tier %s, team %q should notify during %v, but the route to %q is active during %v (empty: always)", r.Tier, r.Team, wantTimes, m.Receiver, m.ActiveTimeIntervals)
@@ -118,8 +117,14 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 		}
 	}
 
-	for _, s := range t.Shadowed() {
-		add(CheckShadowed, finding.Error, p.Env.Source("alerting"), "", "%s", s)
+	for _, s := range t.ShadowedRoutes() {
+		if expand.IsRawReceiver(s.By) && !expand.IsRawReceiver(s.Receiver) {
+			// Raw routes come first on purpose; a tier or team route they
+			// hide is worth knowing, not an error in what was written.
+			add(CheckShadowed, finding.Warning, p.Env.Source("alerting", "routes"), "", "%s: the raw route takes these alerts before their tier, whose receivers and timing do not apply to them", s.Message)
+			continue
+		}
+		add(CheckShadowed, finding.Error, p.Env.Source("alerting"), "", "%s", s.Message)
 	}
 	routed := t.Routed()
 	for _, name := range t.Receivers() {
@@ -196,7 +201,9 @@ func (g groupByUse) observe(r expand.Rule, labels map[string]string, m Match) {
 	if m.GroupByAll {
 		return
 	}
-	key := strings.Join(m.Path, "/")
+	// Raw and tier routes can have the same matchers: the receiver tells
+	// them apart.
+	key := m.Receiver + " " + strings.Join(m.Path, "/")
 	u := g[key]
 	if u == nil {
 		u = &routeUse{receiver: m.Receiver, groupBy: m.GroupBy, carried: map[string]bool{}}
@@ -232,6 +239,12 @@ func (g groupByUse) report(p *expand.Plan, add func(string, finding.Severity, st
 
 // receiverOrigin points at the policy a generated receiver comes from.
 func receiverOrigin(p *expand.Plan, receiver string) string {
+	if expand.IsRawReceiver(receiver) {
+		if pos := p.Env.Source("alerting", "routes"); pos != "" {
+			return pos
+		}
+		return p.Env.Source("alerting")
+	}
 	tier, team, hasTeam := strings.Cut(receiver, "/")
 	if hasTeam {
 		return p.Env.Source("alerting", "teams", team)
@@ -375,6 +388,17 @@ func firstSelector(args parser.Expressions) (*parser.VectorSelector, bool) {
 		}
 	}
 	return nil, false
+}
+
+// endpointsOf lists the mongen receivers the matched routes notify, sorted.
+func endpointsOf(matches []Match, endpoints map[string][]string) []string {
+	set := map[string]bool{}
+	for _, m := range matches {
+		for _, e := range endpoints[m.Receiver] {
+			set[e] = true
+		}
+	}
+	return sortedKeys(set)
 }
 
 func describe(ms []Match) string {

@@ -1,0 +1,266 @@
+package importer
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/prometheus/alertmanager/pkg/labels"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// Route kinds: what one child of the root route becomes.
+const (
+	routeSkip = iota // to a receiver that was not imported
+	routeTier
+	routeTeam
+	routeRaw
+)
+
+type childRoute struct {
+	node     *yaml.Node
+	matchers []string
+	kind     int
+	// receiver is the imported receiver name; recv the input's.
+	receiver, recv string
+	why            string // why a route is raw
+}
+
+// importRoutes maps the root route's children. A child matching only
+// severity (one per tier) becomes that tier, one matching only team a
+// team; the rest are raw routes. Raw routes go before the tier routes in
+// the built tree, so a tier or team route that came before a raw route in
+// the input and can match the same alerts becomes raw as well: the order
+// the input gave them is kept, and with it who is notified.
+func (imp *Import) importRoutes(d doc, root *yaml.Node, children []*yaml.Node, out *amImport, base model.TierPolicy,
+	known func(string) (string, bool), intervals map[string]bool, warn func(*yaml.Node, string, ...any)) {
+	a := out.alerting
+	rootRecv, _ := d.scalar(get(root, "receiver"), "receiver")
+	var cs []childRoute
+	tierTaken := map[string]bool{}
+	for _, r := range children {
+		r = resolveAlias(r)
+		c := childRoute{node: r, matchers: matchers(d, r)}
+		c.recv, _ = d.scalar(get(r, "receiver"), "receiver")
+		if c.recv == "" {
+			c.recv = rootRecv
+		}
+		name, ok := known(c.recv)
+		c.receiver = name
+		key, value, single := singleEquality(c.matchers)
+		cont, _ := d.scalar(get(r, "continue"), "continue")
+		switch {
+		case !ok && get(r, "routes") == nil:
+			c.kind = routeSkip
+		case !ok:
+			c.kind, c.why = routeRaw, "it has child routes"
+		case get(r, "routes") != nil:
+			c.kind, c.why = routeRaw, "it has child routes"
+		case cont == "true":
+			c.kind, c.why = routeRaw, "it continues"
+		case get(r, "mute_time_intervals") != nil:
+			c.kind, c.why = routeRaw, "it has mute time intervals"
+		case single && key == "severity":
+			tier, ok := imp.Options.Tiering.TierOf(value, true)
+			if !ok || tierTaken[tier] {
+				c.kind, c.why = routeRaw, fmt.Sprintf("severity %q maps to no tier, or its tier already has a route", value)
+				break
+			}
+			tierTaken[tier] = true
+			c.kind = routeTier
+		case single && key == "team":
+			c.kind = routeTeam
+		default:
+			c.kind, c.why = routeRaw, "mongen routes by tier (severity) and team"
+		}
+		cs = append(cs, c)
+	}
+	// Keep the input's order: walking back, a tier or team route that can
+	// match what a later raw route matches becomes raw too.
+	for i := len(cs) - 1; i >= 0; i-- {
+		if cs[i].kind == routeRaw {
+			continue
+		}
+		for j := i + 1; j < len(cs); j++ {
+			if cs[j].kind == routeRaw && !disjoint(cs[i].matchers, cs[j].matchers) {
+				cs[i].kind, cs[i].why = routeRaw, fmt.Sprintf("it came before the raw route %s at line %d, which can match the same alerts, and raw routes go first", describeMatchers(cs[j].matchers), cs[j].node.Line)
+				break
+			}
+		}
+	}
+	for _, c := range cs {
+		r, ms := c.node, c.matchers
+		switch c.kind {
+		case routeSkip:
+			warn(r, "route %s to receiver %s is not imported: the receiver has no integration mongen can express (alerts it would drop go to the fallback)", describeMatchers(ms), c.recv)
+		case routeTier:
+			_, value, _ := singleEquality(ms)
+			tier, _ := imp.Options.Tiering.TierOf(value, true)
+			p := timing(d, r, base)
+			p.Severity = Severity(tier)
+			p.Receivers = []string{c.receiver}
+			p.ActiveTimeIntervals = activeIntervals(d, r, intervals, warn)
+			a.Tiers[tier] = p
+			out.tiers[tier] = true
+			imp.note(d.pos(r), NoteTier, "route %s becomes tier %s, receiver %s", describeMatchers(ms), tier, c.receiver)
+		case routeTeam:
+			// Severity routes before the team route took the team's alerts
+			// of their tiers: the team gets only the other tiers, and its
+			// alerts of those tiers keep going to the tier's receivers.
+			_, value, _ := singleEquality(ms)
+			team := model.Team{Receivers: map[string][]string{}}
+			var own, taken []string
+			for _, tier := range model.TierNames {
+				if out.tiers[tier] {
+					taken = append(taken, tier)
+					continue
+				}
+				team.Receivers[tier] = []string{c.receiver}
+				own = append(own, tier)
+			}
+			if len(own) == 0 {
+				warn(r, "route %s is not imported: the severity routes before it take every tier's alerts, so no alert reached it", describeMatchers(ms))
+				continue
+			}
+			a.Teams[groupKey(value)] = team
+			if len(taken) == 0 {
+				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), groupKey(value), c.receiver)
+			} else {
+				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for %s; the severity routes before it took the team's %s alerts, which keep going to the tier's receivers", describeMatchers(ms), groupKey(value), c.receiver, strings.Join(own, ", "), strings.Join(taken, ", "))
+			}
+		case routeRaw:
+			rr := imp.rawRoute(d, r, a.Fallback, known, intervals, warn)
+			// The root's grouping and timing reach the route as they did
+			// in the input; mongen's own root has others.
+			if rr.GroupBy == nil {
+				rr.GroupBy = base.GroupBy
+			}
+			for _, f := range []struct {
+				dst *string
+				v   string
+			}{{&rr.GroupWait, base.GroupWait}, {&rr.GroupInterval, base.GroupInterval}, {&rr.RepeatInterval, base.RepeatInterval}} {
+				if *f.dst == "" {
+					*f.dst = f.v
+				}
+			}
+			a.Routes = append(a.Routes, rr)
+			recv := rr.Receiver
+			if recv == "" {
+				recv = a.Fallback // inherited from the root, as in the input
+			}
+			imp.note(d.pos(r), NoteChange, "route %s becomes raw route %d, receiver %s: %s", describeMatchers(ms), len(a.Routes)-1, recv, c.why)
+		}
+	}
+}
+
+// rawRoute copies one route and its children. A receiver that was not
+// imported is replaced by the fallback, with a warning: that is where
+// mongen sends what nobody else takes.
+func (imp *Import) rawRoute(d doc, r *yaml.Node, fallback string, known func(string) (string, bool), intervals map[string]bool, warn func(*yaml.Node, string, ...any)) model.RawRoute {
+	rr := model.RawRoute{Matchers: matchers(d, r), MuteTimeIntervals: []string{}, ActiveTimeIntervals: []string{}}
+	if rr.Matchers == nil {
+		rr.Matchers = []string{}
+	}
+	if recv, _ := d.scalar(get(r, "receiver"), "receiver"); recv != "" {
+		if name, ok := known(recv); ok {
+			rr.Receiver = name
+		} else {
+			warn(r, "route %s: receiver %s has no integration mongen can express: the raw route sends to the fallback %s instead", describeMatchers(rr.Matchers), recv, fallback)
+			rr.Receiver = fallback
+		}
+	}
+	if cont, _ := d.scalar(get(r, "continue"), "continue"); cont == "true" {
+		rr.Continue = true
+	}
+	if g := resolveAlias(get(r, "group_by")); g != nil {
+		rr.GroupBy = []string{}
+		for _, x := range g.Content {
+			rr.GroupBy = append(rr.GroupBy, x.Value)
+		}
+	}
+	rr.GroupWait, _ = d.scalar(get(r, "group_wait"), "group_wait")
+	rr.GroupInterval, _ = d.scalar(get(r, "group_interval"), "group_interval")
+	rr.RepeatInterval, _ = d.scalar(get(r, "repeat_interval"), "repeat_interval")
+	rr.ActiveTimeIntervals = activeIntervals(d, r, intervals, warn)
+	if m := resolveAlias(get(r, "mute_time_intervals")); m != nil {
+		for _, x := range m.Content {
+			if !intervals[x.Value] {
+				warn(x, "mute time interval %s is not imported (see its warning): the route is never muted", x.Value)
+				continue
+			}
+			rr.MuteTimeIntervals = append(rr.MuteTimeIntervals, groupKey(x.Value))
+		}
+	}
+	rr.Routes = []model.RawRoute{}
+	if cs := resolveAlias(get(r, "routes")); cs != nil {
+		for _, c := range cs.Content {
+			rr.Routes = append(rr.Routes, imp.rawRoute(d, resolveAlias(c), fallback, known, intervals, warn))
+		}
+	}
+	return rr
+}
+
+// disjoint reports that no label set can match both matcher lists: one
+// requires name="v" and the other a value of name that v is not.
+func disjoint(a, b []string) bool {
+	pa, pb := parseMatchers(a), parseMatchers(b)
+	excludes := func(x, y []*labels.Matcher) bool {
+		for _, m := range x {
+			if m.Type != labels.MatchEqual {
+				continue
+			}
+			for _, n := range y {
+				if n.Name == m.Name && !n.Matches(m.Value) {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return excludes(pa, pb) || excludes(pb, pa)
+}
+
+func parseMatchers(ms []string) []*labels.Matcher {
+	var out []*labels.Matcher
+	for _, s := range ms {
+		if m, err := labels.ParseMatcher(s); err == nil {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// writeRawRoutes writes alerting.routes.
+func writeRawRoutes(w *cueWriter, label string, rs []model.RawRoute) {
+	w.line("%s: [", label)
+	w.depth++
+	for _, r := range rs {
+		w.line("{")
+		w.depth++
+		w.optStr("receiver", r.Receiver)
+		w.strList("matchers", r.Matchers)
+		if r.Continue {
+			w.line("continue: true")
+		}
+		if r.GroupBy != nil {
+			w.strList("groupBy", r.GroupBy)
+		}
+		w.optStr("groupWait", r.GroupWait)
+		w.optStr("groupInterval", r.GroupInterval)
+		w.optStr("repeatInterval", r.RepeatInterval)
+		if len(r.MuteTimeIntervals) > 0 {
+			w.strList("muteTimeIntervals", r.MuteTimeIntervals)
+		}
+		if len(r.ActiveTimeIntervals) > 0 {
+			w.strList("activeTimeIntervals", r.ActiveTimeIntervals)
+		}
+		if len(r.Routes) > 0 {
+			writeRawRoutes(w, "routes", r.Routes)
+		}
+		w.depth--
+		w.line("},")
+	}
+	w.depth--
+	w.line("]")
+}
