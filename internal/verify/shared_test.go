@@ -32,8 +32,8 @@ func sharedPlans(t *testing.T, edit func(string) string) ([]*expand.Plan, []*art
 					"P2": {Severity: "info", GroupBy: []string{"alertname"}, GroupWait: "10s", GroupInterval: "1m", RepeatInterval: "1h", Receivers: []string{"mail"}},
 				},
 				Receivers: map[string]model.Receiver{
-					"pager": {Kind: "webhook", URL: "http://127.0.0.1:1/p"},
-					"mail":  {Kind: "webhook", URL: "http://127.0.0.1:1/m"},
+					"pager": {Integration: model.Integration{Kind: "webhook", URL: "http://127.0.0.1:1/p"}},
+					"mail":  {Integration: model.Integration{Kind: "webhook", URL: "http://127.0.0.1:1/m"}},
 				},
 				Alertmanager: model.Alertmanager{Name: "main", Namespace: "monitoring", Replicas: 3, ResolveTimeout: "5m", SecretsDir: "/s"},
 			},
