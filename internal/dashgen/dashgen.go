@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -34,6 +36,14 @@ func steps(color string, more ...model.Threshold) []model.Threshold {
 	return append([]model.Threshold{{Color: color}}, more...)
 }
 
+// Translatable titles of the generated dashboards: grafana.titles may map
+// each to a template over the same {placeholders} (library/locale).
+const (
+	GoldenSignalsTitle = "{job}: golden signals"
+	SLOTitle           = "SLO {service} / {name}"
+	GlobalSLOTitle     = "SLO {service} / {name} (global)"
+)
+
 // GoldenSignalsUID is the uid of a job's golden-signals dashboard.
 func GoldenSignalsUID(job string) string { return UID(job + "-golden-signals") }
 
@@ -49,13 +59,15 @@ func GoldenSignals(job string, s model.Signals) model.Dashboard {
 	rate := func(metric, matchers string) string {
 		return fmt.Sprintf("rate(%s{%s}[$__rate_interval])", metric, matchers)
 	}
-	title := s.Title
+	title, key := s.Title, ""
 	if title == "" {
-		title = job + ": golden signals"
+		title, key = job+": golden signals", GoldenSignalsTitle
 	}
 	d := model.Dashboard{
 		UID:         GoldenSignalsUID(job),
 		Title:       title,
+		TitleKey:    key,
+		TitleArgs:   map[string]string{"job": job},
 		Tags:        []string{"mongen", "golden-signals", job},
 		Description: fmt.Sprintf("Traffic, errors, latency and saturation of job %s, generated from its signals.", job),
 		Refresh:     "1m",
@@ -140,9 +152,18 @@ func SLO(s model.SLO) model.Dashboard {
 		desc += " " + s.Description
 	}
 	tags := []string{"mongen", "slo", s.Service}
+	key := SLOTitle
+	if s.Global() {
+		key = GlobalSLOTitle
+		tags = append(tags, "global")
+		desc += " Evaluated by the global view over every cluster's series: this dashboard reads the global view's datasource."
+	}
+	args := map[string]string{"service": s.Service, "name": s.Name}
 	d := model.Dashboard{
 		UID:         SLOUID(s),
-		Title:       fmt.Sprintf("SLO %s / %s", s.Service, s.Name),
+		Title:       Fill(key, args),
+		TitleKey:    key,
+		TitleArgs:   args,
 		Tags:        tags,
 		Description: desc,
 		Refresh:     "1m",
@@ -201,3 +222,12 @@ func SLO(s model.SLO) model.Dashboard {
 }
 
 func intp(i int) *int { return &i }
+
+// Fill replaces each {name} of template by args[name], in the order of
+// the sorted names (determinism; names never overlap).
+func Fill(template string, args map[string]string) string {
+	for _, k := range slices.Sorted(maps.Keys(args)) {
+		template = strings.ReplaceAll(template, "{"+k+"}", args[k])
+	}
+	return template
+}

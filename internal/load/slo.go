@@ -37,7 +37,7 @@ func sloSources(root string, envV cue.Value, out map[string]string) {
 			p := []string{"slos", svc, name}
 			record(s, p...)
 			at := func(parts ...string) []string { return append(append([]string{}, p...), parts...) }
-			for _, f := range []string{"objective", "period", "labels", "indicator", "alerting"} {
+			for _, f := range []string{"objective", "period", "labels", "indicator", "alerting", "scope"} {
 				record(s.LookupPath(cue.MakePath(cue.Str(f))), at(f)...)
 			}
 			fields(s.LookupPath(cue.ParsePath("labels")), func(k string, v cue.Value) { record(v, at("labels", k)...) })

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mongen-dev/mongen/internal/dashgen"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -34,10 +35,18 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 		}
 		return s
 	}
+	title := tr(d.Title)
+	if t, ok := env.Grafana.Titles[d.TitleKey]; ok && t != "" && d.TitleKey != "" && title == d.Title {
+		title = dashgen.Fill(t, d.TitleArgs)
+	}
+	current := env.Grafana.Datasource
+	if d.Datasource != nil {
+		current = *d.Datasource
+	}
 	ds := datasourceRef{Type: "prometheus", UID: DatasourceRef}
 	out := dashboard{
 		UID:           d.UID,
-		Title:         tr(d.Title),
+		Title:         title,
 		Description:   d.Description,
 		Tags:          nonNil(d.Tags),
 		GraphTooltip:  1, // shared crosshair: compare panels at one instant
@@ -53,7 +62,7 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 	one, two := 1, 2
 	out.Templating.List = append(out.Templating.List, variable{
 		Name: DatasourceVar, Label: tr("Data source"), Type: "datasource", Query: "prometheus",
-		Current: &option{Text: env.Grafana.Datasource.Name, Value: env.Grafana.Datasource.UID},
+		Current: &option{Text: current.Name, Value: current.UID},
 	})
 	for _, v := range d.Variables {
 		gv := variable{Name: v.Name, Label: tr(v.Label), Type: "query", Multi: v.Multi, IncludeAll: v.IncludeAll}

@@ -135,7 +135,13 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			return fmt.Errorf("render dashboards: %w", err)
 		}
 	}
-	data, err := datasourceConfigMap(p.Env)
+	var global *model.GrafanaDatasource
+	for _, d := range p.Dashboards {
+		if d.Datasource != nil && d.Datasource.URL != "" {
+			global = d.Datasource
+		}
+	}
+	data, err := datasourceConfigMap(p.Env, global)
 	if err != nil {
 		return fmt.Errorf("render datasource: %w", err)
 	}
@@ -156,7 +162,9 @@ func Dashboard(env *model.Environment, d model.Dashboard) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-func datasourceConfigMap(env *model.Environment) ([]byte, error) {
+// datasourceConfigMap provisions the environment's datasource and, when
+// the dashboards of global SLOs read one with a URL, the global view's.
+func datasourceConfigMap(env *model.Environment, global *model.GrafanaDatasource) ([]byte, error) {
 	ds := env.Grafana.Datasource
 	type dsEntry struct {
 		Name      string            `yaml:"name"`
@@ -175,6 +183,12 @@ func datasourceConfigMap(env *model.Environment) ([]byte, error) {
 		Name: ds.Name, Type: "prometheus", UID: ds.UID, Access: "proxy", URL: DatasourceURL(env),
 		JSONData: map[string]string{"timeInterval": env.Prometheus.ScrapeInterval},
 	}}}
+	if global != nil {
+		prov.Datasources = append(prov.Datasources, dsEntry{
+			Name: global.Name, Type: "prometheus", UID: global.UID, Access: "proxy", URL: global.URL,
+			JSONData: map[string]string{"timeInterval": env.Global.EvaluationInterval},
+		})
+	}
 	file, err := encode.YAMLWithHeader("", prov)
 	if err != nil {
 		return nil, err
