@@ -8,6 +8,8 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
+	"slices"
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -50,6 +52,14 @@ func clusterVariable(metric string) model.Variable {
 // clusterMatcher selects the chosen clusters.
 const clusterMatcher = `cluster=~"$cluster"`
 
+// Translatable titles of the generated dashboards: grafana.titles may map
+// each to a template over the same {placeholders} (library/locale).
+const (
+	GoldenSignalsTitle = "{job}: golden signals"
+	SLOTitle           = "SLO {service} / {name}"
+	GlobalSLOTitle     = "SLO {service} / {name} (global)"
+)
+
 // GoldenSignalsUID is the uid of a job's golden-signals dashboard.
 func GoldenSignalsUID(job string) string { return UID(job + "-golden-signals") }
 
@@ -69,13 +79,15 @@ func GoldenSignals(job string, s model.Signals, o Options) model.Dashboard {
 	rate := func(metric, matchers string) string {
 		return fmt.Sprintf("rate(%s{%s}[$__rate_interval])", metric, matchers)
 	}
-	title := s.Title
+	title, key := s.Title, ""
 	if title == "" {
-		title = job + ": golden signals"
+		title, key = job+": golden signals", GoldenSignalsTitle
 	}
 	d := model.Dashboard{
 		UID:         GoldenSignalsUID(job),
 		Title:       title,
+		TitleKey:    key,
+		TitleArgs:   map[string]string{"job": job},
 		Tags:        []string{"mongen", "golden-signals", job},
 		Description: fmt.Sprintf("Traffic, errors, latency and saturation of job %s, generated from its signals.", job),
 		Refresh:     "1m",
@@ -170,9 +182,18 @@ func SLO(s model.SLO, o Options) model.Dashboard {
 		desc += " " + s.Description
 	}
 	tags := []string{"mongen", "slo", s.Service}
+	key := SLOTitle
+	if s.Global() {
+		key = GlobalSLOTitle
+		tags = append(tags, "global")
+		desc += " Evaluated by the global view over every cluster's series: this dashboard reads the global view's datasource."
+	}
+	args := map[string]string{"service": s.Service, "name": s.Name}
 	d := model.Dashboard{
 		UID:         SLOUID(s),
-		Title:       fmt.Sprintf("SLO %s / %s", s.Service, s.Name),
+		Title:       Fill(key, args),
+		TitleKey:    key,
+		TitleArgs:   args,
 		Tags:        tags,
 		Description: desc,
 		Refresh:     "1m",
@@ -232,3 +253,12 @@ func SLO(s model.SLO, o Options) model.Dashboard {
 }
 
 func intp(i int) *int { return &i }
+
+// Fill replaces each {name} of template by args[name], in the order of
+// the sorted names (determinism; names never overlap).
+func Fill(template string, args map[string]string) string {
+	for _, k := range slices.Sorted(maps.Keys(args)) {
+		template = strings.ReplaceAll(template, "{"+k+"}", args[k])
+	}
+	return template
+}

@@ -70,7 +70,17 @@ func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, []string) {
 			continue
 		}
 		sloIDs[s.ID()] = true
-		out = append(out, Dashboard{Dashboard: dashgen.SLO(s, genOpts), Source: "SLO " + s.ID(), Origin: env.Source("slos", s.Service, s.Name)})
+		d := dashgen.SLO(s, genOpts)
+		if s.Global() {
+			// Its series exist only in the global view: the dashboard goes
+			// where the global evaluator runs and opens on its datasource.
+			if !env.HostsGlobal() {
+				continue
+			}
+			ds := env.Global.Datasource
+			d.Datasource = &ds
+		}
+		out = append(out, Dashboard{Dashboard: d, Source: "SLO " + s.ID(), Origin: env.Source("slos", s.Service, s.Name)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].UID < out[j].UID })
 	var problems []string

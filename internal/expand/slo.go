@@ -11,22 +11,29 @@ import (
 )
 
 // SLOGroupPrefix names the rule group of a service's SLOs: slo-<service>.
-const SLOGroupPrefix = "slo-"
+// Its global SLOs (scope "global") go to slo-global-<service>: a group is
+// evaluated in one place, a cluster's Prometheus or the global view.
+const (
+	SLOGroupPrefix       = "slo-"
+	SLOGlobalGroupPrefix = "slo-global-"
+)
 
 // SLOInhibit is the generated inhibition rule: a firing page alert of an
 // SLO silences its ticket alert. An environment replaces or drops it by
 // declaring alerting.inhibit under this name.
 const SLOInhibit = "slo-page-silences-ticket"
 
-// sloGroups turns the environment's SLOs into one rule group per service,
-// in the order Prometheus must evaluate them (slo.Generate), and reports
-// invalid SLOs and colliding ids at their CUE positions.
+// sloGroups turns the environment's SLOs into rule groups per service
+// (slo-<service> for its cluster-scoped SLOs, slo-global-<service> for its
+// global ones), in the order Prometheus must evaluate them (slo.Generate),
+// and reports invalid SLOs and colliding ids at their CUE positions.
 func sloGroups(env *model.Environment) ([]Group, []string) {
 	var groups []Group
 	var problems []string
 	idOrigin := map[string]string{}
 	for _, svc := range sortedKeys(env.SLOs) {
 		g := Group{Name: SLOGroupPrefix + svc, Origin: env.Source("slos", svc)}
+		global := Group{Name: SLOGlobalGroupPrefix + svc, Origin: env.Source("slos", svc)}
 		for _, name := range sortedKeys(env.SLOs[svc]) {
 			s := env.SLOs[svc][name]
 			base := []string{"slos", svc, name}
@@ -37,6 +44,18 @@ func sloGroups(env *model.Environment) ([]Group, []string) {
 				continue
 			}
 			idOrigin[s.ID()] = origin
+			if s.Global() && env.Global == nil {
+				where := at("scope")
+				if where == "" {
+					where = origin
+				}
+				problems = append(problems, fmt.Sprintf("%s: slos.%s.%s.scope: \"global\" evaluates the SLO in the environment's global view, but the environment has none: set env.global (docs/scale-out.md), or drop scope to evaluate it in each cluster's Prometheus", where, svc, name))
+				continue
+			}
+			into := &g
+			if s.Global() {
+				into = &global
+			}
 			if ps := slo.Validate(s); len(ps) > 0 {
 				for _, p := range ps {
 					problems = append(problems, fmt.Sprintf("%s: slos.%s.%s.%s", at(p.Field...), svc, name, p))
@@ -60,16 +79,19 @@ func sloGroups(env *model.Environment) ([]Group, []string) {
 					LabelOrigins:      map[string]string{},
 					TestOrigins:       testOrigins(env, rp, r.Tests),
 				}
+				if s.Global() {
+					rule.Scope = model.ScopeGlobal
+				}
 				for k := range r.Annotations {
 					rule.AnnotationOrigins[k] = rule.Origin
 				}
 				for k := range r.Labels {
 					rule.LabelOrigins[k] = rule.Origin
 				}
-				g.Rules = append(g.Rules, rule)
+				into.Rules = append(into.Rules, rule)
 			}
 		}
-		groups = append(groups, g)
+		groups = append(groups, g, global)
 	}
 	return groups, problems
 }

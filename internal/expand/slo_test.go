@@ -134,3 +134,55 @@ func TestSLOInhibit(t *testing.T) {
 		}
 	}
 }
+
+// A service's global SLOs get a group of their own, evaluated by the
+// global view; without one, the SLO fails at its scope.
+func TestSLOGlobalGroups(t *testing.T) {
+	g := testSLO("checkout", "availability")
+	g.Scope = model.ScopeGlobal
+	e := withSLOs(testSLO("checkout", "latency"), g)
+	e.Sources = map[string]string{"slos/checkout/availability/scope": "environments/prod/slo.cue:5:10"}
+	_, err := Expand(e)
+	want := `environments/prod/slo.cue:5:10: slos.checkout.availability.scope: "global" evaluates the SLO in the environment's global view, but the environment has none`
+	if err == nil || !strings.HasPrefix(err.Error(), want) {
+		t.Fatalf("without a global view: got %v, want %q", err, want)
+	}
+
+	e.Global = &model.Global{Engine: model.EngineThanos, Cluster: e.Cluster}
+	p, err := Expand(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(p.Groups) != 2 || p.Groups[0].Name != "slo-checkout" || p.Groups[1].Name != "slo-global-checkout" {
+		t.Fatalf("groups = %v", p.Groups)
+	}
+	for _, r := range p.Groups[1].Rules {
+		if r.Scope != model.ScopeGlobal || r.SLO != "checkout-availability" {
+			t.Errorf("global group rule %s: scope %q, SLO %q", r.Key, r.Scope, r.SLO)
+		}
+	}
+	if !p.Groups[1].Global() || p.Groups[0].Global() {
+		t.Error("only slo-global-checkout is the global view's")
+	}
+	// The dashboard of the global SLO opens on the global datasource, in
+	// the cluster hosting the global view only.
+	var globalDash *Dashboard
+	for i, d := range p.Dashboards {
+		if d.UID == "slo-checkout-availability" {
+			globalDash = &p.Dashboards[i]
+		}
+	}
+	if globalDash == nil || globalDash.Datasource == nil || globalDash.Title != "SLO checkout / availability (global)" {
+		t.Fatalf("global SLO dashboard = %+v", globalDash)
+	}
+	e.Global.Cluster = "elsewhere"
+	p, err = Expand(e)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, d := range p.Dashboards {
+		if d.UID == "slo-checkout-availability" {
+			t.Error("global SLO dashboard in a cluster without the global view")
+		}
+	}
+}

@@ -12,12 +12,29 @@ import (
 // derive from are written, under slos/<service>/<name>[/field...], and the
 // positions of its alerts' tests, so expand, lint and mongen test can point
 // at the user's CUE.
-func sloSources(root string, envV cue.Value, out map[string]string) {
+func sloSources(root string, envV cue.Value, written map[string]string, out map[string]string) {
 	// Only what the user wrote: a field the schema fills in (a default
 	// alert, say) falls back to the SLO's own position (Environment.Source).
 	record := func(v cue.Value, parts ...string) {
 		if pos := bestPosition(root, v); strings.HasPrefix(pos, EnvironmentsDir+"/") {
 			out[model.SourcePath(parts...)] = pos
+		}
+	}
+	// Inside an SLO written out in an environment's file, a field missing
+	// from the syntax tree is the schema's (scope, a default alert): the
+	// conjunct walk of bestPosition would find no position of the user's,
+	// and costs more than evaluating the SLO (1,000 SLOs: most of a load).
+	// SLOs made by a comprehension are not in the syntax tree: walk those.
+	recordIn := func(slo []string, v cue.Value, parts ...string) {
+		_, sloWritten := written[model.SourcePath(append([]string{EnvField}, slo...)...)]
+		pos, ok := written[model.SourcePath(append([]string{EnvField}, parts...)...)]
+		switch {
+		case ok && v.IncompleteKind() == cue.StructKind:
+			// A struct is where its field is written (a walk of its
+			// conjuncts would visit the schema's whole definition).
+			out[model.SourcePath(parts...)] = pos
+		case ok || !sloWritten:
+			record(v, parts...)
 		}
 	}
 	fields := func(v cue.Value, fn func(name string, v cue.Value)) {
@@ -35,17 +52,17 @@ func sloSources(root string, envV cue.Value, out map[string]string) {
 		record(sv, "slos", svc)
 		fields(sv, func(name string, s cue.Value) {
 			p := []string{"slos", svc, name}
-			record(s, p...)
+			recordIn(p, s, p...)
 			at := func(parts ...string) []string { return append(append([]string{}, p...), parts...) }
-			for _, f := range []string{"objective", "period", "labels", "indicator", "alerting"} {
-				record(s.LookupPath(cue.MakePath(cue.Str(f))), at(f)...)
+			for _, f := range []string{"objective", "period", "labels", "indicator", "alerting", "scope"} {
+				recordIn(p, s.LookupPath(cue.MakePath(cue.Str(f))), at(f)...)
 			}
-			fields(s.LookupPath(cue.ParsePath("labels")), func(k string, v cue.Value) { record(v, at("labels", k)...) })
-			fields(s.LookupPath(cue.ParsePath("indicator")), func(k string, v cue.Value) { record(v, at("indicator", k)...) })
-			fields(s.LookupPath(cue.ParsePath("alerting.labels")), func(k string, v cue.Value) { record(v, at("alerting", "labels", k)...) })
+			fields(s.LookupPath(cue.ParsePath("labels")), func(k string, v cue.Value) { recordIn(p, v, at("labels", k)...) })
+			fields(s.LookupPath(cue.ParsePath("indicator")), func(k string, v cue.Value) { recordIn(p, v, at("indicator", k)...) })
+			fields(s.LookupPath(cue.ParsePath("alerting.labels")), func(k string, v cue.Value) { recordIn(p, v, at("alerting", "labels", k)...) })
 			for _, burn := range []string{"page", "ticket"} {
 				bv := s.LookupPath(cue.MakePath(cue.Str("alerting"), cue.Str(burn)))
-				record(bv, at("alerting", burn)...)
+				recordIn(p, bv, at("alerting", burn)...)
 				testSources(root, bv, at("alerting", burn), out)
 			}
 		})

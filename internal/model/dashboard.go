@@ -14,6 +14,14 @@ type Dashboard struct {
 	Links       []Link        `json:"links"`
 	// Counters are metrics read with rate() although not named like counters.
 	Counters []string `json:"counters"`
+	// Datasource, when set, is the datasource the dashboard opens with
+	// instead of the environment's (a global SLO's reads the global view).
+	Datasource *GrafanaDatasource `json:"-"`
+	// TitleKey and TitleArgs make a generated title translatable: the
+	// environment's grafana.titles may map TitleKey ("SLO {service} /
+	// {name}") to a template over the same {placeholders}.
+	TitleKey  string            `json:"-"`
+	TitleArgs map[string]string `json:"-"`
 }
 
 // DashboardTime is Grafana's default time range, e.g. now-6h to now.

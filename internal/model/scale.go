@@ -25,6 +25,9 @@ type Global struct {
 	Thanos                  *Thanos           `json:"thanos,omitempty"`
 	Federation              *GlobalFederation `json:"federation,omitempty"`
 	Mimir                   *Mimir            `json:"mimir,omitempty"`
+	// Datasource is Grafana's datasource on the global view, queried by
+	// the dashboards of global SLOs.
+	Datasource GrafanaDatasource `json:"datasource"`
 }
 
 // Mimir is the mimir engine: remote write with the tenant from a Secret.

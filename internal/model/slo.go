@@ -19,7 +19,13 @@ type SLO struct {
 	Team      string            `json:"team,omitempty"`
 	Indicator Indicator         `json:"indicator"`
 	Alerting  SLOAlerting       `json:"alerting"`
+	// Scope is ScopeCluster (every cluster's Prometheus) or ScopeGlobal
+	// (the environment's global view, over every cluster's series).
+	Scope string `json:"scope,omitempty"`
 }
+
+// Global reports whether the SLO is evaluated by the global view.
+func (s SLO) Global() bool { return s.Scope == ScopeGlobal }
 
 // ID is the SLO's stable identifier, the slo_id label of every series and
 // alert generated for it.

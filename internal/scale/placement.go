@@ -30,16 +30,25 @@ func checkPlacement(p *expand.Plan) []string {
 		return nil
 	}
 	var problems []string
+	sloSeen := map[string]bool{}
 	for _, g := range p.Groups {
 		for _, r := range g.Rules {
-			if r.Scope == model.ScopeGlobal {
+			if r.Scope == model.ScopeGlobal || sloSeen[r.SLO] {
 				continue
 			}
 			expr, err := promql.ParseExpr(r.Expr)
 			if err != nil {
 				continue // verify reports it, with its position
 			}
-			if why := spansClusters(expr, env.Cluster); why != "" {
+			why := spansClusters(expr, env.Cluster)
+			if why != "" && r.SLO != "" {
+				// Every window's ratio says the same of the indicator:
+				// once per SLO, at its indicator.
+				sloSeen[r.SLO] = true
+				problems = append(problems, fmt.Sprintf("%s: SLO %s (group %s) %s, but a cluster-scoped SLO is evaluated by each cluster's Prometheus, which holds only its own series without a cluster label: set scope: \"global\" on the SLO to evaluate it in the global view", r.ExprOrigin, r.SLO, g.Name, why))
+				continue
+			}
+			if why != "" {
 				problems = append(problems, fmt.Sprintf("%s: rule %s (group %s) %s, but it is evaluated by each cluster's Prometheus, which holds only its own series without a cluster label: mark it scope: \"global\" to evaluate it in the global view", r.ExprOrigin, r.Name, g.Name, why))
 			}
 		}

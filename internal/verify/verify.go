@@ -56,9 +56,15 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 	}
 
 	// Rules one at a time first, so an error names the rule's CUE
-	// position; the whole files after, for what spans rules.
+	// position; the whole files after, for what spans rules. A group that
+	// rulefmt accepts whole has no rule it would reject alone: only the
+	// groups with a problem are taken apart (parsing 16,000 rules one by
+	// one cost a fifth of a 1,000-SLO build).
 	ruleErr := false
 	for _, g := range plan.Groups {
+		if data, err := plain.RuleFile(g.Name, g.Rules); err == nil && promcheck.Rules("group "+g.Name, data) == nil {
+			continue
+		}
 		for _, r := range g.Rules {
 			data, err := plain.RuleFile(g.Name, []expand.Rule{r})
 			if err != nil {

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/mongen-dev/mongen/internal/dashgen"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -34,10 +35,14 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 		}
 		return s
 	}
+	title := tr(d.Title)
+	if t, ok := env.Grafana.Titles[d.TitleKey]; ok && t != "" && d.TitleKey != "" && title == d.Title {
+		title = dashgen.Fill(t, d.TitleArgs)
+	}
 	ds := datasourceRef{Type: "prometheus", UID: DatasourceRef}
 	out := dashboard{
 		UID:           d.UID,
-		Title:         tr(d.Title),
+		Title:         title,
 		Description:   d.Description,
 		Tags:          nonNil(d.Tags),
 		GraphTooltip:  1, // shared crosshair: compare panels at one instant
@@ -52,7 +57,9 @@ func build(env *model.Environment, d model.Dashboard) dashboard {
 	}
 	one, two := 1, 2
 	current := env.Grafana.Datasource
-	if g, ok := GlobalDatasource(env); ok && hasClusterVariable(d) {
+	if d.Datasource != nil {
+		current = *d.Datasource
+	} else if g, ok := GlobalDatasource(env); ok && hasClusterVariable(d) {
 		// A dashboard that selects clusters opens on the global view.
 		current = g
 	}

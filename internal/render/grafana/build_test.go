@@ -66,12 +66,12 @@ func TestGlobalDatasource(t *testing.T) {
 		Name: "prod", Cluster: "a", Clusters: []string{"a", "b"}, Flavour: model.FlavourOperator,
 		Prometheus: model.Prometheus{Namespace: "monitoring", ScrapeInterval: "30s"},
 		Grafana:    model.Grafana{Datasource: model.GrafanaDatasource{Name: "Prometheus prod", UID: "mongen-prod"}},
-		Global: &model.Global{Engine: model.EngineThanos, Cluster: "a", Thanos: &model.Thanos{
+		Global: &model.Global{Engine: model.EngineThanos, Cluster: "a", Datasource: model.GrafanaDatasource{Name: "Global view", UID: "mongen-global"}, Thanos: &model.Thanos{
 			Query: model.ThanosQuery{Name: "thanos-query", Replicas: 2},
 		}},
 	}
 	g, ok := GlobalDatasource(env)
-	if !ok || g.UID != "mongen-prod-thanos" || g.URL != "http://thanos-query.monitoring.svc:9090" {
+	if !ok || g.UID != "mongen-global" || g.URL != "http://thanos-query.monitoring.svc:9090" {
 		t.Fatalf("GlobalDatasource = %+v, %v", g, ok)
 	}
 	withCluster := model.Dashboard{UID: "x", Title: "X", Variables: []model.Variable{{Name: "cluster", Type: model.VariableCluster, Multi: true, IncludeAll: true}}}
@@ -99,5 +99,35 @@ func TestGlobalDatasource(t *testing.T) {
 	}
 	if cur := build(env, withCluster).Templating.List[0].Current; cur.Value != "mongen-prod" {
 		t.Errorf("cluster b's dashboard opens on %s", cur.Value)
+	}
+}
+
+// TestGeneratedTitles: a generated title is translated through its
+// template key with the placeholders filled in after translation; a
+// translation of the literal title wins; a dashboard's own datasource is
+// the one it opens on.
+func TestGeneratedTitles(t *testing.T) {
+	d := model.Dashboard{UID: "slo-shop-availability", Title: "SLO shop / availability", TitleKey: "SLO {service} / {name}",
+		TitleArgs: map[string]string{"service": "shop", "name": "availability"}}
+	env := &model.Environment{Grafana: model.Grafana{
+		Datasource: model.GrafanaDatasource{Name: "Prometheus", UID: "prom"},
+		Titles:     map[string]string{"SLO {service} / {name}": "SLO：{service} / {name}"},
+	}}
+	if got := build(env, d).Title; got != "SLO：shop / availability" {
+		t.Errorf("template: got %q", got)
+	}
+	env.Grafana.Titles["SLO shop / availability"] = "商店可用性"
+	if got := build(env, d).Title; got != "商店可用性" {
+		t.Errorf("literal: got %q", got)
+	}
+	if got := build(&model.Environment{}, d).Title; got != d.Title {
+		t.Errorf("untranslated: got %q", got)
+	}
+	if c := build(env, d).Templating.List[0].Current; c.Value != "prom" {
+		t.Errorf("datasource: got %+v", c)
+	}
+	d.Datasource = &model.GrafanaDatasource{Name: "Thanos Query", UID: "thanos"}
+	if c := build(env, d).Templating.List[0].Current; c.Value != "thanos" || c.Text != "Thanos Query" {
+		t.Errorf("own datasource: got %+v", c)
 	}
 }

@@ -117,15 +117,20 @@ func DatasourceURL(env *model.Environment) string {
 	return fmt.Sprintf("http://%s.%s.svc:9090", svc, env.Prometheus.Namespace)
 }
 
-// GlobalDatasource is the second datasource of the cluster that hosts a
-// Thanos global view: the generated Thanos Query, which sees every
-// cluster's series with their cluster label. ok is false elsewhere.
+// GlobalDatasource is the second datasource of the cluster that hosts the
+// global view: global.datasource's name and uid, at its url, or else at
+// the generated Thanos Query, which sees every cluster's series with their
+// cluster label. ok is false in other clusters and when there is no URL to
+// provision (then the user provisions that uid).
 func GlobalDatasource(env *model.Environment) (ds model.GrafanaDatasource, ok bool) {
-	if !env.RunsThanosQuery() || env.Flavour != model.FlavourOperator {
+	if !env.HostsGlobal() {
 		return ds, false
 	}
-	d := env.Grafana.Datasource
-	return model.GrafanaDatasource{Name: d.Name + " (Thanos, all clusters)", UID: d.UID + "-thanos", URL: operator.ThanosQueryURL(env)}, true
+	ds = env.Global.Datasource
+	if ds.URL == "" && env.RunsThanosQuery() && env.Flavour == model.FlavourOperator {
+		ds.URL = operator.ThanosQueryURL(env)
+	}
+	return ds, ds.URL != ""
 }
 
 // Render writes every dashboard and, when there is one, the datasource.
@@ -168,6 +173,8 @@ func Dashboard(env *model.Environment, d model.Dashboard) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
+// datasourceConfigMap provisions the environment's datasource and, in the
+// cluster hosting the global view, the global view's (GlobalDatasource).
 func datasourceConfigMap(env *model.Environment) ([]byte, error) {
 	ds := env.Grafana.Datasource
 	type dsEntry struct {
