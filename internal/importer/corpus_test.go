@@ -6,54 +6,16 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/mongen-dev/mongen/internal/corpus"
 	"github.com/mongen-dev/mongen/internal/finding"
 	goldenfile "github.com/mongen-dev/mongen/internal/golden"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
 )
 
-// corpusDir finds shared/corpus/kube-prometheus beside the repository
-// (../shared, as internal/lint's corpus test expects) or beside the
-// directory holding it (../../shared, for a git worktree under a sibling
-// directory); MONGEN_CORPUS names the corpus directory explicitly.
-func corpusDir(t testing.TB) string {
-	t.Helper()
-	if dir := os.Getenv("MONGEN_CORPUS"); dir != "" {
-		return filepath.Join(dir, "kube-prometheus")
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test: cannot locate the corpus")
-		}
-		dir = parent
-	}
-	var tried []string
-	for _, up := range []string{"..", filepath.Join("..", "..")} {
-		corpus := filepath.Join(dir, up, "shared", "corpus", "kube-prometheus")
-		if _, err := os.Stat(corpus); err == nil {
-			return corpus
-		}
-		tried = append(tried, corpus)
-	}
-	t.Skipf("kube-prometheus corpus not found at %v (set MONGEN_CORPUS to the corpus directory)", tried)
-	return ""
-}
-
 func readCorpus(t testing.TB) *Input {
 	t.Helper()
-	dir := corpusDir(t)
-	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no PrometheusRule files in %s: %v", dir, err)
-	}
+	names := corpus.Files(t)
 	in := &Input{}
 	for _, name := range names {
 		data, err := os.ReadFile(name)

@@ -10,35 +10,12 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/corpus"
 	"github.com/mongen-dev/mongen/internal/expand"
 	goldenfile "github.com/mongen-dev/mongen/internal/golden"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/model"
 )
-
-// corpusDir finds ../shared/corpus/kube-prometheus next to the repository.
-func corpusDir(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test: cannot locate the corpus")
-		}
-		dir = parent
-	}
-	corpus := filepath.Join(dir, "..", "shared", "corpus", "kube-prometheus")
-	if _, err := os.Stat(corpus); err != nil {
-		t.Skipf("kube-prometheus corpus not found at %s (expected ../shared/corpus next to the repository): %v", corpus, err)
-	}
-	return corpus
-}
 
 // corpusEnv is an environment with kube-prometheus's own jobs: the library
 // exporters where mongen has one, with kube-prometheus's job names and
@@ -194,11 +171,7 @@ func str(n *yaml.Node) string {
 // in an environment with kube-prometheus's jobs, and pins the findings.
 // docs/lint.md justifies each one.
 func TestKubePrometheusCorpus(t *testing.T) {
-	dir := corpusDir(t)
-	names, err := filepath.Glob(filepath.Join(dir, "*.yaml"))
-	if err != nil || len(names) == 0 {
-		t.Fatalf("no PrometheusRule files in %s: %v", dir, err)
-	}
+	names := corpus.Files(t)
 	plan := corpusPlan(t)
 	plan.Groups = nil
 	alerts, records := 0, 0
