@@ -16,19 +16,7 @@ import (
 // webhook sinks; P0's URL is a Secret, read from a file as in a cluster.
 func alertingRepo(t *testing.T, secretsDir, p1URL, p2URL string) string {
 	t.Helper()
-	return writeUserRepo(t, fmt.Sprintf(`package e2e
-
-import (
-	"mongen.dev/mongen/schemas"
-	"mongen.dev/mongen/library/policy"
-)
-
-env: schemas.#Environment & {
-	name:     "e2e"
-	cluster:  "loopback"
-	flavour:  "plain"
-	selector: {}
-	targets: app: {kind: "static", addresses: ["127.0.0.1:9"]}
+	return writeAlertingRepo(t, fmt.Sprintf(`	targets: app: {kind: "static", addresses: ["127.0.0.1:9"]}
 	rules: app: {
 		AppDown: {
 			tier: "P0"
@@ -61,7 +49,6 @@ env: schemas.#Environment & {
 		}
 		alertmanager: secretsDir: %q
 	}
-}
 `, p1URL, p2URL, secretsDir))
 }
 
@@ -107,19 +94,7 @@ func TestGeneratedAlertmanagerRoutesTiers(t *testing.T) {
 	if err := srv.PostAlerts(ctx, []amserver.Alert{alert("AppDown", "critical")}); err != nil {
 		t.Fatal(err)
 	}
-	has := func(name string) func([]amserver.WebhookMessage) bool {
-		return func(ms []amserver.WebhookMessage) bool {
-			for _, m := range ms {
-				for _, a := range m.Alerts {
-					if a.Labels["alertname"] == name {
-						return true
-					}
-				}
-			}
-			return false
-		}
-	}
-	sinks["P0"].WaitFor(t, has("AppDown"), 30*time.Second)
+	sinks["P0"].WaitFor(t, hasAlert("AppDown"), 30*time.Second)
 	if err := srv.PostAlerts(ctx, []amserver.Alert{
 		alert("AppDown", "warning"), // the P0's twin: inhibited
 		alert("AppDownWarning", "warning"),
@@ -127,8 +102,8 @@ func TestGeneratedAlertmanagerRoutesTiers(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	sinks["P1"].WaitFor(t, has("AppDownWarning"), 30*time.Second)
-	sinks["P2"].WaitFor(t, has("AppSlow"), 30*time.Second)
+	sinks["P1"].WaitFor(t, hasAlert("AppDownWarning"), 30*time.Second)
+	sinks["P2"].WaitFor(t, hasAlert("AppSlow"), 30*time.Second)
 	// Give a leak time to show, then check each sink got exactly its own.
 	time.Sleep(3 * time.Second)
 	want := map[string][]string{

@@ -123,16 +123,9 @@ func TestGeneratedPlainConfigRunsInPrometheus(t *testing.T) {
 	assertRulesLoaded(ctx, t, srv, want)
 
 	// The recording rule sees the scraped samples: 5 + 2.
-	for {
-		samples, err := srv.Query(ctx, "job:app_inflight_requests:sum")
-		if err == nil && len(samples) == 1 && samples[0].Value == 7 {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("job:app_inflight_requests:sum never became 7 (last: %v, %v)\n%s", samples, err, srv.Log())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitQuery(ctx, t, srv, "job:app_inflight_requests:sum", "job:app_inflight_requests:sum never became 7", func(samples []promserver.Sample) bool {
+		return len(samples) == 1 && samples[0].Value == 7
+	})
 }
 
 // TestShippedDevOutputLoadsInPrometheus runs the committed out/dev in the

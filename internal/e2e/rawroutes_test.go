@@ -25,19 +25,7 @@ func TestGeneratedRawRoutesInAlertmanager(t *testing.T) {
 	for _, name := range []string{"audit", "db-a", "db-b", "tier"} {
 		sinks[name] = amserver.NewWebhookSink(t)
 	}
-	root := writeUserRepo(t, fmt.Sprintf(`package e2e
-
-import (
-	"mongen.dev/mongen/schemas"
-	"mongen.dev/mongen/library/policy"
-)
-
-env: schemas.#Environment & {
-	name:     "e2e"
-	cluster:  "loopback"
-	flavour:  "plain"
-	selector: {}
-	targets: app: {kind: "static", addresses: ["127.0.0.1:9"]}
+	root := writeAlertingRepo(t, fmt.Sprintf(`	targets: app: {kind: "static", addresses: ["127.0.0.1:9"]}
 	alerting: policy.#Standard & {
 		fallback: "tier"
 		tiers: {
@@ -59,7 +47,6 @@ env: schemas.#Environment & {
 			{receiver: "db", matchers: ["team=\"db\""], groupWait: "0s", groupInterval: "1s"},
 		]
 	}
-}
 `, sinks["tier"].URL()+"/tier", sinks["audit"].URL()+"/audit", sinks["db-a"].URL()+"/a", sinks["db-b"].URL()+"/b"))
 	cfg := filepath.Join(compileAndWrite(t, root), "alertmanager", "alertmanager.yml")
 	amserver.CheckConfig(t, amtool, cfg)
@@ -85,22 +72,10 @@ env: schemas.#Environment & {
 	}); err != nil {
 		t.Fatal(err)
 	}
-	has := func(name string) func([]amserver.WebhookMessage) bool {
-		return func(ms []amserver.WebhookMessage) bool {
-			for _, m := range ms {
-				for _, a := range m.Alerts {
-					if a.Labels["alertname"] == name {
-						return true
-					}
-				}
-			}
-			return false
-		}
-	}
 	for _, s := range []string{"audit", "db-a", "db-b"} {
-		sinks[s].WaitFor(t, has("DBDown"), 30*time.Second)
+		sinks[s].WaitFor(t, hasAlert("DBDown"), 30*time.Second)
 	}
-	sinks["tier"].WaitFor(t, has("DiskFull"), 30*time.Second)
+	sinks["tier"].WaitFor(t, hasAlert("DiskFull"), 30*time.Second)
 	time.Sleep(3 * time.Second) // give a leak time to show
 	want := map[string][]string{"audit": {"DBDown"}, "db-a": {"DBDown"}, "db-b": {"DBDown"}, "tier": {"DiskFull"}}
 	for name, sink := range sinks {

@@ -22,19 +22,7 @@ import (
 // SLOs of service app and a webhook per tier.
 func sloRepo(t *testing.T, addr, p0URL, p1URL string) string {
 	t.Helper()
-	return writeUserRepo(t, fmt.Sprintf(`package e2e
-
-import (
-	"mongen.dev/mongen/schemas"
-	"mongen.dev/mongen/library/policy"
-)
-
-env: schemas.#Environment & {
-	name:     "e2e"
-	cluster:  "loopback"
-	flavour:  "plain"
-	selector: {}
-	prometheus: {scrapeInterval: "1s", evaluationInterval: "1s"}
+	return writeAlertingRepo(t, fmt.Sprintf(`	prometheus: {scrapeInterval: "1s", evaluationInterval: "1s"}
 	targets: app: {kind: "static", addresses: [%q]}
 	slos: app: {
 		availability: {
@@ -69,7 +57,6 @@ env: schemas.#Environment & {
 			p1: {kind: "webhook", url: %q}
 		}
 	}
-}
 `, addr, p0URL, p1URL))
 }
 
@@ -114,30 +101,16 @@ func TestGeneratedSLOsRunInPrometheus(t *testing.T) {
 		{`slo:sli_error:ratio_rate5m{slo_id="app-latency"}`, 0},
 		{`slo:info{slo_id="app-latency",slo_objective="99",slo_period="28d",slo_indicator="latency"}`, 1},
 	} {
-		for {
-			samples, err := srv.Query(ctx, check.expr)
-			if err == nil && len(samples) == 1 && samples[0].Value == check.want {
-				break
-			}
-			if ctx.Err() != nil {
-				t.Fatalf("%s never became %v (last: %v, %v)\n%s", check.expr, check.want, samples, err, srv.Log())
-			}
-			time.Sleep(200 * time.Millisecond)
-		}
+		waitQuery(ctx, t, srv, check.expr, fmt.Sprintf("%s never became %v", check.expr, check.want), func(samples []promserver.Sample) bool {
+			return len(samples) == 1 && samples[0].Value == check.want
+		})
 	}
 	assertRulesLoaded(ctx, t, srv, want)
 	// 25% errors burn a 0.1% budget 250 times over: the page fires (after
 	// its 2m `for`, beyond this test's patience) and is pending now.
-	for {
-		samples, err := srv.Query(ctx, `ALERTS{alertname="AppAvailabilityErrorBudgetBurn",slo_burn="page",alertstate=~"pending|firing"}`)
-		if err == nil && len(samples) == 1 {
-			break
-		}
-		if ctx.Err() != nil {
-			t.Fatalf("the page alert never became pending (last: %v, %v)\n%s", samples, err, srv.Log())
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+	waitQuery(ctx, t, srv, `ALERTS{alertname="AppAvailabilityErrorBudgetBurn",slo_burn="page",alertstate=~"pending|firing"}`, "the page alert never became pending", func(samples []promserver.Sample) bool {
+		return len(samples) == 1
+	})
 }
 
 // TestGeneratedSLOInhibitionInAlertmanager posts the page and ticket
