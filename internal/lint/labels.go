@@ -153,7 +153,7 @@ func nameList(names map[string]bool) string {
 // selector's equality matchers, and so on.
 func outLabels(expr string, n parser.Node) labelSet {
 	where := func(node parser.Node) string {
-		line, col := lineCol(expr, int(node.PositionRange().Start))
+		line, col := LineCol(expr, int(node.PositionRange().Start))
 		return fmt.Sprintf("`%s` (expr %d:%d)", snippet(expr, node), line, col)
 	}
 	at := func(node parser.Node, format string) reason {

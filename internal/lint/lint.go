@@ -278,12 +278,13 @@ func (r *rule) exprOrigin() string {
 // at formats a position inside the rule's expression, "expr 1:17", for
 // messages: the finding's position is the expression's start in the CUE.
 func (r *rule) at(pos posrange.Pos) string {
-	line, col := lineCol(r.Expr, int(pos))
+	line, col := LineCol(r.Expr, int(pos))
 	return fmt.Sprintf("expr %d:%d", line, col)
 }
 
-// lineCol converts a byte offset in s to a 1-based line and rune column.
-func lineCol(s string, off int) (line, col int) {
+// LineCol converts a byte offset in s to a 1-based line and rune column
+// (clamped into s); dashcheck reports panel expressions with it too.
+func LineCol(s string, off int) (line, col int) {
 	off = max(0, min(off, len(s)))
 	before := s[:off]
 	line = 1 + strings.Count(before, "\n")

@@ -430,8 +430,8 @@ func TestLineCol(t *testing.T) {
 	}{
 		{"abc", 0, 1, 1}, {"abc", 2, 1, 3}, {"a\nbc", 3, 2, 2}, {"é\nb", 3, 2, 1}, {"éa", 2, 1, 2}, {"x", 99, 1, 2}, {"x", -1, 1, 1},
 	} {
-		if l, c := lineCol(tc.s, tc.off); l != tc.line || c != tc.col {
-			t.Errorf("lineCol(%q, %d) = %d:%d, want %d:%d", tc.s, tc.off, l, c, tc.line, tc.col)
+		if l, c := LineCol(tc.s, tc.off); l != tc.line || c != tc.col {
+			t.Errorf("LineCol(%q, %d) = %d:%d, want %d:%d", tc.s, tc.off, l, c, tc.line, tc.col)
 		}
 	}
 }

@@ -98,7 +98,7 @@ func parseTemplate(rule, text string) (*parse.Tree, error) {
 		if !ok || undefined != nil || templateFunc(id.Ident) {
 			return
 		}
-		line, _ := lineCol(text, max(0, int(id.Position())-len(templateDefs)))
+		line, _ := LineCol(text, max(0, int(id.Position())-len(templateDefs)))
 		undefined = fmt.Errorf("line %d: function %q not defined", line, id.Ident)
 	})
 	return tree, undefined
@@ -192,7 +192,7 @@ func labelRefs(text string, tree *parse.Tree) []labelRef {
 		if off < 0 {
 			return
 		}
-		line, col := lineCol(text, off)
+		line, col := LineCol(text, off)
 		refs = append(refs, labelRef{name, line, col})
 	}
 	walkTemplate(tree.Root, true, func(n parse.Node, dot bool) {

@@ -189,7 +189,7 @@ func (c *checker) query(d *expand.Dashboard, pos, what, expr string, known map[s
 		return
 	}
 	at := func(off int) string {
-		line, col := lineCol(expr, sub.Orig(off))
+		line, col := lint.LineCol(expr, sub.Orig(off))
 		return fmt.Sprintf("expr %d:%d", line, col)
 	}
 	e, err := c.parse.ParseExpr(sub.Expr)
@@ -276,16 +276,6 @@ func (c *checker) rendered(d *expand.Dashboard, tree *artifact.Tree) {
 		}
 	}
 	walk(doc, "")
-}
-
-func lineCol(s string, off int) (line, col int) {
-	off = max(0, min(off, len(s)))
-	before := s[:off]
-	line = 1 + strings.Count(before, "\n")
-	if i := strings.LastIndexByte(before, '\n'); i >= 0 {
-		before = before[i+1:]
-	}
-	return line, 1 + len([]rune(before))
 }
 
 // snippet is the written text of node, shortened.
