@@ -95,9 +95,6 @@ func checkGlobal(plans []*expand.Plan) []string {
 			if p.Env.Prometheus.Shards > 1 {
 				problems = append(problems, fmt.Sprintf("%s: cluster %s shards its Prometheus, and /federate at one address answers for one shard only: use the thanos engine, or one cluster per shard", where, p.Env.Cluster))
 			}
-			if p.Env.Cluster == g.Cluster && p.Env.Flavour != model.FlavourOperator {
-				problems = append(problems, fmt.Sprintf("%s: global engine federation is only generated for the operator flavour yet, but the hosting cluster %s is %q (docs/scale-out.md)", where, p.Env.Cluster, p.Env.Flavour))
-			}
 		case model.EngineMimir:
 			if p.Env.Flavour != model.FlavourPlain {
 				problems = append(problems, fmt.Sprintf("%s: global engine mimir reads the tenant (X-Scope-OrgID) from a Secret file, which the Prometheus Operator's remoteWrite cannot (it takes literal headers only), but cluster %s is %q: use the plain flavour, or the thanos engine", where, p.Env.Cluster, p.Env.Flavour))

@@ -79,3 +79,38 @@ func checkSharedAlertmanagers(tree *artifact.Tree, add func(string, string, erro
 	}
 	add(f.Origin, f.Path, err)
 }
+
+// checkPlainGlobal loads the federating Prometheus's configuration of a
+// plain federation global view with config.Load and its rule files with
+// rulefmt, as checkPlain does the cluster's.
+func checkPlainGlobal(tree *artifact.Tree, add func(string, string, error)) {
+	cfg, ok := tree.Get(plain.GlobalConfigPath)
+	if !ok {
+		for _, f := range tree.Paths() {
+			if path.Dir(f) == plain.GlobalRulesDir {
+				add("", f, fmt.Errorf("rendered without %s to load it", plain.GlobalConfigPath))
+			}
+		}
+		return
+	}
+	ruleFiles, err := promcheck.Config(cfg.Data)
+	add(cfg.Origin, cfg.Path, err)
+	if err != nil {
+		return
+	}
+	checkRuleFiles(tree, plain.GlobalConfigPath, plain.GlobalRulesDir, ruleFiles, add)
+}
+
+// plainGlobalConfigMaps counts the ConfigMaps kustomize wraps the
+// federating Prometheus's files in.
+func plainGlobalConfigMaps(tree *artifact.Tree) int {
+	if _, ok := tree.Get(plain.GlobalConfigPath); !ok {
+		return 0
+	}
+	for _, f := range tree.Paths() {
+		if path.Dir(f) == plain.GlobalRulesDir {
+			return 2
+		}
+	}
+	return 1
+}

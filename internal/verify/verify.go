@@ -157,10 +157,16 @@ func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string,
 		}
 		ruleFiles = files // the same in every shard's configuration
 	}
-	// Every rule file must be loaded by the config, or its rules never run.
-	base := path.Dir(plain.ConfigPath)
+	checkRuleFiles(tree, plain.ConfigPath, plain.RulesDir, ruleFiles, add)
+	checkPlainGlobal(tree, add) // global.go
+}
+
+// checkRuleFiles parses every rule file in rulesDir with rulefmt and checks
+// that the configuration at configPath loads it, or its rules never run.
+func checkRuleFiles(tree *artifact.Tree, configPath, rulesDir string, ruleFiles []string, add func(string, string, error)) {
+	base := path.Dir(configPath)
 	for _, f := range tree.Files() {
-		if path.Dir(f.Path) != plain.RulesDir {
+		if path.Dir(f.Path) != rulesDir {
 			continue
 		}
 		add(f.Origin, f.Path, promcheck.Rules(f.Path, f.Data))
@@ -172,7 +178,7 @@ func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string,
 			}
 		}
 		if !matched {
-			add(f.Origin, f.Path, fmt.Errorf("no rule_files entry of %s loads it", plain.ConfigPath))
+			add(f.Origin, f.Path, fmt.Errorf("no rule_files entry of %s loads it", configPath))
 		}
 	}
 }
@@ -256,7 +262,8 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 	if plan.Env.RunsAlertmanager() {
 		want++ // the Alertmanager configuration Secret
 	}
-	want += len(plan.Dashboards) // one ConfigMap each
+	want += plainGlobalConfigMaps(tree) // global.go
+	want += len(plan.Dashboards)        // one ConfigMap each
 	if _, ok := tree.Get(operator.SharedAlertmanagersPath); ok {
 		want++ // the shared Alertmanager's addresses
 	}

@@ -62,6 +62,9 @@ type generatorOptions struct {
 const (
 	ConfigMapConfig = "prometheus-config"
 	ConfigMapRules  = "prometheus-rules"
+	// The federating Prometheus of a federation global view.
+	ConfigMapGlobalConfig = "prometheus-global-config"
+	ConfigMapGlobalRules  = "prometheus-global-rules"
 )
 
 // Render adds kustomization.yaml listing what the other renderers produced.
@@ -87,6 +90,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 			sort.Strings(rules)
 			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapRules, Namespace: ns, Files: rules})
 		}
+		k.ConfigMapGenerator = append(k.ConfigMapGenerator, globalGenerators(t, ns)...)
 	}
 	if p.Alerting != nil {
 		if _, ok := t.Get(alertmanager.ConfigPath); ok {

@@ -173,6 +173,9 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 	if err := renderRules(p, t); err != nil {
 		return err
 	}
+	if err := renderFederationView(p, t, cfg.Alerting); err != nil {
+		return err
+	}
 	return renderMimirRules(p, t)
 }
 
