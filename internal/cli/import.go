@@ -8,7 +8,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/importer"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
@@ -115,26 +114,19 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 	if err != nil {
 		return err
 	}
-	env, err := load.Environment(root, ref, load.Options{})
+	// What mongen diff compares: loaded, expanded and rendered, without the
+	// checks (the imported rules may carry findings the import suppressed).
+	res, err := pipeline.Unverified(root, ref, load.Options{})
 	if err != nil {
 		return err
 	}
-	plan, err := expand.Expand(env)
-	if err != nil {
-		return err
-	}
+	plan, tree := res.Plan, res.Tree
 	diffs := importer.Compare(in, imp, plan)
-	if len(in.Prometheus) > 0 || len(in.Alertmanager) > 0 {
-		tree, err := pipeline.Render(plan)
-		if err != nil {
-			return err
-		}
-		if built, ok := tree.Get(plain.ConfigPath); ok && len(in.Prometheus) > 0 {
-			diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
-		}
-		if built, ok := tree.Get(alertmanager.ConfigPath); ok {
-			diffs = append(diffs, importer.CompareRouting(in, imp, plan, built.Data)...)
-		}
+	if built, ok := tree.Get(plain.ConfigPath); ok && len(in.Prometheus) > 0 {
+		diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
+	}
+	if built, ok := tree.Get(alertmanager.ConfigPath); ok && len(in.Alertmanager) > 0 {
+		diffs = append(diffs, importer.CompareRouting(in, imp, plan, built.Data)...)
 	}
 	for _, d := range diffs {
 		fmt.Fprintln(a.stdout, d)
