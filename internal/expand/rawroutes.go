@@ -79,22 +79,6 @@ func rawRoutes(env *model.Environment, receivers map[string][]string) ([]Route, 
 	return walk(a.Routes, a.Fallback, []string{"alerting"}), problems
 }
 
-// RawEndpoints lists the mongen receivers raw routes send to, sorted.
-func RawEndpoints(a *model.Alerting) []string {
-	var out []string
-	var walk func(rs []model.RawRoute)
-	walk = func(rs []model.RawRoute) {
-		for _, r := range rs {
-			if r.Receiver != "" {
-				out = append(out, r.Receiver)
-			}
-			walk(r.Routes)
-		}
-	}
-	walk(a.Routes)
-	return sortedUnique(out)
-}
-
 // parseMatcher reads a matcher as the Alertmanager server does by default:
 // UTF-8 syntax, falling back to the classic one.
 func parseMatcher(m, origin string) (*labels.Matcher, error) {

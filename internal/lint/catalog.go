@@ -19,9 +19,6 @@ func NewCatalog(plan *expand.Plan) *Catalog { return &Catalog{p: newPass(plan, C
 // SelectorProblem says why no series can match vs, or "" when some can.
 func (c *Catalog) SelectorProblem(vs *parser.VectorSelector) string { return c.p.selectorProblem(vs) }
 
-// Recorded reports whether a recording rule of the plan writes name.
-func (c *Catalog) Recorded(name string) bool { return c.p.recorded[name] }
-
 // SelectorName is the metric name a selector selects, or "".
 func SelectorName(vs *parser.VectorSelector) string { return selectorName(vs) }
 
