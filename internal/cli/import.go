@@ -20,6 +20,7 @@ type importFlags struct {
 	selector              map[string]string
 	severityMap           []string
 	force, check          bool
+	noLibrary             bool
 }
 
 func newImportCmd(a *app) *cobra.Command {
@@ -31,7 +32,10 @@ func newImportCmd(a *app) *cobra.Command {
 documents per file) and writes environments/NAME/ (NAME.cue and rules.cue),
 which builds back to the same rules after normalisation. Each alert's tier
 is inferred from its severity label (critical P0, warning P1, info P2;
---severity-map maps other values) and printed. Existing files are not
+--severity-map maps other values) and printed. An alert that is a library
+exporter's rule (same name, same PromQL once job and threshold are the
+input's) becomes an override of that rule, and its exporter is adopted
+(library.cue); --no-library keeps copies instead. Existing files are not
 overwritten unless --force is given; a file that does not parse stops the
 import with its position, and nothing is written.
 
@@ -54,6 +58,7 @@ See docs/migrating.md.`,
 	cmd.Flags().StringToStringVar(&f.selector, "selector", nil, "selector labels of the environment, e.g. release=kube-prometheus-stack")
 	cmd.Flags().StringSliceVar(&f.severityMap, "severity-map", nil, "map more severity values to tiers, e.g. none=P2 or other=P2 (critical=P0, warning=P1, info=P2 always)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "overwrite existing files of the environment")
+	cmd.Flags().BoolVar(&f.noLibrary, "no-library", false, "keep rules that are library exporters' rules as copies instead of overrides of the library")
 	cmd.Flags().BoolVar(&f.check, "check", false, "write nothing; build the environment and report how it differs from the files")
 	return cmd
 }
@@ -71,7 +76,7 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	if err != nil {
 		return err
 	}
-	imp, err := importer.Convert(in, importer.Options{Env: f.env, Cluster: f.cluster, Flavour: f.flavour, Selector: f.selector, Tiering: tiering})
+	imp, err := importer.Convert(in, importer.Options{Env: f.env, Cluster: f.cluster, Flavour: f.flavour, Selector: f.selector, Tiering: tiering, NoLibrary: f.noLibrary})
 	if err != nil {
 		return err
 	}
@@ -102,8 +107,19 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	if len(f.severityMap) > 0 {
 		check = append(check, "--severity-map", strings.Join(f.severityMap, ","))
 	}
-	fmt.Fprintf(a.stdout, "imported %d alerting and %d recording rules in %d groups, %d targets, %d federation and %d raw scrape configs into %s; compare with: %s\n",
-		alerts, records, len(in.Groups), len(imp.Env.Targets), len(imp.Env.Federation), len(imp.Env.RawScrapeConfigs), rel, strings.Join(append(check, files...), " "))
+	if f.noLibrary {
+		check = append(check, "--no-library")
+	}
+	library := ""
+	if n := len(imp.Adopted); n > 0 {
+		rules := 0
+		for _, ad := range imp.Adopted {
+			rules += ad.Rules
+		}
+		library = fmt.Sprintf(" (%d of them as overrides of %d library %s)", rules, n, map[bool]string{true: "exporter", false: "exporters"}[n == 1])
+	}
+	fmt.Fprintf(a.stdout, "imported %d alerting%s and %d recording rules in %d groups, %d targets, %d federation and %d raw scrape configs into %s; compare with: %s\n",
+		alerts, library, records, len(in.Groups), len(imp.Env.Targets), len(imp.Env.Federation), len(imp.Env.RawScrapeConfigs), rel, strings.Join(append(check, files...), " "))
 	return nil
 }
 

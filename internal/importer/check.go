@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/prometheus/common/model"
@@ -43,18 +44,31 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 		out = append(out, Difference{Pos: pos, Explained: explained, Msg: fmt.Sprintf(format, args...)})
 	}
 	built := map[Place]expand.Rule{}
-	groups := map[string]bool{}
 	for _, g := range plan.Groups {
-		groups[g.Name] = true
 		for _, r := range g.Rules {
-			built[Place{g.Name, r.Key}] = r
+			built[Place{g.Name, r.Key, g.Exporter}] = r
 		}
+	}
+	adopted := map[string]Adopted{}
+	for _, a := range imp.Adopted {
+		adopted[a.Key] = a
 	}
 	seen := map[Place]bool{}
 	p := parser.NewParser(parser.Options{})
 	for gi, g := range in.Groups {
-		if len(imp.Placed[gi]) > 0 && imp.Placed[gi][0].Group != g.Name {
-			add(g.Pos, true, "group %s is group %s: mongen group names are Kubernetes names", g.Name, imp.Placed[gi][0].Group)
+		own := ""
+		for _, pl := range imp.Placed[gi] {
+			if pl.Exporter == "" {
+				own = pl.Group
+				break
+			}
+		}
+		switch {
+		case own == "" || own == g.Name:
+		case strings.HasPrefix(own, groupKey(g.Name)+"-imported"):
+			add(g.Pos, true, "group %s is group %s: an adopted library exporter has a group called %s", g.Name, own, groupKey(g.Name))
+		default:
+			add(g.Pos, true, "group %s is group %s: mongen group names are Kubernetes names", g.Name, own)
 		}
 		if g.Interval != "" {
 			add(g.Pos, true, "group %s: interval %s is gone: the group is evaluated every prometheus.evaluationInterval (%s)", g.Name, g.Interval, plan.Env.Prometheus.EvaluationInterval)
@@ -77,7 +91,12 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 				add(r.Pos, false, "rule %s is not in group %s of the environment (key %s)", r.Name, pl.Group, pl.Key)
 				continue
 			}
-			order = append(order, pl.Key)
+			lib, isLib := adopted[pl.Exporter]
+			if isLib {
+				add(r.Pos, true, "rule %s is the rule of library exporter.%s (exporters.%s, group %s), changed by overrides where the input differs", r.Name, lib.Definition, cueLabel(lib.Key), pl.Group)
+			} else {
+				order = append(order, pl.Key)
+			}
 			if b.Name != r.Name {
 				add(r.Pos, false, "rule %s is called %s in the environment", r.Name, b.Name)
 			}
@@ -87,6 +106,9 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 				e2, err2 := p.ParseExpr(b.Expr)
 				if err1 == nil && err2 == nil && e1.String() == e2.String() {
 					same = true
+				}
+				if ok, _ := matchLibraryExpr(b.Expr, r.Expr); ok {
+					same = true // parentheses and label matcher order aside
 				}
 				if same {
 					add(r.ExprPos, true, "rule %s: expression written differently, same PromQL", r.Name)
@@ -119,6 +141,8 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 					} else {
 						add(r.Pos, true, "rule %s: severity %s added, the severity of tier %s (--severity-map)", r.Name, v, b.Tier)
 					}
+				case k == "team" && isLib && !inWant && v == b.Team:
+					add(r.Pos, true, "rule %s: label team=%q added: the library exporter's alerts carry its team (set exporters.%s.team to change it)", r.Name, v, cueLabel(lib.Key))
 				case inWant && inGot:
 					add(r.Pos, false, "rule %s: label %s is %q, the input has %q", r.Name, k, v, w)
 				case inGot:
@@ -129,7 +153,12 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 			}
 			if !maps.Equal(nonNil(b.Annotations), nonNil(r.Annotations)) {
 				for _, k := range sortedKeys(union(b.Annotations, r.Annotations)) {
-					if b.Annotations[k] != r.Annotations[k] {
+					_, inInput := r.Annotations[k]
+					switch {
+					case b.Annotations[k] == r.Annotations[k]:
+					case isLib && !inInput:
+						add(r.Pos, true, "rule %s: annotation %s added by the library rule: %q", r.Name, k, b.Annotations[k])
+					default:
 						add(r.Pos, false, "rule %s: annotation %s is %q, the input has %q", r.Name, k, b.Annotations[k], r.Annotations[k])
 					}
 				}
@@ -138,7 +167,7 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 		if len(order) > 0 {
 			var builtOrder []string
 			for _, bg := range plan.Groups {
-				if bg.Name == imp.Placed[gi][0].Group {
+				if bg.Name == own && bg.Exporter == "" {
 					for _, r := range bg.Rules {
 						builtOrder = append(builtOrder, r.Key)
 					}
@@ -151,7 +180,7 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 	}
 	for _, bg := range plan.Groups {
 		for _, r := range bg.Rules {
-			if !seen[Place{bg.Name, r.Key}] {
+			if !seen[Place{bg.Name, r.Key, bg.Exporter}] {
 				pos := r.Origin
 				if pos == "" {
 					pos = plan.Env.Name

@@ -23,6 +23,9 @@ type Options struct {
 	// chart's Prometheus wants release: <release>).
 	Selector map[string]string
 	Tiering  Tiering
+	// NoLibrary keeps input rules that are library rules as copies
+	// instead of adopting their exporters.
+	NoLibrary bool
 }
 
 // Note is one line of the import report: what was inferred, renamed,
@@ -66,10 +69,13 @@ type Import struct {
 	// Placed says where each input rule went: the same index as
 	// in.Groups[g].Rules[r] gives group and rule key.
 	Placed [][]Place
+	// Adopted are the library exporters whose rules input rules became.
+	Adopted []Adopted
 }
 
-// Place is where one input rule lives in the environment.
-type Place struct{ Group, Key string }
+// Place is where one input rule lives in the environment: a group of
+// env.rules, or of the adopted exporter named by Exporter.
+type Place struct{ Group, Key, Exporter string }
 
 var envName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 
@@ -102,6 +108,9 @@ func Convert(in *Input, opt Options) (*Import, error) {
 		return nil, err
 	}
 	if err := imp.convertTargets(in); err != nil {
+		return nil, err
+	}
+	if err := imp.adoptLibrary(in); err != nil {
 		return nil, err
 	}
 	switch {
@@ -152,7 +161,6 @@ func groupKey(name string) string {
 
 func (imp *Import) convertRules(in *Input) error {
 	env := imp.Env
-	library := LibraryRules()
 	p := parser.NewParser(parser.Options{})
 	var untiered, problems []string
 	imp.Placed = make([][]Place, len(in.Groups))
@@ -216,9 +224,6 @@ func (imp *Import) convertRules(in *Input) error {
 					imp.note(r.Pos, NoteTier, "%s: severity %s -> %s", r.Name, sev, tier)
 				}
 				labels["severity"] = want
-				if libs := library[r.Name]; len(libs) > 0 {
-					imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of %s (group %s): imported as a copy, because the library's expression differs from yours; to adopt the library's rule, enable that exporter and delete this copy", r.Name, libs[0].Exporter, libs[0].Group)
-				}
 			}
 			rkey := r.Name
 			for n := 2; ; n++ {
@@ -333,6 +338,9 @@ func (imp *Import) writeFiles() error {
 	}
 	imp.Files[opt.Env+".cue"] = src
 
+	if err := imp.writeLibrary(); err != nil {
+		return err
+	}
 	if len(env.Rules) == 0 {
 		if err := imp.writeAlerting(); err != nil {
 			return err

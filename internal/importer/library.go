@@ -5,7 +5,6 @@ import (
 	"path"
 	"sort"
 	"strings"
-	"sync"
 
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/literal"
@@ -15,55 +14,48 @@ import (
 )
 
 // LibraryRule is a rule of a library exporter: the exporter definition
-// (exporter.#NodeExporter) and the rule group it is in.
+// (#NodeExporter, in library/exporter) and the rule group it is in.
 type LibraryRule struct {
-	Exporter string
-	Group    string
+	Definition string
+	Group      string
 }
 
-var (
-	libraryOnce  sync.Once
-	libraryRules map[string][]LibraryRule
-)
-
-// LibraryRules maps every rule name of the embedded library's exporters to
+// libraryIndex maps every rule name of the embedded library's exporters to
 // where it is defined. It reads the CUE syntax of library/exporter, so it
 // costs no evaluation.
-func LibraryRules() map[string][]LibraryRule {
-	libraryOnce.Do(func() {
-		libraryRules = map[string][]LibraryRule{}
-		names, _ := fs.Glob(mongen.CUEModule, "library/exporter/*.cue")
-		for _, name := range names {
-			data, err := fs.ReadFile(mongen.CUEModule, name)
-			if err != nil {
+func libraryIndex() map[string][]LibraryRule {
+	index := map[string][]LibraryRule{}
+	names, _ := fs.Glob(mongen.CUEModule, "library/exporter/*.cue")
+	for _, name := range names {
+		data, err := fs.ReadFile(mongen.CUEModule, name)
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(path.Base(name), data)
+		if err != nil {
+			continue
+		}
+		for _, decl := range f.Decls {
+			def, ok := decl.(*ast.Field)
+			if !ok {
 				continue
 			}
-			f, err := parser.ParseFile(path.Base(name), data)
-			if err != nil {
+			defName := labelName(def.Label)
+			if !strings.HasPrefix(defName, "#") {
 				continue
 			}
-			for _, decl := range f.Decls {
-				def, ok := decl.(*ast.Field)
-				if !ok {
-					continue
-				}
-				defName := labelName(def.Label)
-				if !strings.HasPrefix(defName, "#") {
-					continue
-				}
-				for _, g := range structFields(fieldValue(def.Value, "rules")) {
-					for _, r := range structFields(g.Value) {
-						n := labelName(r.Label)
-						libraryRules[n] = append(libraryRules[n], LibraryRule{Exporter: "exporter." + defName, Group: labelName(g.Label)})
-					}
+			for _, g := range structFields(fieldValue(def.Value, "rules")) {
+				for _, r := range structFields(g.Value) {
+					n := labelName(r.Label)
+					index[n] = append(index[n], LibraryRule{Definition: defName, Group: labelName(g.Label)})
 				}
 			}
 		}
-		for _, rs := range libraryRules {
-			sort.Slice(rs, func(i, j int) bool { return rs[i].Exporter < rs[j].Exporter })
-		}
-	})
-	return libraryRules
+	}
+	for _, rs := range index {
+		sort.Slice(rs, func(i, j int) bool { return rs[i].Definition < rs[j].Definition })
+	}
+	return index
 }
 
 func labelName(l ast.Label) string {

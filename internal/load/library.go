@@ -17,21 +17,20 @@ import (
 
 // ExporterProbe asks how a library exporter looks with some parameters:
 // its definition in library/exporter (such as "#NodeExporter") and the job
-// it scrapes ("" keeps the exporter's default).
+// it scrapes and the namespace its Service is in ("" keeps the exporter's
+// default).
 type ExporterProbe struct {
 	Definition string
 	Job        string
+	Namespace  string
 }
 
-// ProbedExporter is one probe's answer. Err is set when the exporter does
-// not evaluate with those parameters (a job that is not a valid name, a
-// required parameter); the other fields are then empty.
+// ProbedExporter is one probe's answer: the exporter as an environment
+// would decode it. Err is set when it does not evaluate with those
+// parameters (a job that is not a valid name, a required parameter such
+// as endpoints); the other fields are then empty.
 type ProbedExporter struct {
-	Job       string
-	Namespace string
-	Team      string
-	Rules     map[string]model.RuleGroup
-	Targets   map[string]model.Target
+	model.Exporter
 	// Sentinel holds the same rules with every threshold set to the
 	// sentinel value, so a caller can find where a threshold appears in an
 	// expression.
@@ -45,8 +44,7 @@ const probeDir = "mongenprobe"
 
 // ProbeExporters evaluates library exporters with the given parameters,
 // in one CUE evaluation of the embedded module (module nil: the one in this
-// binary). It reads rules and targets only: parameters an exporter needs
-// for anything else (endpoints, TLS) may stay open.
+// binary).
 func ProbeExporters(module fs.FS, probes []ExporterProbe, sentinel float64) ([]ProbedExporter, error) {
 	if module == nil {
 		module = mongen.CUEModule
@@ -62,11 +60,14 @@ func ProbeExporters(module fs.FS, probes []ExporterProbe, sentinel float64) ([]P
 		if !strings.HasPrefix(p.Definition, "#") || strings.ContainsAny(p.Definition, " .\n{}&|") {
 			return nil, fmt.Errorf("probe library: %q is not an exporter definition", p.Definition)
 		}
-		fmt.Fprintf(&src, "p%d: exporter.%s", i, p.Definition)
+		fmt.Fprintf(&src, "p%d: exporter.%s & {\n", i, p.Definition)
 		if p.Job != "" {
-			fmt.Fprintf(&src, " & {job: %s}", literal.String.Quote(p.Job))
+			fmt.Fprintf(&src, "\tjob: %s\n", literal.String.Quote(p.Job))
 		}
-		src.WriteString("\n")
+		if p.Namespace != "" {
+			fmt.Fprintf(&src, "\tnamespace: %s\n", literal.String.Quote(p.Namespace))
+		}
+		src.WriteString("}\n")
 	}
 	ov[filepath.Join(vroot, probeDir, "probe.cue")] = cueload.FromString(src.String())
 	insts := cueload.Instances([]string{"./" + probeDir}, &cueload.Config{Dir: vroot, ModuleRoot: vroot, Overlay: ov})
@@ -83,23 +84,8 @@ func ProbeExporters(module fs.FS, probes []ExporterProbe, sentinel float64) ([]P
 
 func probeOne(v cue.Value, sentinel float64) ProbedExporter {
 	var pe ProbedExporter
-	fail := func(what string, err error) ProbedExporter {
-		return ProbedExporter{Err: fmt.Errorf("%s: %w", what, err)}
-	}
-	for field, dst := range map[string]*string{"job": &pe.Job, "namespace": &pe.Namespace, "team": &pe.Team} {
-		f, _ := v.LookupPath(cue.MakePath(cue.Str(field))).Default()
-		if f.Exists() && f.IsConcrete() {
-			if err := f.Decode(dst); err != nil {
-				return fail(field, err)
-			}
-		}
-	}
-	rulesV := v.LookupPath(cue.MakePath(cue.Str("rules")))
-	if err := rulesV.Decode(&pe.Rules); err != nil {
-		return fail("rules", err)
-	}
-	if err := v.LookupPath(cue.MakePath(cue.Str("targets"))).Decode(&pe.Targets); err != nil {
-		return fail("targets", err)
+	if err := v.Decode(&pe.Exporter); err != nil {
+		return ProbedExporter{Err: err}
 	}
 	for g, rules := range pe.Rules {
 		for key, r := range rules {
@@ -109,7 +95,7 @@ func probeOne(v cue.Value, sentinel float64) ProbedExporter {
 		}
 	}
 	if err := v.LookupPath(cue.MakePath(cue.Str("rules"))).Decode(&pe.Sentinel); err != nil {
-		return fail("rules with thresholds set", err)
+		return ProbedExporter{Err: fmt.Errorf("rules with thresholds set: %w", err)}
 	}
 	return pe
 }

@@ -8,7 +8,7 @@ import (
 func TestProbeExportersEvaluatesTheLibraryWithParameters(t *testing.T) {
 	const sentinel = 987654.321
 	got, err := ProbeExporters(nil, []ExporterProbe{
-		{Definition: "#NodeExporter", Job: "nodes"},
+		{Definition: "#NodeExporter", Job: "nodes", Namespace: "obs"},
 		{Definition: "#NodeExporter"},
 		{Definition: "#NodeExporter", Job: "Not A Name"},
 		{Definition: "#NoSuchExporter"},
@@ -31,7 +31,7 @@ func TestProbeExportersEvaluatesTheLibraryWithParameters(t *testing.T) {
 	if down := nodes.Sentinel["node-exporter"]["NodeDown"]; down.Expr != nodes.Rules["node-exporter"]["NodeDown"].Expr {
 		t.Errorf("a rule without threshold changed with the sentinel: %q", down.Expr)
 	}
-	if _, ok := nodes.Targets["nodes"]; !ok || nodes.Job != "nodes" || nodes.Team != "platform" {
+	if tg, ok := nodes.Targets["nodes"]; !ok || tg.Namespace != "obs" || nodes.Job != "nodes" || nodes.Team != "platform" {
 		t.Errorf("job %q team %q targets %v", nodes.Job, nodes.Team, nodes.Targets)
 	}
 	if got[1].Err != nil || got[1].Job != "node-exporter" {
@@ -45,5 +45,16 @@ func TestProbeExportersEvaluatesTheLibraryWithParameters(t *testing.T) {
 	}
 	if _, err := ProbeExporters(nil, []ExporterProbe{{Definition: "#X & {}"}}, sentinel); err == nil {
 		t.Error("a definition that is an expression was accepted")
+	}
+}
+
+func TestProbeExportersReportsExportersThatNeedParameters(t *testing.T) {
+	// #App requires a team; without it the exporter is incomplete.
+	got, err := ProbeExporters(nil, []ExporterProbe{{Definition: "#App", Job: "shop"}}, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[0].Err == nil {
+		t.Errorf("an exporter with a required parameter unset decoded: %+v", got[0].Exporter)
 	}
 }

@@ -193,13 +193,14 @@ type Rule struct {
 
 // Override changes a library rule by name.
 type Override struct {
-	Reason      string            `json:"reason"`
-	Threshold   *float64          `json:"threshold,omitempty"`
-	For         string            `json:"for,omitempty"`
-	Tier        string            `json:"tier,omitempty"`
-	Disabled    *bool             `json:"disabled,omitempty"`
-	Labels      map[string]string `json:"labels,omitempty"`
-	Annotations map[string]string `json:"annotations,omitempty"`
+	Reason        string            `json:"reason"`
+	Threshold     *float64          `json:"threshold,omitempty"`
+	For           string            `json:"for,omitempty"`
+	KeepFiringFor string            `json:"keepFiringFor,omitempty"`
+	Tier          string            `json:"tier,omitempty"`
+	Disabled      *bool             `json:"disabled,omitempty"`
+	Labels        map[string]string `json:"labels,omitempty"`
+	Annotations   map[string]string `json:"annotations,omitempty"`
 }
 
 // Federation scrapes another Prometheus's /federate endpoint.

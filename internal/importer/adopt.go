@@ -1,0 +1,583 @@
+package importer
+
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// Adopted is a library exporter the import brought in because input rules
+// are its rules: they become overrides of the library's rules instead of
+// copies.
+type Adopted struct {
+	Key        string // key under env.exporters: the exporter's job
+	Definition string // in library/exporter, such as #NodeExporter
+	Job        string // set when it is not the exporter's default
+	Namespace  string // set when an imported target gave it
+	// Rules counts the input rules that became library rules.
+	Rules int
+}
+
+// libMatch is an input rule found to be a library rule: same name, same
+// expression as PromQL once the exporter's job is the input's and its
+// threshold the input's.
+type libMatch struct {
+	gi, ri    int
+	probe     int
+	group     string
+	threshold *float64
+}
+
+// adoptKey is what distinguishes two evaluations of one exporter.
+type adoptKey struct{ def, job, namespace string }
+
+// adoptLibrary replaces input rules that are library rules by overrides of
+// those rules, bringing their exporters in. An exporter is adopted when at
+// least one input rule matches one of its rules; each of its other rules
+// is switched off by an override, so the environment builds the input's
+// rules and no more. It runs after the targets are converted, because an
+// exporter brings its own scrape jobs.
+func (imp *Import) adoptLibrary(in *Input) error {
+	index := libraryIndex()
+	if imp.Options.NoLibrary {
+		for _, g := range in.Groups {
+			for _, r := range g.Rules {
+				if libs := index[r.Name]; len(libs) > 0 && r.Kind == Alert {
+					imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s: kept as a copy (--no-library)", r.Name, libs[0].Definition)
+				}
+			}
+		}
+		return nil
+	}
+	env := imp.Env
+	var probes []load.ExporterProbe
+	probeIdx := map[load.ExporterProbe]int{}
+	type candidate struct {
+		gi, ri int
+		probes []int
+	}
+	var cands []candidate
+	for gi, g := range in.Groups {
+		for ri, r := range g.Rules {
+			libs := index[r.Name]
+			if r.Kind != Alert || len(libs) == 0 || ri >= len(imp.Placed[gi]) {
+				continue
+			}
+			c := candidate{gi: gi, ri: ri}
+			for _, l := range libs {
+				for _, job := range append(jobsOf(r.Expr), "") {
+					p := load.ExporterProbe{Definition: l.Definition, Job: job}
+					if t, ok := env.Targets[job]; ok && job != "" {
+						p.Namespace = t.Namespace
+					}
+					i, seen := probeIdx[p]
+					if !seen {
+						i = len(probes)
+						probeIdx[p] = i
+						probes = append(probes, p)
+					}
+					c.probes = append(c.probes, i)
+				}
+			}
+			cands = append(cands, c)
+		}
+	}
+	if len(cands) == 0 {
+		return nil
+	}
+	probed, err := load.ProbeExporters(nil, probes, thresholdSentinel)
+	if err != nil {
+		return fmt.Errorf("read the library: %w", err)
+	}
+	keyOf := func(pi int) adoptKey {
+		return adoptKey{probes[pi].Definition, probed[pi].Job, probed[pi].Namespace}
+	}
+
+	// Match every candidate against the evaluations of its exporters.
+	var matches []libMatch
+	for _, c := range cands {
+		r := in.Groups[c.gi].Rules[c.ri]
+		for _, pi := range c.probes {
+			pe := probed[pi]
+			if pe.Err != nil {
+				continue
+			}
+			g := groupOf(pe.Sentinel, r.Name)
+			if g == "" {
+				continue
+			}
+			if ok, th := matchLibraryExpr(pe.Sentinel[g][r.Name].Expr, r.Expr); ok {
+				matches = append(matches, libMatch{gi: c.gi, ri: c.ri, probe: pi, group: g, threshold: th})
+				break
+			}
+		}
+	}
+
+	// One evaluation per exporter definition: the one most rules match.
+	count := map[adoptKey]int{}
+	for _, m := range matches {
+		count[keyOf(m.probe)]++
+	}
+	chosen := map[string]adoptKey{}
+	for _, k := range slices.SortedFunc(maps.Keys(count), compareAdoptKey) {
+		if best, ok := chosen[k.def]; !ok || count[k] > count[best] {
+			chosen[k.def] = k
+		}
+	}
+	// Refuse an exporter whose scrape jobs clash with imported ones.
+	probeOf := map[adoptKey]int{}
+	for _, m := range matches {
+		probeOf[keyOf(m.probe)] = m.probe
+	}
+	replacesTarget := map[string]bool{}
+	jobs := map[string]string{}
+	for _, def := range slices.Sorted(maps.Keys(chosen)) {
+		k := chosen[def]
+		pe := probed[probeOf[k]]
+		why := ""
+		for _, tn := range slices.Sorted(maps.Keys(pe.Targets)) {
+			switch {
+			case jobs[tn] != "":
+				why = fmt.Sprintf("its job %s is also exporter.%s's", tn, jobs[tn])
+			case hasKey(env.Federation, tn):
+				why = fmt.Sprintf("the input's federation job %s has the name of its job", tn)
+			case env.RawScrapeConfigs[tn] != "":
+				why = fmt.Sprintf("the input's scrape config %s (kept raw) has the name of its job", tn)
+			default:
+				t, ok := env.Targets[tn]
+				if ok && !sameTarget(t, pe.Targets[tn]) {
+					why = fmt.Sprintf("the input's scrape job %s differs from the exporter's (kind, selector, port, path, scheme, relabelling or TLS)", tn)
+				}
+			}
+			if why != "" {
+				break
+			}
+		}
+		if why != "" {
+			delete(chosen, def)
+			for _, m := range matches {
+				if keyOf(m.probe) == k {
+					r := in.Groups[m.gi].Rules[m.ri]
+					imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s) as PromQL, but the exporter is not adopted: %s; the rule is imported as a copy", r.Name, def, k.job, why)
+				}
+			}
+			continue
+		}
+		for tn := range pe.Targets {
+			jobs[tn] = def
+			if _, ok := env.Targets[tn]; ok {
+				replacesTarget[tn] = true
+			}
+		}
+	}
+
+	// Library rules the input matches, by exporter definition and rule
+	// key; the first input rule wins, later ones stay copies.
+	type libRef struct{ def, key string }
+	taken := map[libRef]libMatch{}
+	for _, m := range matches {
+		k := keyOf(m.probe)
+		r := in.Groups[m.gi].Rules[m.ri]
+		switch {
+		case chosen[k.def] == (adoptKey{}):
+		case chosen[k.def] != k:
+			imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s with job %s, but the exporter is adopted with job %s (more rules match it): imported as a copy", r.Name, k.def, k.job, chosen[k.def].job)
+		default:
+			ref := libRef{k.def, r.Name}
+			if prev, dup := taken[ref]; dup {
+				imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s as PromQL, which the rule at %s already became: imported as a copy", r.Name, k.def, in.Groups[prev.gi].Rules[prev.ri].Pos)
+				continue
+			}
+			taken[ref] = m
+		}
+	}
+	takenIdx := map[[2]int]bool{}
+	for _, m := range taken {
+		takenIdx[[2]int{m.gi, m.ri}] = true
+	}
+	// Input rules with a library rule's name that stay copies: that library
+	// rule is switched off, or the alert would be defined twice.
+	copies := map[string]string{}
+	for _, c := range cands {
+		r := in.Groups[c.gi].Rules[c.ri]
+		if _, seen := copies[r.Name]; !seen && !takenIdx[[2]int{c.gi, c.ri}] {
+			copies[r.Name] = r.Pos
+		}
+	}
+	defer func() {
+		for _, c := range cands {
+			r := in.Groups[c.gi].Rules[c.ri]
+			if !takenIdx[[2]int{c.gi, c.ri}] && !imp.noted(r.Pos, NoteLibrary) {
+				imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s, but its expression is not the library's: imported as a copy", r.Name, index[r.Name][0].Definition)
+			}
+		}
+	}()
+
+	if len(chosen) == 0 {
+		return nil
+	}
+	if env.Exporters == nil {
+		env.Exporters = map[string]model.Exporter{}
+	}
+	if env.Overrides == nil {
+		env.Overrides = map[string]model.Override{}
+	}
+	adoptedGroups := map[string]bool{}
+	for _, def := range slices.Sorted(maps.Keys(chosen)) {
+		k := chosen[def]
+		pi := probeOf[k]
+		pe := probed[pi]
+		a := Adopted{Key: k.job, Definition: def, Namespace: probes[pi].Namespace}
+		if probes[pi].Job != "" && probes[pi].Job != defaultJob(probed, probes, def) {
+			a.Job = k.job
+		}
+		ex := pe.Exporter
+		ex.Rules = map[string]model.RuleGroup{}
+		for _, g := range slices.Sorted(maps.Keys(pe.Rules)) {
+			adoptedGroups[g] = true
+			ex.Rules[g] = model.RuleGroup{}
+			for _, key := range slices.Sorted(maps.Keys(pe.Rules[g])) {
+				lib, sent := pe.Rules[g][key], pe.Sentinel[g][key]
+				m, matched := taken[libRef{def, key}]
+				if !matched {
+					reason := "not in the imported rules: delete this override to adopt the library's rule"
+					if pos, ok := copies[lib.Name]; ok {
+						reason = fmt.Sprintf("the rule imported from %s keeps its own expression, which is not the library's: this one is off so the alert is not defined twice", pos)
+					}
+					off := true
+					env.Overrides[key] = model.Override{Reason: reason, Disabled: &off}
+					lib.Enabled = false
+					ex.Rules[g][key] = lib
+					continue
+				}
+				r := in.Groups[m.gi].Rules[m.ri]
+				place := imp.Placed[m.gi][m.ri]
+				mine := env.Rules[place.Group][place.Key]
+				delete(env.Rules[place.Group], place.Key)
+				imp.Placed[m.gi][m.ri] = Place{Group: g, Key: key, Exporter: k.job}
+				a.Rules++
+				ov, what := overrideFor(lib, sent, mine, m.threshold)
+				applied := applyOverride(lib, sent, ov)
+				ex.Rules[g][key] = applied
+				if len(what) == 0 {
+					imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s, group %s) as it is: imported as that rule, no override needed", r.Name, def, k.job, g)
+					continue
+				}
+				ov.Reason = fmt.Sprintf("imported from %s, which sets its %s", r.Pos, strings.Join(what, ", "))
+				env.Overrides[key] = ov
+				imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s, group %s) as PromQL: imported as an override of it (%s)", r.Name, def, k.job, g, strings.Join(what, ", "))
+			}
+		}
+		env.Exporters[a.Key] = ex
+		imp.Adopted = append(imp.Adopted, a)
+		imp.note("", NoteLibrary, "exporter.%s is adopted as exporters.%s for %d of its %d rules; it brings its scrape jobs (%s), dashboards and rule tests, and team %s on its alerts", def, cueLabel(a.Key), a.Rules, countRules(pe.Rules), strings.Join(slices.Sorted(maps.Keys(pe.Targets)), ", "), orNone(pe.Team))
+	}
+	for tn := range replacesTarget {
+		delete(env.Targets, tn)
+		imp.note("", NoteLibrary, "target %s is the adopted exporter's own scrape job: the exporter defines it", tn)
+	}
+	if len(env.Targets) == 0 {
+		env.Targets = nil
+	}
+	imp.settleGroups(adoptedGroups)
+	return nil
+}
+
+// settleGroups drops imported groups the library took every rule of and
+// renames those whose names a library group has.
+func (imp *Import) settleGroups(library map[string]bool) {
+	env := imp.Env
+	rename := map[string]string{}
+	for _, key := range sortedKeys(env.Rules) {
+		if len(env.Rules[key]) == 0 {
+			delete(env.Rules, key)
+			continue
+		}
+		if !library[key] {
+			continue
+		}
+		nk := key + "-imported"
+		for n := 2; env.Rules[nk] != nil || library[nk]; n++ {
+			nk = fmt.Sprintf("%s-imported-%d", key, n)
+		}
+		env.Rules[nk] = env.Rules[key]
+		delete(env.Rules, key)
+		rename[key] = nk
+		imp.note("", NoteChange, "group %s is called %s: an adopted exporter has a group of that name", key, nk)
+	}
+	for gi := range imp.Placed {
+		for ri, p := range imp.Placed[gi] {
+			if nk, ok := rename[p.Group]; ok && p.Exporter == "" {
+				imp.Placed[gi][ri].Group = nk
+			}
+		}
+	}
+}
+
+// overrideFor is the override that turns the library rule into the
+// input's: only what differs, and the names of what it sets.
+func overrideFor(lib, sentinel, mine model.Rule, threshold *float64) (model.Override, []string) {
+	var ov model.Override
+	var what []string
+	if threshold != nil && lib.Threshold != nil && *threshold != *lib.Threshold {
+		v := *threshold
+		ov.Threshold = &v
+		what = append(what, "threshold")
+	}
+	if mine.Tier != lib.Tier {
+		ov.Tier = mine.Tier
+		what = append(what, "tier")
+	}
+	if !sameDuration(mine.For, lib.For) {
+		ov.For = orZero(mine.For)
+		what = append(what, "for")
+	}
+	if !sameDuration(mine.KeepFiringFor, lib.KeepFiringFor) {
+		ov.KeepFiringFor = orZero(mine.KeepFiringFor)
+		what = append(what, "keep_firing_for")
+	}
+	applied := applyOverride(lib, sentinel, ov)
+	for _, k := range sortedKeys(mine.Labels) {
+		if k == "severity" {
+			continue // the tier sets it
+		}
+		if applied.Labels[k] != mine.Labels[k] {
+			if ov.Labels == nil {
+				ov.Labels = map[string]string{}
+			}
+			ov.Labels[k] = mine.Labels[k]
+		}
+	}
+	if len(ov.Labels) > 0 {
+		what = append(what, "labels "+strings.Join(sortedKeys(ov.Labels), ", "))
+	}
+	for _, k := range sortedKeys(mine.Annotations) {
+		if applied.Annotations[k] != mine.Annotations[k] {
+			if ov.Annotations == nil {
+				ov.Annotations = map[string]string{}
+			}
+			ov.Annotations[k] = mine.Annotations[k]
+		}
+	}
+	if len(ov.Annotations) > 0 {
+		what = append(what, "annotations "+strings.Join(sortedKeys(ov.Annotations), ", "))
+	}
+	return ov, what
+}
+
+// applyOverride is the library rule as CUE builds it with ov: the
+// threshold is written into the sentinel rule's texts.
+func applyOverride(lib, sentinel model.Rule, ov model.Override) model.Rule {
+	out := lib
+	if lib.Threshold != nil {
+		th := *lib.Threshold
+		if ov.Threshold != nil {
+			th = *ov.Threshold
+			out.Threshold = ov.Threshold
+		}
+		num := strconv.FormatFloat(th, 'f', -1, 64)
+		sub := func(s string) string {
+			return strings.ReplaceAll(s, strconv.FormatFloat(thresholdSentinel, 'f', -1, 64), num)
+		}
+		out.Expr = sub(sentinel.Expr)
+		out.Annotations = map[string]string{}
+		for k, v := range sentinel.Annotations {
+			out.Annotations[k] = sub(v)
+		}
+	}
+	if ov.Tier != "" {
+		out.Tier = ov.Tier
+		out.Labels = maps.Clone(out.Labels)
+		out.Labels["severity"] = Severity(ov.Tier)
+	}
+	if ov.For != "" {
+		out.For = ov.For
+	}
+	if ov.KeepFiringFor != "" {
+		out.KeepFiringFor = ov.KeepFiringFor
+	}
+	if len(ov.Labels) > 0 {
+		out.Labels = maps.Clone(out.Labels)
+		maps.Copy(out.Labels, ov.Labels)
+	}
+	if len(ov.Annotations) > 0 {
+		out.Annotations = maps.Clone(out.Annotations)
+		maps.Copy(out.Annotations, ov.Annotations)
+	}
+	return out
+}
+
+// sameTarget compares an imported target with a library one, with the
+// schema's defaults filled into the imported one.
+func sameTarget(imported, library model.Target) bool {
+	imported.Team, library.Team = "", ""
+	if imported.Path == "" {
+		imported.Path = "/metrics"
+	}
+	if imported.Scheme == "" {
+		imported.Scheme = "http"
+	}
+	a, err1 := json.Marshal(imported)
+	b, err2 := json.Marshal(library)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	var am, bm map[string]any
+	if json.Unmarshal(a, &am) != nil || json.Unmarshal(b, &bm) != nil {
+		return false
+	}
+	dropEmpty(am)
+	dropEmpty(bm)
+	x, _ := json.Marshal(am)
+	y, _ := json.Marshal(bm)
+	return string(x) == string(y)
+}
+
+// dropEmpty removes null, false, "" and empty lists and maps: the
+// importer leaves unset what CUE decodes as empty.
+func dropEmpty(m map[string]any) {
+	for k, v := range m {
+		switch v := v.(type) {
+		case nil:
+			delete(m, k)
+		case bool:
+			if !v {
+				delete(m, k)
+			}
+		case string:
+			if v == "" {
+				delete(m, k)
+			}
+		case []any:
+			if len(v) == 0 {
+				delete(m, k)
+			}
+		case map[string]any:
+			dropEmpty(v)
+			if len(v) == 0 {
+				delete(m, k)
+			}
+		}
+	}
+}
+
+func groupOf(rules map[string]model.RuleGroup, key string) string {
+	for _, g := range sortedKeys(rules) {
+		if _, ok := rules[g][key]; ok {
+			return g
+		}
+	}
+	return ""
+}
+
+func defaultJob(probed []load.ProbedExporter, probes []load.ExporterProbe, def string) string {
+	for i, p := range probes {
+		if p.Definition == def && p.Job == "" && p.Namespace == "" {
+			return probed[i].Job
+		}
+	}
+	return ""
+}
+
+func compareAdoptKey(a, b adoptKey) int {
+	return strings.Compare(a.def+"\x00"+a.job+"\x00"+a.namespace, b.def+"\x00"+b.job+"\x00"+b.namespace)
+}
+
+func countRules(groups map[string]model.RuleGroup) int {
+	n := 0
+	for _, g := range groups {
+		n += len(g)
+	}
+	return n
+}
+
+func hasKey[V any](m map[string]V, k string) bool {
+	_, ok := m[k]
+	return ok
+}
+
+func orZero(d string) string {
+	if d == "" {
+		return "0s"
+	}
+	return d
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func (imp *Import) noted(pos, kind string) bool {
+	for _, n := range imp.Notes {
+		if n.Pos == pos && n.Kind == kind {
+			return true
+		}
+	}
+	return false
+}
+
+// writeLibrary renders library.cue: the adopted exporters and the
+// overrides that make their rules the input's.
+func (imp *Import) writeLibrary() error {
+	if len(imp.Adopted) == 0 {
+		return nil
+	}
+	env := imp.Env
+	var w cueWriter
+	w.comment("Library exporters adopted by mongen import, because input rules are their\nrules (the same PromQL once the job and threshold are the input's). The\noverrides make each library rule what the input said, and switch off the\nlibrary rules the input did not have.")
+	w.line("package %s", imp.Options.Env)
+	w.line("")
+	w.line(`import "mongen.dev/mongen/library/exporter"`)
+	w.line("")
+	w.openRaw("env: exporters:")
+	for _, a := range imp.Adopted {
+		if a.Job == "" && a.Namespace == "" {
+			w.line("%s: exporter.%s", cueLabel(a.Key), a.Definition)
+			continue
+		}
+		w.openRaw(fmt.Sprintf("%s: exporter.%s &", cueLabel(a.Key), a.Definition))
+		w.optStr("job", a.Job)
+		w.optStr("namespace", a.Namespace)
+		w.close()
+	}
+	w.close()
+	w.line("")
+	w.openRaw("env: overrides:")
+	for _, name := range sortedKeys(env.Overrides) {
+		ov := env.Overrides[name]
+		w.open(name)
+		w.str("reason", ov.Reason)
+		if ov.Disabled != nil {
+			w.line("disabled: %t", *ov.Disabled)
+		}
+		if ov.Threshold != nil {
+			w.line("threshold: %s", strconv.FormatFloat(*ov.Threshold, 'f', -1, 64))
+		}
+		w.optStr("tier", ov.Tier)
+		w.optStr("for", ov.For)
+		w.optStr("keepFiringFor", ov.KeepFiringFor)
+		if len(ov.Labels) > 0 {
+			w.strMap("labels", ov.Labels)
+		}
+		if len(ov.Annotations) > 0 {
+			w.strMap("annotations", ov.Annotations)
+		}
+		w.close()
+	}
+	w.close()
+	src, err := w.source()
+	if err != nil {
+		return fmt.Errorf("write library.cue: %w", err)
+	}
+	imp.Files["library.cue"] = src
+	return nil
+}
