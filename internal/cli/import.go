@@ -141,6 +141,7 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 	if built, ok := tree.Get(plain.ConfigPath); ok && len(in.Prometheus) > 0 {
 		diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
 	}
+	diffs = append(diffs, importer.CompareMonitors(in, imp, tree)...)
 	if built, ok := tree.Get(alertmanager.ConfigPath); ok && len(in.Alertmanager) > 0 {
 		diffs = append(diffs, importer.CompareRouting(in, imp, plan, built.Data)...)
 	}

@@ -69,6 +69,9 @@ type Import struct {
 	// Placed says where each input rule went: the same index as
 	// in.Groups[g].Rules[r] gives group and rule key.
 	Placed [][]Place
+	// MonitorTargets names the targets each input monitor became, in the
+	// order of in.Monitors (one per endpoint).
+	MonitorTargets [][]string
 	// Adopted are the library exporters whose rules input rules became.
 	Adopted []Adopted
 }

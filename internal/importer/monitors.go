@@ -20,7 +20,7 @@ var endpointKeys = map[string]bool{
 // convertMonitor turns a ServiceMonitor or PodMonitor into one target per
 // endpoint, and a Probe into a probe target. What a target cannot say is
 // reported, never dropped without a word.
-func (imp *Import) convertMonitor(m Monitor, targets map[string]model.Target) error {
+func (imp *Import) convertMonitor(mi int, m Monitor, targets map[string]model.Target) error {
 	d := m.doc
 	root := resolveAlias(d.root)
 	spec := resolveAlias(get(root, "spec"))
@@ -57,7 +57,7 @@ func (imp *Import) convertMonitor(m Monitor, targets map[string]model.Target) er
 	}
 	switch m.Kind {
 	case KindProbe:
-		return imp.convertProbe(m, spec, base, targets)
+		return imp.convertProbe(mi, m, spec, base, targets)
 	case KindServiceMonitor:
 		base.Kind = model.KindService
 	default:
@@ -127,6 +127,7 @@ func (imp *Import) convertMonitor(m Monitor, targets map[string]model.Target) er
 			}
 		}
 		targets[name] = t
+		imp.MonitorTargets[mi] = append(imp.MonitorTargets[mi], name)
 		imp.note(d.pos(ep), NoteChange, "%s %s becomes %s target %s (its series get job=%q)", m.Kind, m.Name, t.Kind, name, name)
 	}
 	return nil
@@ -176,7 +177,7 @@ func monitorTLS(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) *mod
 	return t
 }
 
-func (imp *Import) convertProbe(m Monitor, spec *yaml.Node, base model.Target, targets map[string]model.Target) error {
+func (imp *Import) convertProbe(mi int, m Monitor, spec *yaml.Node, base model.Target, targets map[string]model.Target) error {
 	d := m.doc
 	t := base
 	t.Kind = model.KindProbe
@@ -230,6 +231,7 @@ func (imp *Import) convertProbe(m Monitor, spec *yaml.Node, base model.Target, t
 		return d.errorf(spec, "Probe %s: target %s is defined twice", m.Name, name)
 	}
 	targets[name] = t
+	imp.MonitorTargets[mi] = append(imp.MonitorTargets[mi], name)
 	imp.note(d.pos(spec), NoteChange, "Probe %s becomes probe target %s", m.Name, name)
 	return nil
 }

@@ -12,8 +12,9 @@ import (
 func (imp *Import) convertTargets(in *Input) error {
 	env := imp.Env
 	res := &scrapeResult{targets: map[string]model.Target{}, federation: map[string]model.Federation{}, raw: map[string]string{}}
-	for _, m := range in.Monitors {
-		if err := imp.convertMonitor(m, res.targets); err != nil {
+	imp.MonitorTargets = make([][]string, len(in.Monitors))
+	for mi, m := range in.Monitors {
+		if err := imp.convertMonitor(mi, m, res.targets); err != nil {
 			return err
 		}
 	}
