@@ -52,6 +52,15 @@ func (imp *Import) convertMonitor(mi int, m Monitor, targets map[string]model.Ta
 			}
 		}
 	}
+	known := map[string]bool{"selector": true, "namespaceSelector": true, "jobLabel": true, "endpoints": m.Kind == KindServiceMonitor, "podMetricsEndpoints": m.Kind == KindPodMonitor}
+	if m.Kind == KindProbe {
+		known = map[string]bool{"module": true, "prober": true, "interval": true, "scrapeTimeout": true, "targets": true, "jobName": true}
+	}
+	for _, kv := range fields(spec) {
+		if !known[kv[0].Value] {
+			warn(kv[0], "spec field %s is not kept: a target has no such field (mongen import --check reports it)", kv[0].Value)
+		}
+	}
 	if jl := get(spec, "jobLabel"); jl != nil {
 		warn(jl, "jobLabel is not kept: the job label is the target's name, %s", m.Name)
 	}
