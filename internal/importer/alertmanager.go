@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"sort"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -70,12 +71,42 @@ func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
 	// Time intervals.
 	intervals := map[string]bool{}
 	if ts := resolveAlias(get(root, "time_intervals")); ts != nil {
+		type read struct {
+			name  string
+			node  *yaml.Node
+			spec  []model.TimeInterval
+			zones []string
+		}
+		var all []read
+		zoneCount := map[string]int{}
 		for _, t := range ts.Content {
 			name, _ := d.scalar(get(t, "name"), "name")
-			if ti, ok := timeInterval(d, get(t, "time_intervals"), warn); ok {
-				a.TimeIntervals[groupKey(name)] = ti
-				intervals[name] = true
+			if ti, zones, ok := timeInterval(d, get(t, "time_intervals"), warn); ok {
+				all = append(all, read{name, t, ti, zones})
+				for _, z := range slices.Compact(slices.Sorted(slices.Values(zones))) {
+					zoneCount[z]++
+				}
 			}
+		}
+		// mongen counts every interval in one zone, alerting.timeZone:
+		// the zone most intervals use (Alertmanager's default is UTC).
+		zone := ""
+		for _, z := range sortedKeys(zoneCount) {
+			if zone == "" || zoneCount[z] > zoneCount[zone] {
+				zone = z
+			}
+		}
+		if zone != "" && zone != "UTC" {
+			a.TimeZone = zone
+			imp.note(d.pos(ts), NoteChange, "time intervals are in %s: alerting.timeZone is %s, which mongen counts every interval in", zone, zone)
+		}
+		for _, r := range all {
+			if z := slices.Compact(slices.Sorted(slices.Values(r.zones))); len(z) > 1 || z[0] != zone {
+				warn(r.node, "time interval %s is in %s, not in %s where the others are: mongen counts every interval in alerting.timeZone; the interval is left out", r.name, strings.Join(z, ", "), zone)
+				continue
+			}
+			a.TimeIntervals[groupKey(r.name)] = r.spec
+			intervals[r.name] = true
 		}
 	}
 
@@ -353,21 +384,25 @@ func amSecretPath(p string) *model.SecretRef {
 
 var weekdayNames = map[string]bool{"monday": true, "tuesday": true, "wednesday": true, "thursday": true, "friday": true, "saturday": true, "sunday": true}
 
-// timeInterval maps weekdays, times, days of month, months and years;
-// any other field (location: mongen counts every interval in
-// alerting.timeZone) is reported and the interval not imported.
-func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([]model.TimeInterval, bool) {
+// timeInterval maps weekdays, times, days of month, months and years,
+// and returns each entry's location (UTC unless set); any other field is
+// reported and the interval not imported.
+func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([]model.TimeInterval, []string, bool) {
 	var out []model.TimeInterval
+	var zones []string
 	for _, ti := range resolveAlias(n).Content {
 		var t model.TimeInterval
+		zone := "UTC"
 		for _, kv := range fields(resolveAlias(ti)) {
 			switch kv[0].Value {
+			case "location":
+				zone, _ = d.scalar(kv[1], "location")
 			case "weekdays":
 				for _, w := range resolveAlias(kv[1]).Content {
 					for _, part := range strings.Split(strings.ToLower(w.Value), ":") {
 						if !weekdayNames[part] {
 							warn(w, "weekday %q is not a day name mongen accepts: the interval is not imported", w.Value)
-							return nil, false
+							return nil, nil, false
 						}
 					}
 					t.Weekdays = append(t.Weekdays, strings.ToLower(w.Value))
@@ -392,13 +427,17 @@ func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([
 					t.Years = vs
 				}
 			default:
-				warn(kv[0], "time interval field %s is not imported: mongen's time intervals have weekdays, times, days of month, months and years, counted in alerting.timeZone; the interval is left out", kv[0].Value)
-				return nil, false
+				warn(kv[0], "time interval field %s is not imported: mongen's time intervals have weekdays, times, days of month, months, years and a location; the interval is left out", kv[0].Value)
+				return nil, nil, false
 			}
 		}
 		out = append(out, t)
+		zones = append(zones, zone)
 	}
-	return out, true
+	if len(out) == 0 {
+		zones = []string{"UTC"}
+	}
+	return out, zones, true
 }
 
 // writeAlerting renders alerting.cue: library/policy's #Standard with
@@ -416,6 +455,9 @@ func (imp *Import) writeAlerting() error {
 	w.line("")
 	w.openRaw("env: alerting: policy.#Standard &")
 	w.str("fallback", a.Fallback)
+	if a.TimeZone != "" && a.TimeZone != "UTC" {
+		w.str("timeZone", a.TimeZone)
+	}
 	if a.Alertmanager.ResolveTimeout != "" {
 		w.line("alertmanager: resolveTimeout: %s", w.quote(a.Alertmanager.ResolveTimeout))
 	}
