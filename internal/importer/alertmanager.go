@@ -3,8 +3,8 @@ package importer
 import (
 	"fmt"
 	"net/url"
-	"sort"
 	"slices"
+	"sort"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
