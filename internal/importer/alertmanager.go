@@ -365,7 +365,22 @@ func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, 
 		warn(kindNode, "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, dingtalk, feishu): that integration is not imported", name, kind)
 		return model.Integration{}, false
 	}
+	for _, kv := range fields(c) {
+		if f := kv[0].Value; !integrationFields[kind][f] && f != "send_resolved" {
+			warn(kv[0], "receiver %s: %s field %s is not kept: mongen's %s receivers have no such setting (their texts are mongen's templates)", name, strings.TrimSuffix(kind, "_configs"), f, rec.Kind)
+		}
+	}
 	return rec, true
+}
+
+// integrationFields are the fields of each integration the import keeps.
+var integrationFields = map[string]map[string]bool{
+	"webhook_configs":   {"url": true, "url_file": true, "max_alerts": true},
+	"email_configs":     {"to": true, "from": true, "smarthost": true, "auth_username": true, "auth_password": true, "auth_password_file": true, "require_tls": true},
+	"slack_configs":     {"api_url": true, "api_url_file": true, "channel": true},
+	"pagerduty_configs": {"routing_key": true, "routing_key_file": true},
+	"wechat_configs":    {"corp_id": true, "agent_id": true, "to_user": true, "to_party": true, "api_secret": true, "api_secret_file": true},
+	"msteams_configs":   {"webhook_url": true, "webhook_url_file": true},
 }
 
 // amSecretPath maps /etc/alertmanager/secrets/<secret>/<key>, where the
