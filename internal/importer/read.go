@@ -127,6 +127,16 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 		}
 		return kind, nil
 	}
+	if isHelmValues(root) {
+		if ndocs > 1 {
+			return "", d.errorf(root, "a values file must be the only document of its file")
+		}
+		parts, err := in.readHelmValues(d)
+		if err != nil {
+			return "", err
+		}
+		return helmValuesKind(parts), nil
+	}
 	switch {
 	case get(root, "groups") != nil:
 		groups, err := d.readGroups(get(root, "groups"), "")
@@ -148,7 +158,7 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 		in.Prometheus = append(in.Prometheus, File{Name: d.file, Data: data, doc: d})
 		return KindPrometheus, nil
 	}
-	return "", d.errorf(root, "cannot tell what this is: expected a rule file (groups:), a PrometheusRule, ServiceMonitor, PodMonitor or Probe manifest, alertmanager.yml (route:, receivers:) or prometheus.yml (scrape_configs:)")
+	return "", d.errorf(root, "cannot tell what this is: expected a rule file (groups:), a PrometheusRule, ServiceMonitor, PodMonitor or Probe manifest, alertmanager.yml (route:, receivers:), prometheus.yml (scrape_configs:) or kube-prometheus-stack values")
 }
 
 func objectName(ns, name string) string {
