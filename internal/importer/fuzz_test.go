@@ -17,6 +17,7 @@ func FuzzRead(f *testing.F) {
 		"route:\n  receiver: a\n  routes:\n  - {receiver: b, matchers: ['x=~\"y|z\"'], continue: true, routes: [{match: {s: c}, mute_time_intervals: [m]}]}\n  - {receiver: a, matchers: ['severity=\"critical\"']}\nreceivers:\n- name: a\n  webhook_configs: [{url: 'http://a/'}]\n  pagerduty_configs: [{routing_key: k}]\n- name: b\n  opsgenie_configs: [{api_key: k}]\n  slack_configs: [{api_url: 'http://s/', channel: '#c'}]\ntime_intervals:\n- name: m\n  time_intervals: [{days_of_month: ['1:7'], months: [may], years: ['2026']}]\n",
 		"scrape_configs:\n- job_name: a\n  static_configs: [{targets: ['x:1']}]\n",
 		"apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec: {endpoints: [{port: web}]}\n",
+		"defaultRules: {create: true}\nadditionalPrometheusRulesMap:\n  x:\n    groups: [{name: g, rules: [{alert: A, expr: up == 0, labels: {severity: warning}}]}]\nalertmanager:\n  config:\n    route: {receiver: a}\n    receivers: [{name: a}]\nprometheus:\n  additionalServiceMonitors: [{name: m, endpoints: [{port: web}]}]\n  prometheusSpec:\n    additionalScrapeConfigs: [{job_name: j, static_configs: [{targets: ['x:1']}]}]\n",
 		"groups:\n\t- bad",
 		"groups: &a [*a]",
 		"",
