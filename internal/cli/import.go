@@ -8,8 +8,11 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/importer"
 	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/pipeline"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/plain"
@@ -138,7 +141,18 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 	}
 	plan, tree := res.Plan, res.Tree
 	diffs := importer.Compare(in, imp, plan)
-	if built, ok := tree.Get(plain.ConfigPath); ok && len(in.Prometheus) > 0 {
+	if len(in.Prometheus) > 0 {
+		built, ok := tree.Get(plain.ConfigPath)
+		if !ok {
+			// The operator renders the same targets as ScrapeConfig and
+			// monitor resources; Prometheus's loader reads a prometheus.yml,
+			// so the targets are compared in their plain rendering.
+			var err error
+			if built, err = plainConfig(plan); err != nil {
+				return err
+			}
+			diffs = append(diffs, importer.Difference{Pos: rel, Explained: true, Msg: "scrape configs are compared with the prometheus.yml the plain flavour renders from the same targets (the operator flavour renders them as ScrapeConfig resources)"})
+		}
 		diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
 	}
 	diffs = append(diffs, importer.CompareMonitors(in, imp, tree)...)
@@ -154,4 +168,21 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 		return failure{ExitFailed}
 	}
 	return nil
+}
+
+// plainConfig renders the plan's prometheus.yml as the plain flavour would.
+func plainConfig(plan *expand.Plan) (artifact.File, error) {
+	p := *plan
+	env := *plan.Env
+	env.Flavour = model.FlavourPlain
+	p.Env = &env
+	tree := artifact.NewTree()
+	if err := plain.Render(&p, tree); err != nil {
+		return artifact.File{}, fmt.Errorf("render the targets as a prometheus.yml: %w", err)
+	}
+	f, ok := tree.Get(plain.ConfigPath)
+	if !ok {
+		return artifact.File{}, fmt.Errorf("render the targets as a prometheus.yml: no %s", plain.ConfigPath)
+	}
+	return f, nil
 }

@@ -98,8 +98,20 @@ func (in *Input) readHelmValues(d doc) ([]string, error) {
 		}
 		// A prometheus.yml holding only these scrape configs; the nodes
 		// keep their positions in the values file.
-		key := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "scrape_configs", Line: sc.Line, Column: sc.Column}
-		file := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{key, sc}, Line: sc.Line, Column: sc.Column}
+		// Their defaults are the Prometheus resource's: the chart's
+		// scrapeInterval and evaluationInterval, else the operator's 30s.
+		str := func(v string, at *yaml.Node) *yaml.Node {
+			return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: v, Line: at.Line, Column: at.Column}
+		}
+		global := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: sc.Line, Column: sc.Column}
+		for _, iv := range [][2]string{{"scrapeInterval", "scrape_interval"}, {"evaluationInterval", "evaluation_interval"}} {
+			v, _ := d.scalar(get(get(prom, "prometheusSpec"), iv[0]), iv[0])
+			if v == "" {
+				v = "30s"
+			}
+			global.Content = append(global.Content, str(iv[1], sc), str(v, sc))
+		}
+		file := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{str("global", sc), global, str("scrape_configs", sc), sc}, Line: sc.Line, Column: sc.Column}
 		data, err := yaml.Marshal(file)
 		if err != nil {
 			return nil, d.errorf(sc, "additionalScrapeConfigs: %v", err)
