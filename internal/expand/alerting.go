@@ -216,7 +216,7 @@ func receiverSecrets(a *model.Alerting) []string {
 	set := map[string]bool{}
 	for _, r := range a.Receivers {
 		for _, in := range r.Integrations() {
-			for _, ref := range []*model.SecretRef{in.URLSecret, in.AuthPassword, in.APISecret, in.RoutingKey, in.APIURL, in.WebhookURL} {
+			for _, ref := range []*model.SecretRef{in.URLSecret, in.AuthPassword, in.APISecret, in.RoutingKey, in.APIURL, in.WebhookURL, in.APIKey, in.BotToken} {
 				if ref != nil {
 					set[ref.Secret] = true
 				}

@@ -361,8 +361,37 @@ func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, 
 	case "msteams_configs":
 		rec.Kind = model.ReceiverMSTeams
 		rec.WebhookURL = secret("webhook_url", c, "a Teams webhook URL is a credential; it is not copied")
+	case "opsgenie_configs":
+		rec.Kind = model.ReceiverOpsGenie
+		rec.APIKey = secret("api_key", c, "the OpsGenie API key is a credential; it is not copied")
+		rec.Priority = s("priority")
+		if p := rec.Priority; p != "" && (len(p) != 2 || p[0] != 'P' || p[1] < '1' || p[1] > '5') {
+			warn(get(c, "priority"), "receiver %s: opsgenie priority %q is not kept: mongen takes P1 to P5 (a template is not supported)", name, p)
+			rec.Priority = ""
+		}
+		if rs := resolveAlias(get(c, "responders")); rs != nil {
+			for _, r := range rs.Content {
+				typ, _ := d.scalar(get(r, "type"), "type")
+				rn, _ := d.scalar(get(r, "name"), "name")
+				if rn == "" || !slices.Contains([]string{"team", "user", "escalation", "schedule"}, typ) {
+					warn(r, "receiver %s: opsgenie responder is not kept: mongen's responders have a type (team, user, escalation, schedule) and a name, not an id or username", name)
+					continue
+				}
+				rec.Responders = append(rec.Responders, model.OpsGenieResponder{Type: typ, Name: rn})
+			}
+		}
+	case "telegram_configs":
+		rec.Kind = model.ReceiverTelegram
+		rec.BotToken = secret("bot_token", c, "the Telegram bot token is a credential; it is not copied")
+		if _, err := fmt.Sscan(s("chat_id"), &rec.ChatID); err != nil || rec.ChatID == 0 {
+			warn(kindNode, "receiver %s: telegram needs a numeric chat_id (chat_id_file is not supported): that integration is not imported", name)
+			return model.Integration{}, false
+		}
+	case "discord_configs":
+		rec.Kind = model.ReceiverDiscord
+		rec.WebhookURL = secret("webhook_url", c, "a Discord webhook URL is a credential; it is not copied")
 	default:
-		warn(kindNode, "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, dingtalk, feishu): that integration is not imported", name, kind)
+		warn(kindNode, "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, opsgenie, telegram, discord, dingtalk, feishu): that integration is not imported", name, kind)
 		return model.Integration{}, false
 	}
 	for _, kv := range fields(c) {
@@ -381,6 +410,9 @@ var integrationFields = map[string]map[string]bool{
 	"pagerduty_configs": {"routing_key": true, "routing_key_file": true},
 	"wechat_configs":    {"corp_id": true, "agent_id": true, "to_user": true, "to_party": true, "api_secret": true, "api_secret_file": true},
 	"msteams_configs":   {"webhook_url": true, "webhook_url_file": true},
+	"opsgenie_configs":  {"api_key": true, "api_key_file": true, "priority": true, "responders": true},
+	"telegram_configs":  {"bot_token": true, "bot_token_file": true, "chat_id": true},
+	"discord_configs":   {"webhook_url": true, "webhook_url_file": true},
 }
 
 // amSecretPath maps /etc/alertmanager/secrets/<secret>/<key>, where the
@@ -625,5 +657,22 @@ func writeIntegration(w *cueWriter, r model.Integration) {
 	}
 	if r.WebhookURL != nil {
 		w.secretRef("webhookURL", *r.WebhookURL)
+	}
+	if r.APIKey != nil {
+		w.secretRef("apiKey", *r.APIKey)
+	}
+	w.optStr("priority", r.Priority)
+	if len(r.Responders) > 0 {
+		w.line("responders: [")
+		for _, rs := range r.Responders {
+			w.line("\t{type: %s, name: %s},", w.quote(rs.Type), w.quote(rs.Name))
+		}
+		w.line("]")
+	}
+	if r.BotToken != nil {
+		w.secretRef("botToken", *r.BotToken)
+	}
+	if r.ChatID != 0 {
+		w.line("chatID: %d", r.ChatID)
 	}
 }

@@ -143,6 +143,9 @@ const (
 	ReceiverMSTeams   = "msteams"
 	ReceiverDingTalk  = "dingtalk"
 	ReceiverFeishu    = "feishu"
+	ReceiverOpsGenie  = "opsgenie"
+	ReceiverTelegram  = "telegram"
+	ReceiverDiscord   = "discord"
 )
 
 // Receiver is one notification endpoint: its integration and More
@@ -183,10 +186,23 @@ type Integration struct {
 	// slack
 	APIURL  *SecretRef `json:"apiURL,omitempty"`
 	Channel string     `json:"channel,omitempty"`
-	// msteams
+	// msteams, discord
 	WebhookURL *SecretRef `json:"webhookURL,omitempty"`
+	// opsgenie
+	APIKey     *SecretRef          `json:"apiKey,omitempty"`
+	Priority   string              `json:"priority,omitempty"`
+	Responders []OpsGenieResponder `json:"responders,omitempty"`
+	// telegram
+	BotToken *SecretRef `json:"botToken,omitempty"`
+	ChatID   int64      `json:"chatID,omitempty"`
 	// dingtalk
 	Target string `json:"target,omitempty"`
 	// feishu
 	Template string `json:"template,omitempty"`
+}
+
+// OpsGenieResponder is who an OpsGenie alert is for.
+type OpsGenieResponder struct {
+	Type string `json:"type"`
+	Name string `json:"name"`
 }

@@ -66,6 +66,9 @@ type amReceiver struct {
 	PagerdutyConfigs []pagerdutyConfig `yaml:"pagerduty_configs,omitempty"`
 	SlackConfigs     []slackConfig     `yaml:"slack_configs,omitempty"`
 	MSTeamsConfigs   []msteamsConfig   `yaml:"msteams_configs,omitempty"`
+	OpsGenieConfigs  []opsgenieConfig  `yaml:"opsgenie_configs,omitempty"`
+	TelegramConfigs  []telegramConfig  `yaml:"telegram_configs,omitempty"`
+	DiscordConfigs   []discordConfig   `yaml:"discord_configs,omitempty"`
 }
 
 type webhookConfig struct {
@@ -106,6 +109,29 @@ type slackConfig struct {
 }
 
 type msteamsConfig struct {
+	SendResolved   bool   `yaml:"send_resolved"`
+	WebhookURLFile string `yaml:"webhook_url_file"`
+}
+
+type opsgenieConfig struct {
+	SendResolved bool                `yaml:"send_resolved"`
+	APIKeyFile   string              `yaml:"api_key_file"`
+	Priority     string              `yaml:"priority,omitempty"`
+	Responders   []opsgenieResponder `yaml:"responders,omitempty"`
+}
+
+type opsgenieResponder struct {
+	Type string `yaml:"type"`
+	Name string `yaml:"name"`
+}
+
+type telegramConfig struct {
+	SendResolved bool   `yaml:"send_resolved"`
+	BotTokenFile string `yaml:"bot_token_file"`
+	ChatID       int64  `yaml:"chat_id"`
+}
+
+type discordConfig struct {
 	SendResolved   bool   `yaml:"send_resolved"`
 	WebhookURLFile string `yaml:"webhook_url_file"`
 }
@@ -244,6 +270,16 @@ func integrate(rcv *amReceiver, a *model.Alerting, r model.Integration, file fun
 		rcv.SlackConfigs = append(rcv.SlackConfigs, slackConfig{SendResolved: r.SendResolved, APIURLFile: file(r.APIURL), Channel: r.Channel})
 	case model.ReceiverMSTeams:
 		rcv.MSTeamsConfigs = append(rcv.MSTeamsConfigs, msteamsConfig{SendResolved: r.SendResolved, WebhookURLFile: file(r.WebhookURL)})
+	case model.ReceiverOpsGenie:
+		o := opsgenieConfig{SendResolved: r.SendResolved, APIKeyFile: file(r.APIKey), Priority: r.Priority}
+		for _, rs := range r.Responders {
+			o.Responders = append(o.Responders, opsgenieResponder{Type: rs.Type, Name: rs.Name})
+		}
+		rcv.OpsGenieConfigs = append(rcv.OpsGenieConfigs, o)
+	case model.ReceiverTelegram:
+		rcv.TelegramConfigs = append(rcv.TelegramConfigs, telegramConfig{SendResolved: r.SendResolved, BotTokenFile: file(r.BotToken), ChatID: r.ChatID})
+	case model.ReceiverDiscord:
+		rcv.DiscordConfigs = append(rcv.DiscordConfigs, discordConfig{SendResolved: r.SendResolved, WebhookURLFile: file(r.WebhookURL)})
 	case model.ReceiverDingTalk:
 		b := a.Bridges.DingTalk
 		if b == nil {
