@@ -1,0 +1,85 @@
+package importer
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// TestAdoptionPicksTheJobMostRulesMatch: rules matching one exporter under
+// two job names adopt it under the job more of them use; the others stay
+// copies, and the built environment has the input's rules and no more.
+func TestAdoptionPicksTheJobMostRulesMatch(t *testing.T) {
+	src := `groups:
+- name: nodes
+  rules:
+  - alert: NodeDown
+    expr: up{job="nodes"} == 0
+    for: 5m
+    labels: {severity: critical}
+  - alert: NodeMemoryHigh
+    expr: (1 - node_memory_MemAvailable_bytes{job="nodes"} / node_memory_MemTotal_bytes{job="nodes"}) * 100 > 70
+    for: 15m
+    labels: {severity: warning}
+  - alert: NodeCPUHigh
+    expr: sum without (mode) (avg without (cpu) (rate(node_cpu_seconds_total{job="node-exporter",mode!~"idle|iowait"}[2m]))) * 100 > 90
+    for: 15m
+    labels: {severity: info}
+`
+	in := &Input{}
+	if err := in.Read("rules.yaml", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	imp, err := Convert(in, Options{Env: "app"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(imp.Adopted) != 1 || imp.Adopted[0].Job != "nodes" || imp.Adopted[0].Key != "nodes" || imp.Adopted[0].Rules != 2 {
+		t.Fatalf("adopted = %+v", imp.Adopted)
+	}
+	ov := imp.Env.Overrides
+	if th := ov["NodeMemoryHigh"].Threshold; th == nil || *th != 70 {
+		t.Errorf("NodeMemoryHigh threshold override = %v", th)
+	}
+	if _, ok := ov["NodeDown"]; ok {
+		t.Errorf("NodeDown needed no override: %+v", ov["NodeDown"])
+	}
+	if d := ov["NodeCPUHigh"].Disabled; d == nil || !*d || !strings.Contains(ov["NodeCPUHigh"].Reason, "rules.yaml:12:5") {
+		t.Errorf("the library NodeCPUHigh must be off because of the copy at rules.yaml:12:5: %+v", ov["NodeCPUHigh"])
+	}
+	if _, copied := imp.Env.Rules["nodes"]["NodeCPUHigh"]; !copied {
+		t.Errorf("NodeCPUHigh under another job is not kept as a copy: %v", imp.Env.Rules)
+	}
+	if !strings.Contains(string(imp.Files["library.cue"]), `job: "nodes"`) {
+		t.Errorf("library.cue does not set the job:\n%s", imp.Files["library.cue"])
+	}
+	plan := buildPlan(t, imp)
+	if ds := Compare(in, imp, plan); Unexplained(ds) != 0 {
+		t.Errorf("the round trip differs: %v", ds)
+	}
+	n := 0
+	for _, g := range plan.Groups {
+		n += len(g.Rules)
+	}
+	if n != 3 {
+		t.Errorf("the environment builds %d rules, the input has 3", n)
+	}
+}
+
+func TestSameTargetFillsTheSchemaDefaults(t *testing.T) {
+	lib := model.Target{Kind: model.KindService, Namespace: "monitoring", Selector: map[string]string{"app.kubernetes.io/name": "node-exporter"}, Port: "metrics", Path: "/metrics", Scheme: "http", Team: "platform"}
+	imported := model.Target{Kind: model.KindService, Namespace: "monitoring", Selector: map[string]string{"app.kubernetes.io/name": "node-exporter"}, Port: "metrics"}
+	if !sameTarget(imported, lib) {
+		t.Error("an imported target equal but for defaults is not the library's")
+	}
+	imported.Port = "https"
+	if sameTarget(imported, lib) {
+		t.Error("another port is the same target")
+	}
+	imported.Port = "metrics"
+	imported.Relabel = []model.Relabel{{Action: "drop"}}
+	if sameTarget(imported, lib) {
+		t.Error("relabelling is ignored")
+	}
+}
