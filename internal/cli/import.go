@@ -15,6 +15,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/pipeline"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
+	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
@@ -147,15 +148,31 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 			// The operator renders the same targets as ScrapeConfig and
 			// monitor resources; Prometheus's loader reads a prometheus.yml,
 			// so the targets are compared in their plain rendering.
-			var err error
-			if built, err = plainConfig(plan); err != nil {
+			view, err := flavourView(plan, model.FlavourPlain)
+			if err != nil {
 				return err
+			}
+			if built, ok = view.Get(plain.ConfigPath); !ok {
+				return fmt.Errorf("render the targets as a prometheus.yml: no %s", plain.ConfigPath)
 			}
 			diffs = append(diffs, importer.Difference{Pos: rel, Explained: true, Msg: "scrape configs are compared with the prometheus.yml the plain flavour renders from the same targets (the operator flavour renders them as ScrapeConfig resources)"})
 		}
 		diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
 	}
-	diffs = append(diffs, importer.CompareMonitors(in, imp, tree)...)
+	if len(in.Monitors) > 0 {
+		monitors := tree
+		if plan.Env.Flavour != model.FlavourOperator {
+			// The plain flavour renders the monitors' targets as
+			// prometheus.yml jobs: compare the monitors the operator
+			// flavour renders from the same targets.
+			var err error
+			if monitors, err = flavourView(plan, model.FlavourOperator); err != nil {
+				return err
+			}
+			diffs = append(diffs, importer.Difference{Pos: rel, Explained: true, Msg: "monitors are compared with those the operator flavour renders from the same targets (the plain flavour renders them as prometheus.yml jobs)"})
+		}
+		diffs = append(diffs, importer.CompareMonitors(in, imp, monitors)...)
+	}
 	if built, ok := tree.Get(alertmanager.ConfigPath); ok && len(in.Alertmanager) > 0 {
 		diffs = append(diffs, importer.CompareRouting(in, imp, plan, built.Data)...)
 	}
@@ -170,19 +187,25 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 	return nil
 }
 
-// plainConfig renders the plan's prometheus.yml as the plain flavour would.
-func plainConfig(plan *expand.Plan) (artifact.File, error) {
+// flavourView renders the plan's targets as the other flavour would, for
+// comparing them with inputs of that flavour's form. Raw scrape configs
+// exist only in the plain flavour and are left out of an operator view.
+func flavourView(plan *expand.Plan, flavour string) (*artifact.Tree, error) {
 	p := *plan
 	env := *plan.Env
-	env.Flavour = model.FlavourPlain
+	env.Flavour = flavour
 	p.Env = &env
 	tree := artifact.NewTree()
-	if err := plain.Render(&p, tree); err != nil {
-		return artifact.File{}, fmt.Errorf("render the targets as a prometheus.yml: %w", err)
+	var err error
+	switch flavour {
+	case model.FlavourPlain:
+		err = plain.Render(&p, tree)
+	default:
+		env.RawScrapeConfigs = nil
+		err = operator.Render(&p, tree)
 	}
-	f, ok := tree.Get(plain.ConfigPath)
-	if !ok {
-		return artifact.File{}, fmt.Errorf("render the targets as a prometheus.yml: no %s", plain.ConfigPath)
+	if err != nil {
+		return nil, fmt.Errorf("render the targets in the %s flavour: %w", flavour, err)
 	}
-	return f, nil
+	return tree, nil
 }

@@ -11,12 +11,12 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
-	"github.com/mongen-dev/mongen/internal/model"
 )
 
 // CompareMonitors compares each input ServiceMonitor, PodMonitor and
-// Probe with the one the environment builds for the target it became
-// (operator flavour), field by field of the spec. What the import changes
+// Probe with the one tree holds for the target it became (the operator
+// flavour's output, or its rendering of a plain environment's targets),
+// field by field of the spec. What the import changes
 // on purpose is a normalisation: the job label set by a relabel step to
 // the target's name, jobLabel dropped, the monitor's own namespace written
 // out as namespaceSelector. Everything else, such as a spec field the
@@ -28,12 +28,6 @@ func CompareMonitors(in *Input, imp *Import, tree *artifact.Tree) []Difference {
 	}
 	if len(in.Monitors) == 0 {
 		return nil
-	}
-	if imp.Env.Flavour != model.FlavourOperator {
-		for _, m := range in.Monitors {
-			add(m.Pos, true, "%s %s: not compared: the %s flavour renders its target as a scrape config of prometheus.yml, not as a %s", m.Kind, m.Name, imp.Env.Flavour, m.Kind)
-		}
-		return out
 	}
 	built, err := builtMonitors(tree)
 	if err != nil {

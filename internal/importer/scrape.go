@@ -73,7 +73,22 @@ func (imp *Import) convertScrapeConfigs(f File, res *scrapeResult) error {
 		if _, dup := res.targets[name]; dup || res.raw[name] != "" || res.federation[name].Addresses != nil {
 			return d.errorf(j, "job_name %q is used twice", name)
 		}
-		why := imp.expressible(d, j)
+		var why string
+		if get(j, "kubernetes_sd_configs") != nil {
+			interval := "1m" // Prometheus's default
+			if v, _ := d.scalar(get(get(root, "global"), "scrape_interval"), "scrape_interval"); v != "" {
+				interval = v
+			}
+			t, reason := imp.kubernetesTarget(d, j, name, interval)
+			if reason == "" {
+				res.targets[name] = t
+				imp.note(d.pos(j), NoteChange, "scrape config %s becomes %s target %s (it renders to the same scrape config, proven with Prometheus's config parser)", name, t.Kind, name)
+				continue
+			}
+			why = "it has kubernetes_sd_configs, and " + reason
+		} else {
+			why = imp.expressible(d, j)
+		}
 		if why == "" {
 			ok, err := imp.scrapeToTarget(d, j, name, res)
 			if err != nil {

@@ -225,3 +225,18 @@ func federate(f expand.FederationJob) scrapeConfig {
 func ruleFile(group string) string {
 	return RulesDir + "/" + strings.ToLower(group) + ".yaml"
 }
+
+// ScrapeConfigFile renders one job as the only scrape config of a
+// prometheus.yml with the given global scrape interval, exactly as Render
+// writes it, so a caller can load it with Prometheus's parser: mongen
+// import proves a conversion that way.
+func ScrapeConfigFile(j expand.Job, scrapeInterval string) ([]byte, error) {
+	sc, err := scrape(j)
+	if err != nil {
+		return nil, fmt.Errorf("render job %s: %w", j.Name, err)
+	}
+	return marshal(struct {
+		Global        map[string]string `yaml:"global"`
+		ScrapeConfigs []scrapeConfig    `yaml:"scrape_configs"`
+	}{map[string]string{"scrape_interval": scrapeInterval}, []scrapeConfig{sc}})
+}

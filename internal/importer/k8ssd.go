@@ -1,0 +1,199 @@
+package importer
+
+import (
+	"fmt"
+	"reflect"
+	"regexp/syntax"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/plain"
+)
+
+// kubernetesSD describes the two discovery roles a target renders.
+var kubernetesSD = map[string]struct {
+	kind, labelPrefix, portLabel string
+}{
+	"endpoints": {model.KindService, "__meta_kubernetes_service_label_", "__meta_kubernetes_endpoint_port_name"},
+	"pod":       {model.KindPod, "__meta_kubernetes_pod_label_", "__meta_kubernetes_pod_container_port_name"},
+}
+
+// wellKnownLabels maps the meta label names of the recommended Kubernetes
+// labels back to the labels: Prometheus turns . / - into _, so only these
+// are known for sure.
+var wellKnownLabels = map[string]string{
+	"app_kubernetes_io_name":       "app.kubernetes.io/name",
+	"app_kubernetes_io_instance":   "app.kubernetes.io/instance",
+	"app_kubernetes_io_component":  "app.kubernetes.io/component",
+	"app_kubernetes_io_part_of":    "app.kubernetes.io/part-of",
+	"app_kubernetes_io_managed_by": "app.kubernetes.io/managed-by",
+	"app_kubernetes_io_version":    "app.kubernetes.io/version",
+	"k8s_app":                      "k8s-app",
+}
+
+// kubernetesTarget turns a kubernetes_sd job that selects Services or Pods
+// by labels and a port name into a service or pod target. The conversion
+// is proven: the target, rendered as the plain flavour renders it, must
+// load with Prometheus's parser into the same scrape config as the input
+// (credentials, which become Secret files, aside). Otherwise it returns
+// why not, and the job stays raw.
+func (imp *Import) kubernetesTarget(d doc, j *yaml.Node, name, scrapeInterval string) (model.Target, string) {
+	for _, kv := range fields(j) {
+		if k := kv[0].Value; k != "kubernetes_sd_configs" && (!scrapeKeys[k] || k == "static_configs") {
+			return model.Target{}, "it has " + k
+		}
+	}
+	sds := resolveAlias(get(j, "kubernetes_sd_configs"))
+	if sds == nil || sds.Kind != yaml.SequenceNode || len(sds.Content) != 1 {
+		return model.Target{}, "it has several kubernetes_sd_configs"
+	}
+	sd := resolveAlias(sds.Content[0])
+	role, _ := d.scalar(get(sd, "role"), "role")
+	how, ok := kubernetesSD[role]
+	if !ok {
+		return model.Target{}, fmt.Sprintf("its kubernetes_sd role is %s (a target discovers endpoints or pods)", role)
+	}
+	var names []string
+	for _, kv := range fields(sd) {
+		switch kv[0].Value {
+		case "role":
+		case "namespaces":
+			for _, nk := range fields(resolveAlias(kv[1])) {
+				if nk[0].Value != "names" {
+					return model.Target{}, "its namespaces have " + nk[0].Value
+				}
+				for _, x := range resolveAlias(nk[1]).Content {
+					names = append(names, x.Value)
+				}
+			}
+		default:
+			return model.Target{}, "its kubernetes_sd_configs have " + kv[0].Value
+		}
+	}
+	if len(names) == 0 {
+		return model.Target{}, "it discovers in every namespace (a target lists its namespaces)"
+	}
+	steps, ok := relabels(d, get(j, "relabel_configs"), false)
+	if !ok {
+		return model.Target{}, "a relabel step has a field #Relabel lacks"
+	}
+	t := model.Target{Kind: how.kind, Selector: map[string]string{}}
+	if len(names) == 1 {
+		t.Namespace = names[0]
+	} else {
+		t.Namespace, t.Namespaces = names[0], names
+	}
+	i := 0
+	for ; i < len(steps); i++ {
+		s := steps[i]
+		if s.Action != "keep" || len(s.SourceLabels) != 1 || !strings.HasPrefix(s.SourceLabels[0], how.labelPrefix) {
+			break
+		}
+		value, ok := regexLiteral(s.Regex)
+		if !ok {
+			return model.Target{}, fmt.Sprintf("its keep step on %s is a pattern, not a label value", s.SourceLabels[0])
+		}
+		meta := strings.TrimPrefix(s.SourceLabels[0], how.labelPrefix)
+		key := meta
+		if wk, ok := wellKnownLabels[meta]; ok {
+			key = wk
+		} else if strings.Contains(meta, "_") {
+			return model.Target{}, fmt.Sprintf("its selector label %s may stand for several Kubernetes labels (Prometheus writes . / - as _), and a ServiceMonitor needs the label itself", s.SourceLabels[0])
+		}
+		t.Selector[key] = value
+	}
+	if len(t.Selector) == 0 {
+		return model.Target{}, "it selects by no label (a target selects by labels)"
+	}
+	if i >= len(steps) || steps[i].Action != "keep" || !reflect.DeepEqual(steps[i].SourceLabels, []string{how.portLabel}) {
+		return model.Target{}, "it selects no port by name (a target scrapes a named port)"
+	}
+	port, ok := regexLiteral(steps[i].Regex)
+	if !ok {
+		return model.Target{}, "its port is a pattern, not a name"
+	}
+	t.Port = port
+	// A target adds namespace, service (endpoints), pod and container
+	// labels after the selection; what follows them is the job's own.
+	standard := map[string]int{"endpoints": 4, "pod": 3}[role]
+	if i+1+standard > len(steps) {
+		return model.Target{}, "it does not copy namespace, pod and container into labels as a target does"
+	}
+	t.Relabel = steps[i+1+standard:]
+	if t.MetricRelabel, ok = relabels(d, get(j, "metric_relabel_configs"), false); !ok {
+		return model.Target{}, "a metric relabel step has a field #Relabel lacks"
+	}
+	s := func(key string) string { v, _ := d.scalar(get(j, key), key); return v }
+	t.Path, t.Scheme, t.Interval, t.Timeout = s("metrics_path"), s("scheme"), s("scrape_interval"), s("scrape_timeout")
+	t.HonorLabels = s("honor_labels") == "true"
+	for _, kv := range fields(resolveAlias(get(j, "params"))) {
+		if t.Params == nil {
+			t.Params = map[string][]string{}
+		}
+		for _, x := range resolveAlias(kv[1]).Content {
+			t.Params[kv[0].Value] = append(t.Params[kv[0].Value], x.Value)
+		}
+	}
+	secrets := len(imp.Secrets)
+	undo := func(why string) (model.Target, string) {
+		imp.Secrets = imp.Secrets[:secrets]
+		return model.Target{}, why
+	}
+	if t.TLS, ok = imp.tlsFiles(d, get(j, "tls_config")); !ok {
+		return undo("its TLS files are not mounted Secret keys")
+	}
+	t.BasicAuth = imp.basicAuth(d, get(j, "basic_auth"), name)
+	t.BearerToken = imp.authorization(d, get(j, "authorization"), name)
+
+	// The proof.
+	built, err := plain.ScrapeConfigFile(expand.Job{Name: name, Target: t}, scrapeInterval)
+	if err != nil {
+		return undo(err.Error())
+	}
+	got, err := loadScrapeConfigs(built)
+	if err != nil {
+		return undo("the target's scrape config does not load: " + err.Error())
+	}
+	input, err := yaml.Marshal(map[string]any{"global": map[string]string{"scrape_interval": scrapeInterval}, "scrape_configs": []*yaml.Node{j}})
+	if err != nil {
+		return undo(err.Error())
+	}
+	want, err := loadScrapeConfigs(input)
+	if err != nil {
+		return undo("it does not load: " + err.Error())
+	}
+	g, w := got[name], want[name]
+	for _, k := range []string{"basic_auth", "authorization"} {
+		delete(g, k)
+		delete(w, k)
+	}
+	var differ []string
+	for _, k := range sortedKeys(union2(g, w)) {
+		if !reflect.DeepEqual(g[k], w[k]) {
+			differ = append(differ, k)
+		}
+	}
+	if len(differ) > 0 {
+		return undo(fmt.Sprintf("a %s target would scrape it differently (%s)", t.Kind, strings.Join(differ, ", ")))
+	}
+	return t, ""
+}
+
+// regexLiteral returns the string a regex matches when it is a plain literal.
+func regexLiteral(re *string) (string, bool) {
+	if re == nil {
+		return "", false
+	}
+	p, err := syntax.Parse(*re, syntax.Perl)
+	if err != nil {
+		return "", false
+	}
+	p = p.Simplify()
+	if p.Op != syntax.OpLiteral || p.Flags&syntax.FoldCase != 0 {
+		return "", false
+	}
+	return string(p.Rune), true
+}
