@@ -18,6 +18,7 @@ func FuzzRead(f *testing.F) {
 		"scrape_configs:\n- job_name: a\n  static_configs: [{targets: ['x:1']}]\n",
 		"apiVersion: monitoring.coreos.com/v1\nkind: ServiceMonitor\nmetadata: {name: x}\nspec: {endpoints: [{port: web}]}\n",
 		"defaultRules: {create: true}\nadditionalPrometheusRulesMap:\n  x:\n    groups: [{name: g, rules: [{alert: A, expr: up == 0, labels: {severity: warning}}]}]\nalertmanager:\n  config:\n    route: {receiver: a}\n    receivers: [{name: a}]\nprometheus:\n  additionalServiceMonitors: [{name: m, endpoints: [{port: web}]}]\n  prometheusSpec:\n    additionalScrapeConfigs: [{job_name: j, static_configs: [{targets: ['x:1']}]}]\n",
+		"scrape_configs:\n- job_name: s\n  kubernetes_sd_configs: [{role: endpoints, namespaces: {names: [a]}}]\n  relabel_configs:\n  - {source_labels: [__meta_kubernetes_service_label_app], regex: s, action: keep}\n  - {source_labels: [__meta_kubernetes_endpoint_port_name], regex: m, action: keep}\n  - {source_labels: [__meta_kubernetes_namespace], target_label: namespace}\n  - {source_labels: [__meta_kubernetes_service_name], target_label: service}\n  - {source_labels: [__meta_kubernetes_pod_name], target_label: pod}\n  - {source_labels: [__meta_kubernetes_pod_container_name], target_label: container}\n",
 		"groups:\n\t- bad",
 		"groups: &a [*a]",
 		"",

@@ -84,6 +84,9 @@ func (in *Input) readHelmValues(d doc) ([]string, error) {
 		if err := d.expect(cfg, yaml.MappingNode, "alertmanager.config"); err != nil {
 			return nil, err
 		}
+		if err := d.checkAlertmanagerLists(cfg); err != nil {
+			return nil, err
+		}
 		data, err := yaml.Marshal(cfg)
 		if err != nil {
 			return nil, d.errorf(cfg, "alertmanager.config: %v", err)

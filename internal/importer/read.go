@@ -149,6 +149,9 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 		if ndocs > 1 {
 			return "", d.errorf(root, "alertmanager.yml must be the only document of its file")
 		}
+		if err := d.checkAlertmanagerLists(root); err != nil {
+			return "", err
+		}
 		in.Alertmanager = append(in.Alertmanager, File{Name: d.file, Data: data, doc: d})
 		return KindAlertmanager, nil
 	case get(root, "scrape_configs") != nil || get(root, "rule_files") != nil || get(root, "global") != nil:
@@ -166,4 +169,44 @@ func objectName(ns, name string) string {
 		return name
 	}
 	return fmt.Sprintf("%s/%s", ns, name)
+}
+
+// checkAlertmanagerLists refuses an empty entry in the route tree and the
+// top-level lists, at its position: Alertmanager's own loader crashes on a
+// null child route instead of naming it.
+func (d doc) checkAlertmanagerLists(root *yaml.Node) error {
+	var route func(r *yaml.Node) error
+	route = func(r *yaml.Node) error {
+		routes := resolveAlias(get(r, "routes"))
+		if routes == nil || routes.Kind != yaml.SequenceNode {
+			return nil
+		}
+		for _, c := range routes.Content {
+			c = resolveAlias(c)
+			if c.Kind != yaml.MappingNode {
+				return d.errorf(c, "routes: an entry is %s, not a route: remove the empty `-` or write the route", describeNode(c))
+			}
+			if err := route(c); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	if r := resolveAlias(get(root, "route")); r != nil && r.Kind == yaml.MappingNode {
+		if err := route(r); err != nil {
+			return err
+		}
+	}
+	for _, key := range []string{"receivers", "inhibit_rules", "time_intervals", "mute_time_intervals"} {
+		l := resolveAlias(get(root, key))
+		if l == nil || l.Kind != yaml.SequenceNode {
+			continue
+		}
+		for _, it := range l.Content {
+			if it = resolveAlias(it); it.Kind != yaml.MappingNode {
+				return d.errorf(it, "%s: an entry is %s, not a mapping: remove the empty `-` or complete it", key, describeNode(it))
+			}
+		}
+	}
+	return nil
 }

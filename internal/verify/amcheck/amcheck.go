@@ -24,11 +24,19 @@ import (
 var initMatchers sync.Once
 
 // Load parses alertmanager.yml exactly as the Alertmanager server does.
-func Load(data []byte) (*config.Config, error) {
+func Load(data []byte) (cfg *config.Config, err error) {
 	initMatchers.Do(func() {
 		compat.InitFromFlags(slog.New(slog.DiscardHandler), featurecontrol.NoopFlags{})
 	})
-	cfg, err := config.Load(string(data))
+	// Alertmanager's loader dereferences a null child route (routes: [~])
+	// instead of reporting it (v0.34.2); a crash of the loader is this
+	// file's error, not mongen's.
+	defer func() {
+		if r := recover(); r != nil {
+			cfg, err = nil, fmt.Errorf("alertmanager config: Alertmanager's loader failed on this file (%v): look for an empty route or receiver entry", r)
+		}
+	}()
+	cfg, err = config.Load(string(data))
 	if err != nil {
 		return nil, fmt.Errorf("alertmanager config: %w", err)
 	}

@@ -130,3 +130,12 @@ func TestRegexpEquality(t *testing.T) {
 		t.Error("misses an alternation in an equality matcher")
 	}
 }
+
+// Alertmanager's loader crashes on a null child route; Load reports it as
+// the file's error instead of crashing mongen.
+func TestLoadReportsALoaderCrashAsAnError(t *testing.T) {
+	_, err := Load([]byte("route:\n  receiver: a\n  routes:\n  -\nreceivers:\n- name: a\n"))
+	if err == nil || !strings.Contains(err.Error(), "empty route or receiver entry") {
+		t.Fatalf("err = %v", err)
+	}
+}
