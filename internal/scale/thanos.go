@@ -9,6 +9,19 @@ import (
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
+// ThanosQueryServicePort is the port the generated Thanos Query's Service
+// offers its HTTP API on: Prometheus' own, so a Grafana datasource or the
+// ruler reaches it like a Prometheus.
+const ThanosQueryServicePort = 9090
+
+// ThanosQueryURL is the generated Thanos Query's HTTP API inside the
+// hosting cluster (a Grafana datasource's URL). The operator renderer
+// builds the Service; the Grafana renderer points the global datasource
+// at it.
+func ThanosQueryURL(env *model.Environment) string {
+	return fmt.Sprintf("http://%s.%s.svc:%d", env.Global.Thanos.Query.Name, env.Prometheus.Namespace, ThanosQueryServicePort)
+}
+
 // clustersOf are the environment's clusters, or its one.
 func clustersOf(env *model.Environment) []string {
 	if env.MultiCluster() {

@@ -16,7 +16,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/encode"
-	"github.com/mongen-dev/mongen/internal/render/operator"
+	"github.com/mongen-dev/mongen/internal/scale"
 )
 
 // SchemaVersion is the dashboard schema mongen writes: Grafana 12's, which
@@ -128,7 +128,7 @@ func GlobalDatasource(env *model.Environment) (ds model.GrafanaDatasource, ok bo
 	}
 	ds = env.Global.Datasource
 	if ds.URL == "" && env.RunsThanosQuery() && env.Flavour == model.FlavourOperator {
-		ds.URL = operator.ThanosQueryURL(env)
+		ds.URL = scale.ThanosQueryURL(env)
 	}
 	return ds, ds.URL != ""
 }

@@ -12,13 +12,11 @@ import (
 	"github.com/mongen-dev/mongen/internal/scale"
 )
 
-// Thanos Query's ports: gRPC StoreAPI and HTTP (Prometheus' query API),
-// and the port its Service offers the HTTP API on, Prometheus' own, so a
-// Grafana datasource or the ruler reaches it like a Prometheus.
+// Thanos Query's ports: gRPC StoreAPI and HTTP (Prometheus' query API);
+// its Service offers the HTTP API on scale.ThanosQueryServicePort.
 const (
-	thanosGRPCPort         = 10901
-	thanosHTTPPort         = 10902
-	ThanosQueryServicePort = 9090
+	thanosGRPCPort = 10901
+	thanosHTTPPort = 10902
 )
 
 // ThanosReplicaLabels are the labels Thanos Query deduplicates along:
@@ -27,12 +25,6 @@ const (
 // Ruler pod thanos_ruler_replica; the plain flavour's replicas carry
 // scale.ReplicaLabel.
 var ThanosReplicaLabels = []string{"prometheus_replica", scale.ReplicaLabel, "thanos_ruler_replica"}
-
-// ThanosQueryURL is the generated Thanos Query's HTTP API inside the
-// hosting cluster (a Grafana datasource's URL).
-func ThanosQueryURL(env *model.Environment) string {
-	return fmt.Sprintf("http://%s.%s.svc:%d", env.Global.Thanos.Query.Name, env.Prometheus.Namespace, ThanosQueryServicePort)
-}
 
 // thanosQueryEndpoint is how the Thanos Ruler reaches the generated Thanos
 // Query: every pod behind its Service, by the SRV record of the http port.
@@ -120,7 +112,7 @@ func (r *renderer) thanosQuery(ruler bool) {
 			Selector: copyMap(sel),
 			Ports: []corev1.ServicePort{
 				{Name: "grpc", Port: thanosGRPCPort, TargetPort: intstr.FromString("grpc")},
-				{Name: "http", Port: ThanosQueryServicePort, TargetPort: intstr.FromString("http")},
+				{Name: "http", Port: scale.ThanosQueryServicePort, TargetPort: intstr.FromString("http")},
 			},
 		},
 	})
