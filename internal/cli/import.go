@@ -15,7 +15,6 @@ import (
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/pipeline"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
-	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
@@ -187,23 +186,18 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 	return nil
 }
 
-// flavourView renders the plan's targets as the other flavour would, for
-// comparing them with inputs of that flavour's form. Raw scrape configs
-// exist only in the plain flavour and are left out of an operator view.
+// flavourView renders the plan as the other flavour would, for comparing
+// its targets with inputs of that flavour's form. Raw scrape configs exist
+// only in the plain flavour and are left out of an operator view.
 func flavourView(plan *expand.Plan, flavour string) (*artifact.Tree, error) {
 	p := *plan
 	env := *plan.Env
 	env.Flavour = flavour
-	p.Env = &env
-	tree := artifact.NewTree()
-	var err error
-	switch flavour {
-	case model.FlavourPlain:
-		err = plain.Render(&p, tree)
-	default:
+	if flavour == model.FlavourOperator {
 		env.RawScrapeConfigs = nil
-		err = operator.Render(&p, tree)
 	}
+	p.Env = &env
+	tree, err := pipeline.Render(&p)
 	if err != nil {
 		return nil, fmt.Errorf("render the targets in the %s flavour: %w", flavour, err)
 	}
