@@ -22,6 +22,8 @@ var credentialPatterns = []struct {
 	{"a Slack webhook URL", regexp.MustCompile(`hooks\.slack\.com/services/`)},
 	{"a Microsoft Teams webhook URL", regexp.MustCompile(`webhook\.office\.com/webhook|\.logic\.azure\.com.*sig=`)},
 	{"a DingTalk robot URL with its access token", regexp.MustCompile(`oapi\.dingtalk\.com/robot/send\?.*access_token=`)},
+	{"a Discord webhook URL", regexp.MustCompile(`discord(app)?\.com/api/webhooks/`)},
+	{"a Telegram bot token", regexp.MustCompile(`\b[0-9]{6,12}:[A-Za-z0-9_-]{30,}\b`)},
 	{"a Feishu robot hook URL", regexp.MustCompile(`open\.(feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/`)},
 	{"a WeCom robot URL with its key", regexp.MustCompile(`qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?.*key=`)},
 	{"a URL with a credential in its query", regexp.MustCompile(`(?i)[?&](access_token|token|api_?key|key|secret|password|passwd|sig|signature|auth)=[^&\s]+`)},
@@ -33,7 +35,7 @@ var credentialPatterns = []struct {
 
 // credentialFields are field names whose literal string value can only be
 // a credential.
-var credentialFields = regexp.MustCompile(`(?i)^(password|passwd|token|api_?key|apiSecret|routingKey|serviceKey|bearerToken|credentials|webhookURL|apiURL)$`)
+var credentialFields = regexp.MustCompile(`(?i)^(password|passwd|token|api_?key|apiSecret|routingKey|serviceKey|bearerToken|botToken|credentials|webhookURL|apiURL)$`)
 
 // CredentialError lists literal credentials found in an environment's CUE.
 type CredentialError struct{ Problems []string }

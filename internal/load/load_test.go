@@ -202,3 +202,46 @@ func TestLiteralCredentialsAreRefusedWithoutEchoingThem(t *testing.T) {
 		}
 	}
 }
+
+// The credentials of the opsgenie, telegram and discord receivers are
+// refused as literals by field name, a Discord webhook URL by its shape
+// wherever it is, and none of them is quoted.
+func TestLiteralReceiverCredentialsAreRefused(t *testing.T) {
+	const (
+		token   = "123456789:AAHdqTcvCH1vGWJxfSeofSAs0K5PALDsawq"
+		discord = "https://discord.com/api/webhooks/1234/SECRETPART"
+		apiKey  = "0f1e2d3c-opsgenie-key"
+	)
+	root := writeFiles(t, map[string]string{
+		"cue.mod/module.cue": userModule,
+		"environments/prod/prod.cue": envFile(`	name: "prod"
+	targets: app: {kind: "static", addresses: ["127.0.0.1:1"]}
+	alerting: receivers: {
+		tg: {kind: "telegram", botToken: "` + token + `", chatID: 1}
+		dc: {kind: "webhook", url: "` + discord + `"}
+		og: {kind: "opsgenie", apiKey: "` + apiKey + `"}
+	}
+	rules: app: AppDown: {tier: "P2", expr: "up == 0", annotations: summary: "ask bot ` + token + `"}`),
+	})
+	_, err := Environment(root, Ref{Name: "prod", Dir: "environments/prod"}, Options{})
+	var ce *CredentialError
+	if !errors.As(err, &ce) {
+		t.Fatalf("want *CredentialError, got %v", err)
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"environments/prod/prod.cue:17:36: botToken: a literal credential in CUE",
+		"environments/prod/prod.cue:18:30: a literal credential in CUE (a Discord webhook URL)",
+		"environments/prod/prod.cue:19:34: apiKey: a literal credential in CUE",
+		"environments/prod/prod.cue:21:75: a literal credential in CUE (a Telegram bot token)",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error:\n%s\nwant: %s", msg, want)
+		}
+	}
+	for _, secret := range []string{"AAHdqTcv", "SECRETPART", apiKey} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("the error quotes the secret %q:\n%s", secret, msg)
+		}
+	}
+}
