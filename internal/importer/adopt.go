@@ -30,7 +30,6 @@ type Adopted struct {
 type libMatch struct {
 	gi, ri    int
 	probe     int
-	group     string
 	threshold *float64
 }
 
@@ -49,7 +48,7 @@ func (imp *Import) adoptLibrary(in *Input) error {
 		for _, g := range in.Groups {
 			for _, r := range g.Rules {
 				if libs := index[r.Name]; len(libs) > 0 && r.Kind == Alert {
-					imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s: kept as a copy (--no-library)", r.Name, libs[0].Definition)
+					imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s: kept as a copy (--no-library)", r.Name, libs[0])
 				}
 			}
 		}
@@ -70,9 +69,9 @@ func (imp *Import) adoptLibrary(in *Input) error {
 				continue
 			}
 			c := candidate{gi: gi, ri: ri}
-			for _, l := range libs {
+			for _, def := range libs {
 				for _, job := range append(jobsOf(r.Expr), "") {
-					p := load.ExporterProbe{Definition: l.Definition, Job: job}
+					p := load.ExporterProbe{Definition: def, Job: job}
 					if t, ok := env.Targets[job]; ok && job != "" {
 						p.Namespace = t.Namespace
 					}
@@ -113,7 +112,7 @@ func (imp *Import) adoptLibrary(in *Input) error {
 				continue
 			}
 			if ok, th := matchLibraryExpr(pe.Sentinel[g][r.Name].Expr, r.Expr); ok {
-				matches = append(matches, libMatch{gi: c.gi, ri: c.ri, probe: pi, group: g, threshold: th})
+				matches = append(matches, libMatch{gi: c.gi, ri: c.ri, probe: pi, threshold: th})
 				break
 			}
 		}
@@ -214,7 +213,7 @@ func (imp *Import) adoptLibrary(in *Input) error {
 		for _, c := range cands {
 			r := in.Groups[c.gi].Rules[c.ri]
 			if !takenIdx[[2]int{c.gi, c.ri}] && !imp.noted(r.Pos, NoteLibrary) {
-				imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s, but its expression is not the library's: imported as a copy", r.Name, index[r.Name][0].Definition)
+				imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s, but its expression is not the library's: imported as a copy", r.Name, index[r.Name][0])
 			}
 		}
 	}()

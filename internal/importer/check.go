@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/prometheus/common/model"
-	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/mongen-dev/mongen/internal/expand"
 	mmodel "github.com/mongen-dev/mongen/internal/model"
@@ -54,7 +53,6 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 		adopted[a.Key] = a
 	}
 	seen := map[Place]bool{}
-	p := parser.NewParser(parser.Options{})
 	for gi, g := range in.Groups {
 		own := ""
 		for _, pl := range imp.Placed[gi] {
@@ -101,16 +99,9 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 				add(r.Pos, false, "rule %s is called %s in the environment", r.Name, b.Name)
 			}
 			if b.Expr != r.Expr {
-				same := false
-				e1, err1 := p.ParseExpr(r.Expr)
-				e2, err2 := p.ParseExpr(b.Expr)
-				if err1 == nil && err2 == nil && e1.String() == e2.String() {
-					same = true
-				}
-				if ok, _ := matchLibraryExpr(b.Expr, r.Expr); ok {
-					same = true // parentheses and label matcher order aside
-				}
-				if same {
+				// The same PromQL tree, parentheses, layout and label
+				// matcher order aside.
+				if same, _ := matchLibraryExpr(b.Expr, r.Expr); same {
 					add(r.ExprPos, true, "rule %s: expression written differently, same PromQL", r.Name)
 				} else {
 					add(r.ExprPos, false, "rule %s: expression is %q, the input has %q", r.Name, b.Expr, r.Expr)

@@ -13,18 +13,12 @@ import (
 	"github.com/mongen-dev/mongen"
 )
 
-// LibraryRule is a rule of a library exporter: the exporter definition
-// (#NodeExporter, in library/exporter) and the rule group it is in.
-type LibraryRule struct {
-	Definition string
-	Group      string
-}
-
 // libraryIndex maps every rule name of the embedded library's exporters to
-// where it is defined. It reads the CUE syntax of library/exporter, so it
-// costs no evaluation.
-func libraryIndex() map[string][]LibraryRule {
-	index := map[string][]LibraryRule{}
+// the exporter definitions that have it (#NodeExporter, in
+// library/exporter), sorted. It reads the CUE syntax of library/exporter,
+// so it costs no evaluation.
+func libraryIndex() map[string][]string {
+	index := map[string][]string{}
 	names, _ := fs.Glob(mongen.CUEModule, "library/exporter/*.cue")
 	for _, name := range names {
 		data, err := fs.ReadFile(mongen.CUEModule, name)
@@ -47,13 +41,13 @@ func libraryIndex() map[string][]LibraryRule {
 			for _, g := range structFields(fieldValue(def.Value, "rules")) {
 				for _, r := range structFields(g.Value) {
 					n := labelName(r.Label)
-					index[n] = append(index[n], LibraryRule{Definition: defName, Group: labelName(g.Label)})
+					index[n] = append(index[n], defName)
 				}
 			}
 		}
 	}
-	for _, rs := range index {
-		sort.Slice(rs, func(i, j int) bool { return rs[i].Definition < rs[j].Definition })
+	for _, defs := range index {
+		sort.Strings(defs)
 	}
 	return index
 }
