@@ -83,3 +83,50 @@ func TestSameTargetFillsTheSchemaDefaults(t *testing.T) {
 		t.Error("relabelling is ignored")
 	}
 }
+
+// A kubernetes_sd job in a target's shape whose authorization is not a
+// bearer token stays raw: the proof leaves credentials aside, so the
+// shared field checks must refuse it.
+func TestKubernetesJobWithBasicAuthorizationStaysRaw(t *testing.T) {
+	job := func(auth string) string {
+		return `scrape_configs:
+- job_name: shop
+  kubernetes_sd_configs: [{role: endpoints, namespaces: {names: [shop]}}]
+` + auth + `  relabel_configs:
+  - {source_labels: [__meta_kubernetes_service_label_app], regex: shop, action: keep}
+  - {source_labels: [__meta_kubernetes_endpoint_port_name], regex: metrics, action: keep}
+  - {source_labels: [__meta_kubernetes_namespace], target_label: namespace}
+  - {source_labels: [__meta_kubernetes_service_name], target_label: service}
+  - {source_labels: [__meta_kubernetes_pod_name], target_label: pod}
+  - {source_labels: [__meta_kubernetes_pod_container_name], target_label: container}
+`
+	}
+	convert := func(src string) *Import {
+		in := &Input{}
+		if err := in.Read("prometheus.yml", []byte(src)); err != nil {
+			t.Fatal(err)
+		}
+		imp, err := Convert(in, Options{Env: "app", Flavour: model.FlavourPlain})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return imp
+	}
+	if imp := convert(job("")); imp.Env.Targets["shop"].Kind != model.KindService {
+		t.Fatalf("the job in a target's shape did not become a service target: %+v", imp.Env.RawScrapeConfigs)
+	}
+	imp := convert(job("  authorization: {type: Basic, credentials_file: /etc/prometheus/secrets/shop/creds}\n"))
+	if _, raw := imp.Env.RawScrapeConfigs["shop"]; !raw {
+		t.Fatalf("a Basic authorization became a target: %+v", imp.Env.Targets)
+	}
+	found := false
+	for _, n := range imp.Notes {
+		found = found || strings.Contains(n.Msg, "its authorization type is Basic")
+	}
+	if !found {
+		t.Errorf("the note does not say why: %v", imp.Notes)
+	}
+	if len(imp.Secrets) != 0 {
+		t.Errorf("a refused conversion left checklist items: %v", imp.Secrets)
+	}
+}

@@ -123,30 +123,14 @@ func (imp *Import) kubernetesTarget(d doc, j *yaml.Node, name, scrapeInterval st
 		return model.Target{}, "it does not copy namespace, pod and container into labels as a target does"
 	}
 	t.Relabel = steps[i+1+standard:]
-	if t.MetricRelabel, ok = relabels(d, get(j, "metric_relabel_configs"), false); !ok {
-		return model.Target{}, "a metric relabel step has a field #Relabel lacks"
-	}
-	s := func(key string) string { v, _ := d.scalar(get(j, key), key); return v }
-	t.Path, t.Scheme, t.Interval, t.Timeout = s("metrics_path"), s("scheme"), s("scrape_interval"), s("scrape_timeout")
-	t.HonorLabels = s("honor_labels") == "true"
-	for _, kv := range fields(resolveAlias(get(j, "params"))) {
-		if t.Params == nil {
-			t.Params = map[string][]string{}
-		}
-		for _, x := range resolveAlias(kv[1]).Content {
-			t.Params[kv[0].Value] = append(t.Params[kv[0].Value], x.Value)
-		}
-	}
 	secrets := len(imp.Secrets)
 	undo := func(why string) (model.Target, string) {
 		imp.Secrets = imp.Secrets[:secrets]
 		return model.Target{}, why
 	}
-	if t.TLS, ok = imp.tlsFiles(d, get(j, "tls_config")); !ok {
-		return undo("its TLS files are not mounted Secret keys")
+	if why := imp.scrapeFields(d, j, name, &t); why != "" {
+		return undo(why)
 	}
-	t.BasicAuth = imp.basicAuth(d, get(j, "basic_auth"), name)
-	t.BearerToken = imp.authorization(d, get(j, "authorization"), name)
 
 	// The proof.
 	built, err := plain.ScrapeConfigFile(expand.Job{Name: name, Target: t}, scrapeInterval)

@@ -101,15 +101,10 @@ func (imp *Import) convertMonitor(mi int, m Monitor, targets map[string]model.Ta
 		if t.Port == "" {
 			return d.errorf(ep, "%s %s: the endpoint has no port name (targetPort is not supported): a target scrapes a named port", m.Kind, m.Name)
 		}
-		for _, kv := range fields(resolveAlias(get(ep, "params"))) {
-			if t.Params == nil {
-				t.Params = map[string][]string{}
-			}
-			for _, x := range resolveAlias(kv[1]).Content {
-				t.Params[kv[0].Value] = append(t.Params[kv[0].Value], x.Value)
-			}
-		}
 		var ok bool
+		if t.Params, ok = paramsOf(get(ep, "params")); !ok {
+			warn(get(ep, "params"), "params are not kept: a value is not a list")
+		}
 		if t.Relabel, ok = relabels(d, get(ep, "relabelings"), true); !ok {
 			warn(get(ep, "relabelings"), "relabelings are not kept: a step has a field #Relabel lacks")
 		}

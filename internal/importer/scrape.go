@@ -90,14 +90,12 @@ func (imp *Import) convertScrapeConfigs(f File, res *scrapeResult) error {
 			why = imp.expressible(d, j)
 		}
 		if why == "" {
-			ok, err := imp.scrapeToTarget(d, j, name, res)
-			if err != nil {
+			if why, err = imp.scrapeToTarget(d, j, name, res); err != nil {
 				return err
 			}
-			if ok {
+			if why == "" {
 				continue
 			}
-			why = "its fields do not map one to one onto a target"
 		}
 		raw, err := imp.rawScrapeConfig(d, j, name)
 		if err != nil {
@@ -123,16 +121,12 @@ func (imp *Import) expressible(d doc, j *yaml.Node) string {
 	if len(st.Content) > 1 {
 		return "it has several static_configs"
 	}
-	if a := get(j, "authorization"); a != nil {
-		if t, _ := d.scalar(get(a, "type"), "type"); t != "" && t != "Bearer" {
-			return "its authorization type is " + t
-		}
-	}
 	return ""
 }
 
-func (imp *Import) scrapeToTarget(d doc, j *yaml.Node, name string, res *scrapeResult) (bool, error) {
-	s := func(key string) string { v, _ := d.scalar(get(j, key), key); return v }
+// scrapeToTarget converts a static job into a static target or a
+// federation job; it returns why not when its fields do not map.
+func (imp *Import) scrapeToTarget(d doc, j *yaml.Node, name string, res *scrapeResult) (string, error) {
 	st := resolveAlias(get(j, "static_configs")).Content[0]
 	var addrs []string
 	if ts := resolveAlias(get(st, "targets")); ts != nil && ts.Kind == yaml.SequenceNode {
@@ -142,50 +136,75 @@ func (imp *Import) scrapeToTarget(d doc, j *yaml.Node, name string, res *scrapeR
 	}
 	labels, _, err := d.stringMap(get(st, "labels"), "labels")
 	if err != nil {
-		return false, err
+		return "", err
 	}
 	if len(addrs) == 0 {
-		return false, nil
+		return "its static_configs have no targets", nil
 	}
-	params := map[string][]string{}
-	for _, kv := range fields(resolveAlias(get(j, "params"))) {
-		v := resolveAlias(kv[1])
-		if v.Kind != yaml.SequenceNode {
-			return false, nil
-		}
-		for _, x := range v.Content {
-			params[kv[0].Value] = append(params[kv[0].Value], x.Value)
-		}
+	t := model.Target{Kind: model.KindStatic, Addresses: addrs, Labels: labels}
+	if why := imp.scrapeFields(d, j, name, &t); why != "" {
+		return why, nil
 	}
-	tls, ok := imp.tlsFiles(d, get(j, "tls_config"))
-	if !ok {
-		return false, nil
-	}
-	basic := imp.basicAuth(d, get(j, "basic_auth"), name)
-	bearer := imp.authorization(d, get(j, "authorization"), name)
-	scheme := s("scheme")
-	if s("metrics_path") == "/federate" && len(params["match[]"]) > 0 && len(params) == 1 && get(j, "relabel_configs") == nil && get(j, "metric_relabel_configs") == nil && bearer == nil && s("honor_labels") == "true" {
-		res.federation[name] = model.Federation{Addresses: addrs, Match: params["match[]"], Scheme: scheme,
-			Interval: s("scrape_interval"), Timeout: s("scrape_timeout"), TLS: tls, BasicAuth: basic, Labels: labels}
+	if t.Path == "/federate" && len(t.Params["match[]"]) > 0 && len(t.Params) == 1 && get(j, "relabel_configs") == nil && t.MetricRelabel == nil && t.BearerToken == nil && t.HonorLabels {
+		res.federation[name] = model.Federation{Addresses: addrs, Match: t.Params["match[]"], Scheme: t.Scheme,
+			Interval: t.Interval, Timeout: t.Timeout, TLS: t.TLS, BasicAuth: t.BasicAuth, Labels: labels}
 		imp.note(d.pos(j), NoteChange, "scrape config %s becomes federation job %s", name, name)
-		return true, nil
+		return "", nil
 	}
-	relabel, ok := relabels(d, get(j, "relabel_configs"), false)
-	if !ok {
-		return false, nil
-	}
-	metricRelabel, ok := relabels(d, get(j, "metric_relabel_configs"), false)
-	if !ok {
-		return false, nil
-	}
-	t := model.Target{
-		Kind: model.KindStatic, Addresses: addrs, Labels: labels, Path: s("metrics_path"), Scheme: scheme,
-		Interval: s("scrape_interval"), Timeout: s("scrape_timeout"), HonorLabels: s("honor_labels") == "true",
-		Params: params, TLS: tls, BasicAuth: basic, BearerToken: bearer, Relabel: relabel, MetricRelabel: metricRelabel,
+	var ok bool
+	if t.Relabel, ok = relabels(d, get(j, "relabel_configs"), false); !ok {
+		return "a relabel step has a field #Relabel lacks", nil
 	}
 	res.targets[name] = t
 	imp.note(d.pos(j), NoteChange, "scrape config %s becomes static target %s", name, name)
-	return true, nil
+	return "", nil
+}
+
+// scrapeFields reads onto t what static and kubernetes_sd jobs share:
+// metrics path, scheme, intervals, honor_labels, params, metric
+// relabelling, TLS files, basic auth and bearer authorization. It returns
+// why not when one of them does not map onto a target.
+func (imp *Import) scrapeFields(d doc, j *yaml.Node, name string, t *model.Target) string {
+	s := func(key string) string { v, _ := d.scalar(get(j, key), key); return v }
+	t.Path, t.Scheme, t.Interval, t.Timeout = s("metrics_path"), s("scheme"), s("scrape_interval"), s("scrape_timeout")
+	t.HonorLabels = s("honor_labels") == "true"
+	var ok bool
+	if t.Params, ok = paramsOf(get(j, "params")); !ok {
+		return "a param is not a list of values"
+	}
+	if t.MetricRelabel, ok = relabels(d, get(j, "metric_relabel_configs"), false); !ok {
+		return "a metric relabel step has a field #Relabel lacks"
+	}
+	if a := get(j, "authorization"); a != nil {
+		if typ, _ := d.scalar(get(a, "type"), "type"); typ != "" && typ != "Bearer" {
+			return "its authorization type is " + typ
+		}
+	}
+	if t.TLS, ok = imp.tlsFiles(d, get(j, "tls_config")); !ok {
+		return "its TLS files are not mounted Secret keys"
+	}
+	t.BasicAuth = imp.basicAuth(d, get(j, "basic_auth"), name)
+	t.BearerToken = imp.authorization(d, get(j, "authorization"), name)
+	return ""
+}
+
+// paramsOf reads scrape params ({name: [values]}); nil when there are
+// none, false when a value is not a list.
+func paramsOf(n *yaml.Node) (map[string][]string, bool) {
+	var out map[string][]string
+	for _, kv := range fields(resolveAlias(n)) {
+		v := resolveAlias(kv[1])
+		if v.Kind != yaml.SequenceNode {
+			return nil, false
+		}
+		if out == nil {
+			out = map[string][]string{}
+		}
+		for _, x := range v.Content {
+			out[kv[0].Value] = append(out[kv[0].Value], x.Value)
+		}
+	}
+	return out, true
 }
 
 // tlsFiles maps a tls_config whose files are mounted Secret keys.
