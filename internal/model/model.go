@@ -4,9 +4,12 @@ package model
 
 // Environment is one decoded environment.
 type Environment struct {
-	Name           string                `json:"name"`
-	Cluster        string                `json:"cluster"`
-	Flavour        string                `json:"flavour"`
+	Name    string `json:"name"`
+	Cluster string `json:"cluster"`
+	Flavour string `json:"flavour"`
+	// Platform is what the output lands on (platform.go); it decides the
+	// flavour.
+	Platform       Platform              `json:"platform"`
 	Selector       map[string]string     `json:"selector"`
 	ExternalLabels map[string]string     `json:"externalLabels"`
 	Prometheus     Prometheus            `json:"prometheus"`
