@@ -437,3 +437,18 @@ func TestCheckPositions(t *testing.T) {
 		t.Errorf("CheckTree = %q, want [%q]", got, want)
 	}
 }
+
+// TestEnumValuesAreNotChecked pins a limit of the SDK's types, which the
+// JSON Schema of internal/render/grafana (@grafana/schema) does not have:
+// enumerations are plain string types, so a value outside them decodes.
+// If this test fails, the SDK checks enumerations now: say so in
+// docs/dashboards.md.
+func TestEnumValuesAreNotChecked(t *testing.T) {
+	doc := base(t)
+	i := panelOf(t, doc, "stat")
+	obj(panel(doc, i), "fieldConfig", "defaults", "thresholds")["mode"] = "absolutely"
+	data, _ := json.Marshal(doc)
+	if _, problems := Decode(data); len(problems) != 0 {
+		t.Errorf("an unknown thresholds mode is reported now: %v", problems)
+	}
+}
