@@ -20,6 +20,7 @@ import (
 
 	"github.com/mongen-dev/mongen"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/platform"
 	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
@@ -142,6 +143,13 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 	}
 	if env.Name != ref.Name {
 		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.name is %q but the directory is %s: rename one so they match", position(root, envV.LookupPath(cue.ParsePath("name")).Pos()), env.Name, ref.Dir)}
+	}
+	if probs := platform.Apply(&env, written); len(probs) > 0 {
+		lines := make([]string, len(probs))
+		for i, p := range probs {
+			lines[i] = p.String()
+		}
+		return nil, &Error{Env: ref.Name, Details: strings.Join(lines, "\n")}
 	}
 	env.Sources = sources(root, envV, written)
 	scaleSources(env.Sources, written)

@@ -117,6 +117,10 @@ type Target struct {
 	Static    []string      `json:"static,omitempty"`
 	Ingress   *IngressProbe `json:"ingress,omitempty"`
 	Annotated bool          `json:"annotated,omitempty"`
+	// PlatformService is the platform Service a library exporter's target
+	// scrapes (schemas/platform.cue), so the platform's own monitor for it
+	// can be switched off.
+	PlatformService string `json:"platformService,omitempty"`
 	// Signals generate a golden-signals dashboard (dashboard.go).
 	Signals *Signals `json:"signals,omitempty"`
 }

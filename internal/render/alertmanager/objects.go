@@ -48,7 +48,9 @@ func add(t *artifact.Tree, kind, name, origin string, obj any) error {
 func renderObjects(p *expand.Plan, t *artifact.Tree) error {
 	a := p.Alerting.Policy
 	origin := p.Env.Source("alerting")
-	if p.Env.Flavour == model.FlavourOperator {
+	// On kube-prometheus-stack and kube-prometheus the platform runs the
+	// Alertmanager; mongen hands it the configuration (helm-values.yaml).
+	if p.Env.Flavour == model.FlavourOperator && p.Env.Platform.OwnsServers() {
 		am := a.Alertmanager
 		replicas := int32(am.Replicas)
 		obj := &monitoringv1.Alertmanager{

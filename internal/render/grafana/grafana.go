@@ -15,6 +15,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/platform"
 	"github.com/mongen-dev/mongen/internal/render/encode"
 	"github.com/mongen-dev/mongen/internal/scale"
 )
@@ -109,6 +110,10 @@ const DatasourcePath = "manifests/configmap-" + DatasourceConfigMapName + ".yaml
 func DatasourceURL(env *model.Environment) string {
 	if env.Grafana.Datasource.URL != "" {
 		return env.Grafana.Datasource.URL
+	}
+	// The platform's own Prometheus Service.
+	if u := platform.PrometheusURL(env.Platform); u != "" {
+		return u
 	}
 	svc := "prometheus-operated"
 	if env.Flavour == model.FlavourPlain {

@@ -117,6 +117,22 @@ func Objects(p *expand.Plan) ([]Object, error) {
 	return r.objs, nil
 }
 
+// PlatformPrometheus is what the environment needs of the Prometheus its
+// platform runs (kube-prometheus-stack, kube-prometheus): the settings
+// mongen would otherwise render into its own Prometheus resource, for the
+// platform's configuration. It is nil when mongen owns the Prometheus.
+func PlatformPrometheus(p *expand.Plan) (*monitoringv1.PrometheusSpec, error) {
+	if p == nil || p.Env == nil || p.Env.Platform.OwnsServers() {
+		return nil, nil
+	}
+	r := &renderer{plan: p, env: p.Env, ns: p.Env.Prometheus.Namespace}
+	r.prometheus()
+	if len(r.problems) > 0 {
+		return nil, &Error{Problems: r.problems}
+	}
+	return r.platformSpec, nil
+}
+
 // Error lists every problem found, one per line, each starting with the CUE
 // position it concerns (when known).
 type Error struct{ Problems []string }
@@ -131,6 +147,9 @@ type renderer struct {
 	ns       string
 	objs     []Object
 	problems []string
+	// platformSpec is what the environment needs of a Prometheus the
+	// platform runs (nil when mongen renders the Prometheus itself).
+	platformSpec *monitoringv1.PrometheusSpec
 }
 
 func (r *renderer) fail(origin, format string, args ...any) {
@@ -251,6 +270,12 @@ func (r *renderer) prometheus() {
 		spec.RemoteWrite = append(spec.RemoteWrite, r.remoteWrite(r.env.Source("remoteWrite"), what, rw))
 	}
 	r.scaleOut(origin, &spec)
+	if !r.env.Platform.OwnsServers() {
+		// The platform runs the Prometheus: what it needs of it goes into
+		// the platform's own configuration (helm-values.yaml).
+		r.platformSpec = &spec
+		return
+	}
 	r.add(monitoringv1.PrometheusesKind, pr.Name, origin, &monitoringv1.Prometheus{
 		TypeMeta:   typeMeta(monitoringV1, monitoringv1.PrometheusesKind),
 		ObjectMeta: r.meta(pr.Name, r.ns, nil),

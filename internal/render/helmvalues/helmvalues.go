@@ -1,0 +1,306 @@
+// Package helmvalues renders helm-values.yaml: the kube-prometheus-stack
+// chart values mongen's output depends on. The user merges this one file
+// into their HelmRelease (Flux valuesFrom, or an Argo CD valueFiles entry)
+// so that the chart's Prometheus selects mongen's monitors and rules, its
+// Alertmanager runs mongen's configuration with the Secrets it reads, its
+// Grafana loads mongen's dashboards, and the chart switches off what mongen
+// now does (the exporters' ServiceMonitors it replaces, the default rules
+// whose alert names mongen defines).
+package helmvalues
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/platform"
+	"github.com/mongen-dev/mongen/internal/render/alertmanager"
+	"github.com/mongen-dev/mongen/internal/render/encode"
+	"github.com/mongen-dev/mongen/internal/render/operator"
+)
+
+// Path of the values file inside the environment's (or cluster's) output.
+const Path = "helm-values.yaml"
+
+// Setting is one chart value mongen needs, with why.
+type Setting struct {
+	// Key is the value's path in the chart values, dot-separated
+	// (prometheus.prometheusSpec.externalLabels).
+	Key   []string
+	Value any
+	// Why is the comment written above it.
+	Why string
+}
+
+// Name is the dotted path of the setting.
+func (s Setting) Name() string { return strings.Join(s.Key, ".") }
+
+// Render adds helm-values.yaml for a kube-prometheus-stack environment.
+func Render(p *expand.Plan, t *artifact.Tree) error {
+	if p.Env.Platform.Profile != model.ProfileKubePrometheusStack {
+		return nil
+	}
+	settings, err := Settings(p)
+	if err != nil {
+		return err
+	}
+	data, err := Encode(p.Env.Platform, settings)
+	if err != nil {
+		return fmt.Errorf("render helm values: %w", err)
+	}
+	return t.Add(artifact.File{Path: Path, Data: data, Origin: p.Env.Source("platform")})
+}
+
+// component is a chart component that a library exporter's job replaces:
+// the values that switch the chart's own ServiceMonitor for it off (its
+// Service stays), or the whole component when mongen brings its own
+// Service (endpoints outside the cluster).
+type component struct {
+	service  string // platform.services key of the exporter
+	monitor  []string
+	whole    []string
+	chartJob string
+}
+
+func components() []component {
+	return []component{
+		{"node-exporter", []string{"prometheus-node-exporter", "prometheus", "monitor", "enabled"}, nil, "node-exporter"},
+		{"kube-state-metrics", []string{"kube-state-metrics", "prometheus", "monitor", "enabled"}, nil, "kube-state-metrics"},
+		{"kubelet", []string{"kubelet", "serviceMonitor", "enabled"}, nil, "kubelet"},
+		{"apiserver", []string{"kubeApiServer", "serviceMonitor", "enabled"}, nil, "apiserver"},
+		{"coredns", []string{"coreDns", "serviceMonitor", "enabled"}, nil, "coredns"},
+		{"etcd", []string{"kubeEtcd", "serviceMonitor", "enabled"}, []string{"kubeEtcd", "enabled"}, "kube-etcd"},
+		{"kube-controller-manager", []string{"kubeControllerManager", "serviceMonitor", "enabled"}, []string{"kubeControllerManager", "enabled"}, "kube-controller-manager"},
+		{"kube-scheduler", []string{"kubeScheduler", "serviceMonitor", "enabled"}, []string{"kubeScheduler", "enabled"}, "kube-scheduler"},
+		{"kube-proxy", []string{"kubeProxy", "serviceMonitor", "enabled"}, []string{"kubeProxy", "enabled"}, "kube-proxy"},
+	}
+}
+
+// Settings are the values the environment's output needs, sorted by key.
+func Settings(p *expand.Plan) ([]Setting, error) {
+	env := p.Env
+	var out []Setting
+	add := func(why string, value any, key ...string) {
+		out = append(out, Setting{Key: key, Value: value, Why: why})
+	}
+	spec, err := operator.PlatformPrometheus(p)
+	if err != nil {
+		return nil, fmt.Errorf("helm values: %w", err)
+	}
+	release := env.Platform.Release
+	// Selection: the chart's defaults select release: <release>, which
+	// mongen stamps on every object; said explicitly so that values which
+	// changed them cannot leave mongen's objects unselected.
+	for _, kind := range []string{"serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"} {
+		add(fmt.Sprintf("the chart's Prometheus selects objects labelled release: %s, as mongen's are", release), true,
+			"prometheus", "prometheusSpec", kind+"SelectorNilUsesHelmValues")
+	}
+	if spec != nil {
+		if len(spec.ExternalLabels) > 0 {
+			add("every series and alert leaving this Prometheus carries them (env.externalLabels)", stringMap(spec.ExternalLabels),
+				"prometheus", "prometheusSpec", "externalLabels")
+		}
+		if len(spec.Secrets) > 0 {
+			add("Secrets mongen's scrape jobs read (TLS, credentials), mounted at /etc/prometheus/secrets/<name>/", slices.Clone(spec.Secrets),
+				"prometheus", "prometheusSpec", "secrets")
+		}
+		if th := spec.Thanos; th != nil && th.ObjectStorageConfig != nil {
+			thanos := map[string]any{"objectStorageConfig": map[string]any{"existingSecret": map[string]any{
+				"name": th.ObjectStorageConfig.Name, "key": th.ObjectStorageConfig.Key,
+			}}}
+			add("the Thanos sidecar that ships blocks to the bucket (global.thanos.objectStorage)", thanos,
+				"prometheus", "prometheusSpec", "thanos")
+		}
+		if a := spec.AdditionalAlertManagerConfigs; a != nil {
+			add("the shared Alertmanager in another cluster (alertingTopology)", map[string]any{"name": a.Name, "key": a.Key},
+				"prometheus", "prometheusSpec", "additionalAlertManagerConfigsSecret")
+		}
+		if rs := spec.RuleSelector; rs != nil && len(rs.MatchExpressions) > 0 {
+			add("global rules belong to the global evaluator, never to a cluster's Prometheus", ruleSelector(release, rs.MatchExpressions),
+				"prometheus", "prometheusSpec", "ruleSelector")
+		}
+	}
+	if env.Alerting != nil && env.RunsAlertmanager() {
+		am := env.Alerting.Alertmanager
+		add("the chart's Alertmanager runs mongen's alertmanager.yaml (alertmanager/alertmanager.yml), not the chart's alertmanager.config", true,
+			"alertmanager", "alertmanagerSpec", "useExistingSecret")
+		add("the Secret mongen's kustomization generates from alertmanager/alertmanager.yml", alertmanager.ConfigSecretName(am),
+			"alertmanager", "alertmanagerSpec", "configSecret")
+		if len(p.Alerting.Secrets) > 0 {
+			add("Secrets the receivers' *_file paths read, mounted at /etc/alertmanager/secrets/<name>/", slices.Clone(p.Alerting.Secrets),
+				"alertmanager", "alertmanagerSpec", "secrets")
+		}
+	}
+	out = append(out, monitorSettings(p)...)
+	if len(p.Dashboards) > 0 || env.Grafana.Datasource.UID != "" {
+		chart, _ := platform.ChartOf(env.Platform.Chart)
+		add("the sidecar loads mongen's dashboard ConfigMaps by this label, from every namespace", map[string]any{
+			"enabled": true, "label": chart.DashboardLabel, "labelValue": chart.SidecarValue, "searchNamespace": "ALL",
+		}, "grafana", "sidecar", "dashboards")
+		add("the sidecar loads mongen's datasource ConfigMap by this label, from Grafana's namespace", map[string]any{
+			"enabled": true, "label": chart.DatasourceLabel, "labelValue": chart.SidecarValue,
+		}, "grafana", "sidecar", "datasources")
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	return out, nil
+}
+
+// monitorSettings switch off the chart's ServiceMonitor for every
+// component a library exporter of the environment scrapes, so nothing is
+// scraped twice.
+func monitorSettings(p *expand.Plan) []Setting {
+	var out []Setting
+	for _, c := range components() {
+		jobs, external := exporterJobs(p, c.service)
+		if len(jobs) == 0 {
+			continue
+		}
+		if external && c.whole != nil {
+			out = append(out, Setting{Key: c.whole, Value: false, Why: fmt.Sprintf(
+				"mongen scrapes %s itself at the endpoints it is given (job %s), with its own Service: the chart's Service, ServiceMonitor and %s rules would find nothing",
+				c.service, strings.Join(jobs, ", "), c.service)})
+			continue
+		}
+		out = append(out, Setting{Key: c.monitor, Value: false, Why: fmt.Sprintf(
+			"mongen's job %s scrapes the chart's %s Service: the chart's own ServiceMonitor (job %s) would scrape it twice",
+			strings.Join(jobs, ", "), c.service, c.chartJob)})
+	}
+	return out
+}
+
+// exporterJobs are the jobs of the environment's library exporters for
+// the platform service, and whether one brings its own endpoints.
+func exporterJobs(p *expand.Plan, service string) ([]string, bool) {
+	var jobs []string
+	external := false
+	for _, j := range p.Jobs {
+		if j.Target.PlatformService != service {
+			continue
+		}
+		jobs = append(jobs, j.Name)
+		if len(j.Target.Endpoints) > 0 {
+			external = true
+		}
+	}
+	sort.Strings(jobs)
+	return jobs, external
+}
+
+func ruleSelector(release string, exprs []metav1.LabelSelectorRequirement) map[string]any {
+	var ex []any
+	for _, e := range exprs {
+		m := map[string]any{"key": e.Key, "operator": string(e.Operator)}
+		if len(e.Values) > 0 {
+			m["values"] = slices.Clone(e.Values)
+		}
+		ex = append(ex, m)
+	}
+	return map[string]any{"matchLabels": map[string]any{"release": release}, "matchExpressions": ex}
+}
+
+func stringMap(m map[string]string) map[string]any {
+	out := make(map[string]any, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// Encode writes the settings as one YAML values file, each with its
+// reason as a comment, keys sorted.
+func Encode(pl model.Platform, settings []Setting) ([]byte, error) {
+	root := &yaml.Node{Kind: yaml.MappingNode}
+	for _, s := range settings {
+		parent := root
+		for i, k := range s.Key {
+			if i == len(s.Key)-1 {
+				v := &yaml.Node{}
+				if err := v.Encode(s.Value); err != nil {
+					return nil, fmt.Errorf("%s: %w", s.Name(), err)
+				}
+				if v.Kind == yaml.SequenceNode && v.Tag == "!!str" {
+					v.Tag = ""
+				}
+				kn := &yaml.Node{Kind: yaml.ScalarNode, Value: k, HeadComment: wrap(s.Why)}
+				parent.Content = append(parent.Content, kn, v)
+				break
+			}
+			parent = child(parent, k)
+		}
+	}
+	sortNode(root)
+	var buf bytes.Buffer
+	buf.WriteString(encode.Header)
+	fmt.Fprintf(&buf, "# kube-prometheus-stack %s values for release %q in namespace %q:\n", pl.Chart, pl.Release, pl.Namespace)
+	buf.WriteString("# merge this file into the release's values after your own (Flux valuesFrom, Argo CD valueFiles);\n")
+	buf.WriteString("# docs/platforms.md says how.\n")
+	enc := yaml.NewEncoder(&buf)
+	enc.SetIndent(2)
+	if err := enc.Encode(root); err != nil {
+		return nil, err
+	}
+	if err := enc.Close(); err != nil {
+		return nil, err
+	}
+	return buf.Bytes(), nil
+}
+
+func child(parent *yaml.Node, key string) *yaml.Node {
+	for i := 0; i+1 < len(parent.Content); i += 2 {
+		if parent.Content[i].Value == key {
+			return parent.Content[i+1]
+		}
+	}
+	n := &yaml.Node{Kind: yaml.MappingNode}
+	parent.Content = append(parent.Content, &yaml.Node{Kind: yaml.ScalarNode, Value: key}, n)
+	return n
+}
+
+// sortNode orders every mapping's keys, at every depth.
+func sortNode(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode {
+		type pair struct{ k, v *yaml.Node }
+		var ps []pair
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			ps = append(ps, pair{n.Content[i], n.Content[i+1]})
+		}
+		sort.SliceStable(ps, func(i, j int) bool { return ps[i].k.Value < ps[j].k.Value })
+		n.Content = n.Content[:0]
+		for _, p := range ps {
+			n.Content = append(n.Content, p.k, p.v)
+		}
+	}
+	for _, c := range n.Content {
+		sortNode(c)
+	}
+}
+
+func wrap(s string) string {
+	const width = 78
+	var lines []string
+	line := ""
+	for _, w := range strings.Fields(s) {
+		if line != "" && len(line)+1+len(w) > width {
+			lines = append(lines, line)
+			line = w
+			continue
+		}
+		if line != "" {
+			line += " "
+		}
+		line += w
+	}
+	if line != "" {
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}
+
