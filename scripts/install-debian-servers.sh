@@ -2,7 +2,10 @@
 # install-debian-servers.sh puts Debian bookworm's Prometheus and Alertmanager
 # (the oldest versions mongen supports for the plain and operator profiles)
 # into .cache/bin/ at the repository root, for the version-matrix end-to-end
-# tests. scripts/install-servers.sh calls it for those versions.
+# tests. scripts/install-servers.sh calls it for Alertmanager v0.25.0 only:
+# Debian builds Prometheus without Kubernetes service discovery (its promtool
+# and server reject kubernetes_sd_configs), so install-servers.sh builds
+# Prometheus v2.42.0 from the module instead.
 #
 #   install-debian-servers.sh prometheus v2.42.0    # prometheus, promtool
 #   install-debian-servers.sh alertmanager v0.25.0  # alertmanager, amtool
