@@ -228,7 +228,7 @@ func proveScrapedOnce(w *world) []Problem {
 				if ep.Port == "" && ep.TargetPort != nil {
 					k.port = ep.TargetPort.String()
 				}
-				if !slices.ContainsFunc(by[k], func(o serviceMonitor) bool { return o.String() == sm.String() }) {
+				if !slices.ContainsFunc(by[k], func(o serviceMonitor) bool { return o.owner == sm.owner && o.String() == sm.String() }) {
 					if len(by[k]) == 0 {
 						order = append(order, k)
 					}
