@@ -50,7 +50,7 @@ type Subject struct {
 
 func (s Subject) String() string {
 	switch s.Kind {
-	case "":
+	case "", "versions":
 		return ""
 	case "rule":
 		return fmt.Sprintf("rule %q (group %s)", s.Name, s.Group)
@@ -114,8 +114,17 @@ func (p Problem) String() string {
 		return fmt.Sprintf("%s%s %s is older than %s, the oldest version mongen's version table was checked against: raise %s to %s or later", prefix, c, p.Deployed, p.Feature.Since, setting, p.Feature.Since)
 	}
 	f := p.Feature
-	return fmt.Sprintf("%s%s needs %s %s or later, but the platform runs %s: raise %s to %s or later, or %s (%s)",
-		prefix, p.Field, c, f.Since, p.Deployed, c, f.Since, f.Instead, f.Cite.Short())
+	field := p.Field
+	if f.valueBased {
+		// The path alone does not say what is new: the value is.
+		field += " (" + f.Field + ")"
+	}
+	todo := ", or " + f.Instead
+	if f.Instead == "" {
+		todo = "; mongen has no other way to render " + f.Source
+	}
+	return fmt.Sprintf("%s%s needs %s %s or later, but the platform runs %s: raise %s to %s or later%s (%s)",
+		prefix, field, c, f.Since, p.Deployed, c, f.Since, todo, f.Cite.Short())
 }
 
 // Short cites a changelog line in a few words.

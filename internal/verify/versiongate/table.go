@@ -56,11 +56,16 @@ type Feature struct {
 	Field string
 	// Source is what in an environment makes mongen render it.
 	Source string
-	// Instead is what to do other than raising the version.
+	// Instead is what to do other than raising the version; empty when
+	// mongen has no other way to render what Source asks for.
 	Instead string
 	// Since is the first version that accepts it.
 	Since Version
 	Cite  Citation
+
+	// valueBased: the value at Field, not its presence, is the feature
+	// (a relabel action, a UTF-8 name, a flag).
+	valueBased bool
 }
 
 // docKind is the kind of document a feature is looked for in.
@@ -216,16 +221,16 @@ func specs() []spec {
 	for _, p := range relabelCR {
 		relabelProm = append(relabelProm, where{docObject, p})
 	}
-	return []spec{
+	table := []spec{
 		// Alertmanager: routing.
 		{Feature: Feature{ID: "alertmanager.route.matchers", Component: Alertmanager, Field: "route.routes[].matchers",
-			Source: "every tier and team route", Instead: "there is no other way: mongen writes routes with matchers only",
+			Source: "tier and team routes", Instead: "",
 			Since: v("v0.22.0"), Cite: Citation{Repo: amRepo, Heading: "0.22.0 / 2021-05-21", PRs: []string{"#2434", "#2460"},
 				Line: "[FEATURE] Add support for negative matchers. #2434 #2460 and many more.",
 				Note: "the `matchers` list on routes came with the new matcher syntax: config/config.go has no `matchers` at v0.21.0 and has it at v0.22.0"}},
 			where: amRoute("matchers"), perFile: true},
 		{Feature: Feature{ID: "alertmanager.inhibit.matchers", Component: Alertmanager, Field: "inhibit_rules[].source_matchers, target_matchers",
-			Source: "every inhibition (alerting.inhibit and the generated ones)", Instead: "there is no other way: mongen writes inhibitions with matchers only",
+			Source: "inhibitions (alerting.inhibit and the generated ones)", Instead: "",
 			Since: v("v0.22.0"), Cite: Citation{Repo: amRepo, Heading: "0.22.0 / 2021-05-21", PRs: []string{"#2434", "#2460"},
 				Line: "[FEATURE] Add support for negative matchers. #2434 #2460 and many more.",
 				Note: "InhibitRule gained source_matchers and target_matchers in the same change (config/config.go, v0.22.0)"}},
@@ -462,7 +467,7 @@ func specs() []spec {
 				Line: "[FEATURE] Add relabelingConfigs to ProbeTargetStaticConfig #3817"}},
 			where: obj("Probe:spec.targets.staticConfig.relabelingConfigs")},
 		{Feature: Feature{ID: "operator.thanosruler.version", Component: Operator, Field: "ThanosRuler spec.version",
-			Source: "global.engine \"thanos\" with global rules", Instead: "there is no other way: mongen pins the Thanos Ruler's version",
+			Source: "global.engine \"thanos\" with global rules", Instead: "",
 			Since: v("v0.62.0"), Cite: Citation{Repo: opRepo, Heading: "0.62.0 / 2023-01-04", PRs: []string{"#5177"},
 				Line: "[FEATURE] Add `spec.version` field to the ThanosRuler CRD. #5177"}},
 			where: obj("ThanosRuler:spec.version")},
@@ -479,7 +484,7 @@ func specs() []spec {
 
 		// Thanos.
 		{Feature: Feature{ID: "thanos.query.endpoint", Component: Thanos, Field: "Thanos Query --endpoint",
-			Source: "global.engine \"thanos\" (mongen's Thanos Query)", Instead: "there is no other way: mongen's Thanos Query names its stores with --endpoint",
+			Source: "the Thanos Query of global.engine \"thanos\"", Instead: "",
 			Since: v("v0.24.0"), Cite: Citation{Repo: thanosRepo, Heading: "v0.24.0 - 2021.12.22", PRs: []string{"#4282"},
 				Line: "[#4282](https://github.com/thanos-io/thanos/pull/4282) Query: *breaking :warning:* Add `--endpoint` flag to the querier. The `--store` flag will eventually be replaced."}},
 			where: obj("Deployment:spec.template.spec.containers[].args"), test: argPrefix("--endpoint")},
@@ -489,11 +494,15 @@ func specs() []spec {
 				Line: "[#6943](https://github.com/thanos-io/thanos/pull/6943) Ruler: Added `keep_firing_for` field in alerting rule."}},
 			where: []where{{docThanosRules, "groups[].rules[].keep_firing_for"}}},
 	}
+	for i := range table {
+		table[i].valueBased = table[i].test != nil
+	}
+	return table
 }
 
 func utf8Cite() Citation {
 	return Citation{Repo: promRepo, Heading: "3.0.0 / 2024-11-14", PRs: []string{"#14705", "#15258"},
-	Line: "[CHANGE] UTF-8: Enable UTF-8 support by default. Prometheus now allows all UTF-8 characters in metric and label names. The corresponding `utf8-name` feature flag has been removed. #14705, #15258"}
+		Line: "[CHANGE] UTF-8: Enable UTF-8 support by default. Prometheus now allows all UTF-8 characters in metric and label names. The corresponding `utf8-name` feature flag has been removed. #14705, #15258"}
 }
 
 // Table returns every feature the gate knows, in the order of
