@@ -27,6 +27,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 	"github.com/mongen-dev/mongen/internal/verify/dashcheck"
+	"github.com/mongen-dev/mongen/internal/verify/grafanatypes"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
 	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -116,6 +117,8 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 		checkApplySize(plan, ids, sizes, add)
 	}
 	problems = append(problems, dashcheck.Check(plan, tree)...)
+	// Grafana's own dashboard types, strictly (grafana-foundation-sdk).
+	problems = append(problems, grafanatypes.CheckTree(tree)...)
 
 	if len(problems) > 0 {
 		sort.Strings(problems)
