@@ -1,18 +1,19 @@
 #!/usr/bin/env bash
-# install-debian-servers.sh puts Debian bookworm's Prometheus and Alertmanager
-# (the oldest versions mongen supports for the plain and operator profiles)
-# into .cache/bin/ at the repository root, for the version-matrix end-to-end
-# tests. scripts/install-servers.sh calls it for Alertmanager v0.25.0 only:
-# Debian builds Prometheus without Kubernetes service discovery (its promtool
-# and server reject kubernetes_sd_configs), so install-servers.sh builds
-# Prometheus v2.42.0 from the module instead.
+# install-debian-servers.sh puts Debian bookworm's Alertmanager (v0.25.0, the
+# oldest version mongen supports for the plain and operator profiles) into
+# .cache/bin/ at the repository root, for the version-matrix end-to-end tests.
+# scripts/install-servers.sh calls it for that version.
 #
-#   install-debian-servers.sh prometheus v2.42.0    # prometheus, promtool
+# Debian's Prometheus (2.42.0, the plain and operator floor) is not taken:
+# Debian builds it without Kubernetes service discovery, so its promtool and
+# server reject every kubernetes_sd_configs that mongen renders.
+# scripts/install-servers.sh builds Prometheus v2.42.0 from the module instead.
+#
 #   install-debian-servers.sh alertmanager v0.25.0  # alertmanager, amtool
-#   install-debian-servers.sh                       # both
+#   install-debian-servers.sh                       # the same (bookworm's)
 #
 # It runs `apt-get update` and `apt-get download` (as root, as CI does) for
-# the packages `prometheus` and `prometheus-alertmanager`, and unpacks them
+# the package `prometheus-alertmanager`, and unpacks it
 # with dpkg-deb under .cache/debian/: the packages are not installed, so no
 # service is started, no dependency (the web UI's JavaScript) is pulled in and
 # the system is left as it was. The binaries are symlinked as
@@ -36,9 +37,9 @@ die() { log "$*"; exit 1; }
 # the package) for PRODUCT.
 product() {
 	case $1 in
-	prometheus) pkg=prometheus server=prometheus tool=promtool server_path=usr/bin/prometheus tool_path=usr/bin/promtool ;;
 	alertmanager) pkg=prometheus-alertmanager server=alertmanager tool=amtool server_path=usr/bin/prometheus-alertmanager tool_path=usr/bin/amtool ;;
-	*) die "unknown product $1 (want prometheus or alertmanager)" ;;
+	prometheus) die "Debian's prometheus lacks Kubernetes service discovery: scripts/install-servers.sh builds Prometheus from the module" ;;
+	*) die "unknown product $1 (want alertmanager)" ;;
 	esac
 }
 
@@ -88,10 +89,7 @@ exec 9>"$bin_dir/.install-debian-servers.lock"
 flock 9
 
 case $# in
-0)
-	install prometheus ""
-	install alertmanager ""
-	;;
+0) install alertmanager v0.25.0 ;;
 2) install "$1" "$2" ;;
-*) die "usage: install-debian-servers.sh [prometheus|alertmanager VERSION]" ;;
+*) die "usage: install-debian-servers.sh [alertmanager VERSION]" ;;
 esac
