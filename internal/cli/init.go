@@ -5,10 +5,12 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime/debug"
+	"slices"
 	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/mongen-dev/mongen/internal/platform"
 	"github.com/mongen-dev/mongen/internal/scaffold"
 )
 
@@ -37,10 +39,14 @@ mongen build --all in it next.`,
 	cmd.Flags().StringVar(&o.Cluster, "cluster", "", "the environment's cluster name (default: the environment's name)")
 	cmd.Flags().StringVar(&o.RepoURL, "repo-url", "https://github.com/OWNER/monitoring.git", "the git URL Flux and Argo CD pull from")
 	cmd.Flags().StringVar(&o.Branch, "branch", "main", "the branch Flux and Argo CD follow")
+	cmd.Flags().StringVar(&o.Platform, "platform", "kube-prometheus-stack", "what the output lands on: kube-prometheus-stack, kube-prometheus, operator or plain (docs/platforms.md)")
 	return cmd
 }
 
 func (a *app) init(dir string, o scaffold.Options) error {
+	if o.Platform != "" && !slices.Contains(platform.Profiles(), o.Platform) {
+		return usageError{fmt.Errorf("--platform %q: the known platforms are %s", o.Platform, strings.Join(platform.Profiles(), ", "))}
+	}
 	if !filepath.IsAbs(dir) {
 		dir = filepath.Join(a.cwd, dir)
 	}

@@ -22,6 +22,9 @@ import (
 	"text/template"
 
 	"github.com/mongen-dev/mongen"
+
+	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/platform"
 )
 
 //go:embed template
@@ -41,6 +44,9 @@ type Options struct {
 	// MongenVersion is what the Makefile and workflows install:
 	// "latest" or a release tag.
 	MongenVersion string
+	// Platform is the environment's platform profile (docs/platforms.md):
+	// kube-prometheus-stack unless set.
+	Platform string
 }
 
 // Deploy describes the deploy/ manifests of a repository.
@@ -63,6 +69,12 @@ func (o *Options) defaults() error {
 	}
 	if o.Cluster == "" {
 		o.Cluster = o.Env
+	}
+	if o.Platform == "" {
+		o.Platform = model.ProfileKubePrometheusStack
+	}
+	if !slices.Contains(platform.Profiles(), o.Platform) {
+		return fmt.Errorf("platform %q: the known ones are %s", o.Platform, strings.Join(platform.Profiles(), ", "))
 	}
 	if o.Module == "" {
 		o.Module = "example.com/monitoring@v0"
