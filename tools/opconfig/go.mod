@@ -1,12 +1,17 @@
+// Module tools/opconfig runs the prometheus-operator's own configuration
+// generator for mongen's end-to-end tests (scripts/install-opconfig.sh). It is
+// separate from the root module so the operator's dependency graph (and its
+// pkg/apis/monitoring version) never reaches mongen's own go.mod. v0.93.1 is
+// the operator kube-prometheus-stack 88.5.3 and kube-prometheus deploy; its
+// pkg/client is served by the module proxy, v0.94.x's is not.
+//
+// Unlike tools/prometheus and the root module, this module needs no replace
+// for github.com/hashicorp/nomad/api: the nomad API is only a test
+// dependency of Prometheus v0.313.1's packages, outside this module's pruned
+// graph (`go mod tidy` passes without it and go.sum holds no nomad entry).
 module github.com/mongen-dev/mongen/tools/opconfig
 
 go 1.26.0
-
-// Prometheus' config package has a test dependency on the nomad API at a
-// pseudo-version the module proxy no longer serves; without this pin the
-// module graph cannot be completed. The replacement is a served version of
-// the same module.
-replace github.com/hashicorp/nomad/api => github.com/hashicorp/nomad/api v0.0.0-20260907080526-08ef8f3d26da
 
 require (
 	github.com/blang/semver/v4 v4.0.0
