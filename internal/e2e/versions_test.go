@@ -216,9 +216,9 @@ func checkOutputAtVersions(t *testing.T, files []artifact.File, platform mmodel.
 				assertPlainPrometheusLoads(t, prometheus, promtool, files, dir)
 			})
 		}
-		if len(ruleFiles) > 0 {
-			t.Run("prometheus-"+v+"/prometheusrules", func(t *testing.T) {
-				assertRuleGroupsLoad(t, prometheus, promtool, ruleFiles)
+		for _, dir := range sortedKeys(ruleFiles) {
+			t.Run("prometheus-"+v+"/"+dir+"/prometheusrules", func(t *testing.T) {
+				assertRuleGroupsLoad(t, prometheus, promtool, ruleFiles[dir])
 			})
 		}
 	}
@@ -507,34 +507,74 @@ func assertPlainPrometheusLoads(t *testing.T, prometheus, promtool string, files
 }
 
 // operatorRuleFiles returns the rule groups of every generated
-// PrometheusRule as rule files (the groups as the operator mounts them), by
-// file name.
-func operatorRuleFiles(t *testing.T, files []artifact.File) map[string][]byte {
+// PrometheusRule that Prometheus evaluates (not those a ThanosRuler in the
+// tree selects) as rule files, the groups as the operator mounts them, by
+// the output directory they are in (a cluster's, or "." for a
+// single-cluster environment) and file name.
+func operatorRuleFiles(t *testing.T, files []artifact.File) map[string]map[string][]byte {
 	t.Helper()
-	out := map[string][]byte{}
+	type object struct {
+		Kind     string `yaml:"kind"`
+		Metadata struct {
+			Labels map[string]string `yaml:"labels"`
+		} `yaml:"metadata"`
+		Spec struct {
+			Groups       []any `yaml:"groups"`
+			RuleSelector struct {
+				MatchLabels map[string]string `yaml:"matchLabels"`
+			} `yaml:"ruleSelector"`
+		} `yaml:"spec"`
+	}
+	objects := map[string]object{}
+	var rulers []map[string]string
 	for _, f := range files {
-		if !strings.HasSuffix(f.Path, ".yaml") || !strings.Contains(string(f.Data), "kind: PrometheusRule") {
+		if !strings.HasSuffix(f.Path, ".yaml") || !strings.Contains(string(f.Data), "kind: PrometheusRule") && !strings.Contains(string(f.Data), "kind: ThanosRuler") {
 			continue
 		}
-		var obj struct {
-			Kind string `yaml:"kind"`
-			Spec struct {
-				Groups []any `yaml:"groups"`
-			} `yaml:"spec"`
-		}
+		var obj object
 		if err := yaml.Unmarshal(f.Data, &obj); err != nil {
 			t.Fatalf("%s: %v", f.Path, err)
 		}
-		if obj.Kind != "PrometheusRule" || len(obj.Spec.Groups) == 0 {
+		switch obj.Kind {
+		case "PrometheusRule":
+			objects[f.Path] = obj
+		case "ThanosRuler":
+			rulers = append(rulers, obj.Spec.RuleSelector.MatchLabels)
+		}
+	}
+	out := map[string]map[string][]byte{}
+	for _, p := range sortedKeys(objects) {
+		obj := objects[p]
+		if len(obj.Spec.Groups) == 0 || slices.ContainsFunc(rulers, func(sel map[string]string) bool { return selects(sel, obj.Metadata.Labels) }) {
 			continue
 		}
 		data, err := yaml.Marshal(map[string]any{"groups": obj.Spec.Groups})
 		if err != nil {
 			t.Fatal(err)
 		}
-		out[strings.NewReplacer("/", "_").Replace(f.Path)] = data
+		dir, _, _ := strings.Cut(p, "/manifests/")
+		if !strings.Contains(p, "/manifests/") {
+			dir = path.Dir(p)
+		}
+		if out[dir] == nil {
+			out[dir] = map[string][]byte{}
+		}
+		out[dir][path.Base(p)] = data
 	}
 	return out
+}
+
+// selects reports whether a non-empty matchLabels selector selects labels.
+func selects(sel, labels map[string]string) bool {
+	if len(sel) == 0 {
+		return false
+	}
+	for k, v := range sel {
+		if labels[k] != v {
+			return false
+		}
+	}
+	return true
 }
 
 // assertRuleGroupsLoad writes the rule files beside a prometheus.yml that

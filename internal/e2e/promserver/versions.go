@@ -20,11 +20,11 @@ var moduleVersion = regexp.MustCompile(`^v0\.(\d+)\.(\d+)$`)
 func ReleaseVersion(module string) (string, error) {
 	m := moduleVersion.FindStringSubmatch(module)
 	if m == nil {
-		return "", fmt.Errorf("Prometheus module version %q is not v0.N.P", module)
+		return "", fmt.Errorf("prometheus module version %q is not v0.N.P", module)
 	}
 	n, err := strconv.Atoi(m[1])
 	if err != nil {
-		return "", fmt.Errorf("Prometheus module version %q: %v", module, err)
+		return "", fmt.Errorf("prometheus module version %q: %v", module, err)
 	}
 	if n >= 300 {
 		return fmt.Sprintf("v%d.%d.%s", n/100, n%100, m[2]), nil
