@@ -603,3 +603,76 @@ func assertRuleGroupsLoad(t *testing.T, prometheus, promtool string, ruleFiles m
 	defer cancel()
 	assertRulesLoaded(ctx, t, srv, want)
 }
+
+// TestAMSummary: the comparison of a generated configuration with the
+// server's re-marshalling ignores form (matcher quoting and order, duration
+// spelling, the root route's defaults written out) and sees meaning.
+func TestAMSummary(t *testing.T) {
+	const generated = `route:
+  receiver: a
+  routes:
+    - receiver: b
+      matchers: ['severity="critical"', team=x]
+      group_wait: 90m
+      continue: true
+receivers:
+  - name: a
+    webhook_configs: [{url_file: /s/u}]
+  - name: b
+    email_configs: [{to: x@example.com}]
+inhibit_rules:
+  - source_matchers: [severity=critical]
+    target_matchers: [severity=warning]
+    equal: [alertname]
+`
+	const remarshalled = `global:
+  resolve_timeout: 5m
+route:
+  receiver: a
+  continue: false
+  group_wait: 30s
+  group_interval: 5m
+  repeat_interval: 4h
+  routes:
+    - receiver: b
+      matchers: ['team="x"', 'severity="critical"']
+      continue: true
+      group_wait: 1h30m
+receivers:
+  - name: a
+    webhook_configs: [{send_resolved: true, url: <secret>}]
+  - name: b
+    email_configs: [{to: x@example.com, send_resolved: false}]
+inhibit_rules:
+  - source_matchers: ['severity="critical"']
+    target_matchers: ['severity="warning"']
+    equal: [alertname]
+`
+	want, err := amSummary([]byte(generated))
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := amSummary([]byte(remarshalled))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("same meaning, different summaries:\n%s\nwant\n%s", got, want)
+	}
+	for name, edit := range map[string][2]string{
+		"matcher":     {"team=x", "team=y"},
+		"receiver":    {"receiver: b\n", "receiver: a\n"},
+		"continue":    {"continue: true", "continue: false"},
+		"duration":    {"90m", "30m"},
+		"equal":       {"equal: [alertname]", "equal: [cluster]"},
+		"integration": {"email_configs", "webhook_configs"},
+	} {
+		edited, err := amSummary([]byte(strings.Replace(generated, edit[0], edit[1], 1)))
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if edited == want {
+			t.Errorf("%s edited (%q → %q): the summary did not change", name, edit[0], edit[1])
+		}
+	}
+}
