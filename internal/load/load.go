@@ -62,6 +62,19 @@ func Environment(root string, ref Ref, opts Options) (*model.Environment, error)
 // environment per cluster, sorted by cluster (clusters.go): a
 // single-cluster environment gives one.
 func Environments(root string, ref Ref, opts Options) ([]*model.Environment, error) {
+	envs, err := environments(root, ref, opts)
+	if err != nil {
+		return nil, err
+	}
+	for _, env := range envs {
+		if err := readPlatformValues(root, ref, opts.Source, env); err != nil {
+			return nil, err
+		}
+	}
+	return envs, nil
+}
+
+func environments(root string, ref Ref, opts Options) ([]*model.Environment, error) {
 	if opts.Module == nil {
 		opts.Module = mongen.CUEModule
 	}

@@ -31,6 +31,12 @@ type Platform struct {
 	Values string `json:"values,omitempty"`
 	// Versions are the component versions the output must load in.
 	Versions Versions `json:"versions"`
+
+	// UserValues are the chart values read from Values (nil without), and
+	// ValuesPositions the position of each of their keys, dotted
+	// ("kubeEtcd.enabled"), as "file:line:col" relative to the root.
+	UserValues      map[string]any    `json:"-"`
+	ValuesPositions map[string]string `json:"-"`
 }
 
 // Versions of the servers the output runs on, as "vX.Y.Z"; empty when not

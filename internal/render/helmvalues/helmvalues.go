@@ -22,6 +22,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/platform"
+	"github.com/mongen-dev/mongen/internal/platform/kpsrules"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/encode"
 	"github.com/mongen-dev/mongen/internal/render/operator"
@@ -140,6 +141,11 @@ func Settings(p *expand.Plan) ([]Setting, error) {
 		}
 	}
 	out = append(out, monitorSettings(p)...)
+	rules, err := ruleSettings(p)
+	if err != nil {
+		return nil, err
+	}
+	out = append(out, rules...)
 	if len(p.Dashboards) > 0 || env.Grafana.Datasource.UID != "" {
 		chart, _ := platform.ChartOf(env.Platform.Chart)
 		add("the sidecar loads mongen's dashboard ConfigMaps by this label, from every namespace", map[string]any{
@@ -150,7 +156,135 @@ func Settings(p *expand.Plan) ([]Setting, error) {
 		}, "grafana", "sidecar", "datasources")
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
+	if probs := conflicts(env.Platform, out); len(probs) > 0 {
+		return nil, &Error{Problems: probs}
+	}
 	return out, nil
+}
+
+// Error lists every problem with the chart values, one per line.
+type Error struct{ Problems []string }
+
+func (e *Error) Error() string { return "helm values:\n\t" + strings.Join(e.Problems, "\n\t") }
+
+// ruleSettings switch off every default rule of the chart whose alert name
+// mongen defines, so no alert is defined twice. A recorded series the
+// chart also records cannot be switched off alone: it is an error.
+func ruleSettings(p *expand.Plan) ([]Setting, error) {
+	env := p.Env
+	chart, err := kpsrules.EnabledRules(env.Platform.Chart, env.Platform.UserValues)
+	if err != nil {
+		return nil, fmt.Errorf("helm values: default rules: %w", err)
+	}
+	alerts, records := map[string]string{}, map[string]string{}
+	for _, g := range append(p.ClusterGroups(), p.GlobalGroups()...) {
+		for _, r := range g.Rules {
+			origin := r.Origin
+			if origin == "" {
+				origin = g.Origin
+			}
+			if r.Kind == model.RuleRecord {
+				records[r.Name] = origin
+			} else if _, ok := alerts[r.Name]; !ok {
+				alerts[r.Name] = origin
+			}
+		}
+	}
+	var out []Setting
+	var probs []string
+	seen := map[string]bool{}
+	for _, r := range chart {
+		if r.Record {
+			if origin, ok := records[r.Name]; ok {
+				probs = append(probs, fmt.Sprintf("%s: mongen records %s, which the chart's default rule group %s (%s) records too: rename mongen's series, or switch the chart's group off in your values (platform.values)", origin, r.Name, r.Group, r.Template))
+			}
+			continue
+		}
+		origin, ok := alerts[r.Name]
+		if !ok || seen[r.Name] {
+			continue
+		}
+		seen[r.Name] = true
+		why := fmt.Sprintf("mongen defines alert %s (%s), so the chart's default rule of that name (group %s, %s) is switched off", r.Name, relOrigin(origin), r.Group, r.Template)
+		out = append(out, Setting{Key: []string{"defaultRules", "disabled", r.Name}, Value: true, Why: why})
+	}
+	if len(probs) > 0 {
+		sort.Strings(probs)
+		return nil, &Error{Problems: probs}
+	}
+	return out, nil
+}
+
+// relOrigin drops the column of a position: the comment names the line.
+func relOrigin(origin string) string {
+	if origin == "" {
+		return "generated"
+	}
+	return origin
+}
+
+// conflicts are the user's own values (platform.values) that contradict
+// what mongen's output needs: with them merged after mongen's, the output
+// would not work (a second scrape of a component, another configuration
+// for the Alertmanager).
+func conflicts(pl model.Platform, settings []Setting) []string {
+	if pl.UserValues == nil {
+		return nil
+	}
+	var probs []string
+	for _, s := range settings {
+		got, ok := lookup(pl.UserValues, s.Key)
+		if !ok || equalValue(got, s.Value) {
+			continue
+		}
+		pos := pl.ValuesPositions[s.Name()]
+		probs = append(probs, fmt.Sprintf("%s: your values set %s: %v, but mongen's output needs %v: %s; drop it from your values (helm-values.yaml sets it)", pos, s.Name(), render(got), render(s.Value), s.Why))
+	}
+	sort.Strings(probs)
+	return probs
+}
+
+func lookup(values map[string]any, key []string) (any, bool) {
+	var cur any = values
+	for _, k := range key {
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[k]; !ok {
+			return nil, false
+		}
+	}
+	return cur, true
+}
+
+func equalValue(a, b any) bool { return render(a) == render(b) }
+
+// render prints a value as flow YAML, for comparison and messages.
+func render(v any) string {
+	data, err := yaml.Marshal(v)
+	if err != nil {
+		return fmt.Sprint(v)
+	}
+	var n yaml.Node
+	if err := yaml.Unmarshal(data, &n); err != nil {
+		return strings.TrimSpace(string(data))
+	}
+	setFlow(&n)
+	out, err := yaml.Marshal(&n)
+	if err != nil {
+		return strings.TrimSpace(string(data))
+	}
+	return strings.TrimSpace(string(out))
+}
+
+func setFlow(n *yaml.Node) {
+	if n.Kind == yaml.MappingNode || n.Kind == yaml.SequenceNode {
+		n.Style = yaml.FlowStyle
+	}
+	for _, c := range n.Content {
+		setFlow(c)
+	}
 }
 
 // monitorSettings switch off the chart's ServiceMonitor for every
@@ -303,4 +437,3 @@ func wrap(s string) string {
 	}
 	return strings.Join(lines, "\n")
 }
-

@@ -1,0 +1,84 @@
+package load
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// maxValuesSize caps a chart values file: real ones are tens of kilobytes.
+const maxValuesSize = 4 << 20
+
+// readPlatformValues reads the chart values file an environment names
+// (platform.values, relative to the environment's directory, so that the
+// input cache, which hashes that directory, sees every edit of it).
+func readPlatformValues(root string, ref Ref, src fs.FS, env *model.Environment) error {
+	p := &env.Platform
+	if p.Values == "" {
+		return nil
+	}
+	pos := env.Source("platform", "values")
+	if pos == "" {
+		pos = env.Source("platform")
+	}
+	rel := path.Clean(p.Values)
+	if path.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../") {
+		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values %q must be a file inside %s (a path relative to it), so that every edit of it rebuilds the environment", pos, p.Values, ref.Dir)}
+	}
+	file := ref.Dir + "/" + rel
+	var data []byte
+	var err error
+	if src != nil {
+		data, err = fs.ReadFile(src, file)
+	} else {
+		data, err = os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
+	}
+	if err != nil {
+		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values: cannot read %s: %v", pos, file, trimPathErr(err))}
+	}
+	if len(data) > maxValuesSize {
+		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values: %s is %d bytes, more than the %d a chart values file needs", pos, file, len(data), maxValuesSize)}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: %v", file, err)}
+	}
+	values := map[string]any{}
+	if err := doc.Decode(&values); err != nil {
+		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: chart values must be a YAML mapping: %v", file, err)}
+	}
+	p.UserValues = values
+	p.ValuesPositions = map[string]string{}
+	if len(doc.Content) > 0 {
+		valuePositions(file, doc.Content[0], nil, p.ValuesPositions)
+	}
+	return nil
+}
+
+func valuePositions(file string, n *yaml.Node, prefix []string, out map[string]string) {
+	if n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k := n.Content[i]
+		key := append(append([]string{}, prefix...), k.Value)
+		out[strings.Join(key, ".")] = fmt.Sprintf("%s:%d:%d", file, k.Line, k.Column)
+		valuePositions(file, n.Content[i+1], key, out)
+	}
+}
+
+func trimPathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
