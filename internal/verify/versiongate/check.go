@@ -382,7 +382,6 @@ func amSubject(trail []step) Subject {
 		if len(trail) >= 2 {
 			return Subject{Kind: "time interval", Name: str(trail[1].node, "name")}
 		}
-		return Subject{Kind: "time interval"}
 	}
 	return Subject{}
 }

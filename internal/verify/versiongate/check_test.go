@@ -261,7 +261,7 @@ spec:
 	}
 	files := []artifact.File{rule("cluster", ""), rule("global", "mongen.dev/evaluator: thanos-ruler")}
 	ids := map[string][]string{}
-	for _, p := range versiongate.Check(model.Versions{Prometheus: "v2.41.0", Thanos: "v0.33.0", Operator: "v0.65.0"}, files, nil) {
+	for _, p := range versiongate.Check(model.Versions{Prometheus: "v2.41.0", Thanos: "v0.30.2", Operator: "v0.65.0"}, files, nil) {
 		ids[p.Path] = append(ids[p.Path], p.Feature.ID)
 	}
 	want := map[string]string{

@@ -311,8 +311,9 @@ func specs() []spec {
 			where: am("receivers[].opsgenie_configs[].api_key_file")},
 		{Feature: Feature{ID: "alertmanager.telegram", Component: Alertmanager, Field: "receivers[].telegram_configs",
 			Source: "a telegram receiver", Instead: "use no Telegram receiver",
-			Since: v("v0.24.0"), Cite: Citation{Repo: amRepo, Heading: "0.24.0 / 2022-03-24", PRs: []string{"#2827"},
-				Line: "[FEATURE] Add Telegram integration. #2827"}},
+			Since: v("v0.25.0"), Cite: Citation{Repo: amRepo, Heading: "0.25.0 / 2022-12-22", PRs: []string{"#2981"},
+				Line: "[CHANGE] Make `api_url` field optional for Telegram. #2981",
+				Note: "0.24.0 added the integration (#2827) but demands api_url, which mongen does not write: config.Load of v0.24.0 refuses mongen's telegram_configs with \"missing api_url on telegram_config\""}},
 			where: am("receivers[].telegram_configs")},
 		{Feature: Feature{ID: "alertmanager.telegram.bot_token_file", Component: Alertmanager, Field: "receivers[].telegram_configs[].bot_token_file",
 			Source: "a telegram receiver", Instead: "use no Telegram receiver",
@@ -490,8 +491,9 @@ func specs() []spec {
 			where: obj("Deployment:spec.template.spec.containers[].args"), test: argPrefix("--endpoint")},
 		{Feature: Feature{ID: "thanos.rule.keep_firing_for", Component: Thanos, Field: "groups[].rules[].keep_firing_for (Thanos Ruler)",
 			Source: "a global rule with keepFiringFor evaluated by the Thanos Ruler", Instead: "leave keepFiringFor unset",
-			Since: v("v0.34.0"), Cite: Citation{Repo: thanosRepo, Heading: "v0.34.0 - 26.01.24", PRs: []string{"#6943"},
-				Line: "[#6943](https://github.com/thanos-io/thanos/pull/6943) Ruler: Added `keep_firing_for` field in alerting rule."}},
+			Since: v("v0.31.0"), Cite: Citation{Repo: thanosRepo, Heading: "v0.31.0 - 22.03.2023", PRs: []string{"#6010"},
+				Line: "[#6010](https://github.com/thanos-io/thanos/pull/6010) *: Upgrade Prometheus to v0.42.0.",
+				Note: "the Ruler loads groups with Prometheus's rulefmt and evaluates them with its rule manager (pkg/rules/manager.go), which know keep_firing_for from Prometheus 2.42.0 (#11827); v0.30.x ships Prometheus v0.40.7, without it. The changelog's own keep_firing_for line, v0.34.0 #6943, adds the field to the Rules API"}},
 			where: []where{{docThanosRules, "groups[].rules[].keep_firing_for"}}},
 	}
 	for i := range table {

@@ -3,13 +3,14 @@ package versiongate
 import (
 	"fmt"
 	"os"
-	"sort"
 	"strings"
 	"testing"
 
+	"github.com/rogpeppe/go-internal/diff"
 	"github.com/rogpeppe/go-internal/txtar"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/golden"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -166,41 +167,52 @@ func TestBelow(t *testing.T) {
 	}
 }
 
-// TestTableOrderMatchesDocs keeps docs/versions.md's table the table's.
+// docTable renders the table as docs/versions.md shows it.
+func docTable() string {
+	var b strings.Builder
+	comp := Component("")
+	for _, f := range Table() {
+		if f.Component != comp {
+			comp = f.Component
+			fmt.Fprintf(&b, "\n### %s\n\n| id | field | rendered for | first version | upstream |\n| --- | --- | --- | --- | --- |\n", f.Component.Title())
+		}
+		cite := fmt.Sprintf("%s CHANGELOG.md %s, %s: %s", f.Cite.Repo, f.Cite.Heading, strings.Join(f.Cite.PRs, " "), f.Cite.Line)
+		if f.Cite.Note != "" {
+			cite += " — " + f.Cite.Note
+		}
+		fmt.Fprintf(&b, "| `%s` | `%s` | %s | %s | %s |\n", f.ID, f.Field, f.Source, f.Since, strings.ReplaceAll(cite, "|", "\\|"))
+	}
+	b.WriteString("\n")
+	return b.String()
+}
+
+const (
+	docPath       = "../../../docs/versions.md"
+	docTableStart = "<!-- generated from internal/verify/versiongate/table.go: UPDATE_GOLDEN=1 go test ./internal/verify/versiongate rewrites it -->\n"
+	docTableEnd   = "<!-- end of the generated table -->\n"
+)
+
+// TestTableMatchesDocs keeps docs/versions.md's table the code's.
 func TestTableMatchesDocs(t *testing.T) {
-	data, err := os.ReadFile("../../../docs/versions.md")
+	data, err := os.ReadFile(docPath)
 	if err != nil {
 		t.Fatal(err)
 	}
 	doc := string(data)
-	var missing []string
-	last := -1
-	for _, f := range Table() {
-		row := fmt.Sprintf("| `%s` |", f.ID)
-		i := strings.Index(doc, row)
-		if i < 0 {
-			missing = append(missing, f.ID)
-			continue
-		}
-		line := doc[i:]
-		line = line[:strings.IndexByte(line, '\n')]
-		for _, want := range []string{f.Since.String(), f.Cite.Repo, f.Cite.Heading} {
-			if !strings.Contains(line, want) {
-				t.Errorf("docs/versions.md row of %s lacks %q: %s", f.ID, want, line)
-			}
-		}
-		for _, pr := range f.Cite.PRs {
-			if !strings.Contains(line, pr) {
-				t.Errorf("docs/versions.md row of %s lacks %s", f.ID, pr)
-			}
-		}
-		if i < last {
-			t.Errorf("docs/versions.md lists %s out of the table's order", f.ID)
-		}
-		last = i
+	i, j := strings.Index(doc, docTableStart), strings.Index(doc, docTableEnd)
+	if i < 0 || j < i {
+		t.Fatalf("%s: no generated table between %q and %q", docPath, docTableStart, docTableEnd)
 	}
-	sort.Strings(missing)
-	if len(missing) > 0 {
-		t.Errorf("docs/versions.md has no row for %s", strings.Join(missing, ", "))
+	want := docTable()
+	got := doc[i+len(docTableStart) : j]
+	if got == want {
+		return
 	}
+	if golden.Update() {
+		if err := os.WriteFile(docPath, []byte(doc[:i+len(docTableStart)]+want+doc[j:]), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	t.Errorf("%s: the table differs from table.go (UPDATE_GOLDEN=1 rewrites it):\n%s", docPath, diff.Diff("docs", []byte(got), "table.go", []byte(want)))
 }
