@@ -416,6 +416,9 @@ func applyOverride(lib, sentinel model.Rule, ov model.Override) model.Rule {
 // schema's defaults filled into the imported one.
 func sameTarget(imported, library model.Target) bool {
 	imported.Team, library.Team = "", ""
+	// Which platform Service the library's target is for says nothing
+	// about how it is scraped.
+	imported.PlatformService, library.PlatformService = "", ""
 	if imported.Path == "" {
 		imported.Path = "/metrics"
 	}

@@ -47,9 +47,9 @@ func TestApplyChartFillsThePlatformsServers(t *testing.T) {
 
 func TestApplyRefusesWhatTheProfileMakesMeaningless(t *testing.T) {
 	written := Written{
-		"env/prometheus/replicas":                        "e.cue:3:4",
+		"env/prometheus/replicas":                       "e.cue:3:4",
 		"env/clusters/a/alerting/alertmanager/replicas": "e.cue:9:8",
-		"env/platform/release":                           "e.cue:2:2",
+		"env/platform/release":                          "e.cue:2:2",
 	}
 	env := &model.Environment{Platform: model.Platform{Profile: model.ProfileOperator, Release: "x"}}
 	probs := Apply(env, written)
