@@ -34,13 +34,18 @@ type objects struct {
 	// ignored are objects of kinds the operator's Prometheus controller
 	// does not read.
 	ignored []Entry
+	crds    crdSchemas
 }
 
 // readPaths reads every path: a file is one YAML or JSON stream, a
 // directory contributes its *.yaml, *.yml and *.json files (recursively, in
 // lexical path order).
 func readPaths(paths []string) (*objects, error) {
-	objs := &objects{}
+	crds, err := loadCRDs()
+	if err != nil {
+		return nil, err
+	}
+	objs := &objects{crds: crds}
 	for _, p := range paths {
 		files, err := expand(p)
 		if err != nil {
@@ -87,7 +92,9 @@ func expand(p string) ([]string, error) {
 	return files, nil
 }
 
-// addStream decodes each document of a YAML or JSON stream. Documents are
+// addStream decodes each document of a YAML or JSON stream. The operator's
+// kinds first get their CRD's defaults and are validated against its
+// schema, as the API server does on create (crds.go). Documents are
 // decoded strictly: a field the object's Go type (the operator's API types,
 // or Kubernetes' for core objects) does not have is an error, as it is for
 // kubectl's default server-side field validation.
@@ -123,6 +130,10 @@ func (o *objects) add(js []byte) error {
 		return fmt.Errorf("read kind: %w", err)
 	}
 	key := head.APIVersion + " " + head.Kind
+	js, err := o.crds.admit(key, js)
+	if err != nil {
+		return fmt.Errorf("%s %s: %w", head.Kind, objectKey(head.Metadata.Namespace, head.Metadata.Name), err)
+	}
 	switch key {
 	case "monitoring.coreos.com/v1 Prometheus":
 		return decodeInto(js, &o.prometheuses)
