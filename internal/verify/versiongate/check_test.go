@@ -383,3 +383,32 @@ func TestDeterministic(t *testing.T) {
 		}
 	}
 }
+
+// A relabel action in a monitor needs the operator's CRD to allow it and
+// the Prometheus the operator configures to run it.
+func TestRelabelActionInAMonitor(t *testing.T) {
+	files := []artifact.File{{Path: "manifests/servicemonitor-app.yaml", Data: []byte(`apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: {name: app}
+spec:
+  endpoints:
+    - port: metrics
+      relabelings:
+        - {sourceLabels: [a], targetLabel: b, action: Lowercase}
+      metricRelabelings:
+        - {sourceLabels: [a], targetLabel: b, action: DropEqual}
+`)}}
+	var got []string
+	for _, p := range versiongate.Check(model.Versions{Prometheus: "v2.35.0", Operator: "v0.57.0"}, files, nil) {
+		got = append(got, p.Feature.ID+" "+p.Field)
+	}
+	want := []string{
+		"operator.relabel.equal spec.endpoints[0].metricRelabelings[0].action",
+		"prometheus.relabel.equal spec.endpoints[0].metricRelabelings[0].action",
+		"operator.relabel.case spec.endpoints[0].relabelings[0].action",
+		"prometheus.relabel.case spec.endpoints[0].relabelings[0].action",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

@@ -68,3 +68,24 @@ func TestVersionString(t *testing.T) {
 		t.Errorf("String() = %q", got)
 	}
 }
+
+// FuzzParseVersion: a declared version either is refused or reads back as
+// itself.
+func FuzzParseVersion(f *testing.F) {
+	for _, s := range []string{"v0.28.1", "3.14.0-distroless", "quay.io/x/y:v1.2.3@sha256:ab", "v1.2", "latest", "v01.2.3", "v1.2.3.4"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		v, err := ParseVersion(s)
+		if err != nil {
+			return
+		}
+		back, err := ParseVersion(v.String())
+		if err != nil || back != v || v.Compare(back) != 0 || v.Less(back) {
+			t.Fatalf("%q parses as %v, whose String %q reads back as %v (%v)", s, v, v.String(), back, err)
+		}
+		if v.Major < 0 || v.Minor < 0 || v.Patch < 0 {
+			t.Fatalf("%q: negative part in %v", s, v)
+		}
+	})
+}
