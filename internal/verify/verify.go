@@ -28,6 +28,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 	"github.com/mongen-dev/mongen/internal/verify/dashcheck"
 	"github.com/mongen-dev/mongen/internal/verify/grafanatypes"
+	"github.com/mongen-dev/mongen/internal/verify/versiongate"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
 	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -119,6 +120,10 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 	problems = append(problems, dashcheck.Check(plan, tree)...)
 	// Grafana's own dashboard types, strictly (grafana-foundation-sdk).
 	problems = append(problems, grafanatypes.CheckTree(tree)...)
+	// What the platform's versions do not accept (docs/versions.md).
+	for _, p := range versiongate.Check(plan.Env.Platform.Versions, tree.Files(), versiongate.PlanLocator(plan)) {
+		problems = append(problems, p.String())
+	}
 
 	if len(problems) > 0 {
 		sort.Strings(problems)
