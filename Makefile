@@ -18,10 +18,14 @@ test: tools lint actionlint
 unit:
 	$(GO) test -short ./...
 
-# Builds the real Prometheus server and promtool into .cache/bin (cached).
+# Builds the real Prometheus and Alertmanager servers (the newest that
+# build here and each profile's oldest: scripts/install-servers.sh) and the
+# operator's own config generator (tools/opconfig) into .cache/bin (cached).
 tools:
 	scripts/install-prometheus.sh >/dev/null
 	scripts/install-alertmanager.sh >/dev/null
+	scripts/install-servers.sh >/dev/null
+	scripts/install-opconfig.sh >/dev/null
 
 lint: fmt-check
 	$(GO) vet ./...
