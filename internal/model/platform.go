@@ -27,7 +27,7 @@ type Platform struct {
 	// Chart is the kube-prometheus-stack chart version.
 	Chart string `json:"chart,omitempty"`
 	// Values is the user's own chart values file, relative to the
-	// repository root, checked instead of the chart's defaults.
+	// environment's directory, checked instead of the chart's defaults.
 	Values string `json:"values,omitempty"`
 	// Versions are the component versions the output must load in.
 	Versions Versions `json:"versions"`
