@@ -28,10 +28,10 @@ import (
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 	"github.com/mongen-dev/mongen/internal/verify/dashcheck"
 	"github.com/mongen-dev/mongen/internal/verify/grafanatypes"
-	"github.com/mongen-dev/mongen/internal/verify/versiongate"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
 	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
+	"github.com/mongen-dev/mongen/internal/verify/versiongate"
 )
 
 // Error lists every problem found, one per line, sorted.
