@@ -88,13 +88,13 @@ func generate(objs *objects, opts options) (*result, error) {
 		return nil, err
 	}
 	if p.Spec.Paused {
-		return nil, fmt.Errorf("Prometheus %s is paused: the operator generates nothing for it", objectKey(p.Namespace, p.Name))
+		return nil, fmt.Errorf("the Prometheus CR %s is paused: the operator generates nothing for it", objectKey(p.Namespace, p.Name))
 	}
 	// Operator.unmanagedPrometheusConfiguration (the default: unmanaged
 	// configuration is not disabled).
 	if p.Spec.ServiceMonitorSelector == nil && p.Spec.PodMonitorSelector == nil &&
 		p.Spec.ProbeSelector == nil && p.Spec.ScrapeConfigSelector == nil {
-		return nil, fmt.Errorf("Prometheus %s has no monitor, probe or scrape config selector: the operator leaves its configuration to the user (an empty Secret)", objectKey(p.Namespace, p.Name))
+		return nil, fmt.Errorf("the Prometheus CR %s has no monitor, probe or scrape config selector: the operator leaves its configuration to the user (an empty Secret)", objectKey(p.Namespace, p.Name))
 	}
 	kubeVersion, err := semver.ParseTolerant(opts.kubernetesVersion)
 	if err != nil {
@@ -333,7 +333,7 @@ func selectPrometheusRules(p *monitoringv1.Prometheus, cl *cluster, events *oper
 		return rules, err
 	}
 	excluded := p.Spec.ExcludedFromEnforcement
-	for _, rule := range p.Spec.PrometheusRulesExcludedFromEnforce { //nolint:staticcheck // the operator still honours the deprecated field
+	for _, rule := range p.Spec.PrometheusRulesExcludedFromEnforce { // the deprecated field, which the operator still honours
 		excluded = append(excluded, monitoringv1.ObjectReference{
 			Namespace: rule.RuleNamespace,
 			Group:     monitoring.GroupName,
@@ -374,7 +374,8 @@ func selectPrometheusRules(p *monitoringv1.Prometheus, cl *cluster, events *oper
 // of the same name (pkg/prometheus/server/operator.go).
 func validateAlertmanagerEndpoints(p *monitoringv1.Prometheus, am monitoringv1.AlertmanagerEndpoints) error {
 	var set []string
-	if am.BearerTokenFile != "" { //nolint:staticcheck // the operator checks the deprecated field
+	//lint:ignore SA1019 the operator checks the deprecated field
+	if am.BearerTokenFile != "" {
 		set = append(set, `"bearerTokenFile"`)
 	}
 	for _, f := range []struct {
@@ -459,7 +460,7 @@ func startCluster(ctx context.Context, objs *objects, p *monitoringv1.Prometheus
 	for _, o := range objs.rules {
 		monObjs = append(monObjs, o)
 	}
-	kube := kubefake.NewSimpleClientset(kubeObjs...) //nolint:staticcheck // NewClientset needs apply configurations the operator's types lack
+	kube := kubefake.NewSimpleClientset(kubeObjs...)
 	mon := monitoringfake.NewSimpleClientset(monObjs...)
 
 	runCtx, stop := context.WithCancel(context.Background())
