@@ -165,8 +165,22 @@ func Check(v model.Versions, files []artifact.File, locate Locator) []Problem {
 	if len(versions) == 0 {
 		return problems
 	}
-	table := specs()
+	// Only the entries newer than the deployed versions can refuse
+	// anything; at current versions there are none and no file is read.
+	var table []spec
+	for _, sp := range specs() {
+		if ver, gated := versions[sp.Component]; gated && ver.Less(sp.Since) {
+			table = append(table, sp)
+		}
+	}
 	base := baselines()
+	old := false
+	for c, ver := range versions {
+		old = old || ver.Less(base[c])
+	}
+	if len(table) == 0 && !old {
+		return problems
+	}
 	present := map[Component]string{} // component -> first file that runs on it
 	for _, f := range files {
 		docs, err := documents(f)
@@ -180,7 +194,7 @@ func Check(v model.Versions, files []artifact.File, locate Locator) []Problem {
 					present[c] = f.Path
 				}
 			}
-			problems = append(problems, scan(d, f, table, versions, deployed, locate)...)
+			problems = append(problems, scan(d, f, table, deployed, locate)...)
 		}
 	}
 	for c, p := range present {
@@ -219,13 +233,10 @@ func at(locate Locator, s Subject, fallback string) string {
 }
 
 // scan finds the uses of the table's features in one document.
-func scan(d document, f artifact.File, table []spec, versions map[Component]Version, deployed map[Component]string, locate Locator) []Problem {
+// The table holds only the entries newer than the deployed versions.
+func scan(d document, f artifact.File, table []spec, deployed map[Component]string, locate Locator) []Problem {
 	var out []Problem
 	for _, s := range table {
-		ver, gated := versions[s.Component]
-		if !gated || !ver.Less(s.Since) {
-			continue
-		}
 		reported := false
 		for _, w := range s.where {
 			root, pattern, ok := d.target(w)

@@ -212,7 +212,13 @@ func specs() []spec {
 		return w
 	}
 	v := mustParseVersion
-	relabelCR := []string{"*:spec.**.relabelings[].action", "*:spec.**.metricRelabelings[].action", "*:spec.**.relabelingConfigs[].action", "*:spec.**.writeRelabelConfigs[].action"}
+	// Relabel steps of the objects that carry them, at any depth of spec.
+	var relabelCR []string
+	for _, kind := range []string{"ServiceMonitor", "PodMonitor", "Probe", "ScrapeConfig", "Prometheus"} {
+		for _, list := range []string{"relabelings", "metricRelabelings", "relabelingConfigs", "writeRelabelConfigs"} {
+			relabelCR = append(relabelCR, kind+":spec.**."+list+"[].action")
+		}
+	}
 	relabelProm := []where{
 		{docPrometheus, "scrape_configs[].relabel_configs[].action"},
 		{docPrometheus, "scrape_configs[].metric_relabel_configs[].action"},
