@@ -13,24 +13,18 @@
 #   .cache/bin/prometheus-v3.14.0  .cache/bin/promtool-v3.14.0
 #   .cache/bin/alertmanager-v0.34.0  .cache/bin/amtool-v0.34.0
 #
-# Where the binaries come from:
-# - Alertmanager v0.25.0, the version Debian bookworm packages (the floor
-#   mongen supports for the plain and operator profiles), comes from Debian,
-#   through scripts/install-debian-servers.sh. Debian's Prometheus (2.42.0) is
-#   not used: Debian builds it without Kubernetes service discovery, so its
-#   promtool and server reject every kubernetes_sd_configs; v2.42.0 is built
-#   from the module like the 3.x versions;
-# - every other version is built from a copy of the upstream module's source
-#   (downloaded from the Go module proxy), as the main module it is, with its
-#   own go.mod and go.sum:
+# Where the binaries come from: every version is built from a copy of the
+# upstream module's source (downloaded from the Go module proxy), as the main
+# module it is, with its own go.mod and go.sum:
 #   - Alertmanager: the module zip lacks the built web UI (ui/app/dist, which
 #     ui/web.go embeds with //go:embed app/dist), so the copy gets one
 #     placeholder file, ui/app/dist/index.html. Nothing else is changed: the
 #     API, configuration loading and notification code are upstream's.
 #   - Prometheus (module v0.3MM.P for v3.MM.P, v0.MM.P for v2.MM.P): only the
 #     kubernetes service-discovery plugin is built (the only one mongen
-#     renders; static and file discovery are always built in), which halves
-#     the build. Modules whose plugins/ files carry build tags (v3.x) get
+#     renders; static and file discovery are always built in), which saves
+#     about a fifth of a cold build's CPU (client-go, which Kubernetes
+#     discovery needs, and Prometheus' own packages are most of it). Modules whose plugins/ files carry build tags (v3.x) get
 #     -tags remove_all_sd,enable_kubernetes_sd; older ones (v2.42) have one
 #     generated plugins/plugins.go importing every plugin listed in
 #     plugins.yml, and the copy gets that file rewritten as upstream's
@@ -42,7 +36,15 @@
 #
 # Idempotent (a version whose two binaries exist is a no-op), serialised with
 # a lock per product and version, and atomic (binaries are renamed into place).
-# Needs Go, and for the Debian versions apt-get (as root).
+# Needs only Go.
+#
+# Debian bookworm packages the floor of the plain and operator profiles
+# (Prometheus 2.42.0, Alertmanager 0.25.0), but its binaries are not used:
+# Debian builds Prometheus without Kubernetes service discovery (its promtool
+# and server reject every kubernetes_sd_configs), and patches Alertmanager to
+# read its default template from /usr/share/prometheus/alertmanager/, so it
+# does not start unless the package is installed system-wide. Both versions
+# are built from the module like the others.
 set -euo pipefail
 
 repo_root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -54,16 +56,12 @@ bin_dir="$repo_root/.cache/bin"
 # from scripts/install-alertmanager.sh). kube-prometheus's v0.33.1 and v3.13.2
 # build on demand (no shipped environment runs them).
 default_matrix=(
-	"alertmanager v0.25.0" # Debian bookworm: plain/operator floor
+	"alertmanager v0.25.0" # Debian bookworm's version: plain/operator floor
 	"alertmanager v0.34.0" # kube-prometheus-stack chart 88.5.3
 	"alertmanager v0.34.2" # newest: the version mongen's verification links
 	"prometheus v2.42.0"   # Debian bookworm's version: plain/operator floor
 	"prometheus v3.14.0"   # kube-prometheus-stack chart 88.5.3
 )
-
-# Versions taken from Debian bookworm rather than built.
-debian_prometheus=
-debian_alertmanager=v0.25.0
 
 log() { printf 'install-servers: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -92,13 +90,6 @@ install() {
 	local server_bin="$bin_dir/$server-$version" tool_bin="$bin_dir/$tool-$version"
 	if [[ -x $server_bin && -x $tool_bin ]]; then
 		printf '%s\n%s\n' "$server_bin" "$tool_bin"
-		return
-	fi
-
-	local debian_version_var="debian_$product"
-	if [[ -n ${!debian_version_var} && $version == "${!debian_version_var}" ]]; then
-		# Prints the paths itself.
-		bash "$repo_root/scripts/install-debian-servers.sh" "$product" "$version"
 		return
 	fi
 	build "$product" "$version" "$module" "$modver" "$server" "$tool"
