@@ -101,7 +101,7 @@ func TestPlainOutputAtProfileFloor(t *testing.T) {
 	targets: app: {kind: "static", addresses: [%q]}
 	rules: app: {
 		"job:app_inflight_requests:sum": {kind: "record", expr: "sum by (job) (app_inflight_requests{job=\"app\"})"}
-		AppDown: {tier: "P1", expr: "up{job=\"app\"} == 0", for: "5m", annotations: summary: "app {{ $labels.instance }} is down"}
+		AppDown: {tier: "P2", expr: "up{job=\"app\"} == 0", for: "5m", annotations: summary: "app {{ $labels.instance }} is down"}
 	}
 	alerting: policy.#Standard & {
 		fallback: "chat"
