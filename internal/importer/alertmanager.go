@@ -508,6 +508,13 @@ func (imp *Import) writeAlerting() error {
 	if a.Alertmanager.ResolveTimeout != "" {
 		w.line("alertmanager: resolveTimeout: %s", w.quote(a.Alertmanager.ResolveTimeout))
 	}
+	if usesWeChat(a) {
+		// WeChat's secret is read from a file (api_secret_file), which
+		// Alertmanager accepts from 0.31.0 (docs/versions.md); the
+		// schema's default Alertmanager is older.
+		w.comment("WeChat receivers read their secret from a file, which Alertmanager accepts\nfrom v0.31.0 on: set the version your Alertmanager runs.")
+		w.line("alertmanager: version: %s", w.quote("v0.31.0"))
+	}
 	w.open("tiers")
 	for _, tier := range model.TierNames {
 		p := a.Tiers[tier]
@@ -675,4 +682,16 @@ func writeIntegration(w *cueWriter, r model.Integration) {
 	if r.ChatID != 0 {
 		w.line("chatID: %d", r.ChatID)
 	}
+}
+
+// usesWeChat reports whether a receiver has a WeChat integration.
+func usesWeChat(a *model.Alerting) bool {
+	for _, r := range a.Receivers {
+		for _, in := range r.Integrations() {
+			if in.Kind == model.ReceiverWeChat {
+				return true
+			}
+		}
+	}
+	return false
 }
