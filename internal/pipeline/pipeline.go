@@ -16,6 +16,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/grafana"
 	"github.com/mongen-dev/mongen/internal/render/helmvalues"
+	"github.com/mongen-dev/mongen/internal/render/kubeprom"
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
@@ -108,6 +109,9 @@ func Render(plan *expand.Plan) (*artifact.Tree, error) {
 		return nil, err
 	}
 	if err := helmvalues.Render(plan, tree); err != nil {
+		return nil, err
+	}
+	if err := kubeprom.Render(plan, tree); err != nil {
 		return nil, err
 	}
 	if err := kustomize.Render(plan, tree); err != nil {
