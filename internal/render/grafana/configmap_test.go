@@ -84,7 +84,7 @@ func TestSidecarConfigMaps(t *testing.T) {
 			t.Errorf("ConfigMap for %s: %+v", uid, c.Metadata)
 		}
 	}
-	if grafana.ConfigMapName("B_2") != "grafana-dashboard-b-2" {
+	if grafana.ConfigMapName("B_2") != "mongen-dashboard-b-2" {
 		t.Errorf("ConfigMapName(B_2) = %s", grafana.ConfigMapName("B_2"))
 	}
 	ds, ok := got[grafana.DatasourceConfigMapName]

@@ -48,7 +48,7 @@ const (
 	AnnotationFolder         = "grafana_folder"
 	AnnotationSidecarFolder  = "k8s-sidecar-target-directory"
 	DatasourceConfigMapName  = "grafana-datasource-mongen"
-	dashboardConfigMapPrefix = "grafana-dashboard-"
+	dashboardConfigMapPrefix = "mongen-dashboard-"
 )
 
 // ConfigMap is one dashboard's ConfigMap, for the kustomization's
