@@ -55,7 +55,7 @@ func TestProdOnTheRenderedChart(t *testing.T) {
 		mongen := mongenObjects(t, res.Tree, prefix)
 		plat := c.Plan.Env.Platform
 		chart := Chart{Dir: chartDir, Release: cmp.Or(plat.Release, "kube-prometheus-stack"), Namespace: cmp.Or(plat.Namespace, "monitoring")}
-		for _, user := range []struct{ name, values string }{{"chart defaults", userValues(t, root, plat.Values)}, {"bring-your-own values", byoValues}} {
+		for _, user := range []struct{ name, values string }{{"chart defaults", userValues(t, filepath.Join(root, "environments", "prod"), plat.Values)}, {"bring-your-own values", byoValues}} {
 			t.Run(cmp.Or(c.Name, "prod")+"/"+user.name, func(t *testing.T) {
 				values := mergeValues(decodeValues(t, user.values), decodeValues(t, string(valuesFile.Data)))
 				objs, err := chart.Render(values)
@@ -70,13 +70,14 @@ func TestProdOnTheRenderedChart(t *testing.T) {
 	}
 }
 
-// userValues is the environment's own values file, or none.
-func userValues(t *testing.T, root, file string) string {
+// userValues is the environment's own values file (platform.values,
+// relative to the environment's directory), or none.
+func userValues(t *testing.T, envDir, file string) string {
 	t.Helper()
 	if file == "" {
 		return "{}"
 	}
-	b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
+	b, err := os.ReadFile(filepath.Join(envDir, filepath.FromSlash(file)))
 	if err != nil {
 		t.Fatal(err)
 	}
