@@ -3,7 +3,6 @@
 package corpus
 
 import (
-	"os"
 	"path/filepath"
 	"testing"
 )
@@ -14,33 +13,7 @@ import (
 // The test is skipped when the corpus is not there.
 func Dir(t testing.TB) string {
 	t.Helper()
-	if dir := os.Getenv("MONGEN_CORPUS"); dir != "" {
-		return filepath.Join(dir, "kube-prometheus")
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Skip("no go.mod above the test: cannot locate the corpus")
-		}
-		dir = parent
-	}
-	var tried []string
-	for _, up := range []string{"..", filepath.Join("..", "..")} {
-		corpus := filepath.Join(dir, up, "shared", "corpus", "kube-prometheus")
-		if _, err := os.Stat(corpus); err == nil {
-			return corpus
-		}
-		tried = append(tried, corpus)
-	}
-	t.Skipf("kube-prometheus corpus not found at %v (set MONGEN_CORPUS to the corpus directory)", tried)
-	return ""
+	return find(t, "kube-prometheus")
 }
 
 // Files returns the corpus's PrometheusRule files (*.yaml in Dir), sorted;

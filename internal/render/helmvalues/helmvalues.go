@@ -363,7 +363,7 @@ func Encode(pl model.Platform, settings []Setting) ([]byte, error) {
 				if v.Kind == yaml.SequenceNode && v.Tag == "!!str" {
 					v.Tag = ""
 				}
-				kn := &yaml.Node{Kind: yaml.ScalarNode, Value: k, HeadComment: wrap(s.Why)}
+				kn := &yaml.Node{Kind: yaml.ScalarNode, Value: k, HeadComment: encode.Wrap(s.Why, 78)}
 				parent.Content = append(parent.Content, kn, v)
 				break
 			}
@@ -415,25 +415,4 @@ func sortNode(n *yaml.Node) {
 	for _, c := range n.Content {
 		sortNode(c)
 	}
-}
-
-func wrap(s string) string {
-	const width = 78
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		if line != "" && len(line)+1+len(w) > width {
-			lines = append(lines, line)
-			line = w
-			continue
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	if line != "" {
-		lines = append(lines, line)
-	}
-	return strings.Join(lines, "\n")
 }

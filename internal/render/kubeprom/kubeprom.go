@@ -199,7 +199,7 @@ func encodeComponent(env *model.Environment, patches []patch) ([]byte, error) {
 		if err != nil {
 			return nil, err
 		}
-		for _, line := range strings.Split(wrap(pt.why), "\n") {
+		for _, line := range strings.Split(encode.Wrap(pt.why, 76), "\n") {
 			buf.WriteString("  # " + line + "\n")
 		}
 		buf.WriteString("  - ")
@@ -239,22 +239,4 @@ func yamlFlow(m map[string]string) (string, error) {
 	n.Style = yaml.FlowStyle
 	data, err := yaml.Marshal(&n)
 	return strings.TrimSpace(string(data)), err
-}
-
-func wrap(s string) string {
-	const width = 76
-	var lines []string
-	line := ""
-	for _, w := range strings.Fields(s) {
-		if line != "" && len(line)+1+len(w) > width {
-			lines = append(lines, line)
-			line = w
-			continue
-		}
-		if line != "" {
-			line += " "
-		}
-		line += w
-	}
-	return strings.Join(append(lines, line), "\n")
 }
