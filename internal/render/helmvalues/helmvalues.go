@@ -10,6 +10,7 @@ package helmvalues
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"slices"
 	"sort"
@@ -17,6 +18,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
@@ -69,19 +71,30 @@ type component struct {
 	monitor  []string
 	whole    []string
 	chartJob string
+	// needs are the values that must be true for the chart to render the
+	// Service mongen's job selects.
+	needs [][]string
 }
 
 func components() []component {
 	return []component{
-		{"node-exporter", []string{"prometheus-node-exporter", "prometheus", "monitor", "enabled"}, nil, "node-exporter"},
-		{"kube-state-metrics", []string{"kube-state-metrics", "prometheus", "monitor", "enabled"}, nil, "kube-state-metrics"},
-		{"kubelet", []string{"kubelet", "serviceMonitor", "enabled"}, nil, "kubelet"},
-		{"apiserver", []string{"kubeApiServer", "serviceMonitor", "enabled"}, nil, "apiserver"},
-		{"coredns", []string{"coreDns", "serviceMonitor", "enabled"}, nil, "coredns"},
-		{"etcd", []string{"kubeEtcd", "serviceMonitor", "enabled"}, []string{"kubeEtcd", "enabled"}, "kube-etcd"},
-		{"kube-controller-manager", []string{"kubeControllerManager", "serviceMonitor", "enabled"}, []string{"kubeControllerManager", "enabled"}, "kube-controller-manager"},
-		{"kube-scheduler", []string{"kubeScheduler", "serviceMonitor", "enabled"}, []string{"kubeScheduler", "enabled"}, "kube-scheduler"},
-		{"kube-proxy", []string{"kubeProxy", "serviceMonitor", "enabled"}, []string{"kubeProxy", "enabled"}, "kube-proxy"},
+		{"node-exporter", []string{"prometheus-node-exporter", "prometheus", "monitor", "enabled"}, nil, "node-exporter",
+			[][]string{{"nodeExporter", "enabled"}}},
+		{"kube-state-metrics", []string{"kube-state-metrics", "prometheus", "monitor", "enabled"}, nil, "kube-state-metrics",
+			[][]string{{"kubeStateMetrics", "enabled"}}},
+		{"kubelet", []string{"kubelet", "serviceMonitor", "enabled"}, nil, "kubelet",
+			[][]string{{"prometheusOperator", "kubeletService", "enabled"}}},
+		{"apiserver", []string{"kubeApiServer", "serviceMonitor", "enabled"}, nil, "apiserver", nil},
+		{"coredns", []string{"coreDns", "serviceMonitor", "enabled"}, nil, "coredns",
+			[][]string{{"coreDns", "enabled"}, {"coreDns", "service", "enabled"}, {"kubernetesServiceMonitors", "enabled"}}},
+		{"etcd", []string{"kubeEtcd", "serviceMonitor", "enabled"}, []string{"kubeEtcd", "enabled"}, "kube-etcd",
+			[][]string{{"kubeEtcd", "enabled"}, {"kubeEtcd", "service", "enabled"}, {"kubernetesServiceMonitors", "enabled"}}},
+		{"kube-controller-manager", []string{"kubeControllerManager", "serviceMonitor", "enabled"}, []string{"kubeControllerManager", "enabled"}, "kube-controller-manager",
+			[][]string{{"kubeControllerManager", "enabled"}, {"kubeControllerManager", "service", "enabled"}, {"kubernetesServiceMonitors", "enabled"}}},
+		{"kube-scheduler", []string{"kubeScheduler", "serviceMonitor", "enabled"}, []string{"kubeScheduler", "enabled"}, "kube-scheduler",
+			[][]string{{"kubeScheduler", "enabled"}, {"kubeScheduler", "service", "enabled"}, {"kubernetesServiceMonitors", "enabled"}}},
+		// mongen scrapes kube-proxy's pods (a PodMonitor), not the chart's Service.
+		{"kube-proxy", []string{"kubeProxy", "serviceMonitor", "enabled"}, []string{"kubeProxy", "enabled"}, "kube-proxy", nil},
 	}
 }
 
@@ -131,6 +144,7 @@ func Settings(p *expand.Plan) ([]Setting, error) {
 	}
 	if env.Alerting != nil && env.RunsAlertmanager() {
 		am := env.Alerting.Alertmanager
+		add("the chart's Alertmanager runs mongen's routing", true, "alertmanager", "enabled")
 		add("the chart's Alertmanager runs mongen's alertmanager.yaml (alertmanager/alertmanager.yml), not the chart's alertmanager.config", true,
 			"alertmanager", "alertmanagerSpec", "useExistingSecret")
 		add("the Secret mongen's kustomization generates from alertmanager/alertmanager.yml", alertmanager.ConfigSecretName(am),
@@ -156,7 +170,12 @@ func Settings(p *expand.Plan) ([]Setting, error) {
 		}, "grafana", "sidecar", "datasources")
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Name() < out[j].Name() })
-	if probs := conflicts(env.Platform, out); len(probs) > 0 {
+	if out, err = merge(out); err != nil {
+		return nil, err
+	}
+	probs := conflicts(env.Platform, out)
+	probs = append(probs, selectorConflicts(env, out)...)
+	if len(probs) > 0 {
 		return nil, &Error{Problems: probs}
 	}
 	return out, nil
@@ -244,6 +263,45 @@ func conflicts(pl model.Platform, settings []Setting) []string {
 	return probs
 }
 
+// selectorConflicts are selectors of the user's values (which win over the
+// chart's release selector) that would not select mongen's objects.
+func selectorConflicts(env *model.Environment, settings []Setting) []string {
+	if env.Platform.UserValues == nil {
+		return nil
+	}
+	set := map[string]bool{}
+	for _, s := range settings {
+		set[s.Name()] = true
+	}
+	var probs []string
+	for _, kind := range []string{"serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"} {
+		key := []string{"prometheus", "prometheusSpec", kind + "Selector"}
+		name := strings.Join(key, ".")
+		raw, ok := lookup(env.Platform.UserValues, key)
+		if !ok || raw == nil || set[name] {
+			continue
+		}
+		pos := env.Platform.ValuesPositions[name]
+		data, err := json.Marshal(raw)
+		var ls metav1.LabelSelector
+		if err == nil {
+			err = json.Unmarshal(data, &ls)
+		}
+		var sel labels.Selector
+		if err == nil {
+			sel, err = metav1.LabelSelectorAsSelector(&ls)
+		}
+		if err != nil {
+			probs = append(probs, fmt.Sprintf("%s: your values set %s, which is not a label selector: %v", pos, name, err))
+			continue
+		}
+		if !sel.Matches(labels.Set(env.Selector)) {
+			probs = append(probs, fmt.Sprintf("%s: your values set %s to %s, which does not select mongen's objects (labelled %s): the chart's Prometheus would never see them; select %s, or drop it from your values", pos, name, render(raw), labels.Set(env.Selector).String(), labels.Set(env.Selector).String()))
+		}
+	}
+	return probs
+}
+
 func lookup(values map[string]any, key []string) (any, bool) {
 	var cur any = values
 	for _, k := range key {
@@ -306,8 +364,31 @@ func monitorSettings(p *expand.Plan) []Setting {
 		out = append(out, Setting{Key: c.monitor, Value: false, Why: fmt.Sprintf(
 			"mongen's job %s scrapes the chart's %s Service: the chart's own ServiceMonitor (job %s) would scrape it twice",
 			strings.Join(jobs, ", "), c.service, c.chartJob)})
+		for _, need := range c.needs {
+			out = append(out, Setting{Key: need, Value: true, Why: fmt.Sprintf(
+				"the chart renders the %s Service that mongen's job %s scrapes", c.service, strings.Join(jobs, ", "))})
+		}
 	}
 	return out
+}
+
+// merge keeps one setting per key: equal values say all their reasons,
+// different ones are a contradiction within mongen (a defect).
+func merge(settings []Setting) ([]Setting, error) {
+	var out []Setting
+	for _, s := range settings {
+		if n := len(out); n > 0 && out[n-1].Name() == s.Name() {
+			if !equalValue(out[n-1].Value, s.Value) {
+				return nil, fmt.Errorf("helm values: %s is both %v (%s) and %v (%s)", s.Name(), render(out[n-1].Value), out[n-1].Why, render(s.Value), s.Why)
+			}
+			if !strings.Contains(out[n-1].Why, s.Why) {
+				out[n-1].Why += "; " + s.Why
+			}
+			continue
+		}
+		out = append(out, s)
+	}
+	return out, nil
 }
 
 // exporterJobs are the jobs of the environment's library exporters for
