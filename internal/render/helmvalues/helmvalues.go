@@ -441,9 +441,6 @@ func Encode(pl model.Platform, settings []Setting) ([]byte, error) {
 				if err := v.Encode(s.Value); err != nil {
 					return nil, fmt.Errorf("%s: %w", s.Name(), err)
 				}
-				if v.Kind == yaml.SequenceNode && v.Tag == "!!str" {
-					v.Tag = ""
-				}
 				kn := &yaml.Node{Kind: yaml.ScalarNode, Value: k, HeadComment: encode.Wrap(s.Why, 78)}
 				parent.Content = append(parent.Content, kn, v)
 				break
