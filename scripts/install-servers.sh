@@ -53,14 +53,15 @@ bin_dir="$repo_root/.cache/bin"
 # The default matrix: every version the e2e version matrix runs that this
 # script provides (the newest Prometheus, v3.16.0, comes from
 # scripts/install-prometheus.sh, a full build, and Alertmanager v0.28.1, dev's,
-# from scripts/install-alertmanager.sh). kube-prometheus's v0.33.1 and v3.13.2
-# build on demand (no shipped environment runs them).
+# from scripts/install-alertmanager.sh).
 default_matrix=(
 	"alertmanager v0.25.0" # Debian bookworm's version: plain/operator floor
 	"alertmanager v0.34.0" # kube-prometheus-stack chart 88.5.3
 	"alertmanager v0.34.2" # newest: the version mongen's verification links
 	"prometheus v2.42.0"   # Debian bookworm's version: plain/operator floor
 	"prometheus v3.14.0"   # kube-prometheus-stack chart 88.5.3
+	"alertmanager v0.33.1" # kube-prometheus (commit 4d719f1d)
+	"prometheus v3.13.2"   # kube-prometheus (commit 4d719f1d)
 )
 
 log() { printf 'install-servers: %s\n' "$*" >&2; }

@@ -43,13 +43,20 @@ func TestShippedOutputAtPlatformVersions(t *testing.T) {
 		t.Fatal(err)
 	}
 	newestAM, newestProm := newestVersions(t)
-	for _, env := range []string{"dev", "prod"} {
+	// dev (plain), prod (kube-prometheus-stack), and the kube-prometheus
+	// environment the platform proofs build.
+	for _, e := range []struct{ name, root string }{
+		{"dev", root},
+		{"prod", root},
+		{"kp", filepath.Join(root, "internal", "platform", "kpsproof", "testdata", "kubeprom")},
+	} {
+		env := e.name
 		t.Run(env, func(t *testing.T) {
-			ref, err := load.Resolve(root, env)
+			ref, err := load.Resolve(e.root, env)
 			if err != nil {
 				t.Fatal(err)
 			}
-			res, err := pipeline.Compile(root, ref, load.Options{})
+			res, err := pipeline.Compile(e.root, ref, load.Options{})
 			if err != nil {
 				t.Fatalf("compile %s: %v", env, err)
 			}
