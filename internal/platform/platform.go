@@ -286,6 +286,10 @@ func applyChart(env *model.Environment, written Written) []Problem {
 		}
 	}
 	probs = append(probs, stampSelector(env, written, "release", p.Release)...)
+	if ns := env.Grafana.Namespace; ns != "" && ns != p.Namespace {
+		pos, _ := written.lookup("grafana/namespace")
+		probs = append(probs, Problem{pos, fmt.Sprintf("grafana.namespace %q: the chart's Grafana loads datasources only from its own namespace, the release's (%q): drop grafana.namespace (dashboards load from every namespace)", ns, p.Namespace)})
+	}
 	pr := &env.Prometheus
 	pr.Name = PrometheusName(p.Release)
 	pr.Namespace = p.Namespace

@@ -76,3 +76,11 @@ func TestApplyRefusesWhatTheProfileMakesMeaningless(t *testing.T) {
 		}
 	}
 }
+
+func TestApplyChartKeepsGrafanaInTheReleaseNamespace(t *testing.T) {
+	env := &model.Environment{Platform: model.Platform{Profile: model.ProfileKubePrometheusStack}, Grafana: model.Grafana{Namespace: "grafana"}}
+	probs := Apply(env, Written{"env/grafana/namespace": "e.cue:7:2"})
+	if len(probs) != 1 || !strings.HasPrefix(probs[0].String(), `e.cue:7:2: grafana.namespace "grafana": the chart's Grafana loads datasources only from its own namespace`) {
+		t.Errorf("problems = %v", probs)
+	}
+}
