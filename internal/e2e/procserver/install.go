@@ -1,15 +1,8 @@
 package procserver
 
 import (
-	"bufio"
-	"bytes"
-	"context"
-	"errors"
-	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -113,37 +106,5 @@ func installDeadline(t testing.TB) time.Time {
 
 // run runs the install script and returns the two paths it prints.
 func (in *Install) run(root string, deadline time.Time) (server, tool string, err error) {
-	ctx, cancel := context.WithDeadline(context.Background(), deadline)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, "bash", filepath.Join(root, in.Script))
-	cmd.Dir = root
-	cmd.WaitDelay = 10 * time.Second
-	ownProcessGroup(cmd)
-	var stdout, stderr bytes.Buffer
-	cmd.Stdout = &stdout
-	cmd.Stderr = &stderr
-	if err := cmd.Run(); err != nil {
-		if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-			err = fmt.Errorf("timed out at %s; run %s once beforehand or raise go test -timeout",
-				deadline.Format(time.TimeOnly), in.Script)
-		}
-		return "", "", fmt.Errorf("%s: %v\n%s%s", in.Script, err, stderr.String(), stdout.String())
-	}
-	var paths []string
-	sc := bufio.NewScanner(&stdout)
-	for sc.Scan() {
-		if line := strings.TrimSpace(sc.Text()); line != "" {
-			paths = append(paths, line)
-		}
-	}
-	if len(paths) < 2 {
-		return "", "", fmt.Errorf("%s printed %q, want two paths", in.Script, stdout.String())
-	}
-	server, tool = paths[len(paths)-2], paths[len(paths)-1]
-	for _, p := range []string{server, tool} {
-		if err := CheckExecutable(p); err != nil {
-			return "", "", fmt.Errorf("%s: %v", in.Script, err)
-		}
-	}
-	return server, tool, nil
+	return runScript(root, deadline, in.Script)
 }
