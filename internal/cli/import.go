@@ -20,6 +20,7 @@ import (
 
 type importFlags struct {
 	env, cluster, flavour string
+	platform, release     string
 	selector              map[string]string
 	severityMap           []string
 	force, check          bool
@@ -58,6 +59,8 @@ See docs/migrating.md.`,
 	cmd.Flags().StringVar(&f.env, "env", "imported", "environment to write (environments/NAME)")
 	cmd.Flags().StringVar(&f.cluster, "cluster", "", "cluster name (default: the environment's name)")
 	cmd.Flags().StringVar(&f.flavour, "flavour", "", "output flavour: operator or plain (default operator, or plain when scrape configs must stay raw)")
+	cmd.Flags().StringVar(&f.platform, "platform", "", "what the environment lands on: kube-prometheus-stack, kube-prometheus, operator or plain (docs/platforms.md); library exporters are then matched against the platform's Services")
+	cmd.Flags().StringVar(&f.release, "release", "", "the kube-prometheus-stack Helm release (with --platform kube-prometheus-stack)")
 	cmd.Flags().StringToStringVar(&f.selector, "selector", nil, "selector labels of the environment, e.g. release=kube-prometheus-stack")
 	cmd.Flags().StringSliceVar(&f.severityMap, "severity-map", nil, "map more severity values to tiers, e.g. none=P2 or other=P2 (critical=P0, warning=P1, info=P2 always)")
 	cmd.Flags().BoolVar(&f.force, "force", false, "overwrite existing files of the environment")
@@ -79,7 +82,7 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	if err != nil {
 		return err
 	}
-	imp, err := importer.Convert(in, importer.Options{Env: f.env, Cluster: f.cluster, Flavour: f.flavour, Selector: f.selector, Tiering: tiering, NoLibrary: f.noLibrary})
+	imp, err := importer.Convert(in, importer.Options{Env: f.env, Cluster: f.cluster, Flavour: f.flavour, Platform: f.platform, Release: f.release, Selector: f.selector, Tiering: tiering, NoLibrary: f.noLibrary})
 	if err != nil {
 		return err
 	}

@@ -71,7 +71,7 @@ func (imp *Import) adoptLibrary(in *Input) error {
 			c := candidate{gi: gi, ri: ri}
 			for _, def := range libs {
 				for _, job := range append(jobsOf(r.Expr), "") {
-					p := load.ExporterProbe{Definition: def, Job: job}
+					p := load.ExporterProbe{Definition: def, Job: job, Profile: env.Platform.Profile, Release: env.Platform.Release}
 					if t, ok := env.Targets[job]; ok && job != "" {
 						p.Namespace = t.Namespace
 					}
@@ -150,7 +150,7 @@ func (imp *Import) adoptLibrary(in *Input) error {
 				why = fmt.Sprintf("the input's scrape config %s (kept raw) has the name of its job", tn)
 			default:
 				t, ok := env.Targets[tn]
-				if ok && !sameTarget(t, pe.Targets[tn]) {
+				if ok && !sameTarget(tn, t, pe.Targets[tn]) {
 					why = fmt.Sprintf("the input's scrape job %s differs from the exporter's (kind, selector, port, path, scheme, relabelling or TLS)", tn)
 				}
 			}
@@ -414,8 +414,19 @@ func applyOverride(lib, sentinel model.Rule, ov model.Override) model.Rule {
 
 // sameTarget compares an imported target with a library one, with the
 // schema's defaults filled into the imported one.
-func sameTarget(imported, library model.Target) bool {
+func sameTarget(job string, imported, library model.Target) bool {
 	imported.Team, library.Team = "", ""
+	// A monitor that names its job by relabelling (job: <job>, as mongen's
+	// own and the chart's do) and lists its own namespace says what the
+	// target says without them.
+	for _, t := range []*model.Target{&imported, &library} {
+		if len(t.Namespaces) == 1 && t.Namespaces[0] == t.Namespace {
+			t.Namespaces = nil
+		}
+		if len(t.Relabel) > 0 && isJobRelabel(t.Relabel[0], job) {
+			t.Relabel = t.Relabel[1:]
+		}
+	}
 	// Which platform Service the library's target is for says nothing
 	// about how it is scraped.
 	imported.PlatformService, library.PlatformService = "", ""
@@ -439,6 +450,12 @@ func sameTarget(imported, library model.Target) bool {
 	x, _ := json.Marshal(am)
 	y, _ := json.Marshal(bm)
 	return string(x) == string(y)
+}
+
+// isJobRelabel reports whether r sets the job label to job and nothing else.
+func isJobRelabel(r model.Relabel, job string) bool {
+	return (r.Action == "" || r.Action == "replace") && r.TargetLabel == "job" && len(r.SourceLabels) == 0 &&
+		r.Replacement != nil && *r.Replacement == job && (r.Regex == nil || *r.Regex == "(.*)")
 }
 
 // dropEmpty removes null, false, "" and empty lists and maps: the

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/prometheus/prometheus/promql/parser"
@@ -12,6 +13,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/lint"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/platform"
 )
 
 // Options configure an import.
@@ -19,6 +21,11 @@ type Options struct {
 	Env     string // environment (and CUE package) name
 	Cluster string // defaults to Env
 	Flavour string // operator (default) or plain
+	// Platform is the profile the environment lands on (docs/platforms.md),
+	// written as platform: profile instead of flavour; Release is the
+	// kube-prometheus-stack release. Library exporters are matched against
+	// the platform's own Services.
+	Platform, Release string
 	// Selector labels the environment stamps on its objects (the Helm
 	// chart's Prometheus wants release: <release>).
 	Selector map[string]string
@@ -94,6 +101,22 @@ func Convert(in *Input, opt Options) (*Import, error) {
 	if opt.Flavour != "" && opt.Flavour != model.FlavourOperator && opt.Flavour != model.FlavourPlain {
 		return nil, fmt.Errorf("flavour %q: use operator or plain", opt.Flavour)
 	}
+	if opt.Platform != "" {
+		if !slices.Contains(platform.Profiles(), opt.Platform) {
+			return nil, fmt.Errorf("platform %q: the known platforms are %s", opt.Platform, strings.Join(platform.Profiles(), ", "))
+		}
+		want := model.FlavourOperator
+		if opt.Platform == model.ProfilePlain {
+			want = model.FlavourPlain
+		}
+		if opt.Flavour != "" && opt.Flavour != want {
+			return nil, fmt.Errorf("flavour %q contradicts platform %q, which renders the %s flavour: give one of them", opt.Flavour, opt.Platform, want)
+		}
+		opt.Flavour = want
+	}
+	if opt.Release != "" && opt.Platform != model.ProfileKubePrometheusStack {
+		return nil, fmt.Errorf("release %q: only the kube-prometheus-stack platform has a Helm release", opt.Release)
+	}
 	if opt.Tiering == nil {
 		opt.Tiering = DefaultTiering()
 	}
@@ -103,6 +126,7 @@ func Convert(in *Input, opt Options) (*Import, error) {
 	imp := &Import{Options: opt, Files: map[string][]byte{}}
 	env := &model.Environment{
 		Name: opt.Env, Cluster: opt.Cluster, Flavour: opt.Flavour, Selector: opt.Selector,
+		Platform:   model.Platform{Profile: opt.Platform, Release: opt.Release},
 		Prometheus: model.Prometheus{ScrapeInterval: "30s", EvaluationInterval: "30s"},
 		Rules:      map[string]model.RuleGroup{},
 	}
@@ -314,7 +338,15 @@ func (imp *Import) writeFiles() error {
 	w.openRaw("env: schemas.#Environment &")
 	w.str("name", env.Name)
 	w.str("cluster", env.Cluster)
-	w.str("flavour", env.Flavour)
+	if p := env.Platform; p.Profile != "" {
+		if p.Release != "" {
+			w.line("platform: {profile: %s, release: %s}", w.quote(p.Profile), w.quote(p.Release))
+		} else {
+			w.line("platform: profile: %s", w.quote(p.Profile))
+		}
+	} else {
+		w.str("flavour", env.Flavour)
+	}
 	if len(env.Selector) == 0 {
 		w.line("selector: {}")
 	} else {

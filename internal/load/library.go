@@ -23,6 +23,9 @@ type ExporterProbe struct {
 	Definition string
 	Job        string
 	Namespace  string
+	// Profile and Release are the platform the exporter is evaluated on
+	// (its #PlatformView): empty for the generic view.
+	Profile, Release string
 }
 
 // ProbedExporter is one probe's answer: the exporter as an environment
@@ -66,6 +69,12 @@ func ProbeExporters(module fs.FS, probes []ExporterProbe, sentinel float64) ([]P
 		}
 		if p.Namespace != "" {
 			fmt.Fprintf(&src, "\tnamespace: %s\n", literal.String.Quote(p.Namespace))
+		}
+		if p.Profile != "" {
+			fmt.Fprintf(&src, "\tplatform: profile: %s\n", literal.String.Quote(p.Profile))
+		}
+		if p.Release != "" {
+			fmt.Fprintf(&src, "\tplatform: release: %s\n", literal.String.Quote(p.Release))
 		}
 		src.WriteString("}\n")
 	}
