@@ -10,6 +10,7 @@ import (
 	"maps"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -280,6 +281,11 @@ func applyChart(env *model.Environment, written Written) []Problem {
 		return probs
 	}
 	p.Versions = declared(chart.Versions, p.Versions)
+	// mongen's own Thanos Ruler and Query run global.thanos.version beside
+	// the chart's sidecars: the output must load in the older of the two.
+	if g := env.Global; g != nil && g.Thanos != nil && olderVersion(g.Thanos.Version, p.Versions.Thanos) {
+		p.Versions.Thanos = g.Thanos.Version
+	}
 	for _, m := range chartOwned {
 		if pos, ok := written.lookup(m.field); ok {
 			probs = append(probs, Problem{pos, fmt.Sprintf("%s means nothing on kube-prometheus-stack, whose chart deploys the Prometheus and Alertmanager: it lives in %s", strings.ReplaceAll(m.field, "/", "."), m.where)})
@@ -402,4 +408,35 @@ func stampSelector(env *model.Environment, written Written, key, value string) [
 	}
 	env.Selector[key] = value
 	return nil
+}
+
+// olderVersion reports whether a is an older vX.Y.Z than b; a version
+// that does not parse is never older.
+func olderVersion(a, b string) bool {
+	pa, oka := versionParts(a)
+	pb, okb := versionParts(b)
+	if !oka || !okb {
+		return false
+	}
+	return slices.Compare(pa, pb) < 0
+}
+
+func versionParts(v string) ([]int, bool) {
+	v = strings.TrimPrefix(v, "v")
+	if i := strings.IndexAny(v, "-+"); i >= 0 {
+		v = v[:i]
+	}
+	fields := strings.Split(v, ".")
+	if len(fields) != 3 {
+		return nil, false
+	}
+	out := make([]int, 3)
+	for i, f := range fields {
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		out[i] = n
+	}
+	return out, true
 }

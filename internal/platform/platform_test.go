@@ -84,3 +84,24 @@ func TestApplyChartKeepsGrafanaInTheReleaseNamespace(t *testing.T) {
 		t.Errorf("problems = %v", probs)
 	}
 }
+
+func TestApplyChartGatesTheOlderThanos(t *testing.T) {
+	env := &model.Environment{
+		Platform: model.Platform{Profile: model.ProfileKubePrometheusStack},
+		Global:   &model.Global{Thanos: &model.Thanos{Version: "v0.39.2"}},
+	}
+	if probs := Apply(env, Written{}); len(probs) > 0 {
+		t.Fatal(probs)
+	}
+	if env.Platform.Versions.Thanos != "v0.39.2" {
+		t.Errorf("Thanos = %q, want mongen's own v0.39.2, older than the chart's sidecar", env.Platform.Versions.Thanos)
+	}
+	for a, b := range map[string]string{"v0.9.0": "v0.10.0", "0.39.2": "v0.42.4-distroless"} {
+		if !olderVersion(a, b) || olderVersion(b, a) {
+			t.Errorf("olderVersion(%q, %q) is wrong", a, b)
+		}
+	}
+	if olderVersion("banana", "v1.0.0") {
+		t.Error("an unparsable version is older")
+	}
+}
