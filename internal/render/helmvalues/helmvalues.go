@@ -195,6 +195,23 @@ func ruleSettings(p *expand.Plan) ([]Setting, error) {
 	if err != nil {
 		return nil, fmt.Errorf("helm values: default rules: %w", err)
 	}
+	inventory, err := kpsrules.Inventory(env.Platform.Chart)
+	if err != nil {
+		return nil, fmt.Errorf("helm values: default rules: %w", err)
+	}
+	// gated: the rules each defaultRules.disabled.<Alert> switch removes.
+	gated := map[string][]kpsrules.Rule{}
+	for _, e := range inventory {
+		for _, g := range e.Gates {
+			if name, ok := strings.CutPrefix(g.Path, "defaultRules.disabled."); ok && g.Negate {
+				gated[name] = append(gated[name], e.Rule)
+			}
+		}
+	}
+	enabled := map[kpsrules.Rule]bool{}
+	for _, r := range chart {
+		enabled[r] = true
+	}
 	alerts, records := map[string]string{}, map[string]string{}
 	for _, g := range append(p.ClusterGroups(), p.GlobalGroups()...) {
 		for _, r := range g.Rules {
@@ -225,6 +242,9 @@ func ruleSettings(p *expand.Plan) ([]Setting, error) {
 		}
 		seen[r.Name] = true
 		why := fmt.Sprintf("mongen defines alert %s (%s), so the chart's default rule of that name (group %s, %s) is switched off", r.Name, relOrigin(origin), r.Group, r.Template)
+		if also := alsoOff(gated, enabled, r.Name); len(also) > 0 {
+			why += fmt.Sprintf("; the chart gates more of its rules on this switch, which go too: %s", strings.Join(also, ", "))
+		}
 		out = append(out, Setting{Key: []string{"defaultRules", "disabled", r.Name}, Value: true, Why: why})
 	}
 	if len(probs) > 0 {
@@ -232,6 +252,20 @@ func ruleSettings(p *expand.Plan) ([]Setting, error) {
 		return nil, &Error{Problems: probs}
 	}
 	return out, nil
+}
+
+// alsoOff are the enabled chart rules other than name that the chart's
+// defaultRules.disabled.<name> switch removes too (some templates gate a
+// whole file on one alert's switch), sorted.
+func alsoOff(gated map[string][]kpsrules.Rule, enabled map[kpsrules.Rule]bool, name string) []string {
+	var out []string
+	for _, r := range gated[name] {
+		if r.Name != name && enabled[r] && !slices.Contains(out, r.Name) {
+			out = append(out, r.Name)
+		}
+	}
+	sort.Strings(out)
+	return out
 }
 
 // relOrigin drops the column of a position: the comment names the line.

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/platform/kpsrules"
 )
 
 func TestMergeSaysEveryReasonOnce(t *testing.T) {
@@ -72,5 +73,19 @@ func TestEncodeSortsKeysAndComments(t *testing.T) {
 	want := "# first\na:\n  - x\n  - \"y\"\nz:\n  # third\n  a: s\n  # second\n  b: 1\n"
 	if body != want {
 		t.Errorf("Encode body =\n%s\nwant\n%s", body, want)
+	}
+}
+
+func TestAlsoOffNamesTheOtherRulesOfAGatedFile(t *testing.T) {
+	down := kpsrules.Rule{Name: "KubeSchedulerDown", Group: "g", Template: "t"}
+	unreachable := kpsrules.Rule{Name: "KubeSchedulerInstanceUnreachable", Group: "g", Template: "t"}
+	off := kpsrules.Rule{Name: "Elsewhere", Group: "h", Template: "u"}
+	gated := map[string][]kpsrules.Rule{"KubeSchedulerDown": {down, unreachable, off}}
+	enabled := map[kpsrules.Rule]bool{down: true, unreachable: true}
+	if got := alsoOff(gated, enabled, "KubeSchedulerDown"); len(got) != 1 || got[0] != "KubeSchedulerInstanceUnreachable" {
+		t.Errorf("alsoOff = %q", got)
+	}
+	if got := alsoOff(gated, enabled, "NodeDown"); len(got) != 0 {
+		t.Errorf("alsoOff of an ungated alert = %q", got)
 	}
 }
