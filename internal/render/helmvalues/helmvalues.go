@@ -212,20 +212,7 @@ func ruleSettings(p *expand.Plan) ([]Setting, error) {
 	for _, r := range chart {
 		enabled[r] = true
 	}
-	alerts, records := map[string]string{}, map[string]string{}
-	for _, g := range append(p.ClusterGroups(), p.GlobalGroups()...) {
-		for _, r := range g.Rules {
-			origin := r.Origin
-			if origin == "" {
-				origin = g.Origin
-			}
-			if r.Kind == model.RuleRecord {
-				records[r.Name] = origin
-			} else if _, ok := alerts[r.Name]; !ok {
-				alerts[r.Name] = origin
-			}
-		}
-	}
+	alerts, records := p.RuleOrigins()
 	var out []Setting
 	var probs []string
 	seen := map[string]bool{}
@@ -384,8 +371,9 @@ func setFlow(n *yaml.Node) {
 // scraped twice.
 func monitorSettings(p *expand.Plan) []Setting {
 	var out []Setting
+	byService := p.PlatformServiceJobs()
 	for _, c := range components() {
-		jobs, external := exporterJobs(p, c.service)
+		jobs, external := byService[c.service].Jobs, byService[c.service].External
 		if len(jobs) == 0 {
 			continue
 		}
@@ -423,24 +411,6 @@ func merge(settings []Setting) ([]Setting, error) {
 		out = append(out, s)
 	}
 	return out, nil
-}
-
-// exporterJobs are the jobs of the environment's library exporters for
-// the platform service, and whether one brings its own endpoints.
-func exporterJobs(p *expand.Plan, service string) ([]string, bool) {
-	var jobs []string
-	external := false
-	for _, j := range p.Jobs {
-		if j.Target.PlatformService != service {
-			continue
-		}
-		jobs = append(jobs, j.Name)
-		if len(j.Target.Endpoints) > 0 {
-			external = true
-		}
-	}
-	sort.Strings(jobs)
-	return jobs, external
 }
 
 func ruleSelector(release string, exprs []metav1.LabelSelectorRequirement) map[string]any {

@@ -78,12 +78,7 @@ func Patches(p *expand.Plan) ([]patch, error) {
 		del["$patch"] = "delete"
 		out = append(out, patch{why: "kube-prometheus's own Alertmanager configuration is replaced by mongen's", body: del})
 	}
-	services := map[string][]string{}
-	for _, j := range p.Jobs {
-		if s := j.Target.PlatformService; s != "" {
-			services[s] = append(services[s], j.Name)
-		}
-	}
+	services := p.PlatformServiceJobs()
 	for _, s := range slices.Sorted(maps.Keys(services)) {
 		name, ok := kubeprom.ServiceMonitor(s)
 		if !ok {
@@ -91,7 +86,7 @@ func Patches(p *expand.Plan) ([]patch, error) {
 		}
 		del := meta("ServiceMonitor", "monitoring.coreos.com/v1", name, ns)
 		del["$patch"] = "delete"
-		jobs := slices.Sorted(slices.Values(services[s]))
+		jobs := services[s].Jobs
 		out = append(out, patch{why: fmt.Sprintf("mongen's job %s scrapes %s: kube-prometheus's ServiceMonitor %s would scrape it twice", strings.Join(jobs, ", "), s, name), body: del})
 	}
 	rules, err := rulePatches(p, ns)
@@ -112,20 +107,7 @@ func rulePatches(p *expand.Plan, ns string) ([]patch, error) {
 	if err != nil {
 		return nil, err
 	}
-	alerts, records := map[string]string{}, map[string]string{}
-	for _, g := range append(p.ClusterGroups(), p.GlobalGroups()...) {
-		for _, r := range g.Rules {
-			origin := r.Origin
-			if origin == "" {
-				origin = g.Origin
-			}
-			if r.Kind == model.RuleRecord {
-				records[r.Name] = origin
-			} else if _, ok := alerts[r.Name]; !ok {
-				alerts[r.Name] = origin
-			}
-		}
-	}
+	alerts, records := p.RuleOrigins()
 	byObject := map[string][]kubeprom.Rule{}
 	names := map[string][]string{}
 	var probs []string
