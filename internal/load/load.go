@@ -166,6 +166,13 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 	}
 	env.Sources = sources(root, envV, written)
 	scaleSources(env.Sources, written)
+	// The platform's fields, for the values file's and the renderers'
+	// messages (written by the environment's own files).
+	for _, f := range []string{"platform", "platform/values", "platform/profile"} {
+		if pos, ok := written["env/"+f]; ok {
+			env.Sources[f] = pos
+		}
+	}
 	if err := checkOverrides(root, &env, envV); err != nil {
 		return nil, err
 	}

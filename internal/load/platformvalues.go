@@ -53,7 +53,13 @@ func readPlatformValues(root string, ref Ref, src fs.FS, env *model.Environment)
 	}
 	values := map[string]any{}
 	if err := doc.Decode(&values); err != nil {
-		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: chart values must be a YAML mapping: %v", file, err)}
+		// The decoder's message quotes the offending value, which may be a
+		// credential: say where, not what.
+		line := 1
+		if len(doc.Content) > 0 {
+			line = doc.Content[0].Line
+		}
+		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s:%d:1: chart values must be a YAML mapping of keys to values, as helm reads them", file, line)}
 	}
 	p.UserValues = values
 	p.ValuesPositions = map[string]string{}

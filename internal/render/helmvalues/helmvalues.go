@@ -278,7 +278,7 @@ func conflicts(pl model.Platform, settings []Setting) []string {
 			continue
 		}
 		pos := pl.ValuesPositions[s.Name()]
-		probs = append(probs, fmt.Sprintf("%s: your values set %s: %v, but mongen's output needs %v: %s; drop it from your values (helm-values.yaml sets it)", pos, s.Name(), render(got), render(s.Value), s.Why))
+		probs = append(probs, fmt.Sprintf("%s: your values set %s: %s, but mongen's output needs %v: %s; drop it from your values (helm-values.yaml sets it)", pos, s.Name(), quotable(got), render(s.Value), s.Why))
 	}
 	sort.Strings(probs)
 	return probs
@@ -321,6 +321,26 @@ func selectorConflicts(env *model.Environment, settings []Setting) []string {
 		}
 	}
 	return probs
+}
+
+// quotable prints a value of the user's for a message: a boolean or a
+// number as it is, anything else only by its kind, since a values file may
+// hold credentials (an inline objectStorageConfig, a password) and no
+// message quotes one.
+func quotable(v any) string {
+	switch v.(type) {
+	case bool, int, int64, uint64, float64:
+		return render(v)
+	case nil:
+		return "null"
+	case string:
+		return "a string"
+	case []any:
+		return "a list"
+	case map[string]any:
+		return "a mapping"
+	}
+	return "another value"
 }
 
 func lookup(values map[string]any, key []string) (any, bool) {

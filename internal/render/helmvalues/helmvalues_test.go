@@ -89,3 +89,28 @@ func TestAlsoOffNamesTheOtherRulesOfAGatedFile(t *testing.T) {
 		t.Errorf("alsoOff of an ungated alert = %q", got)
 	}
 }
+
+// A value of the user's is quoted only when it cannot be a credential.
+func TestConflictsNeverQuoteTheUsersStrings(t *testing.T) {
+	pl := model.Platform{
+		UserValues: map[string]any{"prometheus": map[string]any{"prometheusSpec": map[string]any{
+			"thanos": map[string]any{"objectStorageConfig": map[string]any{"secret": map[string]any{"secret_key": "AKIASECRETVALUE"}}},
+		}}, "alertmanager": map[string]any{"alertmanagerSpec": map[string]any{"configSecret": "hunter2-secret-name"}}},
+		ValuesPositions: map[string]string{},
+	}
+	probs := conflicts(pl, []Setting{
+		{Key: []string{"prometheus", "prometheusSpec", "thanos"}, Value: map[string]any{"objectStorageConfig": map[string]any{"existingSecret": map[string]any{"name": "s", "key": "k"}}}, Why: "sidecar"},
+		{Key: []string{"alertmanager", "alertmanagerSpec", "configSecret"}, Value: "mine", Why: "config"},
+	})
+	if len(probs) != 2 {
+		t.Fatalf("conflicts = %q", probs)
+	}
+	for _, p := range probs {
+		if strings.Contains(p, "AKIASECRETVALUE") || strings.Contains(p, "hunter2") {
+			t.Errorf("a message quotes the user's value: %s", p)
+		}
+	}
+	if !strings.Contains(probs[1], "prometheus.prometheusSpec.thanos: a mapping") {
+		t.Errorf("the message does not say what kind of value: %s", probs[1])
+	}
+}
