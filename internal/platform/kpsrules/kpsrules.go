@@ -154,7 +154,7 @@ func EnabledRules(chart string, values map[string]any) ([]Rule, error) {
 	for _, r := range inv.Rules {
 		on := true
 		for _, g := range r.Gates {
-			if truth(effective(values, inv.Defaults, g.Path)) == g.Negate {
+			if Truth(effective(values, inv.Defaults, g.Path)) == g.Negate {
 				on = false
 				break
 			}
@@ -219,9 +219,9 @@ func asMap(v any) (map[string]any, bool) {
 	return nil, false
 }
 
-// truth is text/template's truth: false, 0, nil, and empty strings, maps
+// Truth is text/template's truth: false, 0, nil, and empty strings, maps
 // and lists are false.
-func truth(v any) bool {
+func Truth(v any) bool {
 	switch v := v.(type) {
 	case nil:
 		return false

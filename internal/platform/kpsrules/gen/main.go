@@ -24,6 +24,8 @@ import (
 	"text/template/parse"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/mongen-dev/mongen/internal/platform/kpsrules"
 )
 
 // RulesDir is where the chart keeps its default-rule templates.
@@ -132,7 +134,7 @@ func Generate(dir string) (*Inventory, error) {
 	}
 	for _, r := range inv.Rules {
 		for _, g := range r.Gates {
-			inv.Defaults[g.Path] = truth(lookup(values, g.Path))
+			inv.Defaults[g.Path] = kpsrules.Truth(lookup(values, g.Path))
 		}
 	}
 	return inv, nil
@@ -148,27 +150,6 @@ func lookup(values map[string]any, p string) any {
 		cur = m[k]
 	}
 	return cur
-}
-
-// truth is text/template's notion of true for YAML-decoded values.
-func truth(v any) bool {
-	switch v := v.(type) {
-	case nil:
-		return false
-	case bool:
-		return v
-	case string:
-		return v != ""
-	case float64:
-		return v != 0
-	case int64:
-		return v != 0
-	case map[string]any:
-		return len(v) > 0
-	case []any:
-		return len(v) > 0
-	}
-	return true
 }
 
 var (
