@@ -419,6 +419,7 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 	fields(envV.LookupPath(cue.ParsePath("federation")), func(n string, v cue.Value) { record(v, "federation", n) })
 	fields(envV.LookupPath(cue.ParsePath("overrides")), func(n string, v cue.Value) { record(v, "overrides", n) })
 	fields(envV.LookupPath(cue.ParsePath("vet.disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
+	fields(envV.LookupPath(cue.ParsePath("hardening.accept")), func(n string, v cue.Value) { record(v, "hardening", "accept", n) })
 	rules(envV.LookupPath(cue.ParsePath("rules")), "rules")
 	sloSources(root, envV, written, out)
 	fields(envV.LookupPath(cue.ParsePath("exporters")), func(n string, e cue.Value) {

@@ -131,6 +131,9 @@ type Bridge struct {
 	Port         int    `json:"port"`
 	ConfigSecret string `json:"configSecret"`
 	Replicas     int    `json:"replicas"`
+	// Digest pins Image ("sha256:..."); empty when not pinned.
+	Digest    string    `json:"digest,omitempty"`
+	Resources Resources `json:"resources"`
 }
 
 // Receiver kinds.

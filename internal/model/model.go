@@ -24,6 +24,8 @@ type Environment struct {
 	// SLOs are keyed by service, then by SLO name (schemas/slo.cue).
 	SLOs map[string]map[string]SLO `json:"slos,omitempty"`
 	Vet  Vet                       `json:"vet"` // mongen vet's configuration (vet.go)
+	// Hardening is the hardening check's configuration (hardening.go).
+	Hardening Hardening `json:"hardening"`
 	// Dashboards by uid, and where they go (dashboard.go).
 	Dashboards map[string]Dashboard `json:"dashboards"`
 	Grafana    Grafana              `json:"grafana"`
@@ -62,6 +64,8 @@ type Prometheus struct {
 	EvaluationInterval string `json:"evaluationInterval"`
 	ServiceAccount     string `json:"serviceAccount"`
 	ExternalURL        string `json:"externalURL,omitempty"`
+	// Storage is each replica's volume (hardening.go).
+	Storage Storage `json:"storage"`
 }
 
 // Exporter is a library component: jobs plus the rules that watch them.

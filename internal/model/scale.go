@@ -45,9 +45,10 @@ type GlobalFederation struct {
 	TLS        *TLS              `json:"tls,omitempty"`
 	BasicAuth  *BasicAuth        `json:"basicAuth,omitempty"`
 	Prometheus struct {
-		Name      string `json:"name"`
-		Replicas  int    `json:"replicas"`
-		Retention string `json:"retention"`
+		Name      string  `json:"name"`
+		Replicas  int     `json:"replicas"`
+		Retention string  `json:"retention"`
+		Storage   Storage `json:"storage"`
 	} `json:"prometheus"`
 }
 
@@ -60,12 +61,17 @@ type Thanos struct {
 	Query          ThanosQuery       `json:"query"`
 	QueryEndpoints []string          `json:"queryEndpoints,omitempty"`
 	Ruler          ThanosRuler       `json:"ruler"`
+	// GRPCTLS secures the StoreAPI between Query and the stores; nil
+	// means plain gRPC.
+	GRPCTLS *ThanosTLS `json:"grpcTLS,omitempty"`
 }
 
 // ThanosQuery is the Thanos Query mongen generates in the hosting cluster.
 type ThanosQuery struct {
-	Name     string `json:"name"`
-	Replicas int    `json:"replicas"`
+	Name      string    `json:"name"`
+	Replicas  int       `json:"replicas"`
+	Digest    string    `json:"digest,omitempty"`
+	Resources Resources `json:"resources"`
 }
 
 // RunsThanosQuery reports whether this cluster runs the generated Thanos
@@ -76,9 +82,10 @@ func (e *Environment) RunsThanosQuery() bool {
 
 // ThanosRuler is the global evaluator of the thanos engine.
 type ThanosRuler struct {
-	Name      string `json:"name"`
-	Replicas  int    `json:"replicas"`
-	Retention string `json:"retention"`
+	Name      string  `json:"name"`
+	Replicas  int     `json:"replicas"`
+	Retention string  `json:"retention"`
+	Storage   Storage `json:"storage"`
 }
 
 // MultiCluster reports whether the environment has several clusters.
