@@ -106,11 +106,7 @@ func (rv *Revision) String() string {
 func (r *Repo) Resolve(rev string) (*Revision, error) {
 	h, err := r.repo.ResolveRevision(plumbing.Revision(rev))
 	if err != nil {
-		hint := ""
-		if shallow, _ := r.repo.Storer.Shallow(); len(shallow) > 0 {
-			hint = " (this is a shallow clone: fetch the base first, e.g. git fetch --depth=1 origin main)"
-		}
-		return nil, fmt.Errorf("revision %q: %v%s", rev, err, hint)
+		return nil, r.resolveError(rev, err)
 	}
 	c, err := r.repo.CommitObject(*h)
 	if err != nil {

@@ -209,9 +209,12 @@ func TestShallowClone(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, rev := range []string{"HEAD~1", "origin/base"} {
-		if _, err := r.Resolve(rev); err == nil || !strings.Contains(err.Error(), "shallow clone: fetch the base first") {
-			t.Errorf("%s in a shallow clone: %v", rev, err)
+	for rev, want := range map[string]string{
+		"HEAD~1":      `revision "HEAD~1": the history of this shallow clone ends at HEAD (`,
+		"origin/base": `revision "origin/base": no branch, tag or commit "origin/base" in this repository; this is a shallow clone: fetch it first, e.g. git fetch --depth=1 origin base`,
+	} {
+		if _, err := r.Resolve(rev); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s in a shallow clone: %v, want %s", rev, err, want)
 		}
 	}
 	err = clone.Fetch(&git.FetchOptions{RefSpecs: []config.RefSpec{"+refs/heads/base:refs/remotes/origin/base"}, Depth: 1})
@@ -235,5 +238,79 @@ func TestShallowClone(t *testing.T) {
 	}
 	if b, _ := fs.ReadFile(fsys, "a.cue"); string(b) != "package a\n// 1\n" {
 		t.Errorf("a.cue at origin/base = %q", b)
+	}
+}
+
+// TestResolveErrors: a revision that does not exist is named, with where
+// the history ends and what to do, never go-git's bare "EOF".
+func TestResolveErrors(t *testing.T) {
+	tr := newTestRepo(t)
+	r, err := Open(tr.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := r.Resolve("HEAD~1"); err == nil || err.Error() != `revision "HEAD~1": the repository has no commits yet: commit first, then compare` {
+		t.Errorf("HEAD~1 without commits: %v", err)
+	}
+	first := tr.commit("one", map[string]string{"cue.mod/module.cue": "module: \"x@v0\"\n"})
+	tr.commit("two", map[string]string{"a.cue": "package a\n"})
+	tr.commit("three\n\nbody", map[string]string{"a.cue": "package a\n// 3\n"})
+	short := first.String()[:7]
+	for rev, want := range map[string]string{
+		"HEAD~10":    `revision "HEAD~10": the history ends at HEAD~2 (` + short + ` "one"), the first commit: compare with it (--base ` + short + `) or a nearer revision`,
+		"main~3":     `revision "main~3": the history ends at main~2 (` + short + ` "one"), the first commit: compare with it (--base ` + short + `) or a nearer revision`,
+		"HEAD~1^2":   `revision "HEAD~1^2": HEAD~1 (`,
+		"HEAD^^^":    `revision "HEAD^^^": the history ends at HEAD^1^1 (` + short + ` "one"), the first commit`,
+		"nope":       `revision "nope": no branch, tag or commit "nope" in this repository; git branch -a and git tag list what exists (a remote's branch is origin/NAME once fetched)`,
+		"origin/x~1": `revision "origin/x~1": no branch, tag or commit "origin/x" in this repository;`,
+	} {
+		_, err := r.Resolve(rev)
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("Resolve(%q) = %v, want %s...", rev, err, want)
+		}
+		if err != nil && strings.Contains(err.Error(), "EOF") {
+			t.Errorf("Resolve(%q) says EOF: %v", rev, err)
+		}
+	}
+	if _, err := r.Resolve("HEAD~1^2"); err == nil || !strings.Contains(err.Error(), "has 1 parent(s), not 2") {
+		t.Errorf("HEAD~1^2: %v", err)
+	}
+	// Revisions that exist still resolve.
+	for _, rev := range []string{"HEAD~2", "main^", "HEAD^1~1", short} {
+		rv, err := r.Resolve(rev)
+		if err != nil {
+			t.Errorf("Resolve(%q): %v", rev, err)
+			continue
+		}
+		if rev != "HEAD^" && rev != "main^" && rv.Commit.Hash != first {
+			t.Errorf("Resolve(%q) = %s, want %s", rev, rv.Commit.Hash, first)
+		}
+	}
+}
+
+func TestRefNames(t *testing.T) {
+	tr := newTestRepo(t)
+	h := tr.commit("one", map[string]string{"a.cue": "package a\n"})
+	for _, ref := range []*plumbing.Reference{
+		plumbing.NewHashReference("refs/heads/feature", h),
+		plumbing.NewHashReference("refs/tags/v1.0.0", h),
+		plumbing.NewHashReference("refs/remotes/origin/main", h),
+		plumbing.NewSymbolicReference("refs/remotes/origin/HEAD", "refs/remotes/origin/main"),
+	} {
+		if err := tr.repo.Storer.SetReference(ref); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := Open(tr.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := r.RefNames()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"HEAD", "feature", "main", "origin/main", "v1.0.0"}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("RefNames = %q, want %q", got, want)
 	}
 }
