@@ -155,7 +155,7 @@ func TestDeployManifestsValid(t *testing.T) {
 	if want := 2 + len(repoDeploy.Envs) - 1 + len(repoDeploy.Clusters["prod"]); docs != want {
 		t.Errorf("validated %d objects in deploy/, want %d", docs, want)
 	}
-	scaffolded, err := Files(Options{Env: "staging", RepoURL: "ssh://git@example.com/platform/monitoring.git"})
+	scaffolded, err := Files(Options{Env: "staging", RepoURL: "ssh://git@example.com/platform/monitoring.git", MongenVersion: "v1.2.3"})
 	if err != nil {
 		t.Fatal(err)
 	}

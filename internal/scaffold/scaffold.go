@@ -41,8 +41,9 @@ type Options struct {
 	// Name names the GitRepository, the ApplicationSet and the
 	// Kustomizations' prefix (default "monitoring").
 	Name string
-	// MongenVersion is what the Makefile and workflows install:
-	// "latest" or a release tag.
+	// MongenVersion is what the Makefile and workflows install and CI
+	// caches the binary by: a release tag or pseudo-version, never
+	// "latest".
 	MongenVersion string
 	// Platform is the environment's platform profile (docs/platforms.md):
 	// kube-prometheus-stack unless set.
@@ -91,8 +92,10 @@ func (o *Options) defaults() error {
 	if o.Name == "" {
 		o.Name = "monitoring"
 	}
-	if o.MongenVersion == "" {
-		o.MongenVersion = "latest"
+	if o.MongenVersion == "" || o.MongenVersion == "latest" {
+		// CI caches the binary by this version: latest would be
+		// cached once and never upgraded.
+		return errors.New("no mongen version to pin: the Makefile and workflows install and cache one release")
 	}
 	return nil
 }
