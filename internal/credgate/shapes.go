@@ -1,0 +1,167 @@
+// Package credgate is mongen's credential gate: it knows what a credential
+// looks like (URL user info, token query parameters, known token formats,
+// Authorization-like headers) and which fields can only hold one
+// (password-like keys at any depth, http_headers secrets, token params,
+// relabelling into a token param), over strings, text, YAML, JSON, CUE
+// syntax and evaluated CUE values. Every byte mongen writes passes through
+// it, and every message it prints is redacted by it. A Finding says where
+// and what, never the value.
+package credgate
+
+import (
+	"regexp"
+	"strings"
+)
+
+// shape is one form a credential takes inside a string. When the
+// expression has a group named s, only that part is the secret (what
+// Redact replaces); otherwise the whole match is.
+type shape struct {
+	what string
+	re   *regexp.Regexp
+	// ok, when set, must accept the secret part too: words are not tokens.
+	ok func(string) bool
+}
+
+// tokenLike tells a token from a word: it has a digit or a symbol, or
+// both upper and lower case letters.
+func tokenLike(s string) bool {
+	upper, lower := false, false
+	for _, r := range s {
+		switch {
+		case r >= 'A' && r <= 'Z':
+			upper = true
+		case r >= 'a' && r <= 'z':
+			lower = true
+		default:
+			return true
+		}
+	}
+	return upper && lower
+}
+
+// match reports whether s holds the shape.
+func (sh shape) match(s string) bool {
+	if sh.ok == nil {
+		return sh.re.MatchString(s)
+	}
+	idx := sh.re.SubexpIndex("s")
+	for _, m := range sh.re.FindAllStringSubmatch(s, -1) {
+		if sh.ok(m[idx]) {
+			return true
+		}
+	}
+	return false
+}
+
+// tokenParams are query and scrape parameter names whose value is a
+// credential (lowercase, without separators: see norm).
+var tokenParams = map[string]bool{
+	"accesstoken": true, "privatetoken": true, "token": true, "authtoken": true, "apitoken": true,
+	"apikey": true, "key": true, "secret": true, "clientsecret": true, "password": true, "passwd": true,
+	"pwd": true, "sig": true, "signature": true, "code": true, "auth": true, "xapikey": true,
+	"jwt": true, "bearer": true, "sessionid": true, "session": true, "idtoken": true, "refreshtoken": true,
+	"apisecret": true, "appsecret": true, "secretkey": true, "routingkey": true, "integrationkey": true,
+}
+
+const queryParamAlternation = `access[_-]?token|private[_-]?token|token|auth[_-]?token|api[_-]?token|api[_-]?key|key|secret|client[_-]?secret|password|passwd|pwd|sig|signature|code|auth|x-api-key|jwt|bearer|session(?:[_-]?id)?|id[_-]?token|refresh[_-]?token|api[_-]?secret|app[_-]?secret|secret[_-]?key|routing[_-]?key|integration[_-]?key`
+
+var shapes = []shape{
+	{what: "a private key", re: regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?P<s>[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$))`)},
+	{what: "a URL with user info (a user name or password in it)", re: regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://(?P<s>[^/\s?#@"'<>\\]+)@`)},
+	{what: "an address with user info (user:password@host:port)", re: regexp.MustCompile(`(?:^|[\s"'\[,(=])(?P<s>[^\s/@:"'\[\],()=<>]+(?::[^\s/@"'<>]*)?)@\[?[A-Za-z0-9._-]+(?::[A-Za-z0-9:]+\])?:[0-9]{1,5}\b`)},
+	{what: "a database address with a password (user:password@tcp(...))", re: regexp.MustCompile(`(?P<s>[^\s/@:"']+:[^\s/@"']+)@(?:tcp|unix|udp)\(`)},
+	{what: "a Telegram bot token", re: regexp.MustCompile(`(?:^|[^0-9])(?P<s>[0-9]{6,12}:[A-Za-z0-9_-]{30,})`)},
+	{what: "a Slack webhook URL", re: regexp.MustCompile(`hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[^\s"'<>]+)`)},
+	{what: "a Microsoft Teams webhook URL", re: regexp.MustCompile(`webhook\.office\.com/(?P<s>webhook[bB]?2?/[^\s"'<>]+)`)},
+	{what: "a Microsoft Teams workflow URL", re: regexp.MustCompile(`\.logic\.azure\.com[^\s"'<>]*?[?&]sig=(?P<s>[^\s"'<>&]+)`)},
+	{what: "a Discord webhook URL", re: regexp.MustCompile(`discord(?:app)?\.com/api/webhooks/(?P<s>[^\s"'<>]+)`)},
+	{what: "a Feishu or Lark robot hook URL", re: regexp.MustCompile(`open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/(?P<s>[^\s"'<>]+)`)},
+	{what: "a URL with a credential in its query", re: regexp.MustCompile(`(?i)[?&;#](?:` + queryParamAlternation + `)=(?P<s>[^&\s#"'<>;]+)`)},
+	{what: "an Authorization header value", re: regexp.MustCompile("(?i)(?:^|[\"'`=]|\\\\\")\\s*(?:bearer|basic|token|apikey|sso-key|negotiate|bot)\\s+(?P<s>[A-Za-z0-9._~+/=:-]{8,})(?:\\s*$|\\s*[\"'`]|\\\\\")"), ok: tokenLike},
+	{what: "an Authorization header", re: regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token|apikey|sso-key|negotiate|bot)\s+(?P<s>[A-Za-z0-9._~+/=:-]{8,})`), ok: tokenLike},
+	{what: "a connection string with a key or password", re: regexp.MustCompile(`(?i)(?:accountkey|sharedaccesskey|password|pwd)=(?P<s>[^;&\s"']{4,})`)},
+	{what: "a Slack token", re: regexp.MustCompile(`\b(?:xox[abposre]|xapp)-[0-9A-Za-z-]{10,}`)},
+	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[0-9A-Za-z]{30,}|github_pat_[0-9A-Za-z_]{40,})`)},
+	{what: "a GitLab token", re: regexp.MustCompile(`\bgl(?:pat|ptt|dt|rt|cbt|oas)-[0-9A-Za-z_-]{20,}`)},
+	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[0-9A-Z]{16}\b`)},
+	{what: "a Google API key", re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
+	{what: "a Google OAuth token", re: regexp.MustCompile(`\bya29\.[0-9A-Za-z_-]{20,}`)},
+	{what: "a Stripe key", re: regexp.MustCompile(`\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}`)},
+	{what: "an OpenAI or Anthropic API key", re: regexp.MustCompile(`\bsk-(?:proj-|ant-[a-z0-9]+-|svcacct-)?[A-Za-z0-9_-]{20,}`)},
+	{what: "a JSON web token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
+	{what: "a SendGrid API key", re: regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`)},
+	{what: "an npm token", re: regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
+	{what: "a PyPI token", re: regexp.MustCompile(`\bpypi-AgE[A-Za-z0-9_-]{20,}`)},
+	{what: "a Shopify token", re: regexp.MustCompile(`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`)},
+	{what: "a DigitalOcean token", re: regexp.MustCompile(`\bdo[por]_v1_[a-f0-9]{64}\b`)},
+	{what: "a Grafana token", re: regexp.MustCompile(`\b(?:glsa_[A-Za-z0-9]{32}_[a-fA-F0-9]{8}|glc_[A-Za-z0-9+/=]{32,})`)},
+	{what: "a HashiCorp Vault or Terraform token", re: regexp.MustCompile(`\b(?:hv[sb]\.[A-Za-z0-9_-]{24,}|[a-zA-Z0-9]{14}\.atlasv1\.[a-zA-Z0-9_-]{60,})`)},
+	{what: "a Mailgun key", re: regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`)},
+	{what: "a Twilio key", re: regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`)},
+	{what: "an Atlassian token", re: regexp.MustCompile(`\bATATT3[A-Za-z0-9_=-]{20,}`)},
+	{what: "a Linear API key", re: regexp.MustCompile(`\blin_api_[A-Za-z0-9]{40}\b`)},
+	{what: "a Doppler token", re: regexp.MustCompile(`\bdp\.(?:st|pt|ct|sa|scim|audit)\.[A-Za-z0-9_-]{20,}`)},
+	{what: "a Databricks token", re: regexp.MustCompile(`\bdapi[a-f0-9]{32}\b`)},
+	{what: "a New Relic key", re: regexp.MustCompile(`\bNR(?:AK|II|JS)-[A-Za-z0-9]{20,}`)},
+	{what: "an Alibaba Cloud access key id", re: regexp.MustCompile(`\bLTAI[A-Za-z0-9]{12,20}\b`)},
+	{what: "an age secret key", re: regexp.MustCompile(`\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b`)},
+	{what: "a Hugging Face token", re: regexp.MustCompile(`\bhf_[A-Za-z0-9]{34,}\b`)},
+	{what: "a Postman API key", re: regexp.MustCompile(`\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b`)},
+}
+
+// Shape says what s looks like when it holds a credential, or "".
+func Shape(s string) string {
+	if len(s) < 8 {
+		return ""
+	}
+	for _, sh := range shapes {
+		if sh.match(s) {
+			return sh.what
+		}
+	}
+	return ""
+}
+
+// Redacted is what a credential is replaced with in a message.
+const Redacted = "<redacted>"
+
+// Redact replaces every credential shape in s (the secret part of each:
+// a URL keeps its host) with Redacted.
+func Redact(s string) string {
+	if Shape(s) == "" {
+		return s
+	}
+	for _, sh := range shapes {
+		s = redactShape(s, sh)
+	}
+	return s
+}
+
+func redactShape(s string, sh shape) string {
+	re := sh.re
+	idx := re.SubexpIndex("s")
+	ms := re.FindAllStringSubmatchIndex(s, -1)
+	if len(ms) == 0 {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		start, end := m[0], m[1]
+		if idx >= 0 && m[2*idx] >= 0 {
+			start, end = m[2*idx], m[2*idx+1]
+		}
+		if sh.ok != nil && !sh.ok(s[start:end]) {
+			continue
+		}
+		if start < last {
+			continue
+		}
+		b.WriteString(s[last:start])
+		b.WriteString(Redacted)
+		last = end
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
