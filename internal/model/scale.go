@@ -64,6 +64,8 @@ type Thanos struct {
 	// GRPCTLS secures the StoreAPI between Query and the stores; nil
 	// means plain gRPC.
 	GRPCTLS *ThanosTLS `json:"grpcTLS,omitempty"`
+	// GRPCClientCIDRs are where Query connects to other clusters' sidecars from.
+	GRPCClientCIDRs []string `json:"grpcClientCIDRs,omitempty"`
 }
 
 // ThanosQuery is the Thanos Query mongen generates in the hosting cluster.

@@ -4,7 +4,6 @@ import (
 	"fmt"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
@@ -70,55 +69,81 @@ func renderObjects(p *expand.Plan, t *artifact.Tree) error {
 		if err := add(t, monitoringv1.AlertmanagersKind, am.Name, origin, obj); err != nil {
 			return err
 		}
+		if replicas > 1 {
+			// The operator makes no PodDisruptionBudget.
+			pdbName := "alertmanager-" + am.Name
+			pdb := operator.PodDisruptionBudget(metav1.ObjectMeta{Name: pdbName, Namespace: am.Namespace, Labels: labels(p.Env, nil)}, operator.OperatorPodLabels("alertmanager", am.Name))
+			if err := add(t, "PodDisruptionBudget", pdbName, origin, pdb); err != nil {
+				return err
+			}
+		}
 	}
 	if b := a.Bridges.DingTalk; b != nil {
 		// prometheus-webhook-dingtalk reads robot URLs and secrets from its
-		// config file, kept in the user's Secret.
+		// config file, kept in the user's Secret; it serves Prometheus'
+		// health endpoints.
 		args := []string{"--config.file=/config/config.yml", fmt.Sprintf("--web.listen-address=:%d", b.Port)}
-		if err := bridge(p.Env, t, DingTalkBridgeName, *b, args, "/config", origin); err != nil {
+		health := func(path string) corev1.ProbeHandler {
+			return corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("http")}}
+		}
+		if err := bridge(p, t, DingTalkBridgeName, *b, args, "/config", origin, health("/-/healthy"), health("/-/ready"), []string{"/tmp"}); err != nil {
 			return err
 		}
 	}
 	if b := a.Bridges.Feishu; b != nil {
-		// PrometheusAlert reads conf/app.conf, where the Feishu robot URL is.
-		if err := bridge(p.Env, t, FeishuBridgeName, *b, nil, "/app/conf", origin); err != nil {
+		// PrometheusAlert reads conf/app.conf, where the Feishu robot URL
+		// is; it has no health endpoint, so the probes connect, and it
+		// writes its log and its SQLite history under /app.
+		tcp := corev1.ProbeHandler{TCPSocket: &corev1.TCPSocketAction{Port: intstr.FromString("http")}}
+		if err := bridge(p, t, FeishuBridgeName, *b, nil, "/app/conf", origin, tcp, tcp, []string{"/tmp", "/app/logs", "/app/db"}); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func bridge(env *model.Environment, t *artifact.Tree, name string, b model.Bridge, args []string, mount, origin string) error {
+// bridge renders a bridge as a hardened workload (operator.Workload): its
+// ServiceAccount, Deployment, PodDisruptionBudget with more than one
+// replica, a NetworkPolicy admitting only the Alertmanager, and its
+// Service.
+func bridge(p *expand.Plan, t *artifact.Tree, name string, b model.Bridge, args []string, mount, origin string, liveness, readiness corev1.ProbeHandler, scratch []string) error {
+	env := p.Env
 	sel := map[string]string{"app.kubernetes.io/name": name}
-	replicas := int32(b.Replicas)
-	dep := &appsv1.Deployment{
-		TypeMeta:   metav1.TypeMeta{APIVersion: "apps/v1", Kind: "Deployment"},
-		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: b.Namespace, Labels: labels(env, sel)},
-		Spec: appsv1.DeploymentSpec{
-			Replicas: &replicas,
-			Selector: &metav1.LabelSelector{MatchLabels: sel},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: sel},
-				Spec: corev1.PodSpec{
-					Containers: []corev1.Container{{
-						Name:  name,
-						Image: b.Image,
-						Args:  args,
-						Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: int32(b.Port)}},
-						VolumeMounts: []corev1.VolumeMount{{
-							Name: "config", MountPath: mount, ReadOnly: true,
-						}},
-					}},
-					Volumes: []corev1.Volume{{
-						Name:         "config",
-						VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: b.ConfigSecret}},
-					}},
-				},
-			},
+	am := p.Alerting.Policy.Alertmanager
+	w := operator.Workload{
+		Name: name, Namespace: b.Namespace, Selector: sel, Replicas: b.Replicas,
+		Resources: b.Resources, Scratch: scratch, Origin: origin,
+		Container: corev1.Container{
+			Name:  name,
+			Image: operator.Image(b.Image, b.Digest),
+			Args:  args,
+			Ports: []corev1.ContainerPort{{Name: "http", ContainerPort: int32(b.Port)}},
+			VolumeMounts: []corev1.VolumeMount{{
+				Name: "config", MountPath: mount, ReadOnly: true,
+			}},
+			LivenessProbe:  &corev1.Probe{ProbeHandler: liveness},
+			ReadinessProbe: &corev1.Probe{ProbeHandler: readiness},
 		},
+		Volumes: []corev1.Volume{{
+			Name:         "config",
+			VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: b.ConfigSecret}},
+		}},
+		// Only the Alertmanager's pods post to a bridge.
+		Ingress: []operator.NetworkPolicyIngressRule{{
+			Ports: []intstr.IntOrString{intstr.FromString("http")},
+			Peers: []operator.Peer{{Namespace: am.Namespace, PodLabels: map[string]string{"app.kubernetes.io/name": "alertmanager"}}},
+		}},
 	}
-	if err := add(t, "Deployment", name, origin, dep); err != nil {
-		return err
+	objs, err := w.Objects(func(name, namespace string, extra map[string]string) metav1.ObjectMeta {
+		return metav1.ObjectMeta{Name: name, Namespace: namespace, Labels: labels(env, extra)}
+	})
+	if err != nil {
+		return fmt.Errorf("render alertmanager: %s: %w", origin, err)
+	}
+	for _, o := range objs {
+		if err := add(t, o.Kind, o.Name, origin, o.Obj); err != nil {
+			return err
+		}
 	}
 	svc := &corev1.Service{
 		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "Service"},

@@ -58,7 +58,13 @@ func (r *renderer) federationView() {
 			Namespace: ptr(am.Namespace), Name: "alertmanager-operated", Port: intstr.FromString("web"),
 		}}}
 	}
+	storage, err := Storage(fed.Prometheus.Storage)
+	if err != nil {
+		r.fail(origin, "global.federation.prometheus: %v", err)
+	}
+	spec.Storage = storage
 	name := fed.Prometheus.Name
+	r.operatorPDB("prometheus", name, origin, replicas)
 	r.add(monitoringv1.PrometheusesKind, name, origin, &monitoringv1.Prometheus{
 		TypeMeta:   typeMeta(monitoringV1, monitoringv1.PrometheusesKind),
 		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: r.ns, Labels: map[string]string{ManagedByLabel: ManagedByValue, EvaluatorLabel: EvaluatorFederation}},

@@ -276,11 +276,26 @@ func (r *renderer) prometheus() {
 		r.platformSpec = &spec
 		return
 	}
+	// Persistent storage: a restart keeps the retention's data
+	// (workload.go); the operator makes no PodDisruptionBudget.
+	storage, err := Storage(pr.Storage)
+	if err != nil {
+		r.fail(origin, "prometheus: %v", err)
+	}
+	spec.Storage = storage
 	r.add(monitoringv1.PrometheusesKind, pr.Name, origin, &monitoringv1.Prometheus{
 		TypeMeta:   typeMeta(monitoringV1, monitoringv1.PrometheusesKind),
 		ObjectMeta: r.meta(pr.Name, r.ns, nil),
 		Spec:       spec,
 	})
+	if spec.Replicas == nil || *spec.Replicas > 1 {
+		// The operator's default is one replica.
+		n := int32(1)
+		if spec.Replicas != nil {
+			n = *spec.Replicas
+		}
+		r.operatorPDB("prometheus", pr.Name, origin, n)
+	}
 
 	// RBAC: the ServiceAccount Prometheus runs as, allowed to discover
 	// targets in every namespace.

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
+	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
@@ -55,6 +56,13 @@ func (r *renderer) scaleOut(origin string, spec *monitoringv1.PrometheusSpec) {
 			Version:             ptr(t.Version),
 			ObjectStorageConfig: secretKey(t.ObjectStorage.Secret, t.ObjectStorage.Key),
 		}
+		if tls := t.GRPCTLS; tls != nil {
+			// The sidecar's StoreAPI serves TLS to Thanos Query.
+			spec.Thanos.GRPCServerTLSConfig = grpcServerTLS(tls)
+			spec.Volumes = append(spec.Volumes, grpcTLSVolume(tls))
+			spec.Thanos.VolumeMounts = append(spec.Thanos.VolumeMounts, grpcTLSMount())
+		}
+		r.sidecarPolicy()
 	}
 }
 
@@ -105,12 +113,27 @@ func (r *renderer) globalView() {
 			spec.AlertManagersURL = append(spec.AlertManagersURL, r.env.AlertingTopology.Scheme+"://"+a)
 		}
 	}
+	storage, err := Storage(t.Ruler.Storage)
+	if err != nil {
+		r.fail(origin, "global.thanos.ruler: %v", err)
+	}
+	spec.Storage = storage
+	if tls := t.GRPCTLS; tls != nil {
+		// The ruler's StoreAPI serves TLS to Thanos Query.
+		spec.GRPCServerTLSConfig = grpcServerTLS(tls)
+		spec.Volumes = append(spec.Volumes, grpcTLSVolume(tls))
+		spec.VolumeMounts = append(spec.VolumeMounts, grpcTLSMount())
+	}
+	r.operatorPDB("thanos-ruler", t.Ruler.Name, origin, replicas)
 	r.add(monitoringv1.ThanosRulerKind, t.Ruler.Name, origin, &monitoringv1.ThanosRuler{
 		TypeMeta:   typeMeta(monitoringV1, monitoringv1.ThanosRulerKind),
 		ObjectMeta: r.meta(t.Ruler.Name, r.ns, nil),
 		Spec:       spec,
 	})
 	for _, gr := range groups {
+		if gr.QueryOffset != "" {
+			r.fail(r.env.Source("ruleGroups", gr.Name, "queryOffset"), "rule group %q: the Thanos Ruler evaluates it, which has no query_offset: remove ruleGroups.%s.queryOffset or give the group cluster scope", gr.Name, gr.Name)
+		}
 		if pr := r.globalRules(gr, EvaluatorThanosRuler); pr != nil {
 			for i := range pr.Spec.Groups {
 				pr.Spec.Groups[i].PartialResponseStrategy = g.PartialResponseFor(gr.Name)
@@ -176,4 +199,26 @@ func renderSharedAlertmanagers(p *expand.Plan, t *artifact.Tree) error {
 		return fmt.Errorf("render operator: shared alertmanagers: %w", err)
 	}
 	return t.Add(artifact.File{Path: SharedAlertmanagersPath, Data: data, Origin: p.Env.Source("alertingTopology")})
+}
+
+// grpcServerTLS is the StoreAPI's server TLS of a sidecar or ruler from
+// global.thanos.grpcTLS: its certificate and key, and the CA that client
+// certificates (Thanos Query's) must chain to. The operator takes files
+// only here: the Secret is mounted at ThanosGRPCTLSDir.
+func grpcServerTLS(tls *model.ThanosTLS) *monitoringv1.GRPCServerTLSConfig {
+	return &monitoringv1.GRPCServerTLSConfig{TLSConfig: monitoringv1.TLSConfig{TLSFilesConfig: monitoringv1.TLSFilesConfig{
+		CAFile:   ThanosGRPCTLSDir + "/" + tls.CAKey,
+		CertFile: ThanosGRPCTLSDir + "/" + tls.CertKey,
+		KeyFile:  ThanosGRPCTLSDir + "/" + tls.KeyKey,
+	}}}
+}
+
+const grpcTLSVolumeName = "thanos-grpc-tls"
+
+func grpcTLSVolume(tls *model.ThanosTLS) corev1.Volume {
+	return corev1.Volume{Name: grpcTLSVolumeName, VolumeSource: corev1.VolumeSource{Secret: &corev1.SecretVolumeSource{SecretName: tls.Secret}}}
+}
+
+func grpcTLSMount() corev1.VolumeMount {
+	return corev1.VolumeMount{Name: grpcTLSVolumeName, MountPath: ThanosGRPCTLSDir, ReadOnly: true}
 }

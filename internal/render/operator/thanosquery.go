@@ -3,9 +3,7 @@ package operator
 import (
 	"fmt"
 
-	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/util/intstr"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -53,19 +51,27 @@ func ThanosStores(env *model.Environment, clusters []string, ruler bool) []strin
 	return out
 }
 
+// thanosQuerySelector are the labels of Thanos Query's pods.
+func thanosQuerySelector(env *model.Environment) map[string]string {
+	return map[string]string{"app.kubernetes.io/name": "thanos-query", "app.kubernetes.io/instance": env.Global.Thanos.Query.Name}
+}
+
+// ThanosGRPCTLSDir is where Thanos Query finds global.thanos.grpcTLS's
+// Secret.
+const ThanosGRPCTLSDir = "/etc/thanos/grpc-tls"
+
 // thanosQuery renders Thanos Query in the hosting cluster: a Deployment
 // fanning queries out to every cluster's sidecars and the ruler, with
-// replica deduplication, and its Service.
+// replica deduplication, its Service, and the hardened workload's
+// ServiceAccount, PodDisruptionBudget and NetworkPolicy (workload.go).
 func (r *renderer) thanosQuery(ruler bool) {
 	t := r.env.Global.Thanos
 	origin := r.env.Source("global", "thanos")
 	if origin == "" {
 		origin = r.env.Source("global")
 	}
-	replicas, ok := int32Of(int64(t.Query.Replicas))
-	if !ok || replicas < 1 {
-		r.fail(origin, "global.thanos.query: replicas %d out of range", t.Query.Replicas)
-	}
+	// 0.0.0.0: the pod's address is not known when the manifest is
+	// written; the NetworkPolicy decides who connects.
 	args := []string{
 		"query",
 		fmt.Sprintf("--grpc-address=0.0.0.0:%d", thanosGRPCPort),
@@ -78,33 +84,52 @@ func (r *renderer) thanosQuery(ruler bool) {
 	for _, e := range ThanosStores(r.env, r.clusters(), ruler) {
 		args = append(args, "--endpoint="+e)
 	}
-	sel := map[string]string{"app.kubernetes.io/name": "thanos-query", "app.kubernetes.io/instance": t.Query.Name}
+	var volumes []corev1.Volume
+	var mounts []corev1.VolumeMount
+	if tls := t.GRPCTLS; tls != nil {
+		args = append(args,
+			"--grpc-client-tls-secure",
+			"--grpc-client-tls-ca="+ThanosGRPCTLSDir+"/"+tls.CAKey,
+			"--grpc-client-tls-cert="+ThanosGRPCTLSDir+"/"+tls.CertKey,
+			"--grpc-client-tls-key="+ThanosGRPCTLSDir+"/"+tls.KeyKey,
+		)
+		if tls.ServerName != "" {
+			args = append(args, "--grpc-client-server-name="+tls.ServerName)
+		}
+		volumes = append(volumes, grpcTLSVolume(tls))
+		mounts = append(mounts, grpcTLSMount())
+	}
+	sel := thanosQuerySelector(r.env)
 	probe := func(path string) *corev1.Probe {
 		return &corev1.Probe{ProbeHandler: corev1.ProbeHandler{HTTPGet: &corev1.HTTPGetAction{Path: path, Port: intstr.FromString("http")}}}
 	}
 	name := t.Query.Name
-	r.add("Deployment", name, origin, &appsv1.Deployment{
-		TypeMeta:   typeMeta("apps/v1", "Deployment"),
-		ObjectMeta: r.meta(name, r.ns, sel),
-		Spec: appsv1.DeploymentSpec{
-			Replicas: &replicas,
-			Selector: &metav1.LabelSelector{MatchLabels: copyMap(sel)},
-			Template: corev1.PodTemplateSpec{
-				ObjectMeta: metav1.ObjectMeta{Labels: copyMap(sel)},
-				Spec: corev1.PodSpec{Containers: []corev1.Container{{
-					Name:  "thanos-query",
-					Image: t.Image + ":" + t.Version,
-					Args:  args,
-					Ports: []corev1.ContainerPort{
-						{Name: "grpc", ContainerPort: thanosGRPCPort},
-						{Name: "http", ContainerPort: thanosHTTPPort},
-					},
-					LivenessProbe:  probe("/-/healthy"),
-					ReadinessProbe: probe("/-/ready"),
-				}}},
+	w := Workload{
+		Name: name, Namespace: r.ns, Selector: sel, Replicas: t.Query.Replicas,
+		Resources: t.Query.Resources, Volumes: volumes, Origin: origin,
+		Container: corev1.Container{
+			Name:  "thanos-query",
+			Image: Image(t.Image+":"+t.Version, t.Query.Digest),
+			Args:  args,
+			Ports: []corev1.ContainerPort{
+				{Name: "grpc", ContainerPort: thanosGRPCPort},
+				{Name: "http", ContainerPort: thanosHTTPPort},
 			},
+			VolumeMounts:   mounts,
+			LivenessProbe:  probe("/-/healthy"),
+			ReadinessProbe: probe("/-/ready"),
 		},
-	})
+		// Its HTTP API is queried by the Thanos Ruler and by Grafana; its
+		// own gRPC StoreAPI by nobody mongen wires.
+		Ingress: []NetworkPolicyIngressRule{{
+			Ports: []intstr.IntOrString{intstr.FromString("http")},
+			Peers: []Peer{
+				{Namespace: r.ns, PodLabels: map[string]string{"app.kubernetes.io/name": "thanos-ruler"}},
+				{PodLabels: map[string]string{"app.kubernetes.io/name": "grafana"}},
+			},
+		}},
+	}
+	r.addWorkload(w)
 	r.add("Service", name, origin, &corev1.Service{
 		TypeMeta:   typeMeta("v1", "Service"),
 		ObjectMeta: r.meta(name, r.ns, sel),
@@ -116,4 +141,16 @@ func (r *renderer) thanosQuery(ruler bool) {
 			},
 		},
 	})
+}
+
+// addWorkload adds a hardened workload's objects (workload.go).
+func (r *renderer) addWorkload(w Workload) {
+	objs, err := w.Objects(r.meta)
+	if err != nil {
+		r.fail(w.Origin, "%v", err)
+		return
+	}
+	for _, o := range objs {
+		r.add(o.Kind, o.Name, w.Origin, o.Obj)
+	}
 }
