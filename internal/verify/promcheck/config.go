@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/prometheus/prometheus/config"
+	"go.yaml.in/yaml/v3"
 
 	// Service discovery mechanisms register their config types by import.
 	// Only the ones mongen emits: static_configs is built in; discovery/install
@@ -64,6 +65,36 @@ func checkRelative(p string) error {
 		return fmt.Errorf("%q is not a clean path (want %q)", p, path.Clean(p))
 	case p == ".." || strings.HasPrefix(p, "../"):
 		return fmt.Errorf("%q leaves the configuration's directory", p)
+	}
+	return nil
+}
+
+// ScrapeConfig loads one scrape config, written as YAML (an entry of
+// scrape_configs), exactly as Prometheus loads it inside a configuration:
+// unknown fields, bad durations, a timeout over the interval and relabel
+// regexes are errors. The job name must be jobName, the key it is stored
+// under. Errors are Prometheus's own, without the wrapping configuration.
+func ScrapeConfig(jobName, data string) error {
+	var doc any
+	if err := yaml.Unmarshal([]byte(data), &doc); err != nil {
+		return fmt.Errorf("not YAML: %w", err)
+	}
+	m, ok := doc.(map[string]any)
+	if !ok {
+		return errors.New("not a mapping: write the scrape config's fields (job_name, static_configs, ...)")
+	}
+	if got, ok := m["job_name"]; !ok || fmt.Sprint(got) != jobName {
+		return fmt.Errorf("job_name must be %q, the key it is stored under", jobName)
+	}
+	wrapped, err := yaml.Marshal(map[string]any{"scrape_configs": []any{m}})
+	if err != nil {
+		return err
+	}
+	if _, err := config.Load(string(wrapped), slog.New(slog.DiscardHandler)); err != nil {
+		msg := err.Error()
+		// Line numbers would point into the wrapper, not the user's text.
+		msg = strings.TrimPrefix(msg, "parsing YAML file : ")
+		return errors.New(msg)
 	}
 	return nil
 }
