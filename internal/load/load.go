@@ -19,7 +19,6 @@ import (
 	"cuelang.org/go/mod/modfile"
 
 	"github.com/mongen-dev/mongen"
-	"github.com/mongen-dev/mongen/internal/credgate"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/platform"
 	"github.com/mongen-dev/mongen/internal/textdist"
@@ -113,7 +112,7 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 			return nil, userError(root, ref, inst.Err)
 		}
 	}
-	if err := scanCredentials(root, insts[0], secretRefFields(insts[1])); err != nil {
+	if err := scanCredentials(root, insts[0]); err != nil {
 		return nil, err
 	}
 	// One context per environment: a context keeps all it evaluated.
@@ -133,11 +132,6 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	// evaluation.
 	if !declaresSchema(insts[0]) {
 		envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
-	}
-	// What evaluation built (concatenations, interpolations, values of
-	// imported packages) passes the credential gate too.
-	if err := scanValues(root, envV); err != nil {
-		return nil, err
 	}
 	written := fieldPositions(root, insts[0])
 	if clustersV := envV.LookupPath(cue.ParsePath("clusters")); clustersV.Exists() {
@@ -219,15 +213,12 @@ func userError(root string, ref Ref, err error) error {
 // user wrote the enclosing value.
 func userErrorIn(root string, ref Ref, err error, envV cue.Value) error {
 	var lines []string
-	secretRefs := embeddedSecretRefs()
 	for _, e := range cueerrors.Errors(err) {
 		headline := ""
 		if envV.Exists() {
 			headline = userPosition(root, envV, e.Path())
 		}
-		// A literal on a Secret reference or credential field, and any
-		// credential's shape, is never quoted (credgate.Message).
-		lines = append(lines, credgate.Message(e.Path(), formatCUEError(root, e, headline), secretRefs))
+		lines = append(lines, formatCUEError(root, e, headline))
 	}
 	sort.Strings(lines)
 	lines = slices.Compact(lines)
@@ -433,10 +424,6 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 	fields(envV.LookupPath(cue.ParsePath("vet.disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
 	fields(envV.LookupPath(cue.ParsePath("hardening.accept")), func(n string, v cue.Value) { record(v, "hardening", "accept", n) })
 	rules(envV.LookupPath(cue.ParsePath("rules")), "rules")
-	fields(envV.LookupPath(cue.ParsePath("ruleGroups")), func(n string, v cue.Value) {
-		record(v, "ruleGroups", n)
-		fields(v, func(f string, fv cue.Value) { record(fv, "ruleGroups", n, f) })
-	})
 	sloSources(root, envV, written, out)
 	fields(envV.LookupPath(cue.ParsePath("exporters")), func(n string, e cue.Value) {
 		// Where the user brought the exporter in; walking the conjuncts of
