@@ -56,7 +56,13 @@ type Group struct {
 	Name     string
 	Exporter string
 	Origin   string
-	Rules    []Rule
+	// Rules are in evaluation order (order.go).
+	Rules []Rule
+	// Interval, Limit and QueryOffset are the group's settings
+	// (env.ruleGroups); empty and 0 leave them to Prometheus.
+	Interval    string
+	Limit       int
+	QueryOffset string
 }
 
 // Rule is one enabled rule with its resolved owner.
@@ -100,7 +106,9 @@ func Expand(env *model.Environment) (*Plan, error) {
 		p.Jobs = append(p.Jobs, j)
 	}
 	groupOrigin := map[string]string{}
+	defined := map[string]bool{}
 	addGroup := func(g Group) {
+		defined[g.Name] = true
 		if len(g.Rules) == 0 {
 			return
 		}
@@ -125,7 +133,9 @@ func Expand(env *model.Environment) (*Plan, error) {
 			addJob(Job{Name: name, Target: t, Exporter: ex, Origin: env.Source("exporters", ex, "targets", name)})
 		}
 		for _, gname := range sortedKeys(e.Rules) {
-			addGroup(group(env, gname, e.Rules[gname], e.Team, ex, "exporters", ex, "rules", gname))
+			g, cycle := group(env, gname, e.Rules[gname], e.Team, ex, "exporters", ex, "rules", gname)
+			problems = append(problems, cycle...)
+			addGroup(g)
 		}
 	}
 	for _, name := range sortedKeys(env.Federation) {
@@ -138,7 +148,9 @@ func Expand(env *model.Environment) (*Plan, error) {
 		p.Federation = append(p.Federation, FederationJob{Name: name, Federation: env.Federation[name], Origin: origin})
 	}
 	for _, gname := range sortedKeys(env.Rules) {
-		addGroup(group(env, gname, env.Rules[gname], "", "", "rules", gname))
+		g, cycle := group(env, gname, env.Rules[gname], "", "", "rules", gname)
+		problems = append(problems, cycle...)
+		addGroup(g)
 	}
 	sloGs, sloProblems := sloGroups(env)
 	problems = append(problems, sloProblems...)
@@ -147,6 +159,7 @@ func Expand(env *model.Environment) (*Plan, error) {
 	}
 	sort.Slice(p.Jobs, func(i, j int) bool { return p.Jobs[i].Name < p.Jobs[j].Name })
 	sort.Slice(p.Groups, func(i, j int) bool { return p.Groups[i].Name < p.Groups[j].Name })
+	problems = append(problems, groupSettings(env, p.Groups, defined)...)
 	p.Secrets = secrets(p)
 	var dashProblems []string
 	p.Dashboards, dashProblems = dashboards(env, p.Jobs)
@@ -163,7 +176,9 @@ func Expand(env *model.Environment) (*Plan, error) {
 	return p, nil
 }
 
-func group(env *model.Environment, name string, g model.RuleGroup, team, exporter string, path ...string) Group {
+// group builds one rule group, its rules in evaluation order (order.go);
+// the problems are dependency cycles.
+func group(env *model.Environment, name string, g model.RuleGroup, team, exporter string, path ...string) (Group, []string) {
 	out := Group{Name: name, Exporter: exporter, Origin: env.Source(path...)}
 	for _, key := range sortedKeys(g) {
 		r := g[key]
@@ -191,19 +206,9 @@ func group(env *model.Environment, name string, g model.RuleGroup, team, exporte
 		}
 		out.Rules = append(out.Rules, rule)
 	}
-	// Recording rules first so alerts in the same group see fresh series;
-	// then by name, because CUE's field order is not stable across releases.
-	sort.SliceStable(out.Rules, func(i, j int) bool {
-		a, b := out.Rules[i], out.Rules[j]
-		if (a.Kind == model.RuleRecord) != (b.Kind == model.RuleRecord) {
-			return a.Kind == model.RuleRecord
-		}
-		if a.Name != b.Name {
-			return a.Name < b.Name
-		}
-		return a.Key < b.Key
-	})
-	return out
+	var cycle []string
+	out.Rules, cycle = orderRules(name, out.Rules)
+	return out, cycle
 }
 
 func secrets(p *Plan) []string {

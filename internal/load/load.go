@@ -433,6 +433,10 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 		}
 		fields(e.LookupPath(cue.ParsePath("targets")), func(t string, v cue.Value) { record(v, "exporters", n, "targets", t) })
 		rules(e.LookupPath(cue.ParsePath("rules")), "exporters", n, "rules")
+	fields(envV.LookupPath(cue.ParsePath("ruleGroups")), func(n string, v cue.Value) {
+		record(v, "ruleGroups", n)
+		fields(v, func(f string, fv cue.Value) { record(fv, "ruleGroups", n, f) })
+	})
 		dashboardSources(root, e.LookupPath(cue.ParsePath("dashboards")), out, "exporters", n, "dashboards")
 	})
 	return out

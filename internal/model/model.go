@@ -9,16 +9,18 @@ type Environment struct {
 	Flavour string `json:"flavour"`
 	// Platform is what the output lands on (platform.go); it decides the
 	// flavour.
-	Platform       Platform              `json:"platform"`
-	Selector       map[string]string     `json:"selector"`
-	ExternalLabels map[string]string     `json:"externalLabels"`
-	Prometheus     Prometheus            `json:"prometheus"`
-	Exporters      map[string]Exporter   `json:"exporters"`
-	Targets        map[string]Target     `json:"targets"`
-	Rules          map[string]RuleGroup  `json:"rules"`
-	Overrides      map[string]Override   `json:"overrides"`
-	RemoteWrite    []RemoteWrite         `json:"remoteWrite"`
-	Federation     map[string]Federation `json:"federation"`
+	Platform       Platform             `json:"platform"`
+	Selector       map[string]string    `json:"selector"`
+	ExternalLabels map[string]string    `json:"externalLabels"`
+	Prometheus     Prometheus           `json:"prometheus"`
+	Exporters      map[string]Exporter  `json:"exporters"`
+	Targets        map[string]Target    `json:"targets"`
+	Rules          map[string]RuleGroup `json:"rules"`
+	// RuleGroups are group-level settings by group name.
+	RuleGroups  map[string]RuleGroupSettings `json:"ruleGroups,omitempty"`
+	Overrides   map[string]Override          `json:"overrides"`
+	RemoteWrite []RemoteWrite                `json:"remoteWrite"`
+	Federation  map[string]Federation        `json:"federation"`
 	// Alerting is nil when the environment routes no alerts.
 	Alerting *Alerting `json:"alerting,omitempty"`
 	// SLOs are keyed by service, then by SLO name (schemas/slo.cue).
@@ -200,6 +202,15 @@ type Rule struct {
 	Annotations   map[string]string `json:"annotations,omitempty"`
 	Tests         []RuleTest        `json:"tests,omitempty"`
 	Scope         string            `json:"scope,omitempty"` // ScopeCluster or ScopeGlobal
+	// Order places the rule in its group (lower first); nil is 0.
+	Order *int `json:"order,omitempty"`
+}
+
+// RuleGroupSettings are the group-level fields of a Prometheus rule group.
+type RuleGroupSettings struct {
+	Interval    string `json:"interval,omitempty"`
+	Limit       *int   `json:"limit,omitempty"`
+	QueryOffset string `json:"queryOffset,omitempty"`
 }
 
 // Override changes a library rule by name.

@@ -604,6 +604,17 @@ func (r *renderer) targets(origin, what string, addrs []string) []monitoringv1al
 
 func (r *renderer) rules(g expand.Group) {
 	group := monitoringv1.RuleGroup{Name: g.Name}
+	if g.Interval != "" {
+		r.checkDuration(g.Origin, fmt.Sprintf("rule group %q: interval", g.Name), g.Interval)
+		group.Interval = ptr(monitoringv1.Duration(g.Interval))
+	}
+	if g.QueryOffset != "" {
+		r.checkDuration(g.Origin, fmt.Sprintf("rule group %q: queryOffset", g.Name), g.QueryOffset)
+		group.QueryOffset = ptr(monitoringv1.Duration(g.QueryOffset))
+	}
+	if g.Limit > 0 {
+		group.Limit = ptr(g.Limit)
+	}
 	for _, rule := range g.Rules {
 		what := fmt.Sprintf("rule group %q: rule %q", g.Name, rule.Key)
 		origin := rule.Origin

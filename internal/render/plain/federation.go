@@ -64,7 +64,7 @@ func renderFederationView(p *expand.Plan, t *artifact.Tree, alert *alerting) err
 		return err
 	}
 	for _, gr := range groups {
-		data, err := RuleFile(gr.Name, gr.Rules)
+		data, err := GroupFile(gr)
 		if err != nil {
 			return err
 		}

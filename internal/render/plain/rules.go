@@ -13,8 +13,11 @@ type ruleFileDoc struct {
 }
 
 type ruleGroup struct {
-	Name  string     `yaml:"name"`
-	Rules []ruleItem `yaml:"rules"`
+	Name        string     `yaml:"name"`
+	Interval    string     `yaml:"interval,omitempty"`
+	Limit       int        `yaml:"limit,omitempty"`
+	QueryOffset string     `yaml:"query_offset,omitempty"`
+	Rules       []ruleItem `yaml:"rules"`
 }
 
 type ruleItem struct {
@@ -45,21 +48,26 @@ func RuleLabels(r expand.Rule) map[string]string {
 	return labels
 }
 
-// RuleFile renders one rule group as a Prometheus rule file. verify also
-// uses it to check a single rule in isolation, so each error can name the
-// rule's CUE position.
+// RuleFile renders rules as a Prometheus rule file of one group, without
+// the group's settings. verify uses it to check a single rule in isolation,
+// so each error can name the rule's CUE position.
 func RuleFile(group string, rules []expand.Rule) ([]byte, error) {
-	doc := ruleFileDoc{Groups: []ruleGroup{groupDoc(group, rules)}}
-	data, err := marshal(doc)
+	return GroupFile(expand.Group{Name: group, Rules: rules})
+}
+
+// GroupFile renders one rule group, with its interval, limit and query
+// offset, as a Prometheus rule file.
+func GroupFile(g expand.Group) ([]byte, error) {
+	data, err := marshal(ruleFileDoc{Groups: []ruleGroup{groupDoc(g)}})
 	if err != nil {
-		return nil, fmt.Errorf("render rules: group %q: %w", group, err)
+		return nil, fmt.Errorf("render rules: group %q: %w", g.Name, err)
 	}
 	return data, nil
 }
 
-func groupDoc(group string, rules []expand.Rule) ruleGroup {
-	g := ruleGroup{Name: group}
-	for _, r := range rules {
+func groupDoc(eg expand.Group) ruleGroup {
+	g := ruleGroup{Name: eg.Name, Interval: eg.Interval, Limit: eg.Limit, QueryOffset: eg.QueryOffset}
+	for _, r := range eg.Rules {
 		item := ruleItem{Expr: r.Expr, Labels: RuleLabels(r)}
 		if r.Kind == model.RuleRecord {
 			item.Record = r.Name
@@ -81,7 +89,7 @@ func RuleFilePath(group string) string { return ruleFile(group) }
 
 func renderRules(p *expand.Plan, t *artifact.Tree) error {
 	for _, g := range p.ClusterGroups() {
-		data, err := RuleFile(g.Name, g.Rules)
+		data, err := GroupFile(g)
 		if err != nil {
 			return err
 		}

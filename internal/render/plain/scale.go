@@ -134,7 +134,7 @@ type mimirRuleFile struct {
 
 // MimirRuleFile is a group as a mimirtool namespace file.
 func MimirRuleFile(g expand.Group) ([]byte, error) {
-	data, err := marshal(mimirRuleFile{Namespace: g.Name, Groups: []ruleGroup{groupDoc(g.Name, g.Rules)}})
+	data, err := marshal(mimirRuleFile{Namespace: g.Name, Groups: []ruleGroup{groupDoc(g)}})
 	if err != nil {
 		return nil, fmt.Errorf("render mimir rules: group %q: %w", g.Name, err)
 	}
