@@ -102,9 +102,7 @@ func checkNetworkPolicy(o metav1.Object) field.ErrorList {
 					errs = append(errs, field.Forbidden(ff, "ipBlock cannot be combined with pod or namespace selectors"))
 				}
 				set++
-				for _, msg := range validation.IsValidCIDR(ff.Child("ipBlock", "cidr"), from.IPBlock.CIDR) {
-					errs = append(errs, msg)
-				}
+				errs = append(errs, validation.IsValidCIDR(ff.Child("ipBlock", "cidr"), from.IPBlock.CIDR)...)
 			}
 			if set == 0 {
 				errs = append(errs, field.Required(ff, "must specify a peer"))
