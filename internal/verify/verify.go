@@ -28,6 +28,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 	"github.com/mongen-dev/mongen/internal/verify/dashcheck"
 	"github.com/mongen-dev/mongen/internal/verify/grafanatypes"
+	"github.com/mongen-dev/mongen/internal/verify/hardening"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
 	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -110,6 +111,7 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 	if plan.Env.RunsAlertmanager() {
 		findings = append(findings, checkAlerting(plan, tree, add)...)
 	}
+	findings = append(findings, hardening.Check(plan, tree)...) // docs/output.md#hardened-defaults
 
 	ids, sizes, err := kustomizecheck.ResourcesWithSizes(files)
 	add("", kustomize.Path, err)
