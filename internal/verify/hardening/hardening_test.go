@@ -95,8 +95,8 @@ func (f *fixture) drop(kind, name string) {
 }
 
 func (f *fixture) deployment() *appsv1.Deployment { return f.get("Deployment").(*appsv1.Deployment) }
-func (f *fixture) pod() *corev1.PodSpec         { return &f.deployment().Spec.Template.Spec }
-func (f *fixture) container() *corev1.Container { return &f.pod().Containers[0] }
+func (f *fixture) pod() *corev1.PodSpec           { return &f.deployment().Spec.Template.Spec }
+func (f *fixture) container() *corev1.Container   { return &f.pod().Containers[0] }
 
 func (f *fixture) tree(t *testing.T) *artifact.Tree {
 	t.Helper()
