@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
 // AlertingPlan is the routing the tier policy asks for: one subtree per
@@ -86,20 +87,29 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 		return ""
 	}
 	known := func(name string) bool { _, ok := a.Receivers[name]; return ok }
+	receiverNames := sortedKeys(a.Receivers)
+	intervalNames := sortedKeys(a.TimeIntervals)
+	// did suggests the closest declared name for a misspelt reference.
+	did := func(name string, names []string) string {
+		if s := textdist.Closest(name, names, 3); s != "" {
+			return fmt.Sprintf(" (did you mean %q?)", s)
+		}
+		return ""
+	}
 
 	// References must name receivers and intervals that exist.
 	if !known(a.Fallback) {
-		problems = append(problems, fmt.Sprintf("%salerting.fallback: no receiver %q in alerting.receivers", at("alerting", "fallback"), a.Fallback))
+		problems = append(problems, fmt.Sprintf("%salerting.fallback: no receiver %q in alerting.receivers%s", at("alerting", "fallback"), a.Fallback, did(a.Fallback, receiverNames)))
 	}
 	for _, tier := range model.TierNames {
 		for _, r := range a.Tiers[tier].Receivers {
 			if !known(r) {
-				problems = append(problems, fmt.Sprintf("%salerting.tiers.%s.receivers: no receiver %q in alerting.receivers", at("alerting", "tiers", tier), tier, r))
+				problems = append(problems, fmt.Sprintf("%salerting.tiers.%s.receivers: no receiver %q in alerting.receivers%s", at("alerting", "tiers", tier), tier, r, did(r, receiverNames)))
 			}
 		}
 		for _, ti := range a.Tiers[tier].ActiveTimeIntervals {
 			if _, ok := a.TimeIntervals[ti]; !ok {
-				problems = append(problems, fmt.Sprintf("%salerting.tiers.%s.activeTimeIntervals: no time interval %q in alerting.timeIntervals", at("alerting", "tiers", tier), tier, ti))
+				problems = append(problems, fmt.Sprintf("%salerting.tiers.%s.activeTimeIntervals: no time interval %q in alerting.timeIntervals%s", at("alerting", "tiers", tier), tier, ti, did(ti, intervalNames)))
 			}
 		}
 	}
@@ -107,14 +117,14 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 		for _, tier := range sortedKeys(a.Teams[team].Receivers) {
 			for _, r := range a.Teams[team].Receivers[tier] {
 				if !known(r) {
-					problems = append(problems, fmt.Sprintf("%salerting.teams.%s.receivers.%s: no receiver %q in alerting.receivers", at("alerting", "teams", team), team, tier, r))
+					problems = append(problems, fmt.Sprintf("%salerting.teams.%s.receivers.%s: no receiver %q in alerting.receivers%s", at("alerting", "teams", team), team, tier, r, did(r, receiverNames)))
 				}
 			}
 		}
 		for _, tier := range sortedKeys(a.Teams[team].Tiers) {
 			for _, ti := range a.ActiveTimeIntervals(tier, team) {
 				if _, ok := a.TimeIntervals[ti]; !ok {
-					problems = append(problems, fmt.Sprintf("%salerting.teams.%s.tiers.%s.activeTimeIntervals: no time interval %q", at("alerting", "teams", team), team, tier, ti))
+					problems = append(problems, fmt.Sprintf("%salerting.teams.%s.tiers.%s.activeTimeIntervals: no time interval %q%s", at("alerting", "teams", team), team, tier, ti, did(ti, intervalNames)))
 				}
 			}
 		}
@@ -132,6 +142,13 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 					team = "(none)"
 				}
 				problems = append(problems, fmt.Sprintf("%s: rule %s (tier %s, team %s) reaches no receiver: give alerting.teams.%s.receivers.%s or alerting.tiers.%s.receivers", r.Origin, r.Name, r.Tier, team, team, r.Tier, r.Tier))
+			}
+			// A team that alerting.teams does not know, one letter from one
+			// it does, is a typo that sends the team's alerts elsewhere.
+			if _, ok := a.Teams[r.Team]; r.Team != "" && !ok {
+				if s := textdist.Closest(r.Team, sortedKeys(a.Teams), 2); s != "" {
+					problems = append(problems, fmt.Sprintf("%s: rule %s: team %q has no entry in alerting.teams, so its alerts go to tier %s's receivers, not a team's (did you mean %q?): fix the name, or add the team to alerting.teams", r.Origin, r.Name, r.Team, r.Tier, s))
+				}
 			}
 		}
 	}
