@@ -4,12 +4,19 @@
 //
 // Apply builds the whole new tree in a temporary sibling of the output
 // directory (".<env>.tmp-*", same parent, so renames stay on one file
-// system), fsyncs it, moves the old directory aside (".<env>.old-*"),
-// renames the new one into place and removes the old one. Until the first
-// rename nothing the user sees has changed; a failure at any point before the
-// swap completes leaves the output directory exactly as it was. An exclusive
-// advisory lock on ".<env>.lock" beside the output directory serialises
-// concurrent builds of the same environment.
+// system), fsyncs it, and exchanges it with the output directory in one
+// step (renameat2 RENAME_EXCHANGE on Linux, renamex_np RENAME_SWAP on
+// macOS), then removes the old tree, which the exchange left at the
+// temporary name. At every instant the output directory exists and holds
+// either the whole old tree or the whole new one; a failure or a kill at
+// any point leaves one of the two, and the next Apply removes what a kill
+// left behind. Where directories cannot be exchanged (other systems, file
+// systems without the call) the old directory is renamed aside
+// (".<env>.old-*") and the new one into place, and for the moment between
+// the two renames the output directory does not exist; the next Apply puts
+// an old tree back if a kill struck there. An exclusive advisory lock on
+// ".<env>.lock" beside the output directory serialises concurrent builds
+// of the same environment.
 package write
 
 import (
@@ -333,7 +340,11 @@ func scan(dir string) (map[string]int64, error) {
 // testHook, when set by tests, is called at named points of apply; a non-nil
 // result is injected as a failure there. Stages: "tmp" (temporary directory
 // created), "file" (a file written; rel is its path; may be called
-// concurrently), "swap" (old tree moved aside, new not yet in place).
+// concurrently), "swap" (the new tree complete, about to be swapped in;
+// returning errExchangeUnsupported takes the path of file systems that
+// cannot exchange directories), "gap" (that path only: old tree moved
+// aside, new not yet in place), "swapped" (new tree in place, old not yet
+// removed).
 var testHook func(stage, rel string) error
 
 func hook(stage, rel string) error {
@@ -371,52 +382,121 @@ func apply(t target, tree *artifact.Tree) (Diff, error) {
 		return Diff{}, err
 	}
 
-	// Swap. From here on the user's directory moves; every failure path
-	// puts it back.
-	old := ""
-	if _, err := os.Lstat(t.abs); err == nil {
-		old = filepath.Join(t.parent, t.oldPrefix()+strings.TrimPrefix(filepath.Base(tmp), t.tmpPrefix()))
-		if _, err := os.Lstat(old); err == nil {
-			return Diff{}, fmt.Errorf("cannot move the old output aside: %s exists", old)
+	return d, swap(t, tmp, &committed)
+}
+
+// swap puts the complete tree in tmp at t.abs. When t.abs exists the two
+// directories are exchanged in one step (exchange_*.go): at every instant
+// t.abs is either the whole old tree or the whole new one, and tmp then
+// holds the old tree, which is removed. A first build renames tmp into
+// place. Where the file system cannot exchange, the old tree is renamed
+// aside and the new one into place: between the two renames t.abs does not
+// exist, and a kill there leaves the old tree in ".<env>.old-*", which the
+// next Apply puts back (recoverLeftovers).
+func swap(t target, tmp string, committed *bool) error {
+	_, err := os.Lstat(t.abs)
+	if errors.Is(err, fs.ErrNotExist) {
+		if err := hook("swap", ""); err != nil {
+			return err
 		}
-		if err := os.Rename(t.abs, old); err != nil {
-			return Diff{}, err
+		if err := os.Rename(tmp, t.abs); err != nil {
+			return err
 		}
-	} else if !errors.Is(err, fs.ErrNotExist) {
-		return Diff{}, err
+		*committed = true
+		if err := hook("swapped", ""); err != nil {
+			return err
+		}
+		if err := syncDir(t.parent); err != nil {
+			return fmt.Errorf("new output in place but not synced: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
+		return err
 	}
 	err = hook("swap", "")
+	if err == nil {
+		err = exchange(tmp, t.abs)
+	}
+	if errors.Is(err, errExchangeUnsupported) {
+		return swapByRenames(t, tmp, committed)
+	}
+	if err != nil {
+		return err
+	}
+	// tmp now holds the old tree: the deferred cleanup removes it if
+	// anything below fails, and so does the next Apply if a kill stops
+	// this one.
+	if err := hook("swapped", ""); err != nil {
+		return err
+	}
+	if err := syncDir(t.parent); err != nil {
+		return fmt.Errorf("new output in place but not synced: %w", err)
+	}
+	*committed = true
+	if err := os.RemoveAll(tmp); err != nil {
+		return fmt.Errorf("new output in place; remove previous output %s: %w", tmp, err)
+	}
+	return nil
+}
+
+// swapByRenames is swap where directories cannot be exchanged: the old
+// tree is renamed aside, then the new one into place.
+func swapByRenames(t target, tmp string, committed *bool) error {
+	old := filepath.Join(t.parent, t.oldPrefix()+strings.TrimPrefix(filepath.Base(tmp), t.tmpPrefix()))
+	if _, err := os.Lstat(old); err == nil {
+		return fmt.Errorf("cannot move the old output aside: %s exists", old)
+	}
+	if err := os.Rename(t.abs, old); err != nil {
+		return err
+	}
+	err := hook("gap", "")
 	if err == nil {
 		err = os.Rename(tmp, t.abs)
 	}
 	if err != nil {
-		if old != "" {
-			if rerr := os.Rename(old, t.abs); rerr != nil {
-				return Diff{}, fmt.Errorf("%w; restoring the previous output also failed (%v): it is in %s", err, rerr, old)
-			}
+		if rerr := os.Rename(old, t.abs); rerr != nil {
+			return fmt.Errorf("%w; restoring the previous output also failed (%v): it is in %s", err, rerr, old)
 		}
-		return Diff{}, err
+		return err
 	}
-	committed = true
+	*committed = true
+	if err := hook("swapped", ""); err != nil {
+		return err
+	}
 	if err := syncDir(t.parent); err != nil {
-		return d, fmt.Errorf("new output in place but not synced: %w", err)
+		return fmt.Errorf("new output in place but not synced: %w", err)
 	}
-	if old != "" {
-		if err := os.RemoveAll(old); err != nil {
-			return d, fmt.Errorf("new output in place; remove previous output %s: %w", old, err)
-		}
+	if err := os.RemoveAll(old); err != nil {
+		return fmt.Errorf("new output in place; remove previous output %s: %w", old, err)
 	}
-	return d, nil
+	return nil
 }
 
-// removeLeftovers deletes temporary and old trees that a crashed build of
-// the same directory left behind. Called with the lock held, so nothing else
-// is using them. Best effort: a leftover that cannot be removed does not
-// stop the build (its random suffix never collides with a new one).
+// errExchangeUnsupported says the file system cannot exchange two
+// directories in one step.
+var errExchangeUnsupported = errors.New("atomic exchange of directories not supported")
+
+// removeLeftovers deletes temporary and old trees that a killed build of
+// the same directory left behind. Called with the lock held, so nothing
+// else is using them. When the output directory is missing and an old tree
+// is there, a build was killed between the two renames of swapByRenames:
+// the old tree is put back first, so the output is never lost. Best
+// effort otherwise: a leftover that cannot be removed does not stop the
+// build (its random suffix never collides with a new one).
 func removeLeftovers(t target) {
 	entries, err := os.ReadDir(t.parent)
 	if err != nil {
 		return
+	}
+	if _, err := os.Lstat(t.abs); errors.Is(err, fs.ErrNotExist) {
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), t.oldPrefix()) && e.IsDir() {
+				if os.Rename(filepath.Join(t.parent, e.Name()), t.abs) == nil {
+					break
+				}
+			}
+		}
 	}
 	for _, e := range entries {
 		n := e.Name()
