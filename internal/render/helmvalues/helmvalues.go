@@ -130,8 +130,17 @@ func Settings(p *expand.Plan) ([]Setting, error) {
 			thanos := map[string]any{"objectStorageConfig": map[string]any{"existingSecret": map[string]any{
 				"name": th.ObjectStorageConfig.Name, "key": th.ObjectStorageConfig.Key,
 			}}}
-			add("the Thanos sidecar that ships blocks to the bucket (global.thanos.objectStorage)", thanos,
+			if tls := th.GRPCServerTLSConfig; tls != nil {
+				// The chart copies the other keys of thanos verbatim.
+				thanos["grpcServerTlsConfig"] = map[string]any{"caFile": tls.CAFile, "certFile": tls.CertFile, "keyFile": tls.KeyFile}
+				thanos["volumeMounts"] = th.VolumeMounts
+			}
+			add("the Thanos sidecar that ships blocks to the bucket (global.thanos.objectStorage) and serves the StoreAPI (global.thanos.grpcTLS)", thanos,
 				"prometheus", "prometheusSpec", "thanos")
+		}
+		if len(spec.Volumes) > 0 {
+			add("the Secret of the sidecar's StoreAPI TLS (global.thanos.grpcTLS)", spec.Volumes,
+				"prometheus", "prometheusSpec", "volumes")
 		}
 		if a := spec.AdditionalAlertManagerConfigs; a != nil {
 			add("the shared Alertmanager in another cluster (alertingTopology)", map[string]any{"name": a.Name, "key": a.Key},
