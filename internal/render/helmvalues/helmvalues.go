@@ -133,13 +133,23 @@ func Settings(p *expand.Plan) ([]Setting, error) {
 			if tls := th.GRPCServerTLSConfig; tls != nil {
 				// The chart copies the other keys of thanos verbatim.
 				thanos["grpcServerTlsConfig"] = map[string]any{"caFile": tls.CAFile, "certFile": tls.CertFile, "keyFile": tls.KeyFile}
-				thanos["volumeMounts"] = th.VolumeMounts
+				var mounts []any
+				for _, m := range th.VolumeMounts {
+					mounts = append(mounts, map[string]any{"name": m.Name, "mountPath": m.MountPath, "readOnly": m.ReadOnly})
+				}
+				thanos["volumeMounts"] = mounts
 			}
 			add("the Thanos sidecar that ships blocks to the bucket (global.thanos.objectStorage) and serves the StoreAPI (global.thanos.grpcTLS)", thanos,
 				"prometheus", "prometheusSpec", "thanos")
 		}
 		if len(spec.Volumes) > 0 {
-			add("the Secret of the sidecar's StoreAPI TLS (global.thanos.grpcTLS)", spec.Volumes,
+			var volumes []any
+			for _, v := range spec.Volumes {
+				if v.Secret != nil {
+					volumes = append(volumes, map[string]any{"name": v.Name, "secret": map[string]any{"secretName": v.Secret.SecretName}})
+				}
+			}
+			add("the Secret of the sidecar's StoreAPI TLS (global.thanos.grpcTLS)", volumes,
 				"prometheus", "prometheusSpec", "volumes")
 		}
 		if a := spec.AdditionalAlertManagerConfigs; a != nil {
