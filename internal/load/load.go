@@ -152,6 +152,9 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 	}
 	var env model.Environment
 	if err := envV.Decode(&env); err != nil {
+		if lines := numberError(root, envV); len(lines) > 0 { // messages.go
+			return nil, &Error{Env: ref.Name, Details: strings.Join(lines, "\n")}
+		}
 		return nil, userError(root, ref, err)
 	}
 	if env.Name != ref.Name {
@@ -213,7 +216,7 @@ func userError(root string, ref Ref, err error) error {
 // user wrote the enclosing value.
 func userErrorIn(root string, ref Ref, err error, envV cue.Value) error {
 	var lines []string
-	for _, e := range cueerrors.Errors(err) {
+	for _, e := range explainCUE(envV, cueerrors.Errors(err)) { // messages.go
 		headline := ""
 		if envV.Exists() {
 			headline = userPosition(root, envV, e.Path())

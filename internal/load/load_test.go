@@ -127,7 +127,7 @@ func TestEnvironmentErrors(t *testing.T) {
 		{"name mismatch", `	name: "staging"`, `environments/prod/prod.cue:14:8: env.name is "staging" but the directory is environments/prod`},
 		{"threshold on a rule without one", `	name: "prod"
 	exporters: node: exporter.#NodeExporter
-	overrides: NodeDown: {threshold: 3, reason: "x"}`, `threshold: field is required but not present`},
+	overrides: NodeDown: {threshold: 3, reason: "x"}`, `prod.cue:16:35: env.overrides.NodeDown.threshold: library rule NodeDown (exporter node) has no threshold to change`},
 		{"override typo", `	name: "prod"
 	exporters: node: exporter.#NodeExporter
 	overrides: NodeDwn: {for: "1m", reason: "x"}`, `override "NodeDwn" names no library rule in this environment's exporters (did you mean "NodeDown"?)`},
