@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/mongen-dev/mongen/internal/importer"
+	"github.com/mongen-dev/mongen/internal/inputlimit"
 	"github.com/mongen-dev/mongen/internal/report"
 )
 
@@ -23,11 +25,12 @@ func (f *vetFileFlags) register(cmd *cobra.Command) {
 }
 
 // fileArgs reports whether the arguments name YAML files rather than
-// environments: any argument that is an existing regular file makes them
-// files (an environment is a directory or a name).
+// environments: any argument that exists and is not a directory makes them
+// files (an environment is a directory or a name); readInputs refuses
+// those that are not regular files.
 func (a *app) fileArgs(args []string) ([]string, bool) {
 	for _, arg := range args {
-		if st, err := os.Stat(a.abs(arg)); err == nil && st.Mode().IsRegular() {
+		if st, err := os.Stat(a.abs(arg)); err == nil && !st.IsDir() {
 			return args, true
 		}
 	}
@@ -41,12 +44,21 @@ func (a *app) abs(p string) string {
 	return filepath.Join(a.cwd, p)
 }
 
-// readInputs reads every file given on the command line; the first error
-// (with its file, line and column) stops.
+// readInputs reads every file given on the command line, within the
+// input limits (internal/inputlimit); the first error (with its file, line
+// and column) stops.
 func (a *app) readInputs(files []string) (*importer.Input, error) {
 	in := &importer.Input{}
+	budget := inputlimit.YAMLBudget()
 	for _, name := range files {
-		data, err := os.ReadFile(a.abs(name))
+		data, err := inputlimit.YAML().ReadFile(a.abs(name), name)
+		if err == nil {
+			err = budget.Take(name, int64(len(data)))
+		}
+		var limited *inputlimit.Error
+		if errors.As(err, &limited) {
+			return nil, err
+		}
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", name, err)
 		}

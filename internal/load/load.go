@@ -75,6 +75,9 @@ func Environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 }
 
 func environments(root string, ref Ref, opts Options) ([]*model.Environment, error) {
+	if err := checkEnvDir(ref); err != nil { // messages.go
+		return nil, err
+	}
 	if opts.Module == nil {
 		opts.Module = mongen.CUEModule
 	}
