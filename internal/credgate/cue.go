@@ -1,6 +1,7 @@
 package credgate
 
 import (
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -63,20 +64,27 @@ func isSecretRef(e ast.Expr) bool {
 func Syntax(f *ast.File, pos Positioner, secretRefs map[string]bool) []Finding {
 	var out []Finding
 	var path []string
+	labels := map[ast.Node]bool{}
 	ast.Walk(f, func(n ast.Node) bool {
+		if labels[n] {
+			return false // a field's name is not its value
+		}
 		switch x := n.(type) {
 		case *ast.Field:
+			labels[x.Label] = true
 			name, _, err := ast.LabelName(x.Label)
 			if err != nil {
 				name = "?"
 			}
 			path = append(path, name)
 			if isStringExpr(x.Value) && (Key(name) || secretRefs[name]) {
-				what := "a credential's value in " + name
+				what := "a credential field (" + name + ")"
 				if secretRefs[name] {
-					what += ", which takes a Secret reference"
+					what = name + " takes a Secret reference, not a value"
 				}
 				out = append(out, Finding{Pos: pos(x.Value.Pos()), Field: strings.Join(path, "."), What: what})
+				// Walk does not call after when before returns false.
+				path = path[:len(path)-1]
 				return false
 			}
 		case *ast.Interpolation:
@@ -89,11 +97,7 @@ func Syntax(f *ast.File, pos Positioner, secretRefs map[string]bool) []Finding {
 				return true
 			}
 			if s, err := literal.Unquote(x.Value); err == nil {
-				if what := Field(path, s); what != "" {
-					out = append(out, Finding{Pos: pos(x.Pos()), Field: strings.Join(path, "."), What: what})
-				} else if raw := rawYAML(strings.Join(path, "."), s); raw != nil {
-					out = append(out, raw(pos(x.Pos()))...)
-				}
+				out = append(out, str(path, s, strings.Join(path, "."), pos(x.Pos()))...)
 			}
 		}
 		return true
@@ -140,23 +144,27 @@ func interpolated(x *ast.Interpolation) string {
 	return b.String()
 }
 
-// rawYAML scans a string that holds YAML (a raw scrape config), when it
-// looks like one; nil otherwise.
-func rawYAML(field, s string) func(pos string) []Finding {
-	if !strings.Contains(s, "\n") || !strings.Contains(s, ":") {
-		return nil
-	}
-	return func(pos string) []Finding {
+// str checks one string at path: a string holding a YAML document (a raw
+// scrape config) is scanned as one, its findings on the document's lines;
+// any other through Field.
+func str(path []string, s, field, pos string) []Finding {
+	if strings.Contains(s, "\n") && strings.Contains(s, ":") {
 		file, line := splitPos(pos)
-		fs, err := YAML(file, []byte(s), line)
-		if err != nil {
-			return nil
+		if fs, err := YAML(file, []byte(s), line); err == nil {
+			for i := range fs {
+				fs[i].Field = field + ">" + fs[i].Field
+				// Columns inside the document are not the file's.
+				fs[i].Pos = fmt.Sprintf("%s:%d", file, lineOf(fs[i].Pos))
+			}
+			if len(fs) > 0 || Shape(s) == "" {
+				return fs
+			}
 		}
-		for i := range fs {
-			fs[i].Field = field + ">" + fs[i].Field
-		}
-		return fs
 	}
+	if what := Field(path, s); what != "" {
+		return []Finding{{Pos: pos, Field: field, What: what}}
+	}
+	return nil
 }
 
 // splitPos splits file:line[:col] into the file and line.
@@ -239,13 +247,7 @@ func (w *valueWalker) walk(v cue.Value, path []string, parent string) {
 		if err != nil || s == "" {
 			return
 		}
-		if what := Field(path, s); what != "" {
-			w.out = append(w.out, Finding{Pos: w.at(v, parent), Field: dotted(path), What: what})
-			return
-		}
-		if raw := rawYAML(dotted(path), s); raw != nil {
-			w.out = append(w.out, raw(w.at(v, parent))...)
-		}
+		w.out = append(w.out, str(path, s, dotted(path), w.at(v, parent))...)
 	}
 }
 

@@ -68,9 +68,9 @@ const queryParamAlternation = `access[_-]?token|private[_-]?token|token|auth[_-]
 
 var shapes = []shape{
 	{what: "a private key", re: regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?P<s>[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$))`)},
-	{what: "a URL with user info (a user name or password in it)", re: regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://(?P<s>[^/\s?#@"'<>\\]+)@`)},
-	{what: "an address with user info (user:password@host:port)", re: regexp.MustCompile(`(?:^|[\s"'\[,(=])(?P<s>[^\s/@:"'\[\],()=<>]+(?::[^\s/@"'<>]*)?)@\[?[A-Za-z0-9._-]+(?::[A-Za-z0-9:]+\])?:[0-9]{1,5}\b`)},
-	{what: "a database address with a password (user:password@tcp(...))", re: regexp.MustCompile(`(?P<s>[^\s/@:"']+:[^\s/@"']+)@(?:tcp|unix|udp)\(`)},
+	{what: "a URL with a user name or password in it", re: regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://(?P<s>[^/\s?#@"'<>\\]+)@`)},
+	{what: "an address with a user name or password in it", re: regexp.MustCompile(`(?:^|[\s"'\[,(=])(?P<s>[^\s/@:"'\[\],()=<>]+(?::[^\s/@"'<>]*)?)@\[?[A-Za-z0-9._-]+(?::[A-Za-z0-9:]+\])?:[0-9]{1,5}\b`)},
+	{what: "a database address with a password in it", re: regexp.MustCompile(`(?P<s>[^\s/@:"']+:[^\s/@"']+)@(?:tcp|unix|udp)\(`)},
 	{what: "a Telegram bot token", re: regexp.MustCompile(`(?:^|[^0-9])(?P<s>[0-9]{6,12}:[A-Za-z0-9_-]{30,})`)},
 	{what: "a Slack webhook URL", re: regexp.MustCompile(`hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[^\s"'<>]+)`)},
 	{what: "a Microsoft Teams webhook URL", re: regexp.MustCompile(`webhook\.office\.com/(?P<s>webhook[bB]?2?/[^\s"'<>]+)`)},

@@ -2,81 +2,107 @@ package load
 
 import (
 	"fmt"
-	"regexp"
-	"sort"
+	"io/fs"
 	"strings"
 
+	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/build"
-	"cuelang.org/go/cue/literal"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
+
+	"github.com/mongen-dev/mongen"
+	"github.com/mongen-dev/mongen/internal/credgate"
 )
 
-// credentialPatterns recognise credentials written as literals. Each names
-// what it found; the value itself is never printed.
-var credentialPatterns = []struct {
-	what string
-	re   *regexp.Regexp
-}{
-	{"a URL with a password in it", regexp.MustCompile(`://[^/\s:@]+:[^/\s@]+@`)},
-	{"a Slack webhook URL", regexp.MustCompile(`hooks\.slack\.com/services/`)},
-	{"a Microsoft Teams webhook URL", regexp.MustCompile(`webhook\.office\.com/webhook|\.logic\.azure\.com.*sig=`)},
-	{"a DingTalk robot URL with its access token", regexp.MustCompile(`oapi\.dingtalk\.com/robot/send\?.*access_token=`)},
-	{"a Discord webhook URL", regexp.MustCompile(`discord(app)?\.com/api/webhooks/`)},
-	{"a Telegram bot token", regexp.MustCompile(`\b[0-9]{6,12}:[A-Za-z0-9_-]{30,}\b`)},
-	{"a Feishu robot hook URL", regexp.MustCompile(`open\.(feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/`)},
-	{"a WeCom robot URL with its key", regexp.MustCompile(`qyapi\.weixin\.qq\.com/cgi-bin/webhook/send\?.*key=`)},
-	{"a URL with a credential in its query", regexp.MustCompile(`(?i)[?&](access_token|token|api_?key|key|secret|password|passwd|sig|signature|auth)=[^&\s]+`)},
-	{"a Slack token", regexp.MustCompile(`\bxox[abprs]-[0-9A-Za-z-]{10,}`)},
-	{"a GitHub token", regexp.MustCompile(`\bgh[pousr]_[0-9A-Za-z]{30,}`)},
-	{"an AWS access key id", regexp.MustCompile(`\bAKIA[0-9A-Z]{16}\b`)},
-	{"a private key", regexp.MustCompile(`-----BEGIN [A-Z ]*PRIVATE KEY-----`)},
-}
-
-// credentialFields are field names whose literal string value can only be
-// a credential.
-var credentialFields = regexp.MustCompile(`(?i)^(password|passwd|token|api_?key|apiSecret|routingKey|serviceKey|bearerToken|botToken|credentials|webhookURL|apiURL)$`)
-
-// CredentialError lists literal credentials found in an environment's CUE.
+// CredentialError lists the credentials found in an environment's CUE,
+// each at its position, none quoted.
 type CredentialError struct{ Problems []string }
 
 func (e *CredentialError) Error() string { return strings.Join(e.Problems, "\n") }
 
-// scanCredentials looks at every string literal the environment's own files
-// contain, before evaluation, so that no CUE error message can quote one.
-func scanCredentials(root string, inst *build.Instance) error {
-	var problems []string
-	for _, f := range inst.Files {
-		ast.Walk(f, func(n ast.Node) bool {
-			switch x := n.(type) {
-			case *ast.Field:
-				if lit, ok := x.Value.(*ast.BasicLit); ok && lit.Kind == token.STRING {
-					if name, _, err := ast.LabelName(x.Label); err == nil && credentialFields.MatchString(name) {
-						problems = append(problems, fmt.Sprintf("%s: %s: a literal credential in CUE: keep it in a Kubernetes Secret and reference it, e.g. %s: {secret: \"name\", key: \"key\"}", position(root, lit.Pos()), name, name))
-						return false
-					}
-				}
-			case *ast.BasicLit:
-				if x.Kind != token.STRING {
-					return true
-				}
-				s, err := literal.Unquote(x.Value)
-				if err != nil {
-					return true
-				}
-				for _, p := range credentialPatterns {
-					if p.re.MatchString(s) {
-						problems = append(problems, fmt.Sprintf("%s: a literal credential in CUE (%s): keep it in a Kubernetes Secret and reference it (urlSecret, apiURL, routingKey ... take {secret: \"name\", key: \"key\"})", position(root, x.Pos()), p.what))
-						break
-					}
-				}
-			}
-			return true
-		}, nil)
-	}
-	if len(problems) == 0 {
+// credentialAdvice ends every credential problem.
+const credentialAdvice = `keep it in a Kubernetes Secret and reference it (urlSecret, apiURL, routingKey, password ... take {secret: "name", key: "key"}; raw scrape configs read *_file paths); the value is not shown`
+
+func credentialError(fs []credgate.Finding) error {
+	if len(fs) == 0 {
 		return nil
 	}
-	sort.Strings(problems)
+	fs = credgate.Sort(fs)
+	problems := make([]string, 0, len(fs))
+	for _, f := range fs {
+		var b strings.Builder
+		if f.Pos != "" {
+			b.WriteString(f.Pos + ": ")
+		}
+		if f.Field != "" {
+			b.WriteString(f.Field + ": ")
+		}
+		fmt.Fprintf(&b, "a literal credential in CUE (%s): %s", f.What, credentialAdvice)
+		problems = append(problems, b.String())
+	}
 	return &CredentialError{Problems: problems}
+}
+
+// scanCredentials looks at every string literal, interpolation and
+// credential-named field of the environment's own files and of the user's
+// packages it imports, before evaluation, so that no CUE error message
+// can quote one. secretRefs are the fields the schema types as Secret
+// references.
+func scanCredentials(root string, inst *build.Instance, secretRefs map[string]bool) error {
+	pos := func(p token.Pos) string { return position(root, p) }
+	embedded := strings.TrimSuffix(mongen.CUEModulePath, "@v0")
+	var fs []credgate.Finding
+	seen := map[*build.Instance]bool{}
+	var visit func(in *build.Instance)
+	visit = func(in *build.Instance) {
+		if seen[in] {
+			return
+		}
+		seen[in] = true
+		if in != inst && (in.ImportPath == embedded || strings.HasPrefix(in.ImportPath, embedded+"/")) {
+			return // mongen's own schemas and library
+		}
+		for _, f := range in.Files {
+			fs = append(fs, credgate.Syntax(f, pos, secretRefs)...)
+		}
+		for _, imp := range in.Imports {
+			visit(imp)
+		}
+	}
+	visit(inst)
+	return credentialError(fs)
+}
+
+// scanValues looks at every string the evaluated environment holds: what
+// concatenation and interpolation built, and values from imported
+// packages, at the position that produced each.
+func scanValues(root string, envV cue.Value) error {
+	return credentialError(credgate.Value(envV, []string{EnvField}, func(p token.Pos) string { return position(root, p) }))
+}
+
+// secretRefFields are the names of the schema's Secret reference fields.
+func secretRefFields(schemas *build.Instance) map[string]bool {
+	if schemas == nil {
+		return nil
+	}
+	return credgate.SecretRefFields(schemas.Files)
+}
+
+// embeddedSecretRefs are the Secret reference fields of the schemas
+// compiled into this binary, for redacting CUE's messages (read only when
+// there are errors to print).
+func embeddedSecretRefs() map[string]bool {
+	var files []*ast.File
+	matches, _ := fs.Glob(mongen.CUEModule, "schemas/*.cue")
+	for _, m := range matches {
+		data, err := fs.ReadFile(mongen.CUEModule, m)
+		if err != nil {
+			continue
+		}
+		if f, err := parser.ParseFile(m, data); err == nil {
+			files = append(files, f)
+		}
+	}
+	return credgate.SecretRefFields(files)
 }

@@ -189,8 +189,8 @@ func TestLiteralCredentialsAreRefusedWithoutEchoingThem(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"environments/prod/prod.cue:19:25: a literal credential in CUE (a Slack webhook URL)",
-		"environments/prod/prod.cue:21:22: a literal credential in CUE (a URL with a password in it)",
+		"environments/prod/prod.cue:19:25: env.rules.app.AppDown.annotations.summary: a literal credential in CUE (a Slack webhook URL)",
+		"environments/prod/prod.cue:21:22: env.remoteWrite.url: a literal credential in CUE (a URL with a user name or password in it)",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error:\n%s\nwant: %s", msg, want)
@@ -230,10 +230,10 @@ func TestLiteralReceiverCredentialsAreRefused(t *testing.T) {
 	}
 	msg := err.Error()
 	for _, want := range []string{
-		"environments/prod/prod.cue:17:36: botToken: a literal credential in CUE",
-		"environments/prod/prod.cue:18:30: a literal credential in CUE (a Discord webhook URL)",
-		"environments/prod/prod.cue:19:34: apiKey: a literal credential in CUE",
-		"environments/prod/prod.cue:21:75: a literal credential in CUE (a Telegram bot token)",
+		"environments/prod/prod.cue:17:36: env.alerting.receivers.tg.botToken: a literal credential in CUE (botToken takes a Secret reference, not a value)",
+		"environments/prod/prod.cue:18:30: env.alerting.receivers.dc.url: a literal credential in CUE (a Discord webhook URL)",
+		"environments/prod/prod.cue:19:34: env.alerting.receivers.og.apiKey: a literal credential in CUE (apiKey takes a Secret reference, not a value)",
+		"environments/prod/prod.cue:21:75: env.rules.app.AppDown.annotations.summary: a literal credential in CUE (a Telegram bot token)",
 	} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("error:\n%s\nwant: %s", msg, want)

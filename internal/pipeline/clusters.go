@@ -25,12 +25,13 @@ type Cluster struct {
 }
 
 // assemble makes the environment's one tree from its clusters', each under
-// its own directory, so the writer swaps out/<env>/ as a whole.
+// its own directory, so the writer swaps out/<env>/ as a whole. The
+// finished tree passes the credential gate (gate.go).
 func assemble(clusters []Cluster) (*Result, error) {
 	res := &Result{Plan: clusters[0].Plan, Clusters: clusters}
 	if len(clusters) == 1 && clusters[0].Name == "" {
 		res.Tree = clusters[0].Tree
-		return res, nil
+		return gated(res)
 	}
 	res.Tree = artifact.NewTree()
 	for _, c := range clusters {
@@ -41,7 +42,7 @@ func assemble(clusters []Cluster) (*Result, error) {
 			}
 		}
 	}
-	return res, nil
+	return gated(res)
 }
 
 // joinErrors reports the problems of every cluster once: a shared

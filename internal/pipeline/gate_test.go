@@ -1,0 +1,50 @@
+package pipeline
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/model"
+)
+
+// Whatever the stages before it missed, a tree holding a credential is
+// not handed to write; the error names the file, line, field and origin,
+// never the value.
+func TestGateStopsACredentialBeforeWrite(t *testing.T) {
+	tree := artifact.NewTree()
+	for _, f := range []artifact.File{
+		{Path: "prometheus/prometheus.yml", Data: []byte("scrape_configs:\n- job_name: a\n  params:\n    access_token: [GATESECRET1]\n"), Origin: "environments/dev/targets.cue:3:2"},
+		{Path: "alertmanager/alertmanager.yml", Data: []byte("receivers:\n- name: x\n  webhook_configs:\n  - url: https://alice:GATESECRET2@hooks.example.com/\n")},
+		{Path: "dashboards/a.json", Data: []byte(`{"panels": []}`)},
+	} {
+		if err := tree.Add(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	res := &Result{Tree: tree, Plan: &expand.Plan{Env: &model.Environment{Name: "dev"}}}
+	err := gate(res)
+	if err == nil {
+		t.Fatal("the gate let a credential through")
+	}
+	msg := err.Error()
+	for _, want := range []string{
+		"environments/dev/targets.cue:3:2: out/dev/prometheus/prometheus.yml:4:20: scrape_configs[].params.access_token[]: a credential would be written (a token parameter (access_token))",
+		"the environment's CUE: out/dev/alertmanager/alertmanager.yml:4:10: receivers[].webhook_configs[].url: a credential would be written (a URL with a user name or password in it)",
+	} {
+		if !strings.Contains(msg, want) {
+			t.Errorf("error:\n%s\nwant: %s", msg, want)
+		}
+	}
+	if strings.Contains(msg, "GATESECRET") {
+		t.Errorf("the error quotes a credential:\n%s", msg)
+	}
+	clean := artifact.NewTree()
+	if err := clean.Add(artifact.File{Path: "a.yaml", Data: []byte("password_file: /etc/x\n")}); err != nil {
+		t.Fatal(err)
+	}
+	if err := gate(&Result{Tree: clean}); err != nil {
+		t.Errorf("a clean tree: %v", err)
+	}
+}
