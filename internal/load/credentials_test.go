@@ -69,7 +69,7 @@ func TestCredentialsRefusedAtTheirPosition(t *testing.T) {
 		secret: "SECRET",
 	}, {
 		name:   "relabelling into a token parameter, and a credential label",
-		body:   `	targets: app: {kind: "static", addresses: ["127.0.0.1:1"], relabel: [{targetLabel: "__param_access_token", replacement: _r}, {targetLabel: "api_token", replacement: _r}], labels: {for k, v in _m {"\(k)_token": v}}}`+"\n\t_r: \"SECRETRE\" + \"LABEL\"\n\t_m: api: \"SECRETLABEL\"",
+		body:   `	targets: app: {kind: "static", addresses: ["127.0.0.1:1"], relabel: [{targetLabel: "__param_access_token", replacement: _r}, {targetLabel: "api_token", replacement: _r}], labels: {for k, v in _m {"\(k)_token": v}}}` + "\n\t_r: \"SECRETRE\" + \"LABEL\"\n\t_m: api: \"SECRETLABEL\"",
 		want:   []string{"prod.cue:15:6: env.targets.app.relabel[].replacement: a literal credential in CUE (a literal relabelled into the token parameter __param_access_token)", "prod.cue:15:6: env.targets.app.relabel[].replacement: a literal credential in CUE (a literal relabelled into the label api_token)", "prod.cue:16:11: env.targets.app.labels.api_token: a literal credential in CUE (a credential field (api_token))"},
 		secret: "SECRET",
 	}, {

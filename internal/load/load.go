@@ -19,6 +19,7 @@ import (
 	"cuelang.org/go/mod/modfile"
 
 	"github.com/mongen-dev/mongen"
+	"github.com/mongen-dev/mongen/internal/credgate"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/platform"
 	"github.com/mongen-dev/mongen/internal/textdist"
@@ -115,7 +116,7 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 			return nil, userError(root, ref, inst.Err)
 		}
 	}
-	if err := scanCredentials(root, insts[0]); err != nil {
+	if err := scanCredentials(root, insts[0], secretRefFields(insts[1])); err != nil {
 		return nil, err
 	}
 	// One context per environment: a context keeps all it evaluated.
@@ -135,6 +136,11 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	// evaluation.
 	if !declaresSchema(insts[0]) {
 		envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
+	}
+	// What evaluation built (concatenations, interpolations, values of
+	// imported packages) passes the credential gate too.
+	if err := scanValues(root, envV); err != nil {
+		return nil, err
 	}
 	written := fieldPositions(root, insts[0])
 	if clustersV := envV.LookupPath(cue.ParsePath("clusters")); clustersV.Exists() {
@@ -219,12 +225,15 @@ func userError(root string, ref Ref, err error) error {
 // user wrote the enclosing value.
 func userErrorIn(root string, ref Ref, err error, envV cue.Value) error {
 	var lines []string
+	secretRefs := embeddedSecretRefs()
 	for _, e := range explainCUE(envV, cueerrors.Errors(err)) { // messages.go
 		headline := ""
 		if envV.Exists() {
 			headline = userPosition(root, envV, e.Path())
 		}
-		lines = append(lines, formatCUEError(root, e, headline))
+		// A literal on a Secret reference or credential field, and any
+		// credential's shape, is never quoted (credgate.Message).
+		lines = append(lines, credgate.Message(e.Path(), formatCUEError(root, e, headline), secretRefs))
 	}
 	sort.Strings(lines)
 	lines = slices.Compact(lines)
