@@ -6,7 +6,10 @@ import (
 
 	monitoringv1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1"
 	monitoringv1alpha1 "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring/v1alpha1"
+	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	policyv1 "k8s.io/api/policy/v1"
 	rbacv1 "k8s.io/api/rbac/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"sigs.k8s.io/yaml"
@@ -67,6 +70,14 @@ func newTyped(kind string) (any, bool) {
 		return &rbacv1.ClusterRole{}, true
 	case "ClusterRoleBinding":
 		return &rbacv1.ClusterRoleBinding{}, true
+	case "PodDisruptionBudget":
+		return &policyv1.PodDisruptionBudget{}, true
+	case "NetworkPolicy":
+		return &networkingv1.NetworkPolicy{}, true
+	case "Deployment":
+		return &appsv1.Deployment{}, true
+	case monitoringv1.ThanosRulerKind:
+		return &monitoringv1.ThanosRuler{}, true
 	}
 	return nil, false
 }
