@@ -325,3 +325,20 @@ func numberError(root string, envV cue.Value) []string {
 	}
 	return out
 }
+
+var envNameRe = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
+
+// checkEnvDir refuses an environment directory whose name env.name could
+// never equal (a space, capitals): CUE's loader would only say it found no
+// dependency for a package path.
+func checkEnvDir(ref Ref) error {
+	if envNameRe.MatchString(ref.Name) {
+		return nil
+	}
+	fixed := strings.Trim(regexp.MustCompile(`[^a-z0-9]+`).ReplaceAllString(strings.ToLower(ref.Name), "-"), "-")
+	hint := ""
+	if fixed != "" {
+		hint = fmt.Sprintf(", for example to %q", fixed)
+	}
+	return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: an environment directory is named like env.name, in lowercase letters, digits and - (a Kubernetes DNS-1123 label): rename the directory%s", ref.Dir, hint)}
+}
