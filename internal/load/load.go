@@ -34,6 +34,11 @@ type Options struct {
 	// to load instead of the files under root on disk; positions are still
 	// printed relative to the repository root (source.go).
 	Source fs.FS
+	// Overlay, when set, holds files by slash path relative to root (the
+	// input cache's hashed snapshot) that are loaded instead of the files
+	// on disk; a CUE file the load needs that is not among them is an
+	// error, so what is evaluated is exactly what was hashed (inputs.go).
+	Overlay map[string][]byte
 }
 
 // EnvField is the top-level field an environment package must define.
@@ -68,7 +73,7 @@ func Environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 		return nil, err
 	}
 	for _, env := range envs {
-		if err := readPlatformValues(root, ref, opts.Source, env); err != nil {
+		if err := readPlatformValues(root, ref, valuesSource(opts), env); err != nil {
 			return nil, err
 		}
 	}
@@ -93,6 +98,9 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 		}
 	}
 	cfg := &cueload.Config{Dir: root, ModuleRoot: root, Overlay: srcOverlay}
+	if err := prepareInputs(cfg, root, ref, opts); err != nil { // inputs.go: limits, Overlay
+		return nil, err
+	}
 	schemasPkg := strings.TrimSuffix(mongen.CUEModulePath, "@v0") + "/schemas"
 	if ownPath != mongen.CUEModulePath {
 		// A user's repository: serve the embedded schemas and library. The
@@ -115,6 +123,9 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 		if inst.Err != nil {
 			return nil, userError(root, ref, inst.Err)
 		}
+	}
+	if err := checkLoaded(root, ref, insts, opts); err != nil {
+		return nil, err
 	}
 	if err := scanCredentials(root, insts[0], secretRefFields(insts[1])); err != nil {
 		return nil, err

@@ -4,18 +4,18 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/inputlimit"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
 // maxValuesSize caps a chart values file: real ones are tens of kilobytes.
-const maxValuesSize = 4 << 20
+const maxValuesSize = inputlimit.MaxValuesFile
 
 // readPlatformValues reads the chart values file an environment names
 // (platform.values, relative to the environment's directory, so that the
@@ -39,7 +39,10 @@ func readPlatformValues(root string, ref Ref, src fs.FS, env *model.Environment)
 	if src != nil {
 		data, err = fs.ReadFile(src, file)
 	} else {
-		data, err = os.ReadFile(filepath.Join(root, filepath.FromSlash(file)))
+		data, err = inputlimit.Values().ReadFile(filepath.Join(root, filepath.FromSlash(file)), file)
+	}
+	if limited := (*inputlimit.Error)(nil); errors.As(err, &limited) {
+		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values: %v", pos, err)}
 	}
 	if err != nil {
 		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values: cannot read %s: %v", pos, file, trimPathErr(err))}
