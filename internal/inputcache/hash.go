@@ -25,6 +25,8 @@ import (
 
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/mod/modfile"
+
+	"github.com/mongen-dev/mongen/internal/inputlimit"
 )
 
 // Inputs names everything one environment's output is computed from.
@@ -58,6 +60,15 @@ const version = "mongen-inputcache v1"
 // binary, the embedded module's files, the settings, and each file CUE may
 // load for it (path and content), in path order.
 func Hash(in Inputs) (string, error) {
+	sum, _, err := Snapshot(in)
+	return sum, err
+}
+
+// Snapshot is Hash that also returns the files it hashed, by slash path
+// relative to in.Root: a build that evaluates exactly these bytes
+// (load.Options.Overlay) produces the output the hash stands for, whatever
+// happens to the files on disk meanwhile.
+func Snapshot(in Inputs) (string, map[string][]byte, error) {
 	h := sha256.New()
 	field(h, version)
 	field(h, in.Binary)
@@ -69,18 +80,20 @@ func Hash(in Inputs) (string, error) {
 		field(h, s)
 	}
 	if err := hashFS(h, in.Module); err != nil {
-		return "", fmt.Errorf("hash embedded module: %w", err)
+		return "", nil, fmt.Errorf("hash embedded module: %w", err)
 	}
 	files, err := Files(in)
 	if err != nil {
-		return "", err
+		return "", nil, err
 	}
 	field(h, "files "+strconv.Itoa(len(files)))
+	snap := make(map[string][]byte, len(files))
 	for _, f := range files {
 		field(h, f.Path)
 		field(h, string(f.Data))
+		snap[f.Path] = f.Data
 	}
-	return hex.EncodeToString(h.Sum(nil)), nil
+	return hex.EncodeToString(h.Sum(nil)), snap, nil
 }
 
 // field writes s length-prefixed, so no two sequences of fields hash alike.
@@ -263,12 +276,22 @@ func (c *collector) exists(abs string) bool {
 	return err == nil
 }
 
-// add reads one file (following symlinks, as CUE does).
+// add reads one file (following symlinks, as CUE does), within the input
+// limits: a file that is not a regular file or is too large is not read,
+// and the environment is not cached (load reports the CUE files among
+// them; CUE never reads the others).
 func (c *collector) add(rel string) error {
 	if _, ok := c.files[rel]; ok {
 		return nil
 	}
-	data, err := os.ReadFile(filepath.Join(c.root, filepath.FromSlash(rel)))
+	limit := inputlimit.Other()
+	if strings.HasSuffix(rel, ".cue") {
+		limit = inputlimit.CUE()
+	}
+	data, err := limit.ReadFile(filepath.Join(c.root, filepath.FromSlash(rel)), rel)
+	if limited := (*inputlimit.Error)(nil); errors.As(err, &limited) {
+		return fmt.Errorf("%w: %w", ErrUncacheable, err)
+	}
 	if err != nil {
 		return fmt.Errorf("hash inputs: %w", err)
 	}
