@@ -152,6 +152,21 @@ func (a *app) test(args []string, f testFlags) error {
 			return fmt.Errorf("write %s: %w", f.junit, err)
 		}
 	}
+	if run != nil && len(results) == len(outcomes) {
+		ran, skipped := 0, 0
+		for _, r := range results {
+			ran += len(r.Tests)
+			skipped += r.Skipped
+		}
+		if ran == 0 {
+			msg := fmt.Sprintf("no test matches --run %q", f.run)
+			if skipped > 0 {
+				msg += fmt.Sprintf(" except %d of disabled rules, which do not run", skipped)
+			}
+			fmt.Fprintf(a.stderr, "%s: test IDs read group/rule/test (SLO alerts: slo-<service>/<name>:page/<test>); mongen test -v lists them\n", msg)
+			failed = true
+		}
+	}
 	if failed {
 		return failure{ExitFailed}
 	}
