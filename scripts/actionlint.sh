@@ -9,6 +9,6 @@ actionlint=$(scripts/install-actionlint.sh)
 
 scaffold=$(mktemp -d)
 trap 'rm -rf "$scaffold"' EXIT
-go run ./cmd/mongen init "$scaffold/repo" >/dev/null
+go run ./cmd/mongen init --mongen-version v0.1.0 "$scaffold/repo" >/dev/null
 (cd "$scaffold/repo" && "$actionlint" .github/workflows/*.yml)
 echo "actionlint: .github/workflows and mongen init's workflows are clean"
