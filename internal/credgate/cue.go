@@ -261,9 +261,27 @@ var quoted = regexp.MustCompile(`"(?:[^"\\]|\\.)*"`)
 func Message(path []string, msg string, secretRefs map[string]bool) string {
 	for _, p := range path {
 		if Key(p) || secretRefs[p] || norm(p) == "secrets" {
-			msg = quoted.ReplaceAllString(msg, `"`+Redacted+`"`)
+			msg = redactQuoted(msg)
 			break
 		}
 	}
 	return Redact(msg)
+}
+
+// redactQuoted replaces every quoted string of msg but the schema's
+// patterns (=~"..." and !~"...", which are no value).
+func redactQuoted(msg string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range quoted.FindAllStringIndex(msg, -1) {
+		b.WriteString(msg[last:m[0]])
+		if strings.HasSuffix(msg[:m[0]], "=~") || strings.HasSuffix(msg[:m[0]], "!~") {
+			b.WriteString(msg[m[0]:m[1]])
+		} else {
+			b.WriteString(`"` + Redacted + `"`)
+		}
+		last = m[1]
+	}
+	b.WriteString(msg[last:])
+	return b.String()
 }
