@@ -55,6 +55,7 @@ var checks = []check{
 	{CheckInfo{"rule/annotations", finding.Error, "an annotation the rule's tier requires is missing, or runbook_url is not a URL"}, checkAnnotations},
 	{CheckInfo{"rule/for", finding.Warning, "`for` outside the tier's bounds, or `for` on a recording rule"}, checkFor},
 	{CheckInfo{"rule/name", finding.Error, "a rule name that is not an identifier, or an alert name used twice with overlapping labels"}, checkName},
+	{CheckInfo{"rule/threshold-sign", finding.Warning, "an alert comparing with a negative number, so it always or never fires"}, checkThresholdSign},
 	{CheckInfo{"rule/tier", finding.Error, "an alert without exactly one known tier and its severity, or a label key close to severity"}, checkTier},
 	{CheckInfo{"template/labels", finding.Error, "a template refers to a label the expression cannot produce"}, checkTemplateLabels},
 	{CheckInfo{"template/syntax", finding.Error, "a label or annotation template that does not parse with Prometheus' template functions"}, checkTemplateSyntax},
