@@ -31,6 +31,15 @@ func Validate(s model.SLO) []Problem {
 		add(err.Error(), "objective")
 	} else if pct.Sign() <= 0 || pct.Cmp(big.NewRat(100, 1)) >= 0 {
 		add(fmt.Sprintf("%s is not a percentage between 0 and 100 (both excluded): write 99.9 for 99.9%%", Format(pct)), "objective")
+	} else if pct.Cmp(big.NewRat(1, 1)) <= 0 {
+		// A ratio where a percentage is meant: 0.995 is 0.995%, a budget
+		// of 99.005% of the events, whose burn alerts can never fire.
+		hundred := new(big.Rat).Mul(pct, big.NewRat(100, 1))
+		fix := fmt.Sprintf("write %s for %s%%", Format(hundred), Format(hundred))
+		if hundred.Cmp(big.NewRat(100, 1)) >= 0 {
+			fix = "write the percentage of good events, such as 99.9"
+		}
+		add(fmt.Sprintf("%s reads as %s%%, an error budget of %s%% of the events, so the burn alerts could never fire: objective is a percentage; %s", Format(pct), Format(pct), Format(new(big.Rat).Sub(big.NewRat(100, 1), pct)), fix), "objective")
 	}
 	if _, err := ParsePeriod(s.Period); err != nil {
 		add(err.Error(), "period")

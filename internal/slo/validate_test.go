@@ -29,6 +29,8 @@ func TestValidate(t *testing.T) {
 	}{
 		{"objective 100", func(s *model.SLO) { s.Objective = "100" }, []string{"objective: 100 is not a percentage between 0 and 100"}},
 		{"objective 0", func(s *model.SLO) { s.Objective = "0" }, []string{"objective: 0 is not a percentage"}},
+		{"objective as a ratio", func(s *model.SLO) { s.Objective = "0.995" }, []string{"objective: 0.995 reads as 0.995%, an error budget of 99.005% of the events, so the burn alerts could never fire: objective is a percentage; write 99.5 for 99.5%"}},
+		{"objective 1", func(s *model.SLO) { s.Objective = "1" }, []string{"objective: 1 reads as 1%, an error budget of 99% of the events, so the burn alerts could never fire: objective is a percentage; write the percentage of good events, such as 99.9"}},
 		{"objective just under 100", func(s *model.SLO) { s.Objective = "99.99999999999999999999" }, nil},
 		{"period of a day", func(s *model.SLO) { s.Period = "1d" }, []string{"period: period \"1d\" is not longer than the longest alert window (3d)"}},
 		{"errors equal total", func(s *model.SLO) { s.Indicator.Errors = `http_requests_total{job = "app"}` }, []string{"indicator.errors: errors and total select the same series"}},
