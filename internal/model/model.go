@@ -151,6 +151,9 @@ type TLS struct {
 	KeyKey             string `json:"keyKey"`
 	ServerName         string `json:"serverName,omitempty"`
 	InsecureSkipVerify bool   `json:"insecureSkipVerify"`
+	// InsecureReason says why InsecureSkipVerify is needed (the
+	// hardening check accepts it with the reason).
+	InsecureReason string `json:"insecureReason,omitempty"`
 	// CAFromServiceAccount trusts the cluster CA of Prometheus's service account.
 	CAFromServiceAccount bool `json:"caFromServiceAccount"`
 }

@@ -61,6 +61,9 @@ func (o object) id() string { return o.kind + "/" + o.name }
 // violation is one finding before acceptance.
 type violation struct {
 	check, origin, object, msg string
+	// reason is why the source accepts it (a target's
+	// tls.insecureReason); empty when nothing does.
+	reason string
 }
 
 // Check holds every object of tree to the hardened defaults and returns
@@ -74,6 +77,15 @@ func Check(plan *expand.Plan, tree *artifact.Tree) []finding.Finding {
 	}
 	vs = append(vs, c.vs...)
 	vs = append(vs, plainTLS(tree)...)
+	reasons := insecureReasons(plan)
+	for i, v := range vs {
+		if v.check != CheckTLSVerify {
+			continue
+		}
+		// A monitor, scrape config or plain job is named after its job.
+		_, name, _ := strings.Cut(v.object, "/")
+		vs[i].reason = reasons[name]
+	}
 	return accept(plan.Env, objs, vs)
 }
 
@@ -312,7 +324,7 @@ func (c *checker) insecureTLS(o object, v any, at string) {
 				p = at + "." + k
 			}
 			if k == "insecureSkipVerify" && x[k] == true {
-				c.add(CheckTLSVerify, o, "%s: the target's certificate is not verified (verify it with caFromServiceAccount and serverName, or a CA from a Secret)", p)
+				c.add(CheckTLSVerify, o, "%s: the target's certificate is not verified (verify it with caFromServiceAccount and serverName, or a CA from a Secret; or say why it cannot be in tls.insecureReason)", p)
 				continue
 			}
 			c.insecureTLS(o, x[k], p)
@@ -322,6 +334,23 @@ func (c *checker) insecureTLS(o object, v any, at string) {
 			c.insecureTLS(o, e, fmt.Sprintf("%s[%d]", at, i))
 		}
 	}
+}
+
+// insecureReasons are the tls.insecureReason of each job and federation
+// job that skips verification, by job name.
+func insecureReasons(plan *expand.Plan) map[string]string {
+	out := map[string]string{}
+	for _, j := range plan.Jobs {
+		if t := j.Target.TLS; t != nil && t.InsecureSkipVerify && t.InsecureReason != "" {
+			out[j.Name] = t.InsecureReason
+		}
+	}
+	for _, f := range plan.Federation {
+		if t := f.Federation.TLS; t != nil && t.InsecureSkipVerify && t.InsecureReason != "" {
+			out[f.Name] = t.InsecureReason
+		}
+	}
+	return out
 }
 
 // plainTLS flags insecure_skip_verify in the plain flavour's Prometheus
@@ -355,6 +384,9 @@ func accept(env *model.Environment, objs []object, vs []violation) []finding.Fin
 	var out []finding.Finding
 	used := map[string]map[string]bool{}
 	for _, v := range vs {
+		if v.reason != "" {
+			continue // the target says why (tls.insecureReason)
+		}
 		a, ok := env.Hardening.Accept[v.check]
 		if ok && (len(a.Objects) == 0 || slices.Contains(a.Objects, v.object)) {
 			if used[v.check] == nil {

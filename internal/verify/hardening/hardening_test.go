@@ -306,3 +306,35 @@ func render(fs []finding.Finding) string {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A target that says why it cannot verify (tls.insecureReason, as the
+// library's kubelet does) is accepted; the same without a reason is not.
+func TestInsecureReason(t *testing.T) {
+	tree := artifact.NewTree()
+	sm := &monitoringv1.ServiceMonitor{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "monitoring.coreos.com/v1", Kind: "ServiceMonitor"},
+		ObjectMeta: meta("kubelet", "monitoring", nil),
+		Spec: monitoringv1.ServiceMonitorSpec{Endpoints: []monitoringv1.Endpoint{{
+			Port: "https-metrics",
+			HTTPConfigWithProxyAndTLSFiles: monitoringv1.HTTPConfigWithProxyAndTLSFiles{HTTPConfigWithTLSFiles: monitoringv1.HTTPConfigWithTLSFiles{
+				TLSConfig: &monitoringv1.TLSConfig{SafeTLSConfig: monitoringv1.SafeTLSConfig{InsecureSkipVerify: ptr(true)}},
+			}},
+		}}},
+	}
+	data, err := operator.Marshal(sm)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := tree.Add(artifact.File{Path: "manifests/servicemonitor-kubelet.yaml", Data: data, Origin: "library/exporter/kubelet.cue:28:11"}); err != nil {
+		t.Fatal(err)
+	}
+	p := plan(nil)
+	p.Jobs = []expand.Job{{Name: "kubelet", Target: model.Target{TLS: &model.TLS{InsecureSkipVerify: true}}}}
+	if got := Check(p, tree); len(got) != 1 || got[0].Check != CheckTLSVerify || !strings.Contains(got[0].Message, "tls.insecureReason") {
+		t.Fatalf("without a reason: want one tls-verify finding, got:\n%s", render(got))
+	}
+	p.Jobs[0].Target.TLS.InsecureReason = "self-signed serving certificate"
+	if got := Check(p, tree); len(got) != 0 {
+		t.Fatalf("with a reason: got:\n%s", render(got))
+	}
+}
