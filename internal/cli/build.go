@@ -179,7 +179,7 @@ func compileAll(root string, refs []load.Ref, cache *inputCache, needTests bool)
 				results[i] = result{ref: ref, cache: entry, findings: entry.record.Findings}
 				return
 			}
-			res, err := pipeline.Compile(root, ref, load.Options{})
+			res, err := pipeline.Compile(root, ref, entry.options()) // the hashed bytes, if any
 			results[i] = result{ref: ref, err: err, cache: entry}
 			if err == nil {
 				results[i].plan = res.Plan

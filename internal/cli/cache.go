@@ -21,11 +21,18 @@ type inputCache struct {
 	binary  string
 	root    string
 	outBase string // absolute output directory
+	// afterHash, when tests set it, runs after an environment's inputs
+	// were hashed and before they are evaluated.
+	afterHash func(load.Ref)
 }
 
 // cacheEntry is where a result is recorded and the hash it was built at.
 type cacheEntry struct {
 	key, inputs string
+	// files are the bytes hashed into inputs, by slash path: a miss is
+	// evaluated from them (load.Options.Overlay), never from the disk,
+	// which may have changed since.
+	files map[string][]byte
 	// record is the hit, nil on a miss.
 	record *inputcache.Record
 }
@@ -47,8 +54,9 @@ func newInputCache(root, outBase string, off bool) *inputCache {
 	return &inputCache{store: store, binary: binary, root: root, outBase: outBase}
 }
 
-// inputs hashes ref's inputs; "" when they cannot be hashed.
-func (c *inputCache) inputs(ref load.Ref) string {
+// inputs hashes ref's inputs and returns the files hashed; "" when they
+// cannot be hashed.
+func (c *inputCache) inputs(ref load.Ref) (string, map[string][]byte) {
 	var settings []string
 	for _, kv := range os.Environ() {
 		// CUE's own switches (CUE_EXPERIMENT, CUE_DEBUG, ...) and Go's
@@ -57,14 +65,14 @@ func (c *inputCache) inputs(ref load.Ref) string {
 			settings = append(settings, kv)
 		}
 	}
-	sum, err := inputcache.Hash(inputcache.Inputs{
+	sum, files, err := inputcache.Snapshot(inputcache.Inputs{
 		Root: c.root, EnvDir: ref.Dir, Module: mongen.CUEModule, Binary: c.binary, Settings: settings,
 		Imports: []string{strings.TrimSuffix(mongen.CUEModulePath, "@v0") + "/schemas"},
 	})
 	if err != nil {
-		return ""
+		return "", nil
 	}
-	return sum
+	return sum, files
 }
 
 // lookup finds ref's record. It is a hit when the inputs hash and every
@@ -75,9 +83,13 @@ func (c *inputCache) lookup(ref load.Ref, needTests bool) cacheEntry {
 		return cacheEntry{}
 	}
 	dir := filepath.Join(c.outBase, ref.Name)
-	e := cacheEntry{key: inputcache.Key(c.root, dir, ref.Name), inputs: c.inputs(ref)}
+	e := cacheEntry{key: inputcache.Key(c.root, dir, ref.Name)}
+	e.inputs, e.files = c.inputs(ref)
 	if e.inputs == "" {
 		return cacheEntry{}
+	}
+	if c.afterHash != nil {
+		c.afterHash(ref)
 	}
 	rec := c.store.Load(e.key)
 	if rec == nil || rec.Inputs != e.inputs || rec.Env != ref.Name || (needTests && !rec.TestsPassed) {
@@ -91,10 +103,12 @@ func (c *inputCache) lookup(ref load.Ref, needTests bool) cacheEntry {
 }
 
 // save records a result whose output out/<env>/ now holds, with the rule
-// tests when they all passed. It records nothing when the inputs changed
-// while the build ran. A cache that cannot be written only costs time.
+// tests when they all passed. The result was evaluated from the very
+// bytes hashed into r.cache.inputs (options), so the record is true
+// whatever happened to the files on disk since: no second hash is needed.
+// A cache that cannot be written only costs time.
 func (c *inputCache) save(r result, tests *ruletest.Result) {
-	if c == nil || r.cache.inputs == "" || r.tree == nil || c.inputs(r.ref) != r.cache.inputs {
+	if c == nil || r.cache.inputs == "" || r.tree == nil {
 		return
 	}
 	rec := &inputcache.Record{Env: r.ref.Name, Inputs: r.cache.inputs, Files: inputcache.Manifest(r.tree), Findings: r.findings}
@@ -109,6 +123,12 @@ func (c *inputCache) save(r result, tests *ruletest.Result) {
 		rec.TestsPassed, rec.Tests = true, old.Tests
 	}
 	_ = c.store.Save(r.cache.key, rec)
+}
+
+// options are the load options of an evaluation after a miss: exactly
+// the files that were hashed.
+func (e cacheEntry) options() load.Options {
+	return load.Options{Overlay: e.files}
 }
 
 // cachedTests gives back the rule tests a record saw pass.
