@@ -3,6 +3,7 @@ package credgate
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -148,7 +149,7 @@ func interpolated(x *ast.Interpolation) string {
 // scrape config) is scanned as one, its findings on the document's lines;
 // any other through Field.
 func str(path []string, s, field, pos string) []Finding {
-	if strings.Contains(s, "\n") && strings.Contains(s, ":") {
+	if strings.Contains(s, ":") && (strings.Contains(s, "\n") || slices.Contains(path, "rawScrapeConfigs")) {
 		file, line := splitPos(pos)
 		if fs, err := YAML(file, []byte(s), line); err == nil {
 			for i := range fs {

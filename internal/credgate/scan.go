@@ -234,7 +234,9 @@ func (w *walker) yaml(n *yaml.Node, p []string) {
 // Secret's alertmanager.yaml, a ConfigMap's dashboard, a raw scrape
 // config), its positions counted from the string's line.
 func (w *walker) embedded(s string, line int, style yaml.Style, p []string) {
-	if !strings.Contains(s, "\n") {
+	t := strings.TrimSpace(s)
+	isJSON := strings.HasPrefix(t, "{") && strings.HasSuffix(t, "}") || strings.HasPrefix(t, "[") && strings.HasSuffix(t, "]")
+	if !isJSON && !strings.Contains(s, "\n") {
 		return
 	}
 	base := w.base + line - 1
@@ -244,7 +246,7 @@ func (w *walker) embedded(s string, line int, style yaml.Style, p []string) {
 	inner := w.name
 	var fs []Finding
 	var err error
-	if t := strings.TrimSpace(s); strings.HasPrefix(t, "{") || strings.HasPrefix(t, "[") {
+	if isJSON {
 		fs, err = JSON(inner, []byte(s), base)
 	} else if strings.Contains(s, ":") {
 		fs, err = YAML(inner, []byte(s), base)

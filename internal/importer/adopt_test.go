@@ -126,13 +126,19 @@ func TestKubernetesJobWithBasicAuthorizationStaysRaw(t *testing.T) {
 	if imp := convert(job("")); imp.Env.Targets["shop"].Kind != model.KindService {
 		t.Fatalf("the job in a target's shape did not become a service target: %+v", imp.Env.RawScrapeConfigs)
 	}
-	imp := convert(job("  authorization: {type: Basic, credentials_file: /etc/prometheus/secrets/shop/creds}\n"))
+	// Prometheus refuses type Basic itself (basic_auth is its spelling),
+	// so the type a ServiceMonitor cannot carry is another one.
+	in := &Input{}
+	if err := in.Read("prometheus.yml", []byte(job("  authorization: {type: Basic, credentials_file: /etc/prometheus/secrets/shop/creds}\n"))); err == nil || !strings.Contains(err.Error(), `authorization type cannot be set to "basic"`) {
+		t.Errorf("type Basic, which Prometheus refuses, was read: %v", err)
+	}
+	imp := convert(job("  authorization: {type: Digest, credentials_file: /etc/prometheus/secrets/shop/creds}\n"))
 	if _, raw := imp.Env.RawScrapeConfigs["shop"]; !raw {
-		t.Fatalf("a Basic authorization became a target: %+v", imp.Env.Targets)
+		t.Fatalf("a Digest authorization became a target: %+v", imp.Env.Targets)
 	}
 	found := false
 	for _, n := range imp.Notes {
-		found = found || strings.Contains(n.Msg, "its authorization type is Basic")
+		found = found || strings.Contains(n.Msg, "its authorization type is Digest")
 	}
 	if !found {
 		t.Errorf("the note does not say why: %v", imp.Notes)

@@ -67,6 +67,9 @@ func (in *Input) Read(file string, data []byte) error {
 	next.Monitors = append([]Monitor(nil), in.Monitors...)
 	fk := FileKind{File: file}
 	for _, d := range docs {
+		if err := duplicateKeys(d); err != nil { // strict.go
+			return err
+		}
 		kind, err := next.readDoc(d, data, len(docs))
 		if err != nil {
 			return err
@@ -157,6 +160,9 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 	case get(root, "scrape_configs") != nil || get(root, "rule_files") != nil || get(root, "global") != nil:
 		if ndocs > 1 {
 			return "", d.errorf(root, "prometheus.yml must be the only document of its file")
+		}
+		if err := checkPrometheusConfig(d, data); err != nil { // strict.go
+			return "", err
 		}
 		in.Prometheus = append(in.Prometheus, File{Name: d.file, Data: data, doc: d})
 		return KindPrometheus, nil
