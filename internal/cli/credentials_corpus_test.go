@@ -65,7 +65,7 @@ env: schemas.#Environment & {
 	}
 	root := t.TempDir()
 	for name, data := range map[string]string{
-		"cue.mod/module.cue":        "module: \"example.com/monitoring@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
+		"cue.mod/module.cue":       "module: \"example.com/monitoring@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
 		"environments/dev/dev.cue": cue.String(),
 	} {
 		p := filepath.Join(root, filepath.FromSlash(name))
