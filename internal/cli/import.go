@@ -94,6 +94,9 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	for _, n := range imp.Notes {
 		fmt.Fprintln(a.stdout, n)
 	}
+	if err := importBuilds(root, rel, imp.Files); err != nil { // importbuild.go
+		return err
+	}
 	written, err := imp.Write(dir, f.force)
 	if err != nil {
 		return err
@@ -136,11 +139,12 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 	if err != nil {
 		return err
 	}
-	// What mongen diff compares: loaded, expanded and rendered, without the
-	// checks (the imported rules may carry findings the import suppressed).
-	res, err := pipeline.Unverified(root, ref, load.Options{})
+	// The environment as mongen build makes it: one that does not build
+	// says nothing about the input (the findings the import suppressed do
+	// not fail it).
+	res, err := pipeline.Compile(root, ref, load.Options{})
 	if err != nil {
-		return err
+		return fmt.Errorf("%w\n%s does not build, so it cannot be compared with the input: fix the errors above", err, rel)
 	}
 	plan, tree := res.Plan, res.Tree
 	diffs := importer.Compare(in, imp, plan)

@@ -72,6 +72,11 @@ func orderRules(group string, rules []Rule) ([]Rule, []string) {
 	return out, nil
 }
 
+// OrderRules is the order expand gives a group's rules (orderRules), for
+// mongen import to find out whether an input's order needs Rule.Order to be
+// kept. It sorts rules in place.
+func OrderRules(group string, rules []Rule) ([]Rule, []string) { return orderRules(group, rules) }
+
 func orderOf(r Rule) int {
 	if r.Order == nil {
 		return 0

@@ -296,6 +296,10 @@ func (imp *Import) settleGroups(library map[string]bool) {
 	for _, key := range sortedKeys(env.Rules) {
 		if len(env.Rules[key]) == 0 {
 			delete(env.Rules, key)
+			if s, ok := env.RuleGroups[key]; ok {
+				delete(env.RuleGroups, key)
+				imp.note("", NoteWarning, "group %s: its settings (interval %q, query offset %q) are not kept: every rule of it is a library rule now, evaluated in the library's group (set env.ruleGroups for that group)", key, s.Interval, s.QueryOffset)
+			}
 			continue
 		}
 		if !library[key] {
@@ -307,6 +311,10 @@ func (imp *Import) settleGroups(library map[string]bool) {
 		}
 		env.Rules[nk] = env.Rules[key]
 		delete(env.Rules, key)
+		if s, ok := env.RuleGroups[key]; ok {
+			env.RuleGroups[nk] = s
+			delete(env.RuleGroups, key)
+		}
 		rename[key] = nk
 		imp.note("", NoteChange, "group %s is called %s: an adopted exporter has a group of that name", key, nk)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -68,14 +69,8 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 		default:
 			add(g.Pos, true, "group %s is group %s: mongen group names are Kubernetes names", g.Name, own)
 		}
-		if g.Interval != "" {
-			add(g.Pos, true, "group %s: interval %s is gone: the group is evaluated every prometheus.evaluationInterval (%s)", g.Name, g.Interval, plan.Env.Prometheus.EvaluationInterval)
-		}
-		if g.Limit != "" {
-			add(g.Pos, true, "group %s: limit %s is gone: mongen's schema has no group limit", g.Name, g.Limit)
-		}
-		if g.QueryOffset != "" {
-			add(g.Pos, true, "group %s: query_offset %s is gone: mongen's schema has no query offset", g.Name, g.QueryOffset)
+		for _, d := range compareSettings(g, settingsGroup(plan, imp.Placed[gi], own)) {
+			add(g.Pos, false, "%s", d)
 		}
 		var order []string
 		for ri, r := range g.Rules {
@@ -156,16 +151,14 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 			}
 		}
 		if len(order) > 0 {
-			var builtOrder []string
+			var builtRules []expand.Rule
 			for _, bg := range plan.Groups {
 				if bg.Name == own && bg.Exporter == "" {
-					for _, r := range bg.Rules {
-						builtOrder = append(builtOrder, r.Key)
-					}
+					builtRules = bg.Rules
 				}
 			}
-			if !slices.Equal(order, builtOrder) && len(order) == len(builtOrder) {
-				add(g.Pos, true, "group %s: rules are evaluated recording rules first, then by name, not in the input's order", g.Name)
+			if d, fixed := orderDifference(g.Name, order, builtRules); d != "" {
+				add(g.Pos, fixed, "%s", d)
 			}
 		}
 	}
@@ -181,6 +174,114 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 		}
 	}
 	return out
+}
+
+// settingsGroup is the built group the input group's settings belong to:
+// its own group, else (every rule adopted by a library exporter) the group
+// its first rule went to.
+func settingsGroup(plan *expand.Plan, placed []Place, own string) *expand.Group {
+	want := Place{Group: own}
+	if own == "" {
+		if len(placed) == 0 {
+			return nil
+		}
+		want = placed[0]
+	}
+	for i, g := range plan.Groups {
+		if g.Name == want.Group && g.Exporter == want.Exporter {
+			return &plan.Groups[i]
+		}
+	}
+	return nil
+}
+
+// compareSettings compares a group's interval, limit and query_offset
+// with the built group's, by meaning: interval 0 and a limit of 0 or less
+// are Prometheus's defaults, as unset.
+func compareSettings(in Group, b *expand.Group) []string {
+	var got expand.Group
+	if b != nil {
+		got = *b
+	}
+	var out []string
+	if durationOf(in.Interval) != durationOf(got.Interval) {
+		out = append(out, fmt.Sprintf("group %s: interval is %s, the input has %s", in.Name, orUnset(got.Interval), orUnset(in.Interval)))
+	}
+	limit, _ := strconv.Atoi(in.Limit)
+	if max(limit, 0) != max(got.Limit, 0) {
+		out = append(out, fmt.Sprintf("group %s: limit is %s, the input has %s", in.Name, orUnset(limitString(got.Limit)), orUnset(in.Limit)))
+	}
+	if (in.QueryOffset == "") != (got.QueryOffset == "") || durationOf(in.QueryOffset) != durationOf(got.QueryOffset) {
+		out = append(out, fmt.Sprintf("group %s: query_offset is %s, the input has %s", in.Name, orUnset(got.QueryOffset), orUnset(in.QueryOffset)))
+	}
+	return out
+}
+
+func limitString(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
+}
+
+func orUnset(s string) string {
+	if s == "" {
+		return "unset"
+	}
+	return s
+}
+
+// orderDifference says how the built group's evaluation order differs
+// from the input's, naming the first rule out of place; "" when it is the
+// same. fixed is true when the built order is the input's with only the
+// moves that give every rule the series it reads fresh (what mongen import
+// writes for an input that read some series before the group recorded
+// them).
+func orderDifference(group string, input []string, built []expand.Rule) (string, bool) {
+	keys := make([]string, len(built))
+	byKey := map[string]expand.Rule{}
+	for i, r := range built {
+		keys[i] = r.Key
+		byKey[r.Key] = r
+	}
+	if slices.Equal(input, keys) || len(input) != len(keys) {
+		return "", false
+	}
+	first := 0
+	for input[first] == keys[first] {
+		first++
+	}
+	// The input's order with the dependencies enforced.
+	want := make([]expand.Rule, 0, len(input))
+	for i, k := range input {
+		r, ok := byKey[k]
+		if !ok {
+			return "", false // the rule is missing: reported on its own
+		}
+		n := i + 1
+		r.Order = &n
+		want = append(want, r)
+	}
+	var stale []string
+	for i, ds := range expand.RuleDependencies(want) {
+		for _, d := range ds {
+			if d > i {
+				stale = append(stale, fmt.Sprintf("%s reads %s", want[i].Key, want[d].Key))
+			}
+		}
+	}
+	want, _ = expand.OrderRules(group, want)
+	fixed := true
+	for i := range want {
+		if want[i].Key != keys[i] {
+			fixed = false
+			break
+		}
+	}
+	if fixed {
+		return fmt.Sprintf("group %s: rules in the input's order except where a rule read a series the group records later (on the previous evaluation's value): %s; mongen evaluates the recording rule first", group, strings.Join(stale, ", ")), true
+	}
+	return fmt.Sprintf("group %s: rules are evaluated in another order than the input's: %s is rule %d, the input has %s there (built order: %s)", group, keys[first], first+1, input[first], strings.Join(keys, ", ")), false
 }
 
 func sameDuration(a, b string) bool {

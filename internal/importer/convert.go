@@ -199,19 +199,18 @@ func (imp *Import) convertRules(in *Input) error {
 		if key != g.Name {
 			imp.note(g.Pos, NoteChange, "group %s is called %s: mongen group names are Kubernetes names", g.Name, key)
 		}
-		if g.Interval != "" {
-			imp.note(g.Pos, NoteWarning, "group %s: interval %s is not kept: mongen evaluates every group at prometheus.evaluationInterval (30s unless set)", g.Name, g.Interval)
-		}
-		if g.Limit != "" {
-			imp.note(g.Pos, NoteWarning, "group %s: limit %s is not kept: mongen's rule groups have no limit", g.Name, g.Limit)
-		}
-		if g.QueryOffset != "" {
-			imp.note(g.Pos, NoteWarning, "group %s: query_offset %s is not kept: mongen's rule groups have no query offset", g.Name, g.QueryOffset)
+		if s, ok := g.settings(); ok {
+			if env.RuleGroups == nil {
+				env.RuleGroups = map[string]model.RuleGroupSettings{}
+			}
+			env.RuleGroups[key] = s
 		}
 		if len(g.Labels) > 0 {
 			imp.note(g.Pos, NoteChange, "group %s: its labels %s are copied onto each rule", g.Name, labelString(g.Labels))
 		}
 		group := model.RuleGroup{}
+		var placed []Rule // in input order, with their keys
+		var keys []string
 		for _, r := range g.Rules {
 			if _, err := p.ParseExpr(r.Expr); err != nil {
 				problems = append(problems, fmt.Sprintf("%s: rule %s: expression does not parse: %v", r.ExprPos, r.Name, err))
@@ -261,8 +260,12 @@ func (imp *Import) convertRules(in *Input) error {
 			}
 			group[rkey] = mr
 			imp.Placed[gi] = append(imp.Placed[gi], Place{Group: key, Key: rkey})
+			placed, keys = append(placed, r), append(keys, rkey)
 		}
 		env.Rules[key] = group
+		if cycle := imp.keepOrder(g, group, placed, keys); cycle != nil {
+			problems = append(problems, cycle...)
+		}
 	}
 	if len(problems) > 0 {
 		return errors.New(strings.Join(problems, "\n"))
@@ -412,6 +415,9 @@ func (imp *Import) writeFiles() error {
 			if rule.KeepFiringFor != "" {
 				r.str("keepFiringFor", rule.KeepFiringFor)
 			}
+			if rule.Order != nil {
+				r.line("order: %d", *rule.Order)
+			}
 			labels := map[string]string{}
 			for k, v := range rule.Labels {
 				if k == "severity" && rule.Kind == model.RuleAlert {
@@ -426,6 +432,7 @@ func (imp *Import) writeFiles() error {
 		r.close()
 	}
 	r.close()
+	writeGroupSettings(&r, env.RuleGroups)
 	src, err = r.source()
 	if err != nil {
 		return err

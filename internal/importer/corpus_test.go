@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/corpus"
+	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
 	goldenfile "github.com/mongen-dev/mongen/internal/golden"
 	"github.com/mongen-dev/mongen/internal/load"
@@ -109,13 +110,17 @@ func TestCompareFindsEdits(t *testing.T) {
 	if ds := Compare(in, imp, plan); Unexplained(ds) != 0 {
 		t.Fatalf("unchanged import differs: %v", ds)
 	}
-	r := plan.Groups[0].Rules[1]
+	// The rules are built in the input's order (AppDown first, kept by
+	// order: fields); edit AppDown and drop the recording rule.
+	r := plan.Groups[0].Rules[0]
+	if r.Key != "AppDown" {
+		t.Fatalf("built order %+v: AppDown is not first, as in the input", plan.Groups[0].Rules)
+	}
 	r.Expr = `up{job="app"} < 1`
 	r.For = "10m"
 	r.Labels = map[string]string{"severity": "critical", "team": "db"}
 	r.Annotations = map[string]string{"summary": "gone"}
-	plan.Groups[0].Rules[1] = r
-	plan.Groups[0].Rules = plan.Groups[0].Rules[1:]
+	plan.Groups[0].Rules = []expand.Rule{r}
 	var got []string
 	for _, d := range Compare(in, imp, plan) {
 		if !d.Explained {

@@ -44,6 +44,7 @@ type Monitor struct {
 // Kinds of input documents.
 const (
 	KindRuleFile       = "rule file"
+	KindEmptyRuleFile  = "rule file without groups"
 	KindPrometheusRule = "PrometheusRule"
 	KindServiceMonitor = "ServiceMonitor"
 	KindPodMonitor     = "PodMonitor"
@@ -59,10 +60,15 @@ func (in *Input) Read(file string, data []byte) error {
 	if err != nil {
 		return err
 	}
-	if len(docs) == 0 {
-		return &PosError{File: file, Msg: "the file holds no YAML document"}
-	}
 	next := *in
+	if len(docs) == 0 {
+		// An empty file, or one holding only null, is a rule file
+		// without groups for Prometheus (mixtool writes them for mixins
+		// without alerts).
+		next.Files = append(append([]FileKind(nil), in.Files...), FileKind{File: file, Kinds: []string{KindEmptyRuleFile}})
+		*in = next
+		return nil
+	}
 	next.Groups = append([]Group(nil), in.Groups...)
 	next.Monitors = append([]Monitor(nil), in.Monitors...)
 	fk := FileKind{File: file}
@@ -83,6 +89,9 @@ func (in *Input) Read(file string, data []byte) error {
 
 func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 	root := resolveAlias(d.root)
+	if root.Kind == yaml.MappingNode && len(root.Content) == 0 {
+		return KindEmptyRuleFile, nil // {}: Prometheus loads it as no groups
+	}
 	if root.Kind != yaml.MappingNode {
 		return "", d.errorf(root, "expected a mapping (a rule file, a Kubernetes manifest, alertmanager.yml or prometheus.yml), not %s", describeNode(root))
 	}
@@ -142,11 +151,17 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 	}
 	switch {
 	case get(root, "groups") != nil:
+		if err := d.knownKeys(root, "rule file", []string{"groups"}); err != nil {
+			return "", err
+		}
 		groups, err := d.readGroups(get(root, "groups"), "")
 		if err != nil {
 			return "", err
 		}
 		in.Groups = append(in.Groups, groups...)
+		if len(groups) == 0 {
+			return KindEmptyRuleFile, nil
+		}
 		return KindRuleFile, nil
 	case get(root, "route") != nil || get(root, "receivers") != nil:
 		if ndocs > 1 {

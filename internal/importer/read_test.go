@@ -41,7 +41,12 @@ items:
 	for _, c := range []struct{ name, src, want string }{
 		{"am.yml", "route: {receiver: a}\nreceivers: [{name: a}]\n", KindAlertmanager},
 		{"prometheus.yml", "scrape_configs: []\n", KindPrometheus},
-		{"rules.yml", "groups: []\n", KindRuleFile},
+		{"rules.yml", "groups: []\n", KindEmptyRuleFile},
+		{"rules.yml", "groups:\n- name: a\n", KindRuleFile},
+		{"empty.yml", "{}\n", KindEmptyRuleFile},
+		{"null.yml", "null\n", KindEmptyRuleFile},
+		{"nothing.yml", "", KindEmptyRuleFile},
+		{"groups-null.yml", "groups:\n", KindEmptyRuleFile},
 	} {
 		in := &Input{}
 		if err := in.Read(c.name, []byte(c.src)); err != nil {
@@ -57,10 +62,58 @@ items:
 		{"groups:\n- name: a\n  rules:\n  - record: a\n    expr: x\n    annotations: {a: b}\n", "x.yaml:4:5: recording rule a has annotations"},
 		{"groups:\n- name: a\n- name: a\n", "x.yaml:3:3: rule group \"a\" is also defined at x.yaml:2:3"},
 		{"groups:\n- name: a\n  rules:\n  - alert: A\n    expr: [x]\n", "x.yaml:5:11: expr must be a string, not a list"},
+		{"groups:\n- name: a\n  rules:\n  - record: a\n    expr: x\n    labels:\n      __name__: b\n", "x.yaml:7:7: rule a: label __name__: Prometheus refuses it"},
+		{"groups:\n- name: a\n  labels: {__name__: b}\n  rules: []\n", "x.yaml:3:12: group a: label __name__: Prometheus refuses it"},
+		{"groups:\n- name: a\n  rules:\n  - record: a\n    expr: x\n    keep_firing_for: 5m\n", "x.yaml:6:22: recording rule a has keep_firing_for 5m: Prometheus refuses it"},
+		{"groups:\n- name: a\n  rules:\n  - alert: A\n    expr: x\n    for: 5\n", "x.yaml:6:10: rule A: for \"5\" is not a duration"},
+		{"groups:\n- name: a\n  interval: 30m1h\n  rules: []\n", "x.yaml:3:13: group a: interval \"30m1h\" is not a duration"},
+		{"groups:\n- name: a\n  limit: lots\n  rules: []\n", "x.yaml:3:10: group a: limit \"lots\" is not a whole number"},
+		{"groups:\n- name: a\n  rules:\n  - record: a{b=\"c\"}\n    expr: x\n", "x.yaml:4:13: recording rule name \"a{b=\\\"c\\\"}\" has braces"},
+		{"groups:\n- name: a\n  rules:\n  - alert: A\n    expr: x\n    annotations: {summary: '{{ .X '}\n", "x.yaml:6:28: alert A: annotation summary: the template does not parse"},
+		{"groups:\n- name: a\n  rules:\n  - record: a\n    expr: ' '\n", "x.yaml:5:11: rule a has an empty expr"},
+		{"groups: []\nrules: []\n", "x.yaml:2:1: unknown rule file field \"rules\""},
 	} {
 		err := (&Input{}).Read("x.yaml", []byte(c.src))
 		if err == nil || !strings.HasPrefix(err.Error(), c.want) {
 			t.Errorf("Read(%q) = %v, want %s...", c.src, err, c.want)
 		}
+	}
+}
+
+func TestReadMergeKeys(t *testing.T) {
+	src := `groups:
+- name: a
+  rules:
+  - &base
+    alert: Base
+    expr: up == 0
+    for: 5m
+    labels: &labels {severity: info, team: web}
+  - <<: *base
+    alert: Merged
+    labels:
+      <<: *labels
+      team: db
+  - <<: [*base]
+    alert: Listed
+`
+	in := &Input{}
+	if err := in.Read("m.yaml", []byte(src)); err != nil {
+		t.Fatal(err)
+	}
+	rs := in.Groups[0].Rules
+	if len(rs) != 3 {
+		t.Fatalf("rules %+v", rs)
+	}
+	for _, r := range rs[1:] {
+		if r.Expr != "up == 0" || r.For != "5m" {
+			t.Errorf("%s: merged expr %q, for %q", r.Name, r.Expr, r.For)
+		}
+	}
+	if rs[1].Name != "Merged" || rs[1].Labels["team"] != "db" || rs[1].Labels["severity"] != "info" {
+		t.Errorf("the rule's own keys win over merged ones: %+v", rs[1])
+	}
+	if rs[2].Name != "Listed" || rs[2].Labels["team"] != "web" {
+		t.Errorf("a merged list: %+v", rs[2])
 	}
 }

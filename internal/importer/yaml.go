@@ -109,29 +109,61 @@ func indentTab(data []byte) (line, col int, ok bool) {
 	return 0, 0, false
 }
 
-// get returns the value under key in a mapping node, or nil.
+// get returns the value under key in a mapping node, or nil. Keys merged
+// in with YAML's merge key (`<<: *anchor`) count, as for every YAML loader
+// Prometheus and Alertmanager use.
 func get(n *yaml.Node, key string) *yaml.Node {
-	if n == nil || n.Kind != yaml.MappingNode {
-		return nil
-	}
-	for i := 0; i+1 < len(n.Content); i += 2 {
-		if n.Content[i].Value == key {
-			return n.Content[i+1]
+	for _, kv := range fields(n) {
+		if kv[0].Value == key {
+			return kv[1]
 		}
 	}
 	return nil
 }
 
-// fields iterates a mapping's key and value nodes in file order.
+// fields iterates a mapping's key and value nodes in file order, with the
+// keys of merged mappings (`<<: *a` or `<<: [*a, *b]`) after the mapping's
+// own; a key the mapping sets itself, or an earlier merged mapping sets,
+// wins.
 func fields(n *yaml.Node) [][2]*yaml.Node {
+	n = resolveAlias(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
 	out := make([][2]*yaml.Node, 0, len(n.Content)/2)
+	var merged []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
+		if isMergeKey(n.Content[i]) {
+			v := resolveAlias(n.Content[i+1])
+			if v.Kind == yaml.SequenceNode {
+				merged = append(merged, v.Content...)
+			} else {
+				merged = append(merged, v)
+			}
+			continue
+		}
 		out = append(out, [2]*yaml.Node{n.Content[i], n.Content[i+1]})
 	}
+	if len(merged) == 0 {
+		return out
+	}
+	set := map[string]bool{}
+	for _, kv := range out {
+		set[kv[0].Value] = true
+	}
+	for _, m := range merged {
+		for _, kv := range fields(m) {
+			if !set[kv[0].Value] {
+				set[kv[0].Value] = true
+				out = append(out, kv)
+			}
+		}
+	}
 	return out
+}
+
+func isMergeKey(k *yaml.Node) bool {
+	return k.Kind == yaml.ScalarNode && k.Value == "<<" && (k.Tag == "!!merge" || k.Tag == "")
 }
 
 // expect checks a node's kind; nil (absent) passes.
