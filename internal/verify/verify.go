@@ -117,7 +117,7 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 	add("", kustomize.Path, err)
 	if err == nil {
 		checkKustomizeCoverage(plan, tree, ids, add)
-		checkApplySize(plan, ids, sizes, add)
+		checkApplySize(plan, tree, ids, sizes, add)
 	}
 	problems = append(problems, dashcheck.Check(plan, tree)...)
 	// Grafana's own dashboard types, strictly (grafana-foundation-sdk).
