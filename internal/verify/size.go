@@ -1,8 +1,13 @@
 package verify
 
 import (
+	"bytes"
 	"fmt"
+	"strings"
 
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/render/grafana"
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
@@ -17,18 +22,53 @@ import (
 const MaxApplySize = 262144
 
 // checkApplySize fails the build naming every object that would not apply.
-func checkApplySize(plan *expand.Plan, ids []kustomizecheck.ResourceID, sizes map[kustomizecheck.ResourceID]int, add func(string, string, error)) {
-	origins := map[string]string{}
+func checkApplySize(plan *expand.Plan, tree *artifact.Tree, ids []kustomizecheck.ResourceID, sizes map[kustomizecheck.ResourceID]int, add func(string, string, error)) {
+	dashboards := map[string]string{}
 	for _, d := range plan.Dashboards {
-		origins[grafana.ConfigMapName(d.UID)] = d.Origin
+		dashboards[grafana.ConfigMapName(d.UID)] = d.Origin
 	}
+	objects := objectOrigins(tree)
 	for _, id := range ids {
 		if n := sizes[id]; n > MaxApplySize {
 			hint := "split it"
-			if id.Kind == "ConfigMap" && origins[id.Name] != "" {
+			origin := objects[id.Kind+"/"+id.Name]
+			switch {
+			case id.Kind == "ConfigMap" && dashboards[id.Name] != "":
 				hint = "split the dashboard or drop panels"
+				origin = dashboards[id.Name]
+			case id.Kind == "PrometheusRule":
+				hint = "split the rule group into smaller groups"
 			}
-			add(origins[id.Name], kustomize.Path, fmt.Errorf("%s is %d bytes as JSON, over the %d bytes kubectl's last-applied-configuration annotation can hold: %s, or apply it server-side", id, n, MaxApplySize, hint))
+			// The CUE that made the object, when one place did: the user
+			// edits that, not the generated file.
+			add(origin, kustomize.Path, fmt.Errorf("%s is %d bytes as JSON, over the %d bytes kubectl's last-applied-configuration annotation can hold: %s, or apply it server-side", id, n, MaxApplySize, hint))
 		}
 	}
+}
+
+// objectOrigins maps "Kind/name" of every object in the tree's YAML files
+// to the CUE position its file came from.
+func objectOrigins(tree *artifact.Tree) map[string]string {
+	out := map[string]string{}
+	for _, f := range tree.Files() {
+		if f.Origin == "" || !strings.HasSuffix(f.Path, ".yaml") {
+			continue
+		}
+		dec := yaml.NewDecoder(bytes.NewReader(f.Data))
+		for {
+			var head struct {
+				Kind     string `yaml:"kind"`
+				Metadata struct {
+					Name string `yaml:"name"`
+				} `yaml:"metadata"`
+			}
+			if err := dec.Decode(&head); err != nil {
+				break
+			}
+			if head.Kind != "" && head.Metadata.Name != "" {
+				out[head.Kind+"/"+head.Metadata.Name] = f.Origin
+			}
+		}
+	}
+	return out
 }
