@@ -44,14 +44,19 @@ func (a *app) abs(p string) string {
 	return filepath.Join(a.cwd, p)
 }
 
-// readInputs reads every file given on the command line, within the
-// input limits (internal/inputlimit); the first error (with its file, line
-// and column) stops.
+// readInputs reads the files given to mongen import, within its input
+// limits (internal/inputlimit).
 func (a *app) readInputs(files []string) (*importer.Input, error) {
+	return a.readInputsWithin(files, inputlimit.Import(), inputlimit.ImportBudget())
+}
+
+// readInputsWithin reads every file given on the command line, each
+// within limit and all within budget; the first error (with its file,
+// line and column) stops.
+func (a *app) readInputsWithin(files []string, limit inputlimit.Limit, budget *inputlimit.Budget) (*importer.Input, error) {
 	in := &importer.Input{}
-	budget := inputlimit.YAMLBudget()
 	for _, name := range files {
-		data, err := inputlimit.YAML().ReadFile(a.abs(name), name)
+		data, err := limit.ReadFile(a.abs(name), name)
 		if err == nil {
 			err = budget.Take(name, int64(len(data)))
 		}
@@ -77,7 +82,7 @@ func (a *app) vetFiles(files []string, format report.Format, f vetFileFlags) err
 		return usageError{err}
 	}
 	env := report.Env{Name: "files"}
-	in, err := a.readInputs(files)
+	in, err := a.readInputsWithin(files, inputlimit.YAML(), inputlimit.YAMLBudget())
 	if err == nil {
 		res, verr := importer.Vet(in, importer.VetOptions{Tiering: tiering, ScrapeInterval: f.scrapeInterval})
 		env.Findings, env.Suppressed, err = res.Findings, res.Suppressed, verr

@@ -27,12 +27,19 @@ import (
 const (
 	// MaxCUEFile caps one CUE file an environment loads.
 	MaxCUEFile = 2 << 20
-	// MaxCUETotal caps all the CUE files one environment loads together.
-	MaxCUETotal = 16 << 20
-	// MaxYAMLFile caps one file given to mongen vet or mongen import.
+	// MaxCUETotal caps all the CUE files one environment loads together:
+	// evaluation takes about 200 bytes of memory per byte of CUE, and
+	// mongen's aim is a peak under 1 GiB for that largest environment.
+	MaxCUETotal = 8 << 20
+	// MaxYAMLFile caps one file given to mongen vet (about 50 bytes of
+	// memory per byte of rules).
 	MaxYAMLFile = 8 << 20
-	// MaxYAMLTotal caps all the files of one mongen vet or import.
+	// MaxYAMLTotal caps all the files of one mongen vet.
 	MaxYAMLTotal = 16 << 20
+	// MaxImportTotal caps all the files of one mongen import, and so each
+	// of them: the rules are written to one CUE file of about their size,
+	// which must fit MaxCUEFile to build.
+	MaxImportTotal = 2 << 20
 	// MaxValuesFile caps a chart values file (platform.values).
 	MaxValuesFile = 4 << 20
 	// MaxOtherFile caps any other file mongen reads beside the CUE (a
@@ -63,9 +70,14 @@ func CUE() Limit {
 	return Limit{Max: MaxCUEFile, Kind: "CUE file", Fix: "split it into several files of the same package (CUE evaluation time and memory grow with the size of a file)"}
 }
 
-// YAML is the limit of one file given to mongen vet or mongen import.
+// YAML is the limit of one file given to mongen vet.
 func YAML() Limit {
 	return Limit{Max: MaxYAMLFile, Kind: "rule or configuration file", Fix: "split it and pass the parts to separate runs"}
+}
+
+// Import is the limit of one file given to mongen import.
+func Import() Limit {
+	return Limit{Max: MaxImportTotal, Kind: "file to import", Fix: "import its rule groups in parts, into several environments or packages (the CUE written from it would be over the 2 MiB limit of a CUE file)"}
 }
 
 // Values is the limit of a chart values file.
@@ -191,12 +203,17 @@ func NewBudget(max int64, kind, fix string) *Budget {
 
 // CUEBudget is the budget of all the CUE files one environment loads.
 func CUEBudget() *Budget {
-	return NewBudget(MaxCUETotal, "the CUE files of one environment", "move what several environments share into a library package, or split the environment")
+	return NewBudget(MaxCUETotal, "the CUE files of one environment", "split the environment into several (evaluation memory grows with the CUE an environment loads)")
 }
 
-// YAMLBudget is the budget of the files of one mongen vet or import.
+// YAMLBudget is the budget of the files of one mongen vet.
 func YAMLBudget() *Budget {
 	return NewBudget(MaxYAMLTotal, "the files of one run", "pass them to separate runs")
+}
+
+// ImportBudget is the budget of the files of one mongen import.
+func ImportBudget() *Budget {
+	return NewBudget(MaxImportTotal, "the files of one import", "import them in several runs, into separate environments")
 }
 
 // Take counts n bytes of display against the budget; the file that takes

@@ -106,7 +106,7 @@ func TestCUEFilesOverTheTotalLimit(t *testing.T) {
 	err := loadWithin(t, root, Options{})
 	last := "environments/prod/part" + string(rune('a'+n-1)) + ".cue"
 	want := last + ": brings the CUE files of one environment to "
-	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "more than their 16 MiB limit") {
+	if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), "more than their "+inputlimit.Size(inputlimit.MaxCUETotal)+" limit") {
 		t.Errorf("error = %v, want it to start %q", err, want)
 	}
 }
