@@ -140,6 +140,7 @@ func Convert(in *Input, opt Options) (*Import, error) {
 	if err := imp.adoptLibrary(in); err != nil {
 		return nil, err
 	}
+	imp.settleOrders() // rules.go
 	switch {
 	case opt.Flavour == "" && len(env.RawScrapeConfigs) > 0:
 		env.Flavour = model.FlavourPlain

@@ -318,10 +318,8 @@ func (g Group) settings() (mmodel.RuleGroupSettings, bool) {
 }
 
 // keepOrder makes the environment evaluate the group's rules in the
-// input's order: when the order mongen would give them (recording rules
-// first, then by name, then dependencies) is another than the input's
-// (with the dependencies enforced), every rule gets its input position as
-// order. An input order in which a rule reads a series
+// input's order: every rule gets its input position as order
+// (settleOrders drops them where mongen's own order is the same). An input order in which a rule reads a series
 // that a later rule of the group records is not kept for that rule: mongen
 // evaluates the recording rule first, and a note says so. A dependency
 // cycle is a problem (mongen refuses it).
@@ -340,27 +338,8 @@ func (imp *Import) keepOrder(g Group, group mmodel.RuleGroup, placed []Rule, key
 			}
 		}
 	}
-	sorted, cycle := expand.OrderRules(groupKey(g.Name), append([]expand.Rule(nil), rules...))
-	if len(cycle) > 0 {
+	if _, cycle := expand.OrderRules(groupKey(g.Name), append([]expand.Rule(nil), rules...)); len(cycle) > 0 {
 		return cycle
-	}
-	// The input's order, moved only where dependencies need it.
-	wanted := make([]expand.Rule, len(rules))
-	for i, r := range rules {
-		n := i + 1
-		r.Order = &n
-		wanted[i] = r
-	}
-	wanted, _ = expand.OrderRules(groupKey(g.Name), wanted)
-	same := true
-	for i := range sorted {
-		if sorted[i].Key != wanted[i].Key {
-			same = false
-			break
-		}
-	}
-	if same {
-		return nil // mongen's own order is the input's
 	}
 	for i, k := range keys {
 		r := group[k]
@@ -369,6 +348,50 @@ func (imp *Import) keepOrder(g Group, group mmodel.RuleGroup, placed []Rule, key
 		group[k] = r
 	}
 	return nil
+}
+
+// settleOrders keeps order: only in the groups that need it, once library
+// exporters have taken their rules: where mongen's own order (recording
+// rules first, then by name, then dependencies) is the input's with its
+// dependencies enforced, the orders go; elsewhere they are renumbered
+// 1, 2, ...
+func (imp *Import) settleOrders() {
+	for _, gkey := range sortedKeys(imp.Env.Rules) {
+		group := imp.Env.Rules[gkey]
+		var rules []expand.Rule
+		for _, k := range sortedKeys(group) {
+			if group[k].Order != nil {
+				rules = append(rules, expand.Rule{Rule: group[k], Key: k})
+			}
+		}
+		if len(rules) == 0 {
+			continue
+		}
+		sort.SliceStable(rules, func(i, j int) bool { return *rules[i].Order < *rules[j].Order })
+		for i := range rules {
+			n := i + 1
+			rules[i].Order = &n
+		}
+		plain := make([]expand.Rule, len(rules))
+		for i, r := range rules {
+			r.Order = nil
+			plain[i] = r
+		}
+		plain, _ = expand.OrderRules(gkey, plain)
+		wanted, _ := expand.OrderRules(gkey, append([]expand.Rule(nil), rules...))
+		same := len(rules) == len(group)
+		for i := range plain {
+			same = same && plain[i].Key == wanted[i].Key
+		}
+		for _, r := range rules {
+			mr := group[r.Key]
+			mr.Order = r.Order
+			if same {
+				mr.Order = nil
+			}
+			group[r.Key] = mr
+		}
+	}
 }
 
 // writeGroupSettings writes env.ruleGroups.
