@@ -51,6 +51,7 @@ var scrapeKeys = map[string]bool{
 func (imp *Import) convertScrapeConfigs(f File, res *scrapeResult) error {
 	d := f.doc
 	root := resolveAlias(d.root)
+	imp.unimportedSections(d, root) // credentials.go
 	sc := resolveAlias(get(root, "scrape_configs"))
 	if sc == nil {
 		return nil
@@ -69,6 +70,10 @@ func (imp *Import) convertScrapeConfigs(f File, res *scrapeResult) error {
 		}
 		if name == "" {
 			return d.errorf(j, "scrape config has no job_name")
+		}
+		// Credentials become Secret references first (credentials.go).
+		if j, err = imp.scrubScrapeConfig(d, j, name); err != nil {
+			return err
 		}
 		if _, dup := res.targets[name]; dup || res.raw[name] != "" || res.federation[name].Addresses != nil {
 			return d.errorf(j, "job_name %q is used twice", name)

@@ -13,6 +13,9 @@ import (
 // temporary name and renamed.
 func (imp *Import) Write(dir string, force bool) ([]string, error) {
 	names := sortedKeys(imp.Files)
+	if err := gateFiles(dir, imp.Files); err != nil {
+		return nil, err
+	}
 	st, err := os.Stat(dir)
 	switch {
 	case err == nil && !st.IsDir():

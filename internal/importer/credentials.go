@@ -1,0 +1,271 @@
+package importer
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"cuelang.org/go/cue/parser"
+	"cuelang.org/go/cue/token"
+	"go.yaml.in/yaml/v3"
+
+	"github.com/mongen-dev/mongen/internal/credgate"
+	"github.com/mongen-dev/mongen/internal/expand"
+)
+
+// userinfoAddress splits user[:password]@host:port, a scrape target with
+// its credentials in it.
+var userinfoAddress = regexp.MustCompile(`^([^\s/@]+)@([^\s/@]+)$`)
+
+// scrubScrapeConfig returns a copy of scrape config j with every
+// credential the credential gate knows turned into a Secret reference on
+// the checklist, before the config becomes a target, a federation job or
+// a raw config:
+//   - user info in a static target address becomes basic_auth files
+//     (Secret scrape-<job>, keys username and password);
+//   - http_headers secrets, and the values of Authorization-like headers,
+//     become header files;
+//   - a token param, a literal relabelled into a token param or a
+//     credential-named label, and a credential-named static label cannot
+//     be read from a file in Prometheus: they are left out, with a
+//     warning, and their Secret key is on the checklist;
+//
+// any other credential (a proxy URL with a password, say) is an error at
+// its position: it cannot be kept without copying it.
+func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Node, error) {
+	j = deepCopy(j)
+	secretFile := func(n *yaml.Node, key, why string) string {
+		ref := imp.secret(d.pos(n), job, key, why)
+		return expand.SecretPath(ref.Secret, ref.Key)
+	}
+	// Addresses with user info.
+	stripped := false
+	var first *yaml.Node
+	for _, sc := range seq(get(j, "static_configs")) {
+		for _, t := range seq(get(sc, "targets")) {
+			if m := userinfoAddress.FindStringSubmatch(t.Value); m != nil && t.Kind == yaml.ScalarNode {
+				t.Value, t.Style = m[2], 0
+				if first == nil {
+					first = t
+				}
+				stripped = true
+			}
+		}
+	}
+	if stripped {
+		if get(j, "basic_auth") != nil || get(j, "authorization") != nil || get(j, "oauth2") != nil {
+			return nil, d.errorf(first, "scrape config %s: a target address carries a user name or password besides the job's own authentication: remove it from the address (the value is not shown)", job)
+		}
+		why := "a target address had user info, which is not copied"
+		auth := &yaml.Node{Kind: yaml.MappingNode, Line: first.Line, Column: first.Column}
+		auth.Content = []*yaml.Node{
+			scalar("username_file"), scalar(secretFile(first, "username", why)),
+			scalar("password_file"), scalar(secretFile(first, "password", why)),
+		}
+		j.Content = append(j.Content, scalar("basic_auth"), auth)
+		imp.note(d.pos(first), NoteChange, "scrape config %s: the user info of its target addresses becomes basic_auth read from Secret %s", job, secretName(job))
+	}
+	// Header secrets become files.
+	for _, h := range fields(resolveAlias(get(j, "http_headers"))) {
+		name, hv := h[0].Value, resolveAlias(h[1])
+		if hv == nil || hv.Kind != yaml.MappingNode {
+			continue
+		}
+		var files *yaml.Node
+		var keep []*yaml.Node
+		for i := 0; i+1 < len(hv.Content); i += 2 {
+			k, v := hv.Content[i], resolveAlias(hv.Content[i+1])
+			isSecret := k.Value == "secrets" || (k.Value == "values" && credgate.Field([]string{"http_headers", name, "values", credgate.Index}, "x") != "")
+			switch {
+			case k.Value == "files":
+				files = v
+				keep = append(keep, k, v)
+			case isSecret && v.Kind == yaml.SequenceNode:
+				for n, s := range v.Content {
+					key := fmt.Sprintf("header-%s-%d", groupKey(strings.ToLower(name)), n)
+					if files == nil {
+						files = &yaml.Node{Kind: yaml.SequenceNode}
+						keep = append(keep, scalar("files"), files)
+					}
+					files.Content = append(files.Content, scalar(secretFile(s, key, "the input had the value of header "+name+", which is not copied")))
+				}
+			default:
+				keep = append(keep, k, v)
+			}
+		}
+		hv.Content = keep
+	}
+	// Token params cannot be files.
+	if p := resolveAlias(get(j, "params")); p != nil && p.Kind == yaml.MappingNode {
+		var keep []*yaml.Node
+		for i := 0; i+1 < len(p.Content); i += 2 {
+			k := p.Content[i]
+			if credgate.TokenParam(k.Value) {
+				imp.secret(d.pos(k), job, "param-"+groupKey(k.Value), "the input had the value of param "+k.Value+"; it is not copied, and Prometheus cannot read a param from a file")
+				imp.note(d.pos(k), NoteWarning, "scrape config %s: param %s holds a credential, which Prometheus can only send literally: it is left out; authenticate the job with authorization or basic_auth from Secret %s instead", job, k.Value, secretName(job))
+				continue
+			}
+			keep = append(keep, k, p.Content[i+1])
+		}
+		p.Content = keep
+	}
+	// Relabelling a literal into a token param or a credential label.
+	for _, key := range []string{"relabel_configs", "metric_relabel_configs"} {
+		rc := resolveAlias(get(j, key))
+		if rc == nil || rc.Kind != yaml.SequenceNode {
+			continue
+		}
+		var keep []*yaml.Node
+		for _, step := range rc.Content {
+			step := resolveAlias(step)
+			if _, what := credgate.Relabel(func(f string) (string, bool) {
+				v := get(step, f)
+				if v == nil {
+					return "", false
+				}
+				return v.Value, true
+			}); what != "" {
+				target := get(step, "target_label").Value
+				imp.secret(d.pos(step), job, "relabel-"+groupKey(strings.ToLower(target)), "the input relabelled a literal credential into "+target+"; it is not copied, and Prometheus cannot relabel from a file")
+				imp.note(d.pos(step), NoteWarning, "scrape config %s: a relabelling writes a literal credential into %s: it is left out; authenticate the job with authorization or basic_auth from Secret %s instead", job, target, secretName(job))
+				continue
+			}
+			keep = append(keep, step)
+		}
+		rc.Content = keep
+	}
+	// Credential-named static labels.
+	for _, sc := range seq(get(j, "static_configs")) {
+		l := resolveAlias(get(sc, "labels"))
+		if l == nil || l.Kind != yaml.MappingNode {
+			continue
+		}
+		var keep []*yaml.Node
+		for i := 0; i+1 < len(l.Content); i += 2 {
+			k := l.Content[i]
+			if credgate.Key(k.Value) {
+				imp.secret(d.pos(k), job, "label-"+groupKey(strings.ToLower(k.Value)), "the input had the value of label "+k.Value+"; it is not copied, and a label cannot be read from a file")
+				imp.note(d.pos(k), NoteWarning, "scrape config %s: label %s holds a credential: it is left out (a label is stored with every series)", job, k.Value)
+				continue
+			}
+			keep = append(keep, k, l.Content[i+1])
+		}
+		l.Content = keep
+	}
+	// Anything else the gate knows is an error: nothing is written.
+	var ferr error
+	walkScalars(j, nil, func(n *yaml.Node, path []string) {
+		if ferr != nil || n.Value == "" {
+			return
+		}
+		if rawCredentials[lastKey(path)] != "" {
+			return // rawScrapeConfig and basicAuth turn these into files
+		}
+		if what := credgate.Field(path, n.Value); what != "" {
+			ferr = d.errorf(n, "scrape config %s: %s holds a credential (%s) that cannot be read from a Secret: remove it from the input (the value is not shown)", job, strings.Join(path, "."), what)
+		}
+	})
+	return j, ferr
+}
+
+// unimportedSections warns about what a prometheus.yml holds that import
+// does not convert, naming each entry without its credentials.
+func (imp *Import) unimportedSections(d doc, root *yaml.Node) {
+	for i, rw := range seq(get(root, "remote_write")) {
+		imp.note(d.pos(rw), NoteWarning, "remote_write[%d] (to %s) is not imported: declare it as env.remoteWrite, with its credentials as Secret references; none of its values is copied", i, hostOf(get(rw, "url")))
+	}
+	for i, am := range seq(get(get(root, "alerting"), "alertmanagers")) {
+		imp.note(d.pos(am), NoteWarning, "alerting.alertmanagers[%d] is not imported: mongen points Prometheus at the Alertmanager the environment runs or names (env.alerting); none of its values, credentials included, is copied", i)
+	}
+}
+
+// hostOf names a URL by its host only, so no user info or query is shown.
+func hostOf(n *yaml.Node) string {
+	n = resolveAlias(n)
+	if n == nil {
+		return "no URL"
+	}
+	u, err := url.Parse(n.Value)
+	if err != nil || u.Host == "" {
+		return "an unparsable URL"
+	}
+	return u.Host
+}
+
+func seq(n *yaml.Node) []*yaml.Node {
+	n = resolveAlias(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]*yaml.Node, len(n.Content))
+	for i, c := range n.Content {
+		out[i] = resolveAlias(c)
+	}
+	return out
+}
+
+func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
+
+func lastKey(path []string) string {
+	for i := len(path) - 1; i >= 0; i-- {
+		if path[i] != credgate.Index {
+			return path[i]
+		}
+	}
+	return ""
+}
+
+// walkScalars calls fn on every string scalar under n with its key path.
+func walkScalars(n *yaml.Node, path []string, fn func(*yaml.Node, []string)) {
+	n = resolveAlias(n)
+	if n == nil {
+		return
+	}
+	switch n.Kind {
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			walkScalars(n.Content[i+1], append(path[:len(path):len(path)], n.Content[i].Value), fn)
+		}
+	case yaml.SequenceNode:
+		for _, c := range n.Content {
+			walkScalars(c, append(path[:len(path):len(path)], credgate.Index), fn)
+		}
+	case yaml.ScalarNode:
+		if n.ShortTag() == "!!str" {
+			fn(n, path)
+		}
+	}
+}
+
+// gateFiles passes every file import is about to write through the
+// credential gate, the last step before a byte is written: a hit (a
+// credential the conversion missed) is an error naming the file, line and
+// field, never the value, and nothing is written.
+func gateFiles(dir string, files map[string][]byte) error {
+	rel := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(dir)), filepath.Base(dir)))
+	var fs []credgate.Finding
+	for _, n := range sortedKeys(files) {
+		name := rel + "/" + n
+		if strings.HasSuffix(n, ".cue") {
+			f, err := parser.ParseFile(name, files[n])
+			if err != nil {
+				return fmt.Errorf("%s: import generated CUE that does not parse: %w", name, err)
+			}
+			fs = append(fs, credgate.Syntax(f, func(p token.Pos) string {
+				return fmt.Sprintf("%s:%d:%d", name, p.Line(), p.Column())
+			}, nil)...)
+		}
+		fs = append(fs, credgate.File(name, files[n])...)
+	}
+	if len(fs) == 0 {
+		return nil
+	}
+	lines := make([]string, 0, len(fs))
+	for _, f := range credgate.Sort(fs) {
+		lines = append(lines, f.String()+": a credential would be written; remove it from the input or make it a file (the value is not shown); nothing was written")
+	}
+	return errors.New(strings.Join(lines, "\n"))
+}
