@@ -120,6 +120,9 @@ func (a *app) build(args []string, f buildFlags) error {
 		}
 		dir := filepath.Join(outBase, r.ref.Name)
 		if r.cache.record != nil {
+			if !f.check {
+				write.Tidy(dir) // what a killed build left beside out/<env>
+			}
 			fmt.Fprintln(a.stdout, upToDate(r, outRel))
 			continue
 		}

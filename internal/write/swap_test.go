@@ -90,6 +90,15 @@ func TestKillDuringSwap(t *testing.T) {
 				t.Errorf("Compare after the kill = %v, %v", d, err)
 			}
 
+			// A build that finds out/prod current (an input cache hit)
+			// tidies without applying: the leftovers go, an old tree
+			// left aside comes back.
+			Tidy(dir)
+			if tc.want == "missing" {
+				assertSnapshot(t, dir, before)
+			}
+			assertOnly(t, parent, "prod")
+
 			// The next Apply cleans up. Given the old tree again it
 			// finds nothing to change: the old tree was kept or put
 			// back whole, hand-made file included.

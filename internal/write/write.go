@@ -27,6 +27,7 @@ import (
 	"os"
 	"path"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -476,6 +477,32 @@ func swapByRenames(t target, tmp string, committed *bool) error {
 // errExchangeUnsupported says the file system cannot exchange two
 // directories in one step.
 var errExchangeUnsupported = errors.New("atomic exchange of directories not supported")
+
+// Tidy removes what a killed Apply left beside dir (and puts back an old
+// tree a kill left aside, see removeLeftovers), when there is anything and
+// no other build holds dir's lock. It is for a build that finds dir current
+// without applying (an input cache hit); best effort, it never fails.
+func Tidy(dir string) {
+	t, err := newTarget(dir)
+	if err != nil {
+		return
+	}
+	entries, err := os.ReadDir(t.parent)
+	if err != nil {
+		return
+	}
+	if !slices.ContainsFunc(entries, func(e fs.DirEntry) bool {
+		return strings.HasPrefix(e.Name(), t.tmpPrefix()) || strings.HasPrefix(e.Name(), t.oldPrefix())
+	}) {
+		return
+	}
+	l, ok, err := tryLock(t.lockPath())
+	if err != nil || !ok {
+		return
+	}
+	removeLeftovers(t)
+	l.release()
+}
 
 // removeLeftovers deletes temporary and old trees that a killed build of
 // the same directory left behind. Called with the lock held, so nothing
