@@ -382,3 +382,47 @@ func (j *jsonWalker) str(s string, start int64, p []string) {
 		j.embedded(s, l, yaml.DoubleQuotedStyle, p)
 	}
 }
+
+// Holds reports whether a JSON document holds a credential, by the rules
+// of JSON but without positions: the cheap first pass before a positioned
+// scan.
+func Holds(data []byte) (bool, error) {
+	var v any
+	if err := json.Unmarshal(data, &v); err != nil {
+		return false, err
+	}
+	return holds(v, nil), nil
+}
+
+func holds(v any, p []string) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		for k, c := range x {
+			if holds(c, append(p[:len(p):len(p)], k)) {
+				return true
+			}
+		}
+		_, what := Relabel(func(f string) (string, bool) { s, ok := x[f].(string); return s, ok })
+		return what != ""
+	case []any:
+		for _, c := range x {
+			if holds(c, append(p[:len(p):len(p)], Index)) {
+				return true
+			}
+		}
+	case string:
+		if Field(p, x) != "" {
+			return true
+		}
+		if t := strings.TrimSpace(x); strings.Contains(x, "\n") || strings.HasPrefix(t, "{") {
+			return len((&walker{}).embeddedFindings(x)) > 0
+		}
+	}
+	return false
+}
+
+// embeddedFindings scans a string that may be a YAML or JSON document.
+func (w *walker) embeddedFindings(s string) []Finding {
+	w.embedded(s, 1, yaml.DoubleQuotedStyle, nil)
+	return w.out
+}

@@ -21,6 +21,20 @@ type shape struct {
 	re   *regexp.Regexp
 	// ok, when set, must accept the secret part too: words are not tokens.
 	ok func(string) bool
+	// in are lower-case substrings one of which every match holds: a
+	// cheap test before the expression.
+	in []string
+}
+
+// mayHold reports whether lower (a string in lower case) holds one of
+// the shape's substrings.
+func (sh shape) mayHold(lower string) bool {
+	for _, n := range sh.in {
+		if strings.Contains(lower, n) {
+			return true
+		}
+	}
+	return false
 }
 
 // tokenLike tells a token from a word: it has a digit or a symbol, or
@@ -67,47 +81,47 @@ var tokenParams = map[string]bool{
 const queryParamAlternation = `access[_-]?token|private[_-]?token|token|auth[_-]?token|api[_-]?token|api[_-]?key|key|secret|client[_-]?secret|password|passwd|pwd|sig|signature|code|auth|x-api-key|jwt|bearer|session(?:[_-]?id)?|id[_-]?token|refresh[_-]?token|api[_-]?secret|app[_-]?secret|secret[_-]?key|routing[_-]?key|integration[_-]?key`
 
 var shapes = []shape{
-	{what: "a private key", re: regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?P<s>[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$))`)},
-	{what: "a URL with a user name or password in it", re: regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://(?P<s>[^/\s?#@"'<>\\]+)@`)},
-	{what: "an address with a user name or password in it", re: regexp.MustCompile(`(?:^|[\s"'\[,(=])(?P<s>[^\s/@:"'\[\],()=<>]+(?::[^\s/@"'<>]*)?)@\[?[A-Za-z0-9._-]+(?::[A-Za-z0-9:]+\])?:[0-9]{1,5}\b`)},
-	{what: "a database address with a password in it", re: regexp.MustCompile(`(?P<s>[^\s/@:"']+:[^\s/@"']+)@(?:tcp|unix|udp)\(`)},
-	{what: "a Telegram bot token", re: regexp.MustCompile(`(?:^|[^0-9])(?P<s>[0-9]{6,12}:[A-Za-z0-9_-]{30,})`)},
-	{what: "a Slack webhook URL", re: regexp.MustCompile(`hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[^\s"'<>]+)`)},
-	{what: "a Microsoft Teams webhook URL", re: regexp.MustCompile(`webhook\.office\.com/(?P<s>webhook[bB]?2?/[^\s"'<>]+)`)},
-	{what: "a Microsoft Teams workflow URL", re: regexp.MustCompile(`\.logic\.azure\.com[^\s"'<>]*?[?&]sig=(?P<s>[^\s"'<>&]+)`)},
-	{what: "a Discord webhook URL", re: regexp.MustCompile(`discord(?:app)?\.com/api/webhooks/(?P<s>[^\s"'<>]+)`)},
-	{what: "a Feishu or Lark robot hook URL", re: regexp.MustCompile(`open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/(?P<s>[^\s"'<>]+)`)},
-	{what: "a URL with a credential in its query", re: regexp.MustCompile(`(?i)[?&;#](?:` + queryParamAlternation + `)=(?P<s>[^&\s#"'<>;]+)`)},
-	{what: "an Authorization header value", re: regexp.MustCompile("(?i)(?:^|[\"'`=]|\\\\\")\\s*(?:bearer|basic|token|apikey|sso-key|negotiate|bot)\\s+(?P<s>[A-Za-z0-9._~+/=:-]{8,})(?:\\s*$|\\s*[\"'`]|\\\\\")"), ok: tokenLike},
-	{what: "an Authorization header", re: regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token|apikey|sso-key|negotiate|bot)\s+(?P<s>[A-Za-z0-9._~+/=:-]{8,})`), ok: tokenLike},
-	{what: "a connection string with a key or password", re: regexp.MustCompile(`(?i)(?:accountkey|sharedaccesskey|password|pwd)=(?P<s>[^;&\s"']{4,})`)},
-	{what: "a Slack token", re: regexp.MustCompile(`\b(?:xox[abposre]|xapp)-[0-9A-Za-z-]{10,}`)},
-	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[0-9A-Za-z]{30,}|github_pat_[0-9A-Za-z_]{40,})`)},
-	{what: "a GitLab token", re: regexp.MustCompile(`\bgl(?:pat|ptt|dt|rt|cbt|oas)-[0-9A-Za-z_-]{20,}`)},
-	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[0-9A-Z]{16}\b`)},
-	{what: "a Google API key", re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`)},
-	{what: "a Google OAuth token", re: regexp.MustCompile(`\bya29\.[0-9A-Za-z_-]{20,}`)},
-	{what: "a Stripe key", re: regexp.MustCompile(`\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}`)},
-	{what: "an OpenAI or Anthropic API key", re: regexp.MustCompile(`\bsk-(?:proj-|ant-[a-z0-9]+-|svcacct-)?[A-Za-z0-9_-]{20,}`)},
-	{what: "a JSON web token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`)},
-	{what: "a SendGrid API key", re: regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`)},
-	{what: "an npm token", re: regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`)},
-	{what: "a PyPI token", re: regexp.MustCompile(`\bpypi-AgE[A-Za-z0-9_-]{20,}`)},
-	{what: "a Shopify token", re: regexp.MustCompile(`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`)},
-	{what: "a DigitalOcean token", re: regexp.MustCompile(`\bdo[por]_v1_[a-f0-9]{64}\b`)},
-	{what: "a Grafana token", re: regexp.MustCompile(`\b(?:glsa_[A-Za-z0-9]{32}_[a-fA-F0-9]{8}|glc_[A-Za-z0-9+/=]{32,})`)},
-	{what: "a HashiCorp Vault or Terraform token", re: regexp.MustCompile(`\b(?:hv[sb]\.[A-Za-z0-9_-]{24,}|[a-zA-Z0-9]{14}\.atlasv1\.[a-zA-Z0-9_-]{60,})`)},
-	{what: "a Mailgun key", re: regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`)},
-	{what: "a Twilio key", re: regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`)},
-	{what: "an Atlassian token", re: regexp.MustCompile(`\bATATT3[A-Za-z0-9_=-]{20,}`)},
-	{what: "a Linear API key", re: regexp.MustCompile(`\blin_api_[A-Za-z0-9]{40}\b`)},
-	{what: "a Doppler token", re: regexp.MustCompile(`\bdp\.(?:st|pt|ct|sa|scim|audit)\.[A-Za-z0-9_-]{20,}`)},
-	{what: "a Databricks token", re: regexp.MustCompile(`\bdapi[a-f0-9]{32}\b`)},
-	{what: "a New Relic key", re: regexp.MustCompile(`\bNR(?:AK|II|JS)-[A-Za-z0-9]{20,}`)},
-	{what: "an Alibaba Cloud access key id", re: regexp.MustCompile(`\bLTAI[A-Za-z0-9]{12,20}\b`)},
-	{what: "an age secret key", re: regexp.MustCompile(`\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b`)},
-	{what: "a Hugging Face token", re: regexp.MustCompile(`\bhf_[A-Za-z0-9]{34,}\b`)},
-	{what: "a Postman API key", re: regexp.MustCompile(`\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b`)},
+	{what: "a private key", re: regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?P<s>[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$))`), in: []string{"private key"}},
+	{what: "a URL with a user name or password in it", re: regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://(?P<s>[^/\s?#@"'<>\\]+)@`), in: []string{"://"}},
+	{what: "an address with a user name or password in it", re: regexp.MustCompile(`(?:^|[\s"'\[,(=])(?P<s>[^\s/@:"'\[\],()=<>]+(?::[^\s/@"'<>]*)?)@\[?[A-Za-z0-9._-]+(?::[A-Za-z0-9:]+\])?:[0-9]{1,5}\b`), in: []string{"@"}},
+	{what: "a database address with a password in it", re: regexp.MustCompile(`(?P<s>[^\s/@:"']+:[^\s/@"']+)@(?:tcp|unix|udp)\(`), in: []string{"@tcp(", "@unix(", "@udp("}},
+	{what: "a Telegram bot token", re: regexp.MustCompile(`(?:^|[^0-9])(?P<s>[0-9]{6,12}:[A-Za-z0-9_-]{30,})`), in: []string{":"}},
+	{what: "a Slack webhook URL", re: regexp.MustCompile(`hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[^\s"'<>]+)`), in: []string{"hooks.slack.com"}},
+	{what: "a Microsoft Teams webhook URL", re: regexp.MustCompile(`webhook\.office\.com/(?P<s>webhook[bB]?2?/[^\s"'<>]+)`), in: []string{"webhook.office.com"}},
+	{what: "a Microsoft Teams workflow URL", re: regexp.MustCompile(`\.logic\.azure\.com[^\s"'<>]*?[?&]sig=(?P<s>[^\s"'<>&]+)`), in: []string{"logic.azure.com"}},
+	{what: "a Discord webhook URL", re: regexp.MustCompile(`discord(?:app)?\.com/api/webhooks/(?P<s>[^\s"'<>]+)`), in: []string{"discord"}},
+	{what: "a Feishu or Lark robot hook URL", re: regexp.MustCompile(`open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/(?P<s>[^\s"'<>]+)`), in: []string{"/hook/"}},
+	{what: "a URL with a credential in its query", re: regexp.MustCompile(`(?i)[?&;#](?:` + queryParamAlternation + `)=(?P<s>[^&\s#"'<>;]+)`), in: []string{"="}},
+	{what: "an Authorization header value", re: regexp.MustCompile("(?i)(?:^|[\"'`=]|\\\\\")\\s*(?:bearer|basic|token|apikey|sso-key|negotiate|bot)\\s+(?P<s>[A-Za-z0-9._~+/=:-]{8,})(?:\\s*$|\\s*[\"'`]|\\\\\")"), ok: tokenLike, in: []string{"bearer", "basic", "token", "apikey", "sso-key", "negotiate", "bot"}},
+	{what: "an Authorization header", re: regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token|apikey|sso-key|negotiate|bot)\s+(?P<s>[A-Za-z0-9._~+/=:-]{8,})`), ok: tokenLike, in: []string{"authorization"}},
+	{what: "a connection string with a key or password", re: regexp.MustCompile(`(?i)(?:accountkey|sharedaccesskey|password|pwd)=(?P<s>[^;&\s"']{4,})`), in: []string{"="}},
+	{what: "a Slack token", re: regexp.MustCompile(`\b(?:xox[abposre]|xapp)-[0-9A-Za-z-]{10,}`), in: []string{"xox", "xapp-"}},
+	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[0-9A-Za-z]{30,}|github_pat_[0-9A-Za-z_]{40,})`), in: []string{"gh", "github_pat_"}},
+	{what: "a GitLab token", re: regexp.MustCompile(`\bgl(?:pat|ptt|dt|rt|cbt|oas)-[0-9A-Za-z_-]{20,}`), in: []string{"gl"}},
+	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[0-9A-Z]{16}\b`), in: []string{"akia", "asia", "agpa", "aida", "aroa", "anpa", "anva"}},
+	{what: "a Google API key", re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`), in: []string{"aiza"}},
+	{what: "a Google OAuth token", re: regexp.MustCompile(`\bya29\.[0-9A-Za-z_-]{20,}`), in: []string{"ya29."}},
+	{what: "a Stripe key", re: regexp.MustCompile(`\b(?:sk|rk)_(?:live|test)_[0-9A-Za-z]{16,}`), in: []string{"_live_", "_test_"}},
+	{what: "an OpenAI or Anthropic API key", re: regexp.MustCompile(`\bsk-(?:proj-|ant-[a-z0-9]+-|svcacct-)?[A-Za-z0-9_-]{20,}`), in: []string{"sk-"}},
+	{what: "a JSON web token", re: regexp.MustCompile(`\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`), in: []string{"eyj"}},
+	{what: "a SendGrid API key", re: regexp.MustCompile(`\bSG\.[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`), in: []string{"sg."}},
+	{what: "an npm token", re: regexp.MustCompile(`\bnpm_[A-Za-z0-9]{36}\b`), in: []string{"npm_"}},
+	{what: "a PyPI token", re: regexp.MustCompile(`\bpypi-AgE[A-Za-z0-9_-]{20,}`), in: []string{"pypi-"}},
+	{what: "a Shopify token", re: regexp.MustCompile(`\bshp(?:at|ca|pa|ss)_[a-fA-F0-9]{32}\b`), in: []string{"shp"}},
+	{what: "a DigitalOcean token", re: regexp.MustCompile(`\bdo[por]_v1_[a-f0-9]{64}\b`), in: []string{"_v1_"}},
+	{what: "a Grafana token", re: regexp.MustCompile(`\b(?:glsa_[A-Za-z0-9]{32}_[a-fA-F0-9]{8}|glc_[A-Za-z0-9+/=]{32,})`), in: []string{"glsa_", "glc_"}},
+	{what: "a HashiCorp Vault or Terraform token", re: regexp.MustCompile(`\b(?:hv[sb]\.[A-Za-z0-9_-]{24,}|[a-zA-Z0-9]{14}\.atlasv1\.[a-zA-Z0-9_-]{60,})`), in: []string{"hvs.", "hvb.", "atlasv1"}},
+	{what: "a Mailgun key", re: regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`), in: []string{"key-"}},
+	{what: "a Twilio key", re: regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`), in: []string{"sk"}},
+	{what: "an Atlassian token", re: regexp.MustCompile(`\bATATT3[A-Za-z0-9_=-]{20,}`), in: []string{"atatt3"}},
+	{what: "a Linear API key", re: regexp.MustCompile(`\blin_api_[A-Za-z0-9]{40}\b`), in: []string{"lin_api_"}},
+	{what: "a Doppler token", re: regexp.MustCompile(`\bdp\.(?:st|pt|ct|sa|scim|audit)\.[A-Za-z0-9_-]{20,}`), in: []string{"dp."}},
+	{what: "a Databricks token", re: regexp.MustCompile(`\bdapi[a-f0-9]{32}\b`), in: []string{"dapi"}},
+	{what: "a New Relic key", re: regexp.MustCompile(`\bNR(?:AK|II|JS)-[A-Za-z0-9]{20,}`), in: []string{"nrak-", "nrii-", "nrjs-"}},
+	{what: "an Alibaba Cloud access key id", re: regexp.MustCompile(`\bLTAI[A-Za-z0-9]{12,20}\b`), in: []string{"ltai"}},
+	{what: "an age secret key", re: regexp.MustCompile(`\bAGE-SECRET-KEY-1[0-9A-Z]{58}\b`), in: []string{"age-secret-key"}},
+	{what: "a Hugging Face token", re: regexp.MustCompile(`\bhf_[A-Za-z0-9]{34,}\b`), in: []string{"hf_"}},
+	{what: "a Postman API key", re: regexp.MustCompile(`\bPMAK-[a-f0-9]{24}-[a-f0-9]{34}\b`), in: []string{"pmak-"}},
 }
 
 // Shape says what s looks like when it holds a credential, or "".
@@ -115,8 +129,9 @@ func Shape(s string) string {
 	if len(s) < 8 {
 		return ""
 	}
+	lower := strings.ToLower(s)
 	for _, sh := range shapes {
-		if sh.match(s) {
+		if sh.mayHold(lower) && sh.match(s) {
 			return sh.what
 		}
 	}

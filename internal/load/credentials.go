@@ -1,6 +1,7 @@
 package load
 
 import (
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/mongen-dev/mongen"
 	"github.com/mongen-dev/mongen/internal/credgate"
+	"github.com/mongen-dev/mongen/internal/model"
 )
 
 // CredentialError lists the credentials found in an environment's CUE,
@@ -76,9 +78,29 @@ func scanCredentials(root string, inst *build.Instance, secretRefs map[string]bo
 
 // scanValues looks at every string the evaluated environment holds: what
 // concatenation and interpolation built, and values from imported
-// packages, at the position that produced each.
-func scanValues(root string, envV cue.Value) error {
-	return credentialError(credgate.Value(envV, []string{EnvField}, func(p token.Pos) string { return position(root, p) }))
+// packages, at the position that produced each. The decoded environments
+// (what the output is made of) are scanned first, which costs little;
+// only when they hold a credential, or when decoding failed (no envs), is
+// the CUE value walked for the positions, which costs about as much as
+// decoding.
+func scanValues(root string, envV cue.Value, envs []*model.Environment) error {
+	data, err := json.Marshal(envs)
+	if err == nil && len(envs) > 0 && envs[0] != nil {
+		if found, err := credgate.Holds(data); err == nil && !found {
+			return nil
+		}
+	}
+	fs := credgate.Value(envV, []string{EnvField}, func(p token.Pos) string { return position(root, p) })
+	if len(fs) == 0 && err == nil && len(envs) > 0 && envs[0] != nil {
+		// Only the decoded form shows it (a value the schema or the
+		// platform filled in): name the field.
+		fs, _ = credgate.JSON("", data, 0)
+		for i := range fs {
+			fs[i].Pos = ""
+			fs[i].Field = EnvField + "." + strings.TrimPrefix(fs[i].Field, "[].")
+		}
+	}
+	return credentialError(fs)
 }
 
 // secretRefFields are the names of the schema's Secret reference fields.

@@ -148,20 +148,25 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	if !declaresSchema(insts[0]) {
 		envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
 	}
-	// What evaluation built (concatenations, interpolations, values of
-	// imported packages) passes the credential gate too.
-	if err := scanValues(root, envV); err != nil {
-		return nil, err
-	}
 	written := fieldPositions(root, insts[0])
+	var envs []*model.Environment
 	if clustersV := envV.LookupPath(cue.ParsePath("clusters")); clustersV.Exists() {
-		return clusterViews(root, ref, envV, clustersV, written)
+		envs, err = clusterViews(root, ref, envV, clustersV, written)
+	} else {
+		var env *model.Environment
+		env, err = decode(root, ref, envV, written)
+		envs = []*model.Environment{env}
 	}
-	env, err := decode(root, ref, envV, written)
+	// What evaluation built (concatenations, interpolations, values of
+	// imported packages) passes the credential gate too (credentials.go);
+	// a credential is reported before any other error.
+	if cerr := scanValues(root, envV, envs); cerr != nil {
+		return nil, cerr
+	}
 	if err != nil {
 		return nil, err
 	}
-	return []*model.Environment{env}, nil
+	return envs, nil
 }
 
 // decode validates one environment value (or one cluster's view of it)
