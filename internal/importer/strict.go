@@ -72,7 +72,11 @@ func checkPrometheusConfig(d doc, data []byte) error {
 		for _, sc := range scs.Content {
 			sc = resolveAlias(sc)
 			if jn := get(sc, "job_name"); jn != nil && jn.Kind == yaml.ScalarNode && jn.Tag != "!!str" {
-				return d.errorf(jn, "job_name %s is a %s, not a name: quote it (job_name: %q) if that is the job's name", jn.Value, strings.TrimPrefix(jn.Tag, "!!"), jn.Value)
+				what := map[string]string{"!!int": "a number", "!!float": "a number", "!!bool": "a boolean", "!!null": "empty"}[jn.Tag]
+				if what == "" {
+					what = "not a string"
+				}
+				return d.errorf(jn, "job_name %s is %s, not a name: quote it (job_name: %q) if that is the job's name", jn.Value, what, jn.Value)
 			}
 			if sc.Kind != yaml.MappingNode {
 				continue

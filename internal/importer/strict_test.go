@@ -10,7 +10,7 @@ func TestPrometheusConfigValidatedBeforeConversion(t *testing.T) {
 		{"bad global duration", "global:\n  scrape_interval: banana\nscrape_configs:\n- job_name: a\n  static_configs: [{targets: [\"x:1\"]}]\n",
 			`prometheus.yml:2:20: Prometheus refuses this configuration: not a valid duration string: "banana"`},
 		{"numeric job name", "scrape_configs:\n- job_name: 5\n  static_configs: [{targets: [\"x:1\"]}]\n",
-			`prometheus.yml:2:13: job_name 5 is a int, not a name: quote it (job_name: "5")`},
+			`prometheus.yml:2:13: job_name 5 is a number, not a name: quote it (job_name: "5")`},
 		{"timeout over interval", "scrape_configs:\n- job_name: a\n  scrape_interval: 10s\n  scrape_timeout: 20s\n  static_configs: [{targets: [\"x:1\"]}]\n",
 			`prometheus.yml:2:13: Prometheus refuses this configuration: scrape timeout greater than scrape interval for scrape config with job name "a"`},
 		{"unknown field", "scrape_configs:\n- job_name: a\n  scrape_intervall: 10s\n",

@@ -44,7 +44,16 @@ func checkThresholdSign(p *pass) {
 			default:
 				return nil
 			}
-			p.report("rule/threshold-sign", "", r.exprOrigin(), r, "%s: `%s` compares with %s: for a quantity that is never negative (a count, ratio, percentage, duration or size) the alert %s; if you meant %s, drop the sign", r.at(b.PositionRange().Start), snippet(r.Expr, b), formatNumber(lit), effect, formatNumber(-lit))
+			// A library rule's threshold comes from the override that set it.
+			pos := r.exprOrigin()
+			if env := p.plan.Env; env != nil {
+				if ov, ok := env.Overrides[r.Name]; ok && ov.Threshold != nil {
+					if at := env.Source("overrides", r.Name); at != "" {
+						pos = at
+					}
+				}
+			}
+			p.report("rule/threshold-sign", "", pos, r, "%s: `%s` compares with %s: for a quantity that is never negative (a count, ratio, percentage, duration or size) the alert %s; if you meant %s, drop the sign", r.at(b.PositionRange().Start), snippet(r.Expr, b), formatNumber(lit), effect, formatNumber(-lit))
 			return nil
 		})
 	}
