@@ -134,6 +134,8 @@ type Bridge struct {
 	// Digest pins Image ("sha256:..."); empty when not pinned.
 	Digest    string    `json:"digest,omitempty"`
 	Resources Resources `json:"resources"`
+	// AlertmanagerPods are the labels of the pods the bridge admits.
+	AlertmanagerPods map[string]string `json:"alertmanagerPods,omitempty"`
 }
 
 // Receiver kinds.

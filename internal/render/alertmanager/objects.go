@@ -131,7 +131,7 @@ func bridge(p *expand.Plan, t *artifact.Tree, name string, b model.Bridge, args 
 		// Only the Alertmanager's pods post to a bridge.
 		Ingress: []operator.NetworkPolicyIngressRule{{
 			Ports: []intstr.IntOrString{intstr.FromString("http")},
-			Peers: []operator.Peer{{Namespace: am.Namespace, PodLabels: map[string]string{"app.kubernetes.io/name": "alertmanager"}}},
+			Peers: []operator.Peer{{Namespace: am.Namespace, PodLabels: alertmanagerPods(b)}},
 		}},
 	}
 	objs, err := w.Objects(func(name, namespace string, extra map[string]string) metav1.ObjectMeta {
@@ -154,4 +154,13 @@ func bridge(p *expand.Plan, t *artifact.Tree, name string, b model.Bridge, args 
 		},
 	}
 	return add(t, "Service", name, origin, svc)
+}
+
+// alertmanagerPods are the labels of the pods a bridge admits: the
+// operator's Alertmanager pods unless the environment says otherwise.
+func alertmanagerPods(b model.Bridge) map[string]string {
+	if len(b.AlertmanagerPods) > 0 {
+		return b.AlertmanagerPods
+	}
+	return map[string]string{"app.kubernetes.io/name": "alertmanager"}
 }
