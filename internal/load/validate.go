@@ -237,6 +237,9 @@ func (v *validator) hostPort(addr string, path cue.Path) {
 
 // checkHostPort returns why addr is not host[:port], or "".
 func checkHostPort(addr string) string {
+	if strings.Contains(addr, "://") {
+		return "it is a URL; the scheme goes in the scheme field"
+	}
 	host, port := addr, ""
 	if strings.Contains(addr, ":") {
 		h, p, err := net.SplitHostPort(addr)

@@ -1,0 +1,48 @@
+package load
+
+import "testing"
+
+func TestCheckHostPort(t *testing.T) {
+	for addr, want := range map[string]string{
+		"localhost:9090":         "",
+		"node-1.example.com":     "",
+		"10.0.0.1:9100":          "",
+		"[2001:db8::1]:9100":     "",
+		"not-a-host:::":          "too many colons in address",
+		"host:http":              "the port is not a number from 1 to 65535",
+		"host:70000":             "the port is not a number from 1 to 65535",
+		":9100":                  "no host",
+		"exa_mple..com:1":        "the host is neither a DNS name nor an IP address",
+		"http://example.com:80":  "it is a URL; the scheme goes in the scheme field",
+		"example.com/metrics:80": "the host is neither a DNS name nor an IP address",
+	} {
+		if got := checkHostPort(addr); got != want {
+			t.Errorf("checkHostPort(%q) = %q, want %q", addr, got, want)
+		}
+	}
+}
+
+func TestBadChar(t *testing.T) {
+	for s, want := range map[string]string{
+		"localhost:9090":           "",
+		"localhost:9090\nfoo: bar": "a line break",
+		"a\tb":                     "a tab",
+		"a b":                      "a space",
+		"a\x00b":                   "the control character U+0000",
+	} {
+		if got := badChar(s); got != want {
+			t.Errorf("badChar(%q) = %q, want %q", s, got, want)
+		}
+	}
+}
+
+func TestEnvDirName(t *testing.T) {
+	if err := checkEnvDir(Ref{Name: "prod-eu", Dir: "environments/prod-eu"}); err != nil {
+		t.Errorf("a valid name refused: %v", err)
+	}
+	err := checkEnvDir(Ref{Name: "Dev Env", Dir: "environments/Dev Env"})
+	want := `environments/Dev Env: an environment directory is named like env.name, in lowercase letters, digits and - (a Kubernetes DNS-1123 label): rename the directory, for example to "dev-env"`
+	if err == nil || err.Error() != want {
+		t.Errorf("got  %v\nwant %s", err, want)
+	}
+}
