@@ -143,13 +143,6 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 				}
 				problems = append(problems, fmt.Sprintf("%s: rule %s (tier %s, team %s) reaches no receiver: give alerting.teams.%s.receivers.%s or alerting.tiers.%s.receivers", r.Origin, r.Name, r.Tier, team, team, r.Tier, r.Tier))
 			}
-			// A team that alerting.teams does not know, one letter from one
-			// it does, is a typo that sends the team's alerts elsewhere.
-			if _, ok := a.Teams[r.Team]; r.Team != "" && !ok {
-				if s := textdist.Closest(r.Team, sortedKeys(a.Teams), 2); s != "" {
-					problems = append(problems, fmt.Sprintf("%s: rule %s: team %q has no entry in alerting.teams, so its alerts go to tier %s's receivers, not a team's (did you mean %q?): fix the name, or add the team to alerting.teams", r.Origin, r.Name, r.Team, r.Tier, s))
-				}
-			}
 		}
 	}
 
