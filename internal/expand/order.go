@@ -193,7 +193,7 @@ func selectedNames(vs *parser.VectorSelector, recorded []string) []string {
 	}
 	var ms []*labels.Matcher
 	for _, m := range vs.LabelMatchers {
-		if m.Name == labels.MetricName {
+		if m.Name == model.MetricNameLabel {
 			ms = append(ms, m)
 		}
 	}

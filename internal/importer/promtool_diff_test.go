@@ -165,15 +165,15 @@ func diffTiering(t *testing.T) Tiering {
 
 // vetFile is `mongen vet FILE`: the reader's error, or the findings that
 // say Prometheus refuses the file.
-func vetFile(t *testing.T, in diffInput) (*Input, error, []finding.Finding) {
+func vetFile(t *testing.T, in diffInput) (*Input, []finding.Finding, error) {
 	t.Helper()
 	input := &Input{}
 	if err := input.Read(in.name, in.data); err != nil {
-		return nil, err, nil
+		return nil, nil, err
 	}
 	res, err := Vet(input, VetOptions{Tiering: diffTiering(t)})
 	if err != nil {
-		return input, err, nil
+		return input, nil, err
 	}
 	var refused []finding.Finding
 	for _, f := range res.Findings {
@@ -181,12 +181,12 @@ func vetFile(t *testing.T, in diffInput) (*Input, error, []finding.Finding) {
 			refused = append(refused, f)
 		}
 	}
-	return input, nil, refused
+	return input, refused, nil
 }
 
 func checkAccepted(t *testing.T, in diffInput) bool {
 	t.Helper()
-	input, err, refused := vetFile(t, in)
+	input, refused, err := vetFile(t, in)
 	if err != nil {
 		t.Fatalf("rulefmt accepts it, mongen vet refuses it: %v", err)
 	}
@@ -232,7 +232,7 @@ func checkAccepted(t *testing.T, in diffInput) bool {
 
 func checkRejected(t *testing.T, in diffInput, errs []error) {
 	t.Helper()
-	input, err, refused := vetFile(t, in)
+	input, refused, err := vetFile(t, in)
 	var positions []string
 	switch {
 	case err != nil:
