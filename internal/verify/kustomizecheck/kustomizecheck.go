@@ -68,7 +68,20 @@ func Resources(files map[string][]byte) ([]ResourceID, error) {
 // ResourcesWithSizes is Resources, plus each object's size as compact
 // JSON: what kubectl's client-side apply stores in the object's
 // last-applied-configuration annotation.
+//
+// A large kustomization that only lists files and generators is built in
+// parts (partition.go), with the same result.
 func ResourcesWithSizes(files map[string][]byte) ([]ResourceID, map[ResourceID]int, error) {
+	if _, ok := files["kustomization.yaml"]; ok {
+		if ps := parts(files); ps != nil {
+			return buildParts(ps)
+		}
+	}
+	return buildWhole(files)
+}
+
+// buildWhole is one kustomize build of all of files.
+func buildWhole(files map[string][]byte) ([]ResourceID, map[ResourceID]int, error) {
 	m, err := run(files)
 	if err != nil {
 		return nil, nil, err
@@ -90,6 +103,11 @@ func ResourcesWithSizes(files map[string][]byte) ([]ResourceID, map[ResourceID]i
 		}
 		sizes[rid] = len(data)
 	}
+	sortIDs(ids)
+	return ids, sizes, nil
+}
+
+func sortIDs(ids []ResourceID) {
 	slices.SortFunc(ids, func(a, b ResourceID) int {
 		return cmp.Or(
 			strings.Compare(a.Kind, b.Kind),
@@ -98,7 +116,6 @@ func ResourcesWithSizes(files map[string][]byte) ([]ResourceID, map[ResourceID]i
 			strings.Compare(a.APIVersion, b.APIVersion),
 		)
 	})
-	return ids, sizes, nil
 }
 
 func run(files map[string][]byte) (resmap.ResMap, error) {
