@@ -14,6 +14,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"sigs.k8s.io/yaml"
 
@@ -42,28 +43,126 @@ func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 
 // Tree checks a rendered tree. It reports all problems, not just the first:
 // what the upstream parsers reject as an error, and mongen's own proofs as
-// findings (whose error-severity ones fail the build too).
+// findings (whose error-severity ones fail the build too). The checks are
+// independent of each other and run concurrently; their problems are
+// sorted, so the result does not depend on which finishes first.
 func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
-	var problems []string
-	add := func(origin, artifactPath string, err error) {
+	var c collector
+	var wg sync.WaitGroup
+	wg.Go(func() { checkRules(plan, tree, &c) })
+	wg.Go(func() {
+		checkMimirRules(tree, c.add)
+		checkSharedAlertmanagers(tree, c.add)
+		if plan.Env.RunsAlertmanager() {
+			c.addFindings(checkAlerting(plan, tree, c.add))
+		}
+		c.addFindings(hardening.Check(plan, tree)) // docs/output.md#hardened-defaults
+	})
+	wg.Go(func() {
+		files := map[string][]byte{}
+		for _, f := range tree.Files() {
+			files[f.Path] = f.Data
+		}
+		ids, sizes, err := kustomizecheck.ResourcesWithSizes(files)
+		c.add("", kustomize.Path, err)
 		if err == nil {
-			return
+			checkKustomizeCoverage(plan, tree, ids, c.add)
+			checkApplySize(plan, tree, ids, sizes, c.add)
 		}
-		for _, e := range flatten(err) {
-			where := artifactPath
-			if origin != "" {
-				where = origin + ": " + artifactPath
-			}
-			problems = append(problems, fmt.Sprintf("%s: %s", where, strings.TrimPrefix(e.Error(), artifactPath+": ")))
+	})
+	wg.Go(func() {
+		c.addProblems(dashcheck.Check(plan, tree))
+		// Grafana's own dashboard types, strictly (grafana-foundation-sdk).
+		c.addProblems(grafanatypes.CheckTree(tree))
+		// What the platform's versions do not accept (docs/versions.md).
+		var gate []string
+		for _, p := range versiongate.Check(plan.Env.Platform.Versions, tree.Files(), versiongate.PlanLocator(plan)) {
+			gate = append(gate, p.String())
 		}
-	}
+		c.addProblems(gate)
+	})
+	wg.Wait()
 
-	// Rules one at a time first, so an error names the rule's CUE
-	// position; the whole files after, for what spans rules. A group that
-	// rulefmt accepts whole has no rule it would reject alone: only the
-	// groups with a problem are taken apart (parsing 16,000 rules one by
-	// one cost a fifth of a 1,000-SLO build).
-	ruleErr := false
+	if len(c.problems) > 0 {
+		problems := c.problems
+		sort.Strings(problems)
+		problems = dedupe(problems)
+		return nil, &Error{Problems: problems}
+	}
+	finding.Sort(c.findings)
+	return c.findings, nil
+}
+
+// collector gathers the concurrent checks' problems and findings.
+type collector struct {
+	mu       sync.Mutex
+	problems []string
+	findings []finding.Finding
+}
+
+// add records err (every leaf of an errors.Join) against an artifact and,
+// when known, the CUE position that produced it.
+func (c *collector) add(origin, artifactPath string, err error) {
+	if err == nil {
+		return
+	}
+	var lines []string
+	for _, e := range flatten(err) {
+		where := artifactPath
+		if origin != "" {
+			where = origin + ": " + artifactPath
+		}
+		lines = append(lines, fmt.Sprintf("%s: %s", where, strings.TrimPrefix(e.Error(), artifactPath+": ")))
+	}
+	c.addProblems(lines)
+}
+
+func (c *collector) addProblems(lines []string) {
+	if len(lines) == 0 {
+		return
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.problems = append(c.problems, lines...)
+}
+
+func (c *collector) addFindings(fs []finding.Finding) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.findings = append(c.findings, fs...)
+}
+
+// checkRules parses every rule file and PrometheusRule as Prometheus (or
+// the operator, or Thanos Ruler) will, once. Only when one fails are the
+// groups taken apart, rule by rule, so the error names the rule's CUE
+// position instead of a generated file; rulefmt rejects no single rule of
+// a file it accepts whole. When no rule alone is wrong (what spans rules,
+// such as two groups of one name), the file's own errors stand.
+func checkRules(plan *expand.Plan, tree *artifact.Tree, c *collector) {
+	var files collector
+	switch plan.Env.Flavour {
+	case model.FlavourPlain:
+		// The configuration names the rule files: it is checked with
+		// them, and its problems wait for the rules' too.
+		checkPlain(plan, tree, files.add)
+	case model.FlavourOperator:
+		checkOperator(plan, tree, c.add, files.add)
+	}
+	if len(files.problems) == 0 {
+		return
+	}
+	if located := locateRuleProblems(plan); len(located) > 0 {
+		c.addProblems(located)
+		return
+	}
+	c.addProblems(files.problems)
+}
+
+// locateRuleProblems checks each group alone, and the rules of a group
+// rulefmt refuses one at a time, reporting each problem at the rule's CUE
+// position (or its expression's, or the template's).
+func locateRuleProblems(plan *expand.Plan) []string {
+	var c collector
 	for _, g := range plan.Groups {
 		if data, err := plain.RuleFile(g.Name, g.Rules); err == nil && promcheck.Rules("group "+g.Name, data) == nil {
 			continue
@@ -71,12 +170,10 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 		for _, r := range g.Rules {
 			data, err := plain.RuleFile(g.Name, []expand.Rule{r})
 			if err != nil {
-				add(r.Origin, "rule "+r.Name, err)
-				ruleErr = true
+				c.add(r.Origin, "rule "+r.Name, err)
 				continue
 			}
 			if err := promcheck.Rules("rule "+r.Name, data); err != nil {
-				ruleErr = true
 				for _, e := range flatten(err) {
 					msg := e.Error()
 					var pe *promcheck.Error
@@ -85,54 +182,12 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 					}
 					msg = tidyRuleMessage(msg, r.Name)
 					origin := ruleErrorOrigin(r, msg)
-					problems = append(problems, fmt.Sprintf("%s: rule %s (group %s): %s", origin, r.Name, g.Name, msg))
+					c.problems = append(c.problems, fmt.Sprintf("%s: rule %s (group %s): %s", origin, r.Name, g.Name, msg))
 				}
 			}
 		}
 	}
-
-	switch plan.Env.Flavour {
-	case model.FlavourPlain:
-		if !ruleErr {
-			checkPlain(plan, tree, add)
-		}
-	case model.FlavourOperator:
-		checkOperator(plan, tree, add, ruleErr)
-	}
-
-	checkMimirRules(tree, add)
-	checkSharedAlertmanagers(tree, add)
-
-	files := map[string][]byte{}
-	for _, f := range tree.Files() {
-		files[f.Path] = f.Data
-	}
-	var findings []finding.Finding
-	if plan.Env.RunsAlertmanager() {
-		findings = append(findings, checkAlerting(plan, tree, add)...)
-	}
-	findings = append(findings, hardening.Check(plan, tree)...) // docs/output.md#hardened-defaults
-
-	ids, sizes, err := kustomizecheck.ResourcesWithSizes(files)
-	add("", kustomize.Path, err)
-	if err == nil {
-		checkKustomizeCoverage(plan, tree, ids, add)
-		checkApplySize(plan, tree, ids, sizes, add)
-	}
-	problems = append(problems, dashcheck.Check(plan, tree)...)
-	// Grafana's own dashboard types, strictly (grafana-foundation-sdk).
-	problems = append(problems, grafanatypes.CheckTree(tree)...)
-	// What the platform's versions do not accept (docs/versions.md).
-	for _, p := range versiongate.Check(plan.Env.Platform.Versions, tree.Files(), versiongate.PlanLocator(plan)) {
-		problems = append(problems, p.String())
-	}
-
-	if len(problems) > 0 {
-		sort.Strings(problems)
-		problems = dedupe(problems)
-		return nil, &Error{Problems: problems}
-	}
-	return findings, nil
+	return c.problems
 }
 
 // checkAlerting loads alertmanager.yml with Alertmanager's own parser and
@@ -199,7 +254,10 @@ var selectedKinds = map[string]bool{
 	"ServiceMonitor": true, "PodMonitor": true, "Probe": true, "ScrapeConfig": true, "PrometheusRule": true,
 }
 
-func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error), ruleErr bool) {
+// checkOperator validates every manifest against its CRD schema, the
+// selector labels, and each PrometheusRule's groups with rulefmt (reported
+// through addRule, see checkRules).
+func checkOperator(plan *expand.Plan, tree *artifact.Tree, add, addRule func(string, string, error)) {
 	validator, err := kube.NewValidator()
 	if err != nil {
 		add("", kustomize.ManifestsDir, err)
@@ -236,7 +294,7 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 				}
 			}
 		}
-		if obj.Kind == "PrometheusRule" && !ruleErr {
+		if obj.Kind == "PrometheusRule" {
 			// The operator concatenates spec.groups into a rule file that
 			// Prometheus parses with rulefmt: check exactly that.
 			groups := obj.Spec.Groups
@@ -249,7 +307,7 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 			if err == nil {
 				err = promcheck.Rules(f.Path, data)
 			}
-			add(f.Origin, f.Path, err)
+			addRule(f.Origin, f.Path, err)
 		}
 	}
 }
