@@ -14,6 +14,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
+	"github.com/mongen-dev/mongen/internal/verify"
 	"github.com/mongen-dev/mongen/internal/write"
 )
 
@@ -182,7 +183,11 @@ func compileAll(root string, refs []load.Ref, cache *inputCache, needTests bool)
 				results[i] = result{ref: ref, cache: entry, findings: entry.record.Findings}
 				return
 			}
-			res, err := pipeline.Compile(root, ref, entry.options()) // the hashed bytes, if any
+			vc, vcPath := cache.verified(ref)
+			res, err := pipeline.CompileWith(root, ref, entry.options(), verify.Options{Verified: vc}) // the hashed bytes, if any
+			// Passes are true whatever else failed; a cache that cannot
+			// be written costs the next build time, not correctness.
+			_ = vc.Save(vcPath)
 			results[i] = result{ref: ref, err: err, cache: entry}
 			if err == nil {
 				results[i].plan = res.Plan

@@ -53,6 +53,11 @@ func (e *FindingsError) Error() string {
 
 // Compile turns environments/<ref.Name> into its verified output tree.
 func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
+	return CompileWith(root, ref, opts, verify.Options{})
+}
+
+// CompileWith is Compile with verification options (a cache of verdicts).
+func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Options) (*Result, error) {
 	res, err := Unverified(root, ref, opts)
 	if err != nil {
 		return nil, err
@@ -61,7 +66,7 @@ func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 	shared := sharedRouting(res.Clusters)
 	for _, c := range res.Clusters {
 		plan := c.Plan
-		findings, err := verify.Tree(plan, c.Tree)
+		findings, err := verify.TreeWith(plan, c.Tree, vopts)
 		if err != nil {
 			errs = append(errs, err)
 			continue

@@ -98,7 +98,7 @@ func checkPlainGlobal(tree *artifact.Tree, add func(string, string, error)) {
 	if err != nil {
 		return
 	}
-	checkRuleFiles(tree, plain.GlobalConfigPath, plain.GlobalRulesDir, ruleFiles, add)
+	checkRuleFiles(tree, plain.GlobalConfigPath, plain.GlobalRulesDir, ruleFiles, add, nil)
 }
 
 // plainGlobalConfigMaps counts the ConfigMaps kustomize wraps the

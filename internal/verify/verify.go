@@ -34,6 +34,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/verify/kustomizecheck"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
 	"github.com/mongen-dev/mongen/internal/verify/versiongate"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // Error lists every problem found, one per line, sorted.
@@ -47,9 +48,23 @@ func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 // independent of each other and run concurrently; their problems are
 // sorted, so the result does not depend on which finishes first.
 func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
+	return TreeWith(plan, tree, Options{})
+}
+
+// Options change how Tree works, never what it finds.
+type Options struct {
+	// Verified remembers the artifacts that passed a check before, so it
+	// is not run on them again (internal/verifycache); nil runs every
+	// check on everything.
+	Verified *verifycache.Cache
+}
+
+// TreeWith is Tree with options.
+func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.Finding, error) {
+	vc := opts.Verified
 	var c collector
 	var wg sync.WaitGroup
-	wg.Go(func() { checkRules(plan, tree, &c) })
+	wg.Go(func() { checkRules(plan, tree, &c, vc) })
 	wg.Go(func() {
 		checkMimirRules(tree, c.add)
 		checkSharedAlertmanagers(tree, c.add)
@@ -63,7 +78,7 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 		for _, f := range tree.Files() {
 			files[f.Path] = f.Data
 		}
-		ids, sizes, err := kustomizecheck.ResourcesWithSizes(files)
+		ids, sizes, err := kustomizecheck.ResourcesWithSizesCached(files, vc)
 		c.add("", kustomize.Path, err)
 		if err == nil {
 			checkKustomizeCoverage(plan, tree, ids, c.add)
@@ -73,7 +88,15 @@ func Tree(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, error) {
 	wg.Go(func() {
 		c.addProblems(dashcheck.Check(plan, tree))
 		// Grafana's own dashboard types, strictly (grafana-foundation-sdk).
-		c.addProblems(grafanatypes.CheckTree(tree))
+		for _, f := range tree.Files() {
+			if grafanatypes.IsDashboard(f.Path) {
+				cached(vc, "grafana-types", f.Data, func() bool {
+					problems := grafanatypes.Check(f)
+					c.addProblems(problems)
+					return len(problems) == 0
+				})
+			}
+		}
 		// What the platform's versions do not accept (docs/versions.md).
 		var gate []string
 		for _, p := range versiongate.Check(plan.Env.Platform.Versions, tree.Files(), versiongate.PlanLocator(plan)) {
@@ -138,15 +161,15 @@ func (c *collector) addFindings(fs []finding.Finding) {
 // position instead of a generated file; rulefmt rejects no single rule of
 // a file it accepts whole. When no rule alone is wrong (what spans rules,
 // such as two groups of one name), the file's own errors stand.
-func checkRules(plan *expand.Plan, tree *artifact.Tree, c *collector) {
+func checkRules(plan *expand.Plan, tree *artifact.Tree, c *collector, vc *verifycache.Cache) {
 	var files collector
 	switch plan.Env.Flavour {
 	case model.FlavourPlain:
 		// The configuration names the rule files: it is checked with
 		// them, and its problems wait for the rules' too.
-		checkPlain(plan, tree, files.add)
+		checkPlain(plan, tree, files.add, vc)
 	case model.FlavourOperator:
-		checkOperator(plan, tree, c.add, files.add)
+		checkOperator(plan, tree, c.add, files.add, vc)
 	}
 	if len(files.problems) == 0 {
 		return
@@ -206,7 +229,7 @@ func checkAlerting(plan *expand.Plan, tree *artifact.Tree, add func(string, stri
 	return amcheck.Prove(plan, amcheck.NewTree(cfg))
 }
 
-func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error)) {
+func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string, error), vc *verifycache.Cache) {
 	configs := plain.ConfigPaths(tree)
 	if len(configs) == 0 {
 		add("", plain.ConfigPath, errors.New("not rendered"))
@@ -222,19 +245,23 @@ func checkPlain(plan *expand.Plan, tree *artifact.Tree, add func(string, string,
 		}
 		ruleFiles = files // the same in every shard's configuration
 	}
-	checkRuleFiles(tree, plain.ConfigPath, plain.RulesDir, ruleFiles, add)
+	checkRuleFiles(tree, plain.ConfigPath, plain.RulesDir, ruleFiles, add, vc)
 	checkPlainGlobal(tree, add) // global.go
 }
 
 // checkRuleFiles parses every rule file in rulesDir with rulefmt and checks
 // that the configuration at configPath loads it, or its rules never run.
-func checkRuleFiles(tree *artifact.Tree, configPath, rulesDir string, ruleFiles []string, add func(string, string, error)) {
+func checkRuleFiles(tree *artifact.Tree, configPath, rulesDir string, ruleFiles []string, add func(string, string, error), vc *verifycache.Cache) {
 	base := path.Dir(configPath)
 	for _, f := range tree.Files() {
 		if path.Dir(f.Path) != rulesDir {
 			continue
 		}
-		add(f.Origin, f.Path, promcheck.Rules(f.Path, f.Data))
+		cached(vc, "rulefmt", f.Data, func() bool {
+			err := promcheck.Rules(f.Path, f.Data)
+			add(f.Origin, f.Path, err)
+			return err == nil
+		})
 		rel := strings.TrimPrefix(f.Path, base+"/")
 		matched := false
 		for _, pattern := range ruleFiles {
@@ -257,58 +284,97 @@ var selectedKinds = map[string]bool{
 // checkOperator validates every manifest against its CRD schema, the
 // selector labels, and each PrometheusRule's groups with rulefmt (reported
 // through addRule, see checkRules).
-func checkOperator(plan *expand.Plan, tree *artifact.Tree, add, addRule func(string, string, error)) {
-	validator, err := kube.NewValidator()
-	if err != nil {
-		add("", kustomize.ManifestsDir, err)
-		return
+func checkOperator(plan *expand.Plan, tree *artifact.Tree, add, addRule func(string, string, error), vc *verifycache.Cache) {
+	// The verdict on a manifest depends on its bytes and the selector.
+	var selector []byte
+	for _, k := range sortedKeys(plan.Env.Selector) {
+		selector = fmt.Appendf(selector, "%s=%s\n", k, plan.Env.Selector[k])
 	}
+	var validator *kube.Validator
 	for _, f := range tree.Files() {
 		if !strings.HasPrefix(f.Path, kustomize.ManifestsDir+"/") {
 			continue
 		}
-		if err := validator.Validate(f.Data); err != nil {
-			add(f.Origin, f.Path, err)
+		key := vc.Key("operator-manifest", selector, f.Data)
+		if _, ok := vc.Passed(key); ok {
 			continue
 		}
-		var obj struct {
-			Kind     string `json:"kind"`
-			Metadata struct {
-				Name   string            `json:"name"`
-				Labels map[string]string `json:"labels"`
-			} `json:"metadata"`
-			Spec struct {
-				Groups []any `json:"groups"`
-			} `json:"spec"`
+		if validator == nil {
+			var err error
+			if validator, err = kube.NewValidator(); err != nil {
+				add("", kustomize.ManifestsDir, err)
+				return
+			}
 		}
-		if err := yaml.Unmarshal(f.Data, &obj); err != nil {
-			add(f.Origin, f.Path, err)
-			continue
-		}
-		// The global view's objects are selected by their evaluator alone.
-		global := obj.Metadata.Labels[operator.EvaluatorLabel] != ""
-		if selectedKinds[obj.Kind] && !global {
-			for _, k := range sortedKeys(plan.Env.Selector) {
-				if obj.Metadata.Labels[k] != plan.Env.Selector[k] {
-					add(f.Origin, f.Path, fmt.Errorf("%s %s lacks label %s=%q, so Prometheus %s would never select it", obj.Kind, obj.Metadata.Name, k, plan.Env.Selector[k], plan.Env.Prometheus.Name))
+		passed := true
+		check := func(report func(string, string, error)) func(string, string, error) {
+			return func(origin, path string, err error) {
+				if err != nil {
+					passed = false
 				}
+				report(origin, path, err)
 			}
 		}
-		if obj.Kind == "PrometheusRule" {
-			// The operator concatenates spec.groups into a rule file that
-			// Prometheus parses with rulefmt: check exactly that.
-			groups := obj.Spec.Groups
-			if global {
-				// Thanos Ruler reads partial_response_strategy itself and
-				// hands the rest to Prometheus' rulefmt (global.go).
-				groups = withoutPartialResponse(groups)
-			}
-			data, err := yaml.Marshal(map[string]any{"groups": groups})
-			if err == nil {
-				err = promcheck.Rules(f.Path, data)
-			}
-			addRule(f.Origin, f.Path, err)
+		checkManifest(plan, f, validator, check(add), check(addRule))
+		if passed {
+			vc.Pass(key, nil)
 		}
+	}
+}
+
+func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator, add, addRule func(string, string, error)) {
+	if err := validator.Validate(f.Data); err != nil {
+		add(f.Origin, f.Path, err)
+		return
+	}
+	var obj struct {
+		Kind     string `json:"kind"`
+		Metadata struct {
+			Name   string            `json:"name"`
+			Labels map[string]string `json:"labels"`
+		} `json:"metadata"`
+		Spec struct {
+			Groups []any `json:"groups"`
+		} `json:"spec"`
+	}
+	if err := yaml.Unmarshal(f.Data, &obj); err != nil {
+		add(f.Origin, f.Path, err)
+		return
+	}
+	// The global view's objects are selected by their evaluator alone.
+	global := obj.Metadata.Labels[operator.EvaluatorLabel] != ""
+	if selectedKinds[obj.Kind] && !global {
+		for _, k := range sortedKeys(plan.Env.Selector) {
+			if obj.Metadata.Labels[k] != plan.Env.Selector[k] {
+				add(f.Origin, f.Path, fmt.Errorf("%s %s lacks label %s=%q, so Prometheus %s would never select it", obj.Kind, obj.Metadata.Name, k, plan.Env.Selector[k], plan.Env.Prometheus.Name))
+			}
+		}
+	}
+	if obj.Kind == "PrometheusRule" {
+		// The operator concatenates spec.groups into a rule file that
+		// Prometheus parses with rulefmt: check exactly that.
+		groups := obj.Spec.Groups
+		if global {
+			// Thanos Ruler reads partial_response_strategy itself and
+			// hands the rest to Prometheus' rulefmt (global.go).
+			groups = withoutPartialResponse(groups)
+		}
+		data, err := yaml.Marshal(map[string]any{"groups": groups})
+		if err == nil {
+			err = promcheck.Rules(f.Path, data)
+		}
+		addRule(f.Origin, f.Path, err)
+	}
+}
+
+// cached runs check unless it passed on data before, and records a pass.
+func cached(vc *verifycache.Cache, name string, data []byte, check func() (passed bool)) {
+	key := vc.Key(name, data)
+	if _, ok := vc.Passed(key); ok {
+		return
+	}
+	if check() {
+		vc.Pass(key, nil)
 	}
 }
 

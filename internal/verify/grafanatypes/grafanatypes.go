@@ -535,11 +535,16 @@ func Check(f artifact.File) []string {
 	return out
 }
 
-// CheckTree checks every dashboard (dashboards/*.json) of a rendered tree.
+// IsDashboard tells the dashboards (dashboards/*.json) of a rendered tree.
+func IsDashboard(path string) bool {
+	return strings.HasPrefix(path, grafana.Dir+"/") && strings.HasSuffix(path, ".json")
+}
+
+// CheckTree checks every dashboard of a rendered tree.
 func CheckTree(t *artifact.Tree) []string {
 	var out []string
 	for _, f := range t.Files() {
-		if strings.HasPrefix(f.Path, grafana.Dir+"/") && strings.HasSuffix(f.Path, ".json") {
+		if IsDashboard(f.Path) {
 			out = append(out, Check(f)...)
 		}
 	}

@@ -14,6 +14,8 @@ import (
 	"sigs.k8s.io/kustomize/api/krusty"
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
+
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // root is where the files are placed in the in-memory file system. Error
@@ -72,12 +74,18 @@ func Resources(files map[string][]byte) ([]ResourceID, error) {
 // A large kustomization that only lists files and generators is built in
 // parts (partition.go), with the same result.
 func ResourcesWithSizes(files map[string][]byte) ([]ResourceID, map[ResourceID]int, error) {
+	return ResourcesWithSizesCached(files, nil)
+}
+
+// ResourcesWithSizesCached is ResourcesWithSizes that builds only the
+// parts whose files changed since vc saw them built.
+func ResourcesWithSizesCached(files map[string][]byte, vc *verifycache.Cache) ([]ResourceID, map[ResourceID]int, error) {
 	if _, ok := files["kustomization.yaml"]; ok {
 		if ps := parts(files); ps != nil {
-			return buildParts(ps)
+			return buildParts(ps, vc)
 		}
 	}
-	return buildWhole(files)
+	return buildCached(files, vc)
 }
 
 // buildWhole is one kustomize build of all of files.

@@ -1,13 +1,17 @@
 package kustomizecheck
 
 import (
+	"encoding/json"
 	"fmt"
+	"maps"
 	"runtime"
 	"slices"
 	"strings"
 	"sync"
 
 	"sigs.k8s.io/yaml"
+
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // Kustomize's resource map checks every object it adds against all earlier
@@ -142,7 +146,7 @@ type built struct {
 
 // buildParts builds each part with kustomize, at most GOMAXPROCS at once,
 // and merges the results, rejecting an identity two parts produce.
-func buildParts(ps []map[string][]byte) ([]ResourceID, map[ResourceID]int, error) {
+func buildParts(ps []map[string][]byte, vc *verifycache.Cache) ([]ResourceID, map[ResourceID]int, error) {
 	results := make([]built, len(ps))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -150,7 +154,7 @@ func buildParts(ps []map[string][]byte) ([]ResourceID, map[ResourceID]int, error
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			ids, sizes, err := buildWhole(p)
+			ids, sizes, err := buildCached(p, vc)
 			results[i] = built{ids, sizes, err}
 		})
 	}
@@ -177,5 +181,47 @@ func buildParts(ps []map[string][]byte) ([]ResourceID, map[ResourceID]int, error
 		}
 	}
 	sortIDs(ids)
+	return ids, sizes, nil
+}
+
+// object is one built object in the cache's payload.
+type object struct {
+	ID   ResourceID
+	Size int
+}
+
+// buildCached is buildWhole, unless vc has seen these exact files build.
+func buildCached(files map[string][]byte, vc *verifycache.Cache) ([]ResourceID, map[ResourceID]int, error) {
+	var key string
+	if vc != nil {
+		names := slices.Sorted(maps.Keys(files))
+		inputs := make([][]byte, 0, 2*len(names))
+		for _, n := range names {
+			inputs = append(inputs, []byte(n), files[n])
+		}
+		key = vc.Key("kustomize-build", inputs...)
+		if payload, ok := vc.Passed(key); ok {
+			var objs []object
+			if json.Unmarshal(payload, &objs) == nil {
+				ids := make([]ResourceID, len(objs))
+				sizes := make(map[ResourceID]int, len(objs))
+				for i, o := range objs {
+					ids[i], sizes[o.ID] = o.ID, o.Size
+				}
+				return ids, sizes, nil
+			}
+		}
+	}
+	ids, sizes, err := buildWhole(files)
+	if err != nil || vc == nil {
+		return ids, sizes, err
+	}
+	objs := make([]object, len(ids))
+	for i, id := range ids {
+		objs[i] = object{id, sizes[id]}
+	}
+	if payload, merr := json.Marshal(objs); merr == nil {
+		vc.Pass(key, payload)
+	}
 	return ids, sizes, nil
 }
