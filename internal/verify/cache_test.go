@@ -89,7 +89,9 @@ func TestCacheServesNoStaleVerdict(t *testing.T) {
 		{"rule expression", "manifests/prometheusrule-openclaw.yaml",
 			func(s string) string { return strings.Replace(s, "expr: ", "expr: sum by (( ", 1) }, "prometheusrule-openclaw.yaml", 2},
 		{"selector label", "manifests/servicemonitor-openclaw.yaml",
-			func(s string) string { return strings.Replace(s, "release: kube-prometheus-stack", "release: other", 1) }, "would never select it", 2},
+			func(s string) string {
+				return strings.Replace(s, "release: kube-prometheus-stack", "release: other", 1)
+			}, "would never select it", 2},
 		{"CRD schema", "manifests/probe-probe-websites.yaml",
 			func(s string) string { return strings.Replace(s, "spec:\n", "spec:\n  notAField: 1\n", 1) }, "probe-probe-websites.yaml", 2},
 		{"dashboard type", "dashboards/apiserver.json",
