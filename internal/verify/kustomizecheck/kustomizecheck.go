@@ -6,12 +6,14 @@ package kustomizecheck
 
 import (
 	"cmp"
+	"encoding/json"
 	"fmt"
 	"path"
 	"slices"
 	"strings"
 
 	"sigs.k8s.io/kustomize/api/krusty"
+	"sigs.k8s.io/kustomize/api/resource"
 	"sigs.k8s.io/kustomize/api/resmap"
 	"sigs.k8s.io/kustomize/kyaml/filesys"
 
@@ -105,11 +107,11 @@ func buildWhole(files map[string][]byte) ([]ResourceID, map[ResourceID]int, erro
 			Name:       id.Name,
 		}
 		ids = append(ids, rid)
-		data, err := r.MarshalJSON()
+		n, err := jsonSize(r)
 		if err != nil {
 			return nil, nil, fmt.Errorf("kustomize build: encode %s: %w", rid, err)
 		}
-		sizes[rid] = len(data)
+		sizes[rid] = n
 	}
 	sortIDs(ids)
 	return ids, sizes, nil
@@ -156,4 +158,18 @@ func checkPath(p string) error {
 		return fmt.Errorf("file path %q is not a clean relative slash-separated path", p)
 	}
 	return nil
+}
+
+// jsonSize is len(r.MarshalJSON()) without its detour: kyaml encodes the
+// node as YAML text and parses that again before encoding JSON; decoding
+// the node directly gives the same map.
+func jsonSize(r *resource.Resource) (int, error) {
+	m := map[string]any{}
+	if err := r.YNode().Decode(&m); err == nil {
+		if data, err := json.Marshal(m); err == nil {
+			return len(data), nil
+		}
+	}
+	data, err := r.MarshalJSON()
+	return len(data), err
 }

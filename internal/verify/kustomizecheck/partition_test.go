@@ -2,7 +2,10 @@ package kustomizecheck
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -107,4 +110,52 @@ func TestWholeBuildWhenEntriesInteract(t *testing.T) {
 	if ps := parts(bigTree(10, "")); ps != nil {
 		t.Errorf("a small kustomization: partitioned into %d parts", len(ps))
 	}
+}
+
+// TestJSONSizeIsKyamlsSize: the size computed from the node equals the
+// length of kyaml's own JSON encoding, on the test trees and on every
+// object of the shipped environments' committed output.
+func TestJSONSizeIsKyamlsSize(t *testing.T) {
+	trees := []map[string][]byte{validTree(), bigTree(20, "")}
+	dirs, _ := filepath.Glob("../../../out/*/kustomization.yaml")
+	more, _ := filepath.Glob("../../../out/*/*/kustomization.yaml")
+	for _, k := range append(dirs, more...) {
+		root := filepath.Dir(k)
+		files := map[string][]byte{}
+		err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			rel, _ := filepath.Rel(root, p)
+			data, err := os.ReadFile(p)
+			files[filepath.ToSlash(rel)] = data
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		trees = append(trees, files)
+	}
+	if len(trees) < 4 {
+		t.Fatalf("only %d trees: the shipped output was not found", len(trees))
+	}
+	objects := 0
+	for _, files := range trees {
+		m, err := run(files)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range m.Resources() {
+			want, err := r.MarshalJSON()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := jsonSize(r)
+			if err != nil || got != len(want) {
+				t.Errorf("%s: size %d (%v), kyaml's JSON is %d bytes", r.CurId(), got, err, len(want))
+			}
+			objects++
+		}
+	}
+	t.Logf("%d objects", objects)
 }
