@@ -11,10 +11,12 @@ import (
 	"maps"
 	"path"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"sigs.k8s.io/yaml"
 
@@ -290,7 +292,8 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add, addRule func(str
 	for _, k := range sortedKeys(plan.Env.Selector) {
 		selector = fmt.Appendf(selector, "%s=%s\n", k, plan.Env.Selector[k])
 	}
-	var validator *kube.Validator
+	var todo []artifact.File
+	var keys []string
 	for _, f := range tree.Files() {
 		if !strings.HasPrefix(f.Path, kustomize.ManifestsDir+"/") {
 			continue
@@ -299,27 +302,40 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add, addRule func(str
 		if _, ok := vc.Passed(key); ok {
 			continue
 		}
-		if validator == nil {
-			var err error
-			if validator, err = kube.NewValidator(); err != nil {
-				add("", kustomize.ManifestsDir, err)
-				return
-			}
-		}
-		passed := true
-		check := func(report func(string, string, error)) func(string, string, error) {
-			return func(origin, path string, err error) {
-				if err != nil {
-					passed = false
-				}
-				report(origin, path, err)
-			}
-		}
-		checkManifest(plan, f, validator, check(add), check(addRule))
-		if passed {
-			vc.Pass(key, nil)
-		}
+		todo, keys = append(todo, f), append(keys, key)
 	}
+	if len(todo) == 0 {
+		return
+	}
+	// The validator prepares each kind's schema once and is safe for
+	// concurrent use: the manifests are checked on every core.
+	validator, err := kube.NewValidator()
+	if err != nil {
+		add("", kustomize.ManifestsDir, err)
+		return
+	}
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(todo); i = int(next.Add(1)) - 1 {
+				var failed atomic.Bool
+				check := func(report func(string, string, error)) func(string, string, error) {
+					return func(origin, path string, err error) {
+						if err != nil {
+							failed.Store(true)
+						}
+						report(origin, path, err)
+					}
+				}
+				checkManifest(plan, todo[i], validator, check(add), check(addRule))
+				if !failed.Load() {
+					vc.Pass(keys[i], nil)
+				}
+			}
+		})
+	}
+	wg.Wait()
 }
 
 func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator, add, addRule func(string, string, error)) {
