@@ -216,6 +216,7 @@ func (imp *Import) convertRules(in *Input) error {
 			if _, err := p.ParseExpr(r.Expr); err != nil {
 				problems = append(problems, fmt.Sprintf("%s: rule %s: expression does not parse: %v", r.ExprPos, r.Name, err))
 			}
+			problems = append(problems, r.templateProblems()...)
 			labels := map[string]string{}
 			for k, v := range g.Labels {
 				labels[k] = v

@@ -214,19 +214,29 @@ func (d doc) readRule(n *yaml.Node) (Rule, error) {
 	if r.Kind == Record && len(r.Annotations) > 0 {
 		return r, d.errorf(n, "recording rule %s has annotations: Prometheus refuses them", r.Name)
 	}
-	if r.Kind == Alert {
-		for _, m := range []struct {
-			what string
-			node *yaml.Node
-		}{{"label", get(n, "labels")}, {"annotation", get(n, "annotations")}} {
-			for _, kv := range fields(resolveAlias(m.node)) {
-				if err := parseTemplate(r.Name, resolveAlias(kv[1]).Value); err != nil {
-					return r, d.errorf(kv[1], "alert %s: %s %s: the template does not parse: %v", r.Name, m.what, kv[0].Value, err)
-				}
+	return r, nil
+}
+
+// templateProblems are the alert's label and annotation templates that do
+// not parse, at their positions: Prometheus refuses the rule file. (vet
+// FILE reports them as template/syntax findings and goes on.)
+func (r Rule) templateProblems() []string {
+	if r.Kind != Alert {
+		return nil
+	}
+	var out []string
+	for _, m := range []struct {
+		what string
+		vals map[string]string
+		pos  map[string]string
+	}{{"label", r.Labels, r.LabelPos}, {"annotation", r.Annotations, r.AnnotationPos}} {
+		for _, k := range sortedKeys(m.vals) {
+			if err := parseTemplate(r.Name, m.vals[k]); err != nil {
+				out = append(out, fmt.Sprintf("%s: alert %s: %s %s: the template does not parse (Prometheus refuses the rule file): %v", m.pos[k], r.Name, m.what, k, err))
 			}
 		}
 	}
-	return r, nil
+	return out
 }
 
 // parseTemplate parses a label or annotation template as the rule manager
