@@ -236,12 +236,13 @@ func receiverSecrets(a *model.Alerting) []string {
 	return sortedKeys(set)
 }
 
-// applyDefaultFor gives alerts without `for` their tier's default.
+// applyDefaultFor gives alerts without `for` their tier's default, except
+// SLO burn alerts, whose short window is their reset (docs/slo.md).
 func applyDefaultFor(a *model.Alerting, groups []Group) {
 	for gi := range groups {
 		for ri := range groups[gi].Rules {
 			r := &groups[gi].Rules[ri]
-			if r.Kind == model.RuleAlert && r.For == "" {
+			if r.Kind == model.RuleAlert && r.For == "" && r.SLO == "" {
 				r.For = a.Tiers[r.Tier].DefaultFor
 			}
 		}

@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/slo"
 	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
@@ -255,7 +256,8 @@ func checkFor(p *pass) {
 			shown = "not set (0s)"
 		}
 		switch {
-		case tp.MinFor > 0 && d < tp.MinFor:
+		// An SLO burn alert's windows are its filter: no minimum (docs/slo.md).
+		case tp.MinFor > 0 && d < tp.MinFor && !(r.SLO != "" && slo.IsBurnAlert(r.Rule.Rule)):
 			p.report("rule/for", "", r.Origin, r, "for is %s, shorter than tier %s's minimum %s: one bad evaluation would notify", shown, r.Tier, fmtDuration(tp.MinFor))
 		case tp.MaxFor > 0 && d > tp.MaxFor:
 			p.report("rule/for", "", r.Origin, r, "for is %s, longer than tier %s's maximum %s: the alert comes too late for its tier", shown, r.Tier, fmtDuration(tp.MaxFor))
