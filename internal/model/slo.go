@@ -73,6 +73,9 @@ type BurnAlert struct {
 	// Severity is the tier's severity label value (schemas #Tiers).
 	Severity string `json:"severity,omitempty"`
 	For      string `json:"for,omitempty"`
+	// Labels are this alert's own, over the SLO's labels and
+	// SLOAlerting.Labels.
+	Labels map[string]string `json:"labels,omitempty"`
 	// Annotations are this alert's own, over SLOAlerting.Annotations.
 	Annotations map[string]string `json:"annotations,omitempty"`
 	// Tests are unit tests of this alert and the SLO's recording rules

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"time"
 
+	prommodel "github.com/prometheus/common/model"
+
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -213,6 +215,7 @@ func AlertRule(spec Spec, burn string) (Rule, bool) {
 	}
 	labels := Labels(s)
 	maps.Copy(labels, s.Alerting.Labels)
+	maps.Copy(labels, a.Labels)
 	labels[LabelBurn] = burn
 	if a.Severity != "" {
 		labels["severity"] = a.Severity
@@ -235,9 +238,29 @@ func AlertRule(spec Spec, burn string) (Rule, bool) {
 	return Rule{
 		Rule: model.Rule{
 			Kind: model.RuleAlert, Name: name, Expr: AlertExpr(spec, windows), Labels: labels, Enabled: true,
-			Tier: a.Tier, For: a.For, Team: s.Team, Annotations: ann, Tests: a.Tests,
+			Tier: a.Tier, For: alertFor(a.For), Team: s.Team, Annotations: ann, Tests: a.Tests,
 		},
 		Key:   s.Name + ":" + burn,
 		Field: []string{"alerting", burn},
 	}, true
+}
+
+// alertFor is the `for` a burn alert is rendered with: none when it is
+// zero ("0s", the page's default), as in the SRE workbook and Sloth. The
+// short window is what resets the alert once the burn stops; a `for`
+// filters nothing the short window does not and only delays the alert.
+// An empty `for` stays empty: the tier's defaultFor does not apply to
+// burn alerts (expand), nor its minFor (IsBurnAlert).
+func alertFor(d string) string {
+	if v, err := prommodel.ParseDuration(d); err == nil && v == 0 {
+		return ""
+	}
+	return d
+}
+
+// IsBurnAlert reports whether r is the page or ticket alert of an SLO. A
+// tier's minFor and defaultFor do not apply to burn alerts: their windows
+// are their filter (docs/slo.md#detection-times).
+func IsBurnAlert(r model.Rule) bool {
+	return r.Kind == model.RuleAlert && (r.Labels[LabelBurn] == BurnPage || r.Labels[LabelBurn] == BurnTicket)
 }

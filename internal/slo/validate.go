@@ -2,8 +2,10 @@ package slo
 
 import (
 	"fmt"
+	"maps"
 	"math"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -52,6 +54,17 @@ func Validate(s model.SLO) []Problem {
 	for k := range s.Alerting.Labels {
 		if msg := reservedLabel(k); msg != "" {
 			add(msg, "alerting", "labels", k)
+		}
+	}
+	for _, b := range []struct {
+		burn string
+		a    model.BurnAlert
+	}{{BurnPage, s.Alerting.Page}, {BurnTicket, s.Alerting.Ticket}} {
+		burn, a := b.burn, b.a
+		for _, k := range slices.Sorted(maps.Keys(a.Labels)) {
+			if msg := reservedLabel(k); msg != "" {
+				add(msg, "alerting", burn, "labels", k)
+			}
 		}
 	}
 	for _, g := range s.Indicator.GroupBy {
