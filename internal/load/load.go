@@ -476,6 +476,10 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 	fields(envV.LookupPath(cue.ParsePath("vet.disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
 	fields(envV.LookupPath(cue.ParsePath("hardening.accept")), func(n string, v cue.Value) { record(v, "hardening", "accept", n) })
 	rules(envV.LookupPath(cue.ParsePath("rules")), "rules")
+	fields(envV.LookupPath(cue.ParsePath("ruleGroups")), func(n string, v cue.Value) {
+		record(v, "ruleGroups", n)
+		fields(v, func(f string, fv cue.Value) { record(fv, "ruleGroups", n, f) })
+	})
 	sloSources(root, envV, written, out)
 	fields(envV.LookupPath(cue.ParsePath("exporters")), func(n string, e cue.Value) {
 		// Where the user brought the exporter in; walking the conjuncts of
@@ -485,10 +489,6 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 		}
 		fields(e.LookupPath(cue.ParsePath("targets")), func(t string, v cue.Value) { record(v, "exporters", n, "targets", t) })
 		rules(e.LookupPath(cue.ParsePath("rules")), "exporters", n, "rules")
-		fields(envV.LookupPath(cue.ParsePath("ruleGroups")), func(n string, v cue.Value) {
-			record(v, "ruleGroups", n)
-			fields(v, func(f string, fv cue.Value) { record(fv, "ruleGroups", n, f) })
-		})
 		dashboardSources(root, e.LookupPath(cue.ParsePath("dashboards")), out, "exporters", n, "dashboards")
 	})
 	return out
