@@ -20,7 +20,10 @@ const CheckDeprecatedMatchers = "alertmanager/deprecated-matchers"
 // config package and proves its routing against the plan's alerts: every
 // alert reaches a receiver that notifies someone, no route is shadowed,
 // every receiver is reachable.
-func proveAlertmanager(f File, plan *expand.Plan) ([]finding.Finding, error) {
+//
+// The checks CUE mode runs on its routing policy run too (vetAlertmanagerConfig),
+// with the alerts of the rule files in the same run (in).
+func proveAlertmanager(f File, plan *expand.Plan, in *Input) ([]finding.Finding, error) {
 	cfg, err := amcheck.Load(f.Data)
 	if err != nil {
 		return nil, &PosError{File: f.Name, Msg: err.Error()}
@@ -66,8 +69,15 @@ func proveAlertmanager(f File, plan *expand.Plan) ([]finding.Finding, error) {
 			}
 		}
 	}
-	for _, s := range t.Shadowed() {
-		add(amcheck.CheckShadowed, finding.Error, routePos, "", "%s", s)
+	v := vetAlertmanagerConfig(d, cfg, in)
+	out = append(out, v.out...)
+	shadows := t.Shadowed()
+	for i, s := range shadows {
+		pos := routePos
+		if len(v.shadowed) == len(shadows) {
+			pos = d.pos(v.shadowed[i])
+		}
+		add(amcheck.CheckShadowed, finding.Error, pos, "", "%s", s)
 	}
 	routed := t.Routed()
 	for _, name := range t.Receivers() {
@@ -110,4 +120,5 @@ func deprecatedMatchers(d doc, route *yaml.Node, add func(string, finding.Severi
 }
 
 // VetChecks are the checks `mongen vet FILE...` reports besides lint's.
-var VetChecks = []string{amcheck.CheckRoute, amcheck.CheckShadowed, amcheck.CheckUnreachable, amcheck.CheckNoIntegration, CheckDeprecatedMatchers}
+var VetChecks = []string{amcheck.CheckRoute, amcheck.CheckShadowed, amcheck.CheckUnreachable, amcheck.CheckNoIntegration, CheckDeprecatedMatchers,
+	amcheck.CheckGroupBy, amcheck.CheckRegexpEquality, amcheck.CheckUnusedTeam, CheckInhibitEqual, CheckUnusedRoute}

@@ -37,7 +37,7 @@ func Vet(in *Input, opt VetOptions) (lint.Result, error) {
 	}
 	var external []finding.Finding
 	for _, f := range in.Alertmanager {
-		fs, err := proveAlertmanager(f, plan)
+		fs, err := proveAlertmanager(f, plan, in)
 		if err != nil {
 			return lint.Result{}, err
 		}

@@ -181,10 +181,21 @@ func regexpEquality(m string) string {
 	if sub == nil {
 		return ""
 	}
-	if strings.ContainsAny(sub[2], "|*+?[]()^$") {
-		return fmt.Sprintf("matcher %s compares the value literally, but it holds regular expression syntax: use %s=~%q", m, sub[1], sub[2])
+	return RegexpLiteral(m, sub[1], "=", sub[2])
+}
+
+// RegexpLiteral flags an equality (op "=") or inequality ("!=") matcher,
+// written as written, whose value holds regular expression syntax: it is
+// compared literally. Empty when the value is plain.
+func RegexpLiteral(written, name, op, value string) string {
+	if !strings.ContainsAny(value, "|*+?[]()^$") {
+		return ""
 	}
-	return ""
+	re := "=~"
+	if op == "!=" {
+		re = "!~"
+	}
+	return fmt.Sprintf("matcher %s compares the value literally, but it holds regular expression syntax: use %s%s%q", written, name, re, value)
 }
 
 // groupByUse records, for every route alerts reach, which of its group_by
@@ -259,8 +270,14 @@ func receiverOrigin(p *expand.Plan, receiver string) string {
 // away from these is a typo (altername).
 var wellKnown = []string{"alertname", "cluster", "namespace", "service", "pod", "container", "instance", "job", "node", "severity", "team"}
 
-func suggest(l string) string {
-	if slices.Contains(wellKnown, l) {
+func suggest(l string) string { return SuggestLabel(l, nil) }
+
+// SuggestLabel returns ": did you mean "x"?" when the label l is one or
+// two edits away from a well-known label (altername) and is neither one of
+// them nor one of known (labels the alerts or matchers are known to use);
+// empty otherwise.
+func SuggestLabel(l string, known []string) string {
+	if slices.Contains(wellKnown, l) || slices.Contains(known, l) {
 		return ""
 	}
 	if s := closest(l, wellKnown); s != "" {
@@ -268,6 +285,10 @@ func suggest(l string) string {
 	}
 	return ""
 }
+
+// OutputLabels returns the labels an alerting expression's alerts can
+// carry besides its static labels; closed reports that the set is exact.
+func OutputLabels(expr string) (labels map[string]bool, closed bool) { return outputLabels(expr) }
 
 // outputLabels returns the labels an expression's result can carry. closed
 // reports that the set is exact (after an aggregation with `by`, say); when
