@@ -366,9 +366,13 @@ func (v *amVet) inhibits(seq *yaml.Node, rules []amcommoncfg.InhibitRule) {
 		target := append(labels.Matchers(slices.Clone(ir.TargetMatchers)), matchersOf(ir.TargetMatch)...)
 		v.literalRegexps(n, append(slices.Clone(source), target...), subject)
 		if len(ir.Equal) == 0 {
+			src := "one alert matching " + matchersText(source)
+			if len(source) == 0 {
+				src = "any alert"
+			}
 			v.add(CheckInhibitEqual, finding.Warning, n, subject,
-				"has no equal: while one alert matching %s fires, every alert matching %s is silenced, across every cluster, namespace and service: list the labels source and target must share (equal: [namespace] or [alertname, instance]), as mongen's schema requires",
-				matchersText(source), matchersText(target))
+				"has no equal: while %s fires, every alert matching %s is silenced, across every cluster, namespace and service: list the labels source and target must share (equal: [namespace] or [alertname, instance]), as mongen's schema requires",
+				src, matchersText(target))
 		}
 	}
 }
