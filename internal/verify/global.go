@@ -9,6 +9,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -107,10 +108,6 @@ func plainGlobalConfigMaps(tree *artifact.Tree) int {
 	if _, ok := tree.Get(plain.GlobalConfigPath); !ok {
 		return 0
 	}
-	for _, f := range tree.Paths() {
-		if path.Dir(f) == plain.GlobalRulesDir {
-			return 2
-		}
-	}
-	return 1
+	cms, _ := kustomize.RulesConfigMaps(tree, plain.GlobalRulesDir, kustomize.ConfigMapGlobalRules)
+	return 1 + len(cms)
 }

@@ -19,7 +19,7 @@ import (
 // into its kubectl.kubernetes.io/last-applied-configuration annotation,
 // and the API server refuses annotations over 256 KiB in total. The
 // kube-prometheus dashboards are the classic victims.
-const MaxApplySize = 262144
+const MaxApplySize = kustomize.MaxObjectSize
 
 // checkApplySize fails the build naming every object that would not apply.
 func checkApplySize(plan *expand.Plan, tree *artifact.Tree, ids []kustomizecheck.ResourceID, sizes map[kustomizecheck.ResourceID]int, add func(string, string, error)) {

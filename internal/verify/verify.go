@@ -406,7 +406,9 @@ func checkKustomizeCoverage(plan *expand.Plan, tree *artifact.Tree, ids []kustom
 	if plan.Env.Flavour == model.FlavourPlain {
 		want += 1 // prometheus-config
 		if len(plan.ClusterGroups()) > 0 {
-			want++ // prometheus-rules
+			// prometheus-rules, and -1, -2, ... when the files need more.
+			cms, _ := kustomize.RulesConfigMaps(tree, plain.RulesDir, kustomize.ConfigMapRules)
+			want += max(1, len(cms))
 		}
 	}
 	if plan.Env.RunsAlertmanager() {

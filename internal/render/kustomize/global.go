@@ -1,8 +1,6 @@
 package kustomize
 
 import (
-	"path"
-
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
@@ -10,19 +8,17 @@ import (
 // globalGenerators wrap the federating Prometheus's configuration and rule
 // files in ConfigMaps of their own: their keys (prometheus.yml, <group>.yaml)
 // would collide with the cluster Prometheus's.
-func globalGenerators(t *artifact.Tree, ns string) []generator {
+func globalGenerators(t *artifact.Tree, ns string) ([]generator, error) {
 	if _, ok := t.Get(plain.GlobalConfigPath); !ok {
-		return nil
+		return nil, nil
 	}
 	out := []generator{{Name: ConfigMapGlobalConfig, Namespace: ns, Files: []string{plain.GlobalConfigPath}}}
-	var rules []string
-	for _, f := range t.Paths() { // sorted
-		if path.Dir(f) == plain.GlobalRulesDir {
-			rules = append(rules, f)
-		}
+	cms, err := RulesConfigMaps(t, plain.GlobalRulesDir, ConfigMapGlobalRules)
+	if err != nil {
+		return nil, err
 	}
-	if len(rules) > 0 {
-		out = append(out, generator{Name: ConfigMapGlobalRules, Namespace: ns, Files: rules})
+	for _, cm := range cms {
+		out = append(out, generator{Name: cm.Name, Namespace: ns, Files: cm.Files})
 	}
-	return out
+	return out, nil
 }

@@ -5,8 +5,6 @@ package kustomize
 
 import (
 	"fmt"
-	"path"
-	"sort"
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
@@ -80,17 +78,21 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 		if configs := plain.ConfigPaths(t); len(configs) > 0 {
 			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapConfig, Namespace: ns, Files: configs})
 		}
-		var rules []string
-		for _, f := range t.Paths() {
-			if path.Dir(f) == plain.RulesDir {
-				rules = append(rules, f)
-			}
+		// Rule files in as many ConfigMaps as the object size limit needs
+		// (prometheus-rules, prometheus-rules-1, ...), all mounted at
+		// /etc/prometheus/rules/ (docs/output.md).
+		cms, err := RulesConfigMaps(t, plain.RulesDir, ConfigMapRules)
+		if err != nil {
+			return fmt.Errorf("render kustomization: %w", err)
 		}
-		if len(rules) > 0 {
-			sort.Strings(rules)
-			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: ConfigMapRules, Namespace: ns, Files: rules})
+		for _, cm := range cms {
+			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: cm.Name, Namespace: ns, Files: cm.Files})
 		}
-		k.ConfigMapGenerator = append(k.ConfigMapGenerator, globalGenerators(t, ns)...)
+		global, err := globalGenerators(t, ns)
+		if err != nil {
+			return fmt.Errorf("render kustomization: %w", err)
+		}
+		k.ConfigMapGenerator = append(k.ConfigMapGenerator, global...)
 	}
 	if p.Alerting != nil {
 		if _, ok := t.Get(alertmanager.ConfigPath); ok {
