@@ -241,7 +241,7 @@ func (v *amVet) unused(n *yaml.Node, r *dispatch.Route, left []int, name string)
 		if slices.ContainsFunc(left, func(a int) bool { return v.alerts[a].matches(labels.Matchers{m}) != no }) {
 			continue
 		}
-		what := fmt.Sprintf("%s", m)
+		what := m.String()
 		hint := ""
 		if m.Type == labels.MatchEqual {
 			what = fmt.Sprintf("%s=%q", m.Name, m.Value)

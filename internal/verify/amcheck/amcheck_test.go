@@ -129,6 +129,12 @@ func TestRegexpEquality(t *testing.T) {
 	if regexpEquality(`severity="warning|critical"`) == "" {
 		t.Error("misses an alternation in an equality matcher")
 	}
+	if got := regexpEquality(`severity!="info|none"`); !strings.Contains(got, `use severity!~"info|none"`) {
+		t.Errorf("inequality matcher: got %q, want a suggestion of !~", got)
+	}
+	if regexpEquality(`severity!~"info|none"`) != "" {
+		t.Error("flags a correct negative regular expression matcher")
+	}
 }
 
 // Alertmanager's loader crashes on a null child route; Load reports it as

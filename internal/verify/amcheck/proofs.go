@@ -172,16 +172,16 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 	return out
 }
 
-var equalityMatcher = regexp.MustCompile(`^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*=\s*"(.*)"\s*$`)
+var equalityMatcher = regexp.MustCompile(`^\s*([a-zA-Z_][a-zA-Z0-9_]*)\s*(!?=)\s*"(.*)"\s*$`)
 
-// regexpEquality flags `severity="warning|critical"`: an equality matcher
-// compares literally, so the alternation never matches.
+// regexpEquality flags `severity="warning|critical"`: an equality (or
+// inequality) matcher compares literally, so the alternation never matches.
 func regexpEquality(m string) string {
 	sub := equalityMatcher.FindStringSubmatch(m)
 	if sub == nil {
 		return ""
 	}
-	return RegexpLiteral(m, sub[1], "=", sub[2])
+	return RegexpLiteral(m, sub[1], sub[2], sub[3])
 }
 
 // RegexpLiteral flags an equality (op "=") or inequality ("!=") matcher,
