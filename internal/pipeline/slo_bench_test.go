@@ -19,8 +19,9 @@ import (
 // thousandSLOsCUE is an environment declaring 1,000 SLOs in CUE, the mix
 // of internal/slo's BenchmarkGenerate1000: 100 services of 10 SLOs, a third
 // each ratio, latency and availability, periods 30d, 28d and 7d, both
-// alerts, each service a scrape target its selectors name.
-func thousandSLOsCUE() string {
+// alerts, each service a scrape target its selectors name; flavour is
+// "operator" or "plain".
+func thousandSLOsCUE(flavour string) string {
 	var b strings.Builder
 	b.WriteString(`package big
 
@@ -29,7 +30,7 @@ import "mongen.dev/mongen/schemas"
 env: schemas.#Environment & {
 	name:     "big"
 	cluster:  "big"
-	flavour:  "operator"
+	flavour:  "` + flavour + `"
 	selector: release: "monitoring"
 	prometheus: {replicas: 1, retention: "3d"}
 `)
@@ -58,8 +59,9 @@ env: schemas.#Environment & {
 }
 
 // thousandSLOsRepo writes a repository holding mongen's CUE module (the
-// schemas and library, as the repository root does) and environment big.
-func thousandSLOsRepo(b *testing.B) string {
+// schemas and library, as the repository root does) and environment big
+// of the given flavour.
+func thousandSLOsRepo(b testing.TB, flavour string) string {
 	b.Helper()
 	src, err := load.FindRoot(".")
 	if err != nil {
@@ -75,7 +77,7 @@ func thousandSLOsRepo(b *testing.B) string {
 	if err := os.MkdirAll(env, 0o755); err != nil {
 		b.Fatal(err)
 	}
-	if err := os.WriteFile(filepath.Join(env, "slos.cue"), []byte(thousandSLOsCUE()), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(env, "slos.cue"), []byte(thousandSLOsCUE(flavour)), 0o644); err != nil {
 		b.Fatal(err)
 	}
 	return dir
@@ -87,7 +89,7 @@ var bigRef = load.Ref{Name: "big", Dir: "environments/big"}
 // 1,000 SLOs: CUE load, expand (SLO validation and generation), render,
 // verify (every one of the 16,000 generated rules through rulefmt) and lint.
 func BenchmarkCompile1000SLOs(b *testing.B) {
-	root := thousandSLOsRepo(b)
+	root := thousandSLOsRepo(b, "operator")
 	for b.Loop() {
 		res, err := Compile(root, bigRef, load.Options{})
 		if err != nil {
@@ -101,7 +103,7 @@ func BenchmarkCompile1000SLOs(b *testing.B) {
 
 // BenchmarkLoad1000SLOs is the CUE load stage of the same build alone.
 func BenchmarkLoad1000SLOs(b *testing.B) {
-	root := thousandSLOsRepo(b)
+	root := thousandSLOsRepo(b, "operator")
 	for b.Loop() {
 		if _, err := load.Environment(root, bigRef, load.Options{}); err != nil {
 			b.Fatal(err)
@@ -113,7 +115,7 @@ func BenchmarkLoad1000SLOs(b *testing.B) {
 // read from the loaded model: slo.Validate and slo.Generate, as
 // internal/slo's BenchmarkGenerate1000 measures.
 func BenchmarkGenerate1000SLOs(b *testing.B) {
-	env, err := load.Environment(thousandSLOsRepo(b), bigRef, load.Options{})
+	env, err := load.Environment(thousandSLOsRepo(b, "operator"), bigRef, load.Options{})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -139,7 +141,7 @@ func BenchmarkGenerate1000SLOs(b *testing.B) {
 // BenchmarkCUEExport1000SLOs is the reference: `cue export -e env` of the
 // same CUE (load, evaluate, validate, marshal), in the same run.
 func BenchmarkCUEExport1000SLOs(b *testing.B) {
-	root := thousandSLOsRepo(b)
+	root := thousandSLOsRepo(b, "operator")
 	for b.Loop() {
 		insts := cueload.Instances([]string{"./environments/big"}, &cueload.Config{Dir: root, ModuleRoot: root})
 		v := cuecontext.New().BuildInstance(insts[0]).LookupPath(cue.ParsePath("env"))
