@@ -135,6 +135,8 @@ type amVet struct {
 	// shadowed are the route nodes amcheck reports as shadowed, in its
 	// order.
 	shadowed []*yaml.Node
+	// known is knownLabels, computed on first use.
+	known []string
 }
 
 func (v *amVet) add(check string, sev finding.Severity, n *yaml.Node, subject, format string, args ...any) {
@@ -276,7 +278,29 @@ func (v *amVet) groupBy(n *yaml.Node, reach []int, subject string) {
 	if gb == nil || gb.Kind != yaml.SequenceNode {
 		return
 	}
-	var known []string
+	if v.known == nil {
+		v.known = v.knownLabels()
+	}
+	for _, item := range gb.Content {
+		l := resolveAlias(item).Value
+		if l == "..." {
+			continue
+		}
+		if hint := amcheck.SuggestLabel(l, v.known); hint != "" {
+			v.add(amcheck.CheckGroupBy, finding.Error, item, subject, "groups by %q%s", l, hint)
+			continue
+		}
+		if len(reach) > 0 && !slices.ContainsFunc(reach, func(a int) bool { return v.alerts[a].mayCarry(l) }) {
+			v.add(amcheck.CheckGroupBy, finding.Warning, item, subject,
+				"groups by %q, but no alerting rule given in this run that reaches the route carries that label, so it has no effect", l)
+		}
+	}
+}
+
+// knownLabels are the label names matchers use and the rules' alerts
+// carry or may carry from their expressions, sorted.
+func (v *amVet) knownLabels() []string {
+	known := []string{}
 	for l := range v.routeLabels {
 		known = append(known, l)
 	}
@@ -289,21 +313,7 @@ func (v *amVet) groupBy(n *yaml.Node, reach []int, subject string) {
 		}
 	}
 	slices.Sort(known)
-	known = slices.Compact(known)
-	for _, item := range gb.Content {
-		l := resolveAlias(item).Value
-		if l == "..." {
-			continue
-		}
-		if hint := amcheck.SuggestLabel(l, known); hint != "" {
-			v.add(amcheck.CheckGroupBy, finding.Error, item, subject, "groups by %q%s", l, hint)
-			continue
-		}
-		if len(reach) > 0 && !slices.ContainsFunc(reach, func(a int) bool { return v.alerts[a].mayCarry(l) }) {
-			v.add(amcheck.CheckGroupBy, finding.Warning, item, subject,
-				"groups by %q, but no alerting rule given in this run that reaches the route carries that label, so it has no effect", l)
-		}
-	}
+	return slices.Compact(known)
 }
 
 // literalRegexps flags equality and inequality matchers of node n (in
