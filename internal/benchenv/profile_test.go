@@ -1,11 +1,14 @@
 package benchenv_test
 
 import (
+	"path/filepath"
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/benchenv"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
+	"github.com/mongen-dev/mongen/internal/verify"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // BenchmarkLargeCompileInProcess is the build without the write, in this
@@ -25,5 +28,40 @@ func BenchmarkLargeCompileInProcess(b *testing.B) {
 		if _, err := pipeline.Compile(dir, ref, load.Options{}); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// BenchmarkLargeRecompileInProcess is the build after a one-rule edit with
+// the verification cache of the build before, in this process, for
+// profiling where an incremental build's time goes.
+func BenchmarkLargeRecompileInProcess(b *testing.B) {
+	src, err := load.FindRoot(".")
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := b.TempDir()
+	if err := benchenv.Write(dir, src, benchenv.Large); err != nil {
+		b.Fatal(err)
+	}
+	ref := load.Ref{Name: benchenv.Name, Dir: "environments/" + benchenv.Name}
+	path := filepath.Join(b.TempDir(), "verified.json")
+	vc := verifycache.Open(path, "bench")
+	if _, err := pipeline.CompileWith(dir, ref, load.Options{}, verify.Options{Verified: vc}); err != nil {
+		b.Fatal(err)
+	}
+	if err := vc.Save(path); err != nil {
+		b.Fatal(err)
+	}
+	i := 0
+	for b.Loop() {
+		b.StopTimer()
+		editOneRule(b, dir, i)
+		i++
+		vc := verifycache.Open(path, "bench")
+		b.StartTimer()
+		if _, err := pipeline.CompileWith(dir, ref, load.Options{}, verify.Options{Verified: vc}); err != nil {
+			b.Fatal(err)
+		}
+		b.ReportMetric(float64(vc.Misses()), "misses")
 	}
 }

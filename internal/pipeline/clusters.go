@@ -11,6 +11,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/verify"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // Cluster is one cluster's plan and output. Its tree's paths are relative
@@ -27,11 +28,11 @@ type Cluster struct {
 // assemble makes the environment's one tree from its clusters', each under
 // its own directory, so the writer swaps out/<env>/ as a whole. The
 // finished tree passes the credential gate (gate.go).
-func assemble(clusters []Cluster) (*Result, error) {
+func assemble(clusters []Cluster, vc *verifycache.Cache) (*Result, error) {
 	res := &Result{Plan: clusters[0].Plan, Clusters: clusters}
 	if len(clusters) == 1 && clusters[0].Name == "" {
 		res.Tree = clusters[0].Tree
-		return gated(res)
+		return gated(res, vc)
 	}
 	res.Tree = artifact.NewTree()
 	for _, c := range clusters {
@@ -42,7 +43,7 @@ func assemble(clusters []Cluster) (*Result, error) {
 			}
 		}
 	}
-	return gated(res)
+	return gated(res, vc)
 }
 
 // joinErrors reports the problems of every cluster once: a shared

@@ -2,9 +2,13 @@ package pipeline
 
 import (
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/mongen-dev/mongen/internal/credgate"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // CredentialError stops a build whose output would hold a credential:
@@ -16,9 +20,33 @@ type CredentialError struct{ Problems []string }
 func (e *CredentialError) Error() string { return strings.Join(e.Problems, "\n") }
 
 // gate passes every file of the environment's finished tree through the
-// credential gate.
-func gate(res *Result) error {
-	fs := credgate.Tree(res.Tree)
+// credential gate, on every core. A file whose exact bytes passed before
+// (vc, keyed by this binary, the path and the bytes) is not scanned again.
+func gate(res *Result, vc *verifycache.Cache) error {
+	files := res.Tree.Files()
+	found := make([][]credgate.Finding, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(files)) {
+		wg.Go(func() {
+			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
+				f := files[i]
+				key := vc.Key("credential-gate", []byte(f.Path), f.Data)
+				if _, ok := vc.Passed(key); ok {
+					continue
+				}
+				if found[i] = credgate.File(f.Path, f.Data); len(found[i]) == 0 {
+					vc.Pass(key, nil)
+				}
+			}
+		})
+	}
+	wg.Wait()
+	var fs []credgate.Finding
+	for _, f := range found {
+		fs = append(fs, f...)
+	}
+	fs = credgate.Sort(fs)
 	if len(fs) == 0 {
 		return nil
 	}
@@ -44,8 +72,8 @@ func gate(res *Result) error {
 }
 
 // gated returns res when its tree passes the gate.
-func gated(res *Result) (*Result, error) {
-	if err := gate(res); err != nil {
+func gated(res *Result, vc *verifycache.Cache) (*Result, error) {
+	if err := gate(res, vc); err != nil {
 		return nil, err
 	}
 	return res, nil

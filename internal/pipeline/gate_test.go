@@ -1,12 +1,14 @@
 package pipeline
 
 import (
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // Whatever the stages before it missed, a tree holding a credential is
@@ -24,7 +26,7 @@ func TestGateStopsACredentialBeforeWrite(t *testing.T) {
 		}
 	}
 	res := &Result{Tree: tree, Plan: &expand.Plan{Env: &model.Environment{Name: "dev"}}}
-	err := gate(res)
+	err := gate(res, nil)
 	if err == nil {
 		t.Fatal("the gate let a credential through")
 	}
@@ -44,7 +46,34 @@ func TestGateStopsACredentialBeforeWrite(t *testing.T) {
 	if err := clean.Add(artifact.File{Path: "a.yaml", Data: []byte("password_file: /etc/x\n")}); err != nil {
 		t.Fatal(err)
 	}
-	if err := gate(&Result{Tree: clean}); err != nil {
+	if err := gate(&Result{Tree: clean}, nil); err != nil {
 		t.Errorf("a clean tree: %v", err)
+	}
+}
+
+// TestGateCacheKeepsOnlyPasses: a file that passed is not scanned again,
+// and a changed file is, whatever passed before under its path.
+func TestGateCacheKeepsOnlyPasses(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "verified.json")
+	vc := verifycache.Open(path, "test")
+	tree := func(url string) *Result {
+		tr := artifact.NewTree()
+		if err := tr.Add(artifact.File{Path: "alertmanager/alertmanager.yml", Data: []byte("receivers:\n- name: x\n  webhook_configs:\n  - url: " + url + "\n")}); err != nil {
+			t.Fatal(err)
+		}
+		return &Result{Tree: tr, Plan: &expand.Plan{Env: &model.Environment{Name: "dev"}}}
+	}
+	if err := gate(tree("https://hooks.example.com/"), vc); err != nil {
+		t.Fatal(err)
+	}
+	if err := vc.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	warm := verifycache.Open(path, "test")
+	if err := gate(tree("https://hooks.example.com/"), warm); err != nil || warm.Misses() != 0 {
+		t.Fatalf("the unchanged file: err %v, %d scans, want none", err, warm.Misses())
+	}
+	if err := gate(tree("https://alice:GATESECRET3@hooks.example.com/"), warm); err == nil {
+		t.Fatal("a credential in a file that passed before under the same path went through")
 	}
 }

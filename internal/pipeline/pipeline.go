@@ -58,7 +58,7 @@ func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 
 // CompileWith is Compile with verification options (a cache of verdicts).
 func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Options) (*Result, error) {
-	res, err := Unverified(root, ref, opts)
+	res, err := unverified(root, ref, opts, vopts.Verified)
 	if err != nil {
 		return nil, err
 	}

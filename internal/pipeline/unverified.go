@@ -4,6 +4,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/scale"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // Unverified loads, expands and renders one environment without verify and
@@ -12,6 +13,11 @@ import (
 // the checks of the working tree are mongen check's job. CUE and expand
 // errors still fail it: there is nothing to compare without a plan.
 func Unverified(root string, ref load.Ref, opts load.Options) (*Result, error) {
+	return unverified(root, ref, opts, nil)
+}
+
+// unverified is Unverified with the cache of the credential gate's passes.
+func unverified(root string, ref load.Ref, opts load.Options, vc *verifycache.Cache) (*Result, error) {
 	plans, err := Plans(root, ref, opts)
 	if err != nil {
 		return nil, err
@@ -32,7 +38,7 @@ func Unverified(root string, ref load.Ref, opts load.Options) (*Result, error) {
 	if err := joinErrors(errs); err != nil {
 		return nil, err
 	}
-	return assemble(clusters)
+	return assemble(clusters, vc)
 }
 
 // Plans loads an environment and expands one plan per cluster, then runs
