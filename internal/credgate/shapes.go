@@ -24,18 +24,52 @@ type shape struct {
 	// in are lower-case substrings one of which every match holds: a
 	// cheap test before the expression.
 	in []string
+	// also, when set, is a further test every match passes (another
+	// substring, a digit run), cheaper than the expression.
+	also func(s, lower string) bool
 }
 
 // mayHold reports whether lower (a string in lower case) holds one of
 // the shape's substrings.
-func (sh shape) mayHold(lower string) bool {
+func (sh shape) mayHold(s, lower string) bool {
 	for _, n := range sh.in {
 		if strings.Contains(lower, n) {
-			return true
+			return sh.also == nil || sh.also(s, lower)
 		}
 	}
 	return false
 }
+
+// hasAt: a URL with user info has an @ after its scheme.
+func hasAt(_, lower string) bool { return strings.Contains(lower, "@") }
+
+// digitsColon: a Telegram bot token is at least six digits, a colon and
+// at least thirty token characters.
+func digitsColon(s, _ string) bool {
+	for i := strings.IndexByte(s, ':'); i >= 0; {
+		if i >= 6 && len(s)-i > 30 && allDigits(s[i-6:i]) {
+			return true
+		}
+		j := strings.IndexByte(s[i+1:], ':')
+		if j < 0 {
+			break
+		}
+		i += 1 + j
+	}
+	return false
+}
+
+func allDigits(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// upperSK: the Twilio shape is case-sensitive.
+func upperSK(s, _ string) bool { return strings.Contains(s, "SK") }
 
 // tokenLike tells a token from a word: it has a digit or a symbol, or
 // both upper and lower case letters.
@@ -80,24 +114,28 @@ var tokenParams = map[string]bool{
 
 const queryParamAlternation = `access[_-]?token|private[_-]?token|token|auth[_-]?token|api[_-]?token|api[_-]?key|key|secret|client[_-]?secret|password|passwd|pwd|sig|signature|code|auth|x-api-key|jwt|bearer|session(?:[_-]?id)?|id[_-]?token|refresh[_-]?token|api[_-]?secret|app[_-]?secret|secret[_-]?key|routing[_-]?key|integration[_-]?key`
 
+// queryParamEnds: each name of queryParamAlternation ends in one of these
+// words, so each match holds one of them followed by "=".
+var queryParamEnds = []string{"token=", "key=", "secret=", "password=", "passwd=", "pwd=", "sig=", "signature=", "code=", "auth=", "jwt=", "bearer=", "session=", "id="}
+
 var shapes = []shape{
 	{what: "a private key", re: regexp.MustCompile(`-----BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----(?P<s>[\s\S]*?(?:-----END [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)?-----|$))`), in: []string{"private key"}},
-	{what: "a URL with a user name or password in it", re: regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://(?P<s>[^/\s?#@"'<>\\]+)@`), in: []string{"://"}},
+	{what: "a URL with a user name or password in it", re: regexp.MustCompile(`(?i)\b[a-z][a-z0-9+.-]*://(?P<s>[^/\s?#@"'<>\\]+)@`), in: []string{"://"}, also: hasAt},
 	{what: "an address with a user name or password in it", re: regexp.MustCompile(`(?:^|[\s"'\[,(=])(?P<s>[^\s/@:"'\[\],()=<>]+(?::[^\s/@"'<>]*)?)@\[?[A-Za-z0-9._-]+(?::[A-Za-z0-9:]+\])?:[0-9]{1,5}\b`), in: []string{"@"}},
 	{what: "a database address with a password in it", re: regexp.MustCompile(`(?P<s>[^\s/@:"']+:[^\s/@"']+)@(?:tcp|unix|udp)\(`), in: []string{"@tcp(", "@unix(", "@udp("}},
-	{what: "a Telegram bot token", re: regexp.MustCompile(`(?:^|[^0-9])(?P<s>[0-9]{6,12}:[A-Za-z0-9_-]{30,})`), in: []string{":"}},
+	{what: "a Telegram bot token", re: regexp.MustCompile(`(?:^|[^0-9])(?P<s>[0-9]{6,12}:[A-Za-z0-9_-]{30,})`), in: []string{":"}, also: digitsColon},
 	{what: "a Slack webhook URL", re: regexp.MustCompile(`hooks\.slack\.com/(?:services|workflows|triggers)/(?P<s>[^\s"'<>]+)`), in: []string{"hooks.slack.com"}},
 	{what: "a Microsoft Teams webhook URL", re: regexp.MustCompile(`webhook\.office\.com/(?P<s>webhook[bB]?2?/[^\s"'<>]+)`), in: []string{"webhook.office.com"}},
 	{what: "a Microsoft Teams workflow URL", re: regexp.MustCompile(`\.logic\.azure\.com[^\s"'<>]*?[?&]sig=(?P<s>[^\s"'<>&]+)`), in: []string{"logic.azure.com"}},
 	{what: "a Discord webhook URL", re: regexp.MustCompile(`discord(?:app)?\.com/api/webhooks/(?P<s>[^\s"'<>]+)`), in: []string{"discord"}},
 	{what: "a Feishu or Lark robot hook URL", re: regexp.MustCompile(`open\.(?:feishu\.cn|larksuite\.com)/open-apis/bot/v2/hook/(?P<s>[^\s"'<>]+)`), in: []string{"/hook/"}},
-	{what: "a URL with a credential in its query", re: regexp.MustCompile(`(?i)[?&;#](?:` + queryParamAlternation + `)=(?P<s>[^&\s#"'<>;]+)`), in: []string{"="}},
+	{what: "a URL with a credential in its query", re: regexp.MustCompile(`(?i)[?&;#](?:` + queryParamAlternation + `)=(?P<s>[^&\s#"'<>;]+)`), in: queryParamEnds},
 	{what: "an Authorization header value", re: regexp.MustCompile("(?i)(?:^|[\"'`=]|\\\\\")\\s*(?:bearer|basic|token|apikey|sso-key|negotiate|bot)\\s+(?P<s>[A-Za-z0-9._~+/=:-]{8,})(?:\\s*$|\\s*[\"'`]|\\\\\")"), ok: tokenLike, in: []string{"bearer", "basic", "token", "apikey", "sso-key", "negotiate", "bot"}},
 	{what: "an Authorization header", re: regexp.MustCompile(`(?i)\b(?:proxy-)?authorization["']?\s*[:=]\s*["']?(?:bearer|basic|token|apikey|sso-key|negotiate|bot)\s+(?P<s>[A-Za-z0-9._~+/=:-]{8,})`), ok: tokenLike, in: []string{"authorization"}},
-	{what: "a connection string with a key or password", re: regexp.MustCompile(`(?i)(?:accountkey|sharedaccesskey|password|pwd)=(?P<s>[^;&\s"']{4,})`), in: []string{"="}},
+	{what: "a connection string with a key or password", re: regexp.MustCompile(`(?i)(?:accountkey|sharedaccesskey|password|pwd)=(?P<s>[^;&\s"']{4,})`), in: []string{"accountkey=", "accesskey=", "password=", "pwd="}},
 	{what: "a Slack token", re: regexp.MustCompile(`\b(?:xox[abposre]|xapp)-[0-9A-Za-z-]{10,}`), in: []string{"xox", "xapp-"}},
-	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[0-9A-Za-z]{30,}|github_pat_[0-9A-Za-z_]{40,})`), in: []string{"gh", "github_pat_"}},
-	{what: "a GitLab token", re: regexp.MustCompile(`\bgl(?:pat|ptt|dt|rt|cbt|oas)-[0-9A-Za-z_-]{20,}`), in: []string{"gl"}},
+	{what: "a GitHub token", re: regexp.MustCompile(`\b(?:gh[pousr]_[0-9A-Za-z]{30,}|github_pat_[0-9A-Za-z_]{40,})`), in: []string{"ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"}},
+	{what: "a GitLab token", re: regexp.MustCompile(`\bgl(?:pat|ptt|dt|rt|cbt|oas)-[0-9A-Za-z_-]{20,}`), in: []string{"glpat-", "glptt-", "gldt-", "glrt-", "glcbt-", "gloas-"}},
 	{what: "an AWS access key id", re: regexp.MustCompile(`\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[0-9A-Z]{16}\b`), in: []string{"akia", "asia", "agpa", "aida", "aroa", "anpa", "anva"}},
 	{what: "a Google API key", re: regexp.MustCompile(`\bAIza[0-9A-Za-z_-]{35}`), in: []string{"aiza"}},
 	{what: "a Google OAuth token", re: regexp.MustCompile(`\bya29\.[0-9A-Za-z_-]{20,}`), in: []string{"ya29."}},
@@ -112,7 +150,7 @@ var shapes = []shape{
 	{what: "a Grafana token", re: regexp.MustCompile(`\b(?:glsa_[A-Za-z0-9]{32}_[a-fA-F0-9]{8}|glc_[A-Za-z0-9+/=]{32,})`), in: []string{"glsa_", "glc_"}},
 	{what: "a HashiCorp Vault or Terraform token", re: regexp.MustCompile(`\b(?:hv[sb]\.[A-Za-z0-9_-]{24,}|[a-zA-Z0-9]{14}\.atlasv1\.[a-zA-Z0-9_-]{60,})`), in: []string{"hvs.", "hvb.", "atlasv1"}},
 	{what: "a Mailgun key", re: regexp.MustCompile(`\bkey-[0-9a-f]{32}\b`), in: []string{"key-"}},
-	{what: "a Twilio key", re: regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`), in: []string{"sk"}},
+	{what: "a Twilio key", re: regexp.MustCompile(`\bSK[0-9a-fA-F]{32}\b`), in: []string{"sk"}, also: upperSK},
 	{what: "an Atlassian token", re: regexp.MustCompile(`\bATATT3[A-Za-z0-9_=-]{20,}`), in: []string{"atatt3"}},
 	{what: "a Linear API key", re: regexp.MustCompile(`\blin_api_[A-Za-z0-9]{40}\b`), in: []string{"lin_api_"}},
 	{what: "a Doppler token", re: regexp.MustCompile(`\bdp\.(?:st|pt|ct|sa|scim|audit)\.[A-Za-z0-9_-]{20,}`), in: []string{"dp."}},
@@ -131,7 +169,7 @@ func Shape(s string) string {
 	}
 	lower := strings.ToLower(s)
 	for _, sh := range shapes {
-		if sh.mayHold(lower) && sh.match(s) {
+		if sh.mayHold(s, lower) && sh.match(s) {
 			return sh.what
 		}
 	}
