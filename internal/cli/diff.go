@@ -229,6 +229,16 @@ func compareSides(root string, base, head side, args []string, outDir string) (*
 	bases, heads := make([]clusterSides, len(names)), make([]clusterSides, len(names))
 	var wg sync.WaitGroup
 	var mu sync.Mutex
+	// One evaluation at a time: each holds its whole CUE graph, and two
+	// of a large environment (10,000 rules) at once took 1.9 GB where one
+	// takes 0.8 (docs/performance.md). The stages after the evaluation use
+	// every core on their own.
+	one := make(chan struct{}, 1)
+	compile := func(s side, ref load.Ref) (clusterSides, error) {
+		one <- struct{}{}
+		defer func() { <-one }()
+		return s.compile(root, ref)
+	}
 	for i, name := range names {
 		inputs[i].Name = name
 		fail := func(s side, err error) {
@@ -242,7 +252,7 @@ func compareSides(root string, base, head side, args []string, outDir string) (*
 		}
 		if ref, ok := inBase[name]; ok {
 			wg.Go(func() {
-				s, err := base.compile(root, ref)
+				s, err := compile(base, ref)
 				if err != nil {
 					fail(base, err)
 					return
@@ -252,7 +262,7 @@ func compareSides(root string, base, head side, args []string, outDir string) (*
 		}
 		if ref, ok := inHead[name]; ok {
 			wg.Go(func() {
-				s, err := head.compile(root, ref)
+				s, err := compile(head, ref)
 				if err != nil {
 					fail(head, err)
 					return
