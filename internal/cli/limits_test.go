@@ -33,9 +33,6 @@ func runMain(t *testing.T, dir string, args ...string) (code int, stdout, stderr
 // a 100 MB sparse file and a directory named like a rule file.
 func limitsRepo(t *testing.T) string {
 	t.Helper()
-	if runtime.GOOS == "windows" {
-		t.Skip("named pipes")
-	}
 	dir := t.TempDir()
 	files := map[string]string{
 		"cue.mod/module.cue": "module: \"example.com/mon@v0\"\nlanguage: version: \"v0.17.0\"\n",
