@@ -139,9 +139,9 @@ func measure(b *testing.B, dir string, prepare func(i int), args ...string) {
 	b.ReportMetric(float64(ref.peakKB)/1024, "cue-peak-MB")
 }
 
-// repository writes the large environment into a new git repository with
-// one commit, and points the input cache at a directory of its own.
-func repository(b *testing.B) string {
+// largeEnvironment writes the large environment and mongen's CUE module
+// into a new directory.
+func largeEnvironment(b *testing.B) string {
 	b.Helper()
 	src, err := load.FindRoot(".")
 	if err != nil {
@@ -151,6 +151,14 @@ func repository(b *testing.B) string {
 	if err := benchenv.Write(dir, src, benchenv.Large); err != nil {
 		b.Fatal(err)
 	}
+	return dir
+}
+
+// repository writes the large environment into a new git repository with
+// one commit, and points the input cache at a directory of its own.
+func repository(b *testing.B) string {
+	b.Helper()
+	dir := largeEnvironment(b)
 	git(b, dir, "init", "-q", "-b", "main")
 	git(b, dir, "add", ".")
 	git(b, dir, "-c", "user.name=bench", "-c", "user.email=bench@example.com", "commit", "-q", "-m", "large environment")

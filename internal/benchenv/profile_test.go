@@ -15,14 +15,7 @@ import (
 // process, for profiling: go test -bench LargeCompileInProcess
 // -benchtime 1x -cpuprofile cpu.out.
 func BenchmarkLargeCompileInProcess(b *testing.B) {
-	src, err := load.FindRoot(".")
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	if err := benchenv.Write(dir, src, benchenv.Large); err != nil {
-		b.Fatal(err)
-	}
+	dir := largeEnvironment(b)
 	ref := load.Ref{Name: benchenv.Name, Dir: "environments/" + benchenv.Name}
 	for b.Loop() {
 		if _, err := pipeline.Compile(dir, ref, load.Options{}); err != nil {
@@ -35,14 +28,7 @@ func BenchmarkLargeCompileInProcess(b *testing.B) {
 // the verification cache of the build before, in this process, for
 // profiling where an incremental build's time goes.
 func BenchmarkLargeRecompileInProcess(b *testing.B) {
-	src, err := load.FindRoot(".")
-	if err != nil {
-		b.Fatal(err)
-	}
-	dir := b.TempDir()
-	if err := benchenv.Write(dir, src, benchenv.Large); err != nil {
-		b.Fatal(err)
-	}
+	dir := largeEnvironment(b)
 	ref := load.Ref{Name: benchenv.Name, Dir: "environments/" + benchenv.Name}
 	path := filepath.Join(b.TempDir(), "verified.json")
 	vc := verifycache.Open(path, "bench")
