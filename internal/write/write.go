@@ -379,7 +379,20 @@ func apply(t target, tree *artifact.Tree) (Diff, error) {
 	if err := hook("tmp", ""); err != nil {
 		return Diff{}, err
 	}
-	if err := build(tmp, tree); err != nil {
+	// Files the diff found unchanged are linked from the current tree, not
+	// written and synced again: a one-rule edit of a large environment
+	// rewrote 1,700 files to change one.
+	changed := map[string]bool{}
+	for _, p := range append(append([]string{}, d.Added...), d.Changed...) {
+		changed[p] = true
+	}
+	reuse := func(f artifact.File) string {
+		if changed[f.Path] {
+			return ""
+		}
+		return sameFile(filepath.Join(t.abs, filepath.FromSlash(f.Path)), f.Data)
+	}
+	if err := build(tmp, tree, reuse); err != nil {
 		return Diff{}, err
 	}
 
@@ -535,7 +548,7 @@ func removeLeftovers(t target) {
 
 // build writes every file of tree under root (an empty directory) and
 // fsyncs files and directories.
-func build(root string, tree *artifact.Tree) error {
+func build(root string, tree *artifact.Tree, reuse func(artifact.File) string) error {
 	files := tree.Files()
 	// Directories, parents first: a parent path is a prefix of its
 	// children's, so it sorts before them.
@@ -578,7 +591,11 @@ func build(root string, tree *artifact.Tree) error {
 					return
 				}
 				f := files[i]
-				err := writeFile(filepath.Join(root, filepath.FromSlash(f.Path)), f.Data)
+				name := filepath.Join(root, filepath.FromSlash(f.Path))
+				var err error
+				if old := reuse(f); old == "" || os.Link(old, name) != nil {
+					err = writeFile(name, f.Data)
+				}
 				if err == nil {
 					err = hook("file", f.Path)
 				}
@@ -622,6 +639,20 @@ func writeFile(name string, data []byte) error {
 		err = cerr
 	}
 	return err
+}
+
+// sameFile returns name when it is a regular file of mode FileMode holding
+// exactly data, so it can be linked into the new tree; "" otherwise.
+func sameFile(name string, data []byte) string {
+	info, err := os.Lstat(name)
+	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm() != FileMode || info.Size() != int64(len(data)) {
+		return ""
+	}
+	onDisk, err := os.ReadFile(name)
+	if err != nil || !bytes.Equal(onDisk, data) {
+		return ""
+	}
+	return name
 }
 
 func syncDir(name string) error {
