@@ -49,7 +49,7 @@ env: schemas.#Environment & {
 	if checkout.Objective != "99.95" || checkout.Period != "30d" || checkout.Service != "web-shop" || checkout.Name != "check-out" {
 		t.Errorf("check-out = %+v", checkout)
 	}
-	wantPage := model.BurnAlert{Enabled: true, Name: "WebShopCheckOutErrorBudgetBurn", Tier: "P0", Severity: "critical", For: "2m"}
+	wantPage := model.BurnAlert{Enabled: true, Name: "WebShopCheckOutErrorBudgetBurn", Tier: "P0", Severity: "critical", For: "0s"} // the short window is the reset: no for (docs/slo.md)
 	if p := checkout.Alerting.Page; p.Name != wantPage.Name || p.Tier != wantPage.Tier || p.Severity != wantPage.Severity || p.For != wantPage.For || !p.Enabled {
 		t.Errorf("page = %+v, want %+v", p, wantPage)
 	}
