@@ -176,7 +176,7 @@ func (v routesView) printMatches(stderr io.Writer, env string, tree *dispatch.Ro
 	paths := map[*dispatch.Route][]string{}
 	var walk func(r *dispatch.Route, path []string)
 	walk = func(r *dispatch.Route, path []string) {
-		path = append(append([]string(nil), path...), matchersString(r.Matchers))
+		path = append(append([]string(nil), path...), amcheck.MatchersString(r.Matchers))
 		paths[r] = path
 		for _, c := range r.Routes {
 			walk(c, path)
@@ -311,17 +311,6 @@ func literalValues(m *amlabels.Matcher) []string {
 		}
 	}
 	return nil
-}
-
-func matchersString(ms amlabels.Matchers) string {
-	if len(ms) == 0 {
-		return "{}"
-	}
-	parts := make([]string, len(ms))
-	for i, m := range ms {
-		parts[i] = m.String()
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
 }
 
 // printRoute draws the routing tree with the endpoints of each receiver.

@@ -183,7 +183,7 @@ func (v *amVet) route(n *yaml.Node, r *dispatch.Route, reach []int, where string
 	stopped := map[int]bool{}
 	for i, c := range r.Routes {
 		cn := resolveAlias(children.Content[i])
-		name := where + " > " + matchersText(c.Matchers)
+		name := where + " > " + amcheck.MatchersString(c.Matchers)
 		var got, left []int
 		for _, a := range reach {
 			if stopped[a] {
@@ -256,7 +256,7 @@ func (v *amVet) unused(n *yaml.Node, r *dispatch.Route, left []int, name string)
 		return
 	}
 	v.add(check, finding.Warning, n, subject,
-		"no alerting rule given in this run that reaches its parent matches all of %s together, so the route is never used", matchersText(r.Matchers))
+		"no alerting rule given in this run that reaches its parent matches all of %s together, so the route is never used", amcheck.MatchersString(r.Matchers))
 }
 
 // staticValues are the values of label l the rules' alerts carry, sorted.
@@ -376,13 +376,13 @@ func (v *amVet) inhibits(seq *yaml.Node, rules []amcommoncfg.InhibitRule) {
 		target := append(labels.Matchers(slices.Clone(ir.TargetMatchers)), matchersOf(ir.TargetMatch)...)
 		v.literalRegexps(n, append(slices.Clone(source), target...), subject)
 		if len(ir.Equal) == 0 {
-			src := "one alert matching " + matchersText(source)
+			src := "one alert matching " + amcheck.MatchersString(source)
 			if len(source) == 0 {
 				src = "any alert"
 			}
 			v.add(CheckInhibitEqual, finding.Warning, n, subject,
 				"has no equal: while %s fires, every alert matching %s is silenced, across every cluster, namespace and service: list the labels source and target must share (equal: [namespace] or [alertname, instance]), as mongen's schema requires",
-				src, matchersText(target))
+				src, amcheck.MatchersString(target))
 		}
 	}
 }
@@ -396,15 +396,4 @@ func matchersOf(m map[string]string) labels.Matchers {
 		}
 	}
 	return out
-}
-
-func matchersText(ms labels.Matchers) string {
-	if len(ms) == 0 {
-		return "{}"
-	}
-	parts := make([]string, len(ms))
-	for i, m := range ms {
-		parts[i] = m.String()
-	}
-	return "{" + strings.Join(parts, ", ") + "}"
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/prometheus/alertmanager/dispatch"
 	"github.com/prometheus/alertmanager/featurecontrol"
 	"github.com/prometheus/alertmanager/matcher/compat"
+	"github.com/prometheus/alertmanager/pkg/labels"
 	"github.com/prometheus/common/model"
 )
 
@@ -87,12 +88,16 @@ type Match struct {
 	ActiveTimeIntervals []string
 }
 
-func matchersString(r *dispatch.Route) string {
-	if len(r.Matchers) == 0 {
+func matchersString(r *dispatch.Route) string { return MatchersString(r.Matchers) }
+
+// MatchersString writes matchers as Alertmanager's configuration does,
+// "{a="x", b=~"y"}", and "{}" for none: how routes are named in messages.
+func MatchersString(ms labels.Matchers) string {
+	if len(ms) == 0 {
 		return "{}"
 	}
-	parts := make([]string, len(r.Matchers))
-	for i, m := range r.Matchers {
+	parts := make([]string, len(ms))
+	for i, m := range ms {
 		parts[i] = m.String()
 	}
 	return "{" + strings.Join(parts, ", ") + "}"
