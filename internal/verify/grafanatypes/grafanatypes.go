@@ -540,17 +540,6 @@ func IsDashboard(path string) bool {
 	return strings.HasPrefix(path, grafana.Dir+"/") && strings.HasSuffix(path, ".json")
 }
 
-// CheckTree checks every dashboard of a rendered tree.
-func CheckTree(t *artifact.Tree) []string {
-	var out []string
-	for _, f := range t.Files() {
-		if IsDashboard(f.Path) {
-			out = append(out, Check(f)...)
-		}
-	}
-	return out
-}
-
 func knownPanels() []string {
 	out := []string{"row"}
 	for k := range panelKinds {

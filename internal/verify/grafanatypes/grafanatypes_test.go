@@ -411,7 +411,8 @@ func TestNotAnObject(t *testing.T) {
 }
 
 // TestCheckPositions: Check puts the file's CUE position and path in front
-// of each problem, and CheckTree reads only dashboards.
+// of each problem, a valid dashboard has none, and only dashboards are
+// checked.
 func TestCheckPositions(t *testing.T) {
 	doc := base(t)
 	doc["colour"] = "red"
@@ -423,18 +424,14 @@ func TestCheckPositions(t *testing.T) {
 		t.Errorf("Check = %q, want [%q]", got, want)
 	}
 
-	tree := artifact.NewTree()
-	for _, af := range []artifact.File{
-		f,
-		{Path: grafana.Path("fine"), Data: good, Origin: "environments/dev/dev.cue:20:3"},
-		{Path: "manifests/not-a-dashboard.yaml", Data: []byte("colour: red\n")},
-	} {
-		if err := tree.Add(af); err != nil {
-			t.Fatal(err)
-		}
+	if got := Check(artifact.File{Path: grafana.Path("fine"), Data: good}); len(got) != 0 {
+		t.Errorf("Check of a valid dashboard = %q", got)
 	}
-	if got := CheckTree(tree); len(got) != 1 || got[0] != want {
-		t.Errorf("CheckTree = %q, want [%q]", got, want)
+	// verify checks only the dashboards of a tree.
+	for path, want := range map[string]bool{grafana.Path("fine"): true, "manifests/not-a-dashboard.yaml": false, "dashboards/notes.txt": false} {
+		if got := IsDashboard(path); got != want {
+			t.Errorf("IsDashboard(%q) = %v, want %v", path, got, want)
+		}
 	}
 }
 
