@@ -2,12 +2,10 @@ package pipeline
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
-	"sync"
-	"sync/atomic"
 
 	"github.com/mongen-dev/mongen/internal/credgate"
+	"github.com/mongen-dev/mongen/internal/par"
 	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
@@ -25,23 +23,16 @@ func (e *CredentialError) Error() string { return strings.Join(e.Problems, "\n")
 func gate(res *Result, vc *verifycache.Cache) error {
 	files := res.Tree.Files()
 	found := make([][]credgate.Finding, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(files)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(files); i = int(next.Add(1)) - 1 {
-				f := files[i]
-				key := vc.Key("credential-gate", []byte(f.Path), f.Data)
-				if _, ok := vc.Passed(key); ok {
-					continue
-				}
-				if found[i] = credgate.File(f.Path, f.Data); len(found[i]) == 0 {
-					vc.Pass(key, nil)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	par.Each(len(files), func(i int) {
+		f := files[i]
+		key := vc.Key("credential-gate", []byte(f.Path), f.Data)
+		if _, ok := vc.Passed(key); ok {
+			return
+		}
+		if found[i] = credgate.File(f.Path, f.Data); len(found[i]) == 0 {
+			vc.Pass(key, nil)
+		}
+	})
 	var fs []credgate.Finding
 	for _, f := range found {
 		fs = append(fs, f...)

@@ -11,7 +11,6 @@ import (
 	"maps"
 	"path"
 	"regexp"
-	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -24,6 +23,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/par"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
 	"github.com/mongen-dev/mongen/internal/render/kustomize"
 	"github.com/mongen-dev/mongen/internal/render/operator"
@@ -314,28 +314,21 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add, addRule func(str
 		add("", kustomize.ManifestsDir, err)
 		return
 	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(todo)) {
-		wg.Go(func() {
-			for i := int(next.Add(1)) - 1; i < len(todo); i = int(next.Add(1)) - 1 {
-				var failed atomic.Bool
-				check := func(report func(string, string, error)) func(string, string, error) {
-					return func(origin, path string, err error) {
-						if err != nil {
-							failed.Store(true)
-						}
-						report(origin, path, err)
-					}
+	par.Each(len(todo), func(i int) {
+		var failed atomic.Bool
+		check := func(report func(string, string, error)) func(string, string, error) {
+			return func(origin, path string, err error) {
+				if err != nil {
+					failed.Store(true)
 				}
-				checkManifest(plan, todo[i], validator, check(add), check(addRule))
-				if !failed.Load() {
-					vc.Pass(keys[i], nil)
-				}
+				report(origin, path, err)
 			}
-		})
-	}
-	wg.Wait()
+		}
+		checkManifest(plan, todo[i], validator, check(add), check(addRule))
+		if !failed.Load() {
+			vc.Pass(keys[i], nil)
+		}
+	})
 }
 
 func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator, add, addRule func(string, string, error)) {
