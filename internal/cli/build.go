@@ -56,7 +56,7 @@ func newBuildCmd(a *app) *cobra.Command {
 	cmd.Flags().StringVar(&f.out, "out", "out", "output directory (relative paths are taken from the repository root)")
 	cmd.Flags().BoolVar(&f.commit, "commit", false, "after a successful build, git commit the changed out/ files with a message summarising the semantic diff")
 	cmd.Flags().StringVar(&f.author, "author", "", "commit author as \"Name <email>\" (default: git config user.name and user.email)")
-	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "evaluate even when no input changed since the last build")
+	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "evaluate even when no input changed since the last build, and re-run every check on every output file")
 	return cmd
 }
 
@@ -69,7 +69,7 @@ func newCheckCmd(a *app) *cobra.Command {
 	}
 	cmd.Flags().StringVar(&f.out, "out", "out", "output directory, relative to the repository root")
 	cmd.Flags().StringVar(&f.format, "format", "text", "output format: text, or github (workflow annotations)")
-	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "evaluate and run the rule tests even when no input changed since they last passed")
+	cmd.Flags().BoolVar(&f.noCache, "no-cache", false, "evaluate, re-run every check and run the rule tests even when no input changed since they last passed")
 	return cmd
 }
 
