@@ -141,16 +141,6 @@ func (c *Cache) Save(path string) error {
 	return nil
 }
 
-// Len is the number of entries this build used or recorded.
-func (c *Cache) Len() int {
-	if c == nil {
-		return 0
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return len(c.used)
-}
-
 // Misses counts the lookups that found no verdict, so the checks ran.
 func (c *Cache) Misses() int {
 	if c == nil {
