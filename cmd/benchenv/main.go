@@ -15,7 +15,7 @@ import (
 
 func main() {
 	out := flag.String("o", "", "directory to create (must not exist)")
-	spec := benchenv.Large
+	spec := benchenv.Large()
 	flag.IntVar(&spec.Services, "services", spec.Services, "service targets")
 	flag.IntVar(&spec.Rules, "rules", spec.Rules, "alerting rules")
 	flag.IntVar(&spec.Groups, "groups", spec.Groups, "rule groups")

@@ -148,7 +148,7 @@ func largeEnvironment(b *testing.B) string {
 		b.Fatal(err)
 	}
 	dir := b.TempDir()
-	if err := benchenv.Write(dir, src, benchenv.Large); err != nil {
+	if err := benchenv.Write(dir, src, benchenv.Large()); err != nil {
 		b.Fatal(err)
 	}
 	return dir

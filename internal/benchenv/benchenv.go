@@ -22,8 +22,11 @@ type Spec struct {
 	Dashboards int // own dashboards, besides the golden-signal ones
 }
 
-// Large is the size issue 15 names: a large platform team's environment.
-var Large = Spec{Services: 100, Rules: 10000, Groups: 200, SLOs: 1000, Dashboards: 200}
+// Large is the size issue 15 names: a large platform team's environment
+// (a function, so no caller can change it for another).
+func Large() Spec {
+	return Spec{Services: 100, Rules: 10000, Groups: 200, SLOs: 1000, Dashboards: 200}
+}
 
 // Name is the environment's name; it lives in environments/<Name>.
 const Name = "big"
