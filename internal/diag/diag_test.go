@@ -1,0 +1,70 @@
+package diag
+
+import (
+	"errors"
+	"fmt"
+	"testing"
+)
+
+func TestParsePos(t *testing.T) {
+	cases := []struct {
+		in   string
+		pos  Pos
+		rest string
+		ok   bool
+	}{
+		{"environments/dev/env.cue:12:3: bad value", Pos{"environments/dev/env.cue", 12, 3}, "bad value", true},
+		{"rules.yaml:4: no col", Pos{"rules.yaml", 4, 0}, "no col", true},
+		{"no position here", Pos{}, "no position here", false},
+		{"dev: value was rounded up", Pos{}, "dev: value was rounded up", false},
+		{"a b:1:2: spaces in file", Pos{}, "a b:1:2: spaces in file", false},
+		{"f:0:1: line zero", Pos{}, "f:0:1: line zero", false},
+		{"f:x:1: not a number", Pos{}, "f:x:1: not a number", false},
+	}
+	for _, c := range cases {
+		p, rest, ok := ParsePos(c.in)
+		if p != c.pos || rest != c.rest || ok != c.ok {
+			t.Errorf("ParsePos(%q) = %v, %q, %v; want %v, %q, %v", c.in, p, rest, ok, c.pos, c.rest, c.ok)
+		}
+	}
+}
+
+func TestListSortsAndDeduplicates(t *testing.T) {
+	var l List
+	l.Add(Pos{"b.cue", 1, 1}, "second file")
+	l.Add(Pos{"a.cue", 9, 1}, "later line")
+	l.Add(Pos{"a.cue", 2, 5}, "earlier line")
+	l.Add(Pos{"a.cue", 2, 5}, "earlier line")
+	err := l.Err()
+	want := "a.cue:2:5: earlier line\na.cue:9:1: later line\nb.cue:1:1: second file"
+	if err == nil || err.Error() != want {
+		t.Fatalf("Err() = %v, want\n%s", err, want)
+	}
+	if (List{}).Err() != nil {
+		t.Error("an empty list is an error")
+	}
+}
+
+func TestAsFindsWrappedDiagnostics(t *testing.T) {
+	d := Diagnostic{Pos: Pos{"x.cue", 3, 4}, Msg: "m", Hint: "do this", Related: []Pos{{"y.cue", 1, 1}}}
+	if got, want := d.Error(), "x.cue:3:4: m (see y.cue:1:1); do this"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	for _, err := range []error{
+		fmt.Errorf("build: %w", List{d}),
+		fmt.Errorf("build: %w", d),
+	} {
+		l, ok := As(err)
+		if !ok || len(l) != 1 || l[0].Pos != d.Pos {
+			t.Errorf("As(%v) = %v, %v", err, l, ok)
+		}
+	}
+	if _, ok := As(errors.New("plain")); ok {
+		t.Error("As found diagnostics in a plain error")
+	}
+	w := Wrap(List{d}, "render alertmanager")
+	l, _ := As(w)
+	if l[0].Msg != "render alertmanager: m" || l[0].Pos != d.Pos {
+		t.Errorf("Wrap lost the position or the context: %+v", l[0])
+	}
+}
