@@ -77,6 +77,20 @@ func ParsePos(s string) (Pos, string, bool) {
 	return p, rest, true
 }
 
+// Origin reads a position printed whole as "file:line:col" or
+// "file:line" (the model's Source strings, CUE's token.Pos). A string
+// that is not one is kept whole as the File, so a message built from it
+// still says the same place; "" is the zero Pos.
+func Origin(s string) Pos {
+	if s == "" {
+		return Pos{}
+	}
+	if p, rest, ok := ParsePos(s + ": "); ok && rest == "" {
+		return p
+	}
+	return Pos{File: s}
+}
+
 // Diagnostic is one problem: where, what, and what to do.
 type Diagnostic struct {
 	// Pos is where the user can fix it; zero only for problems that have
@@ -134,6 +148,35 @@ type List []Diagnostic
 // Add appends a diagnostic at pos.
 func (l *List) Add(pos Pos, format string, args ...any) {
 	*l = append(*l, At(pos, format, args...))
+}
+
+// Append adds diagnostics to the list.
+func (l *List) Append(ds ...Diagnostic) { *l = append(*l, ds...) }
+
+// AddErr adds err's diagnostics (As); an error that carries none adds one
+// diagnostic per line, each line's leading position read by FromString.
+func (l *List) AddErr(err error) {
+	if err == nil {
+		return
+	}
+	l.Append(FromError(err)...)
+}
+
+// FromError is err as a List: its diagnostics when it carries some (As),
+// otherwise one per line of its message, with leading positions read by
+// FromString.
+func FromError(err error) List {
+	if err == nil {
+		return nil
+	}
+	if l, ok := As(err); ok {
+		return l
+	}
+	var out List
+	for _, line := range strings.Split(err.Error(), "\n") {
+		out = append(out, FromString(line))
+	}
+	return out
 }
 
 // Sort orders the list by position, then message, and drops exact

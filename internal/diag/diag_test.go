@@ -68,3 +68,45 @@ func TestAsFindsWrappedDiagnostics(t *testing.T) {
 		t.Errorf("Wrap lost the position or the context: %+v", l[0])
 	}
 }
+
+func TestOrigin(t *testing.T) {
+	cases := map[string]Pos{
+		"":                              {},
+		"environments/dev/dev.cue:25:3": {"environments/dev/dev.cue", 25, 3},
+		"rules.yml:4":                   {"rules.yml", 4, 0},
+		"environments/dev":              {File: "environments/dev"},
+		// Not a position: kept whole, so the message names the same place.
+		"a.cue:1:2 (exporter \"node\")": {File: "a.cue:1:2 (exporter \"node\")"},
+	}
+	for in, want := range cases {
+		if got := Origin(in); got != want {
+			t.Errorf("Origin(%q) = %+v, want %+v", in, got, want)
+		}
+		if got := Origin(in).String(); got != in {
+			t.Errorf("Origin(%q).String() = %q: the place changed", in, got)
+		}
+	}
+}
+
+func TestFromError(t *testing.T) {
+	plain := errors.New("a.cue:1:2: first\nno position\nb.yml:3: third")
+	got := FromError(plain)
+	want := List{{Pos: Pos{"a.cue", 1, 2}, Msg: "first"}, {Msg: "no position"}, {Pos: Pos{"b.yml", 3, 0}, Msg: "third"}}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("FromError(plain) = %+v, want %+v", got, want)
+	}
+	d := Diagnostic{Pos: Pos{"x.cue", 2, 2}, Msg: "m: with: colons"}
+	if got := FromError(fmt.Errorf("ctx: %w", List{d})); len(got) != 1 || got[0].Pos != d.Pos || got[0].Msg != d.Msg {
+		t.Errorf("FromError lost a wrapped List: %+v", got)
+	}
+	if FromError(nil) != nil {
+		t.Error("FromError(nil) is not empty")
+	}
+	var l List
+	l.AddErr(nil)
+	l.AddErr(List{d})
+	l.AddErr(errors.New("plain"))
+	if len(l) != 2 || l[0].Pos != d.Pos || l[1].Msg != "plain" {
+		t.Errorf("AddErr: %+v", l)
+	}
+}
