@@ -22,17 +22,10 @@ func checkSLOSelectors(p *pass) {
 	}
 	known := p.knownMetrics()
 	for _, s := range p.plan.Env.SLOList() {
-		ind := s.Indicator
-		for _, f := range []struct{ field, text string }{
-			{"errors", ind.Errors}, {"total", ind.Total}, {"bucket", ind.Bucket}, {"probe", ind.Probe},
-		} {
-			if f.text == "" {
-				continue
-			}
-			vs, err := slo.ParseSelector(f.text)
-			if err != nil {
-				continue // expand has reported it
-			}
+		// Selectors that do not parse are left out: expand reports them.
+		// A custom indicator's are every selector of its queries.
+		for _, f := range slo.Selectors(s.Indicator) {
+			vs := f.Selector
 			msg := p.selectorProblem(vs)
 			if msg == "" {
 				msg = p.nearMiss(vs, known)
@@ -41,9 +34,9 @@ func checkSLOSelectors(p *pass) {
 				p.out = append(p.out, finding.Finding{
 					Check:    "promql/selector",
 					Severity: p.info["promql/selector"].Severity,
-					Position: p.plan.Env.Source("slos", s.Service, s.Name, "indicator", f.field),
+					Position: p.plan.Env.Source("slos", s.Service, s.Name, "indicator", f.Field),
 					Subject:  "slo " + s.ID(),
-					Message:  "indicator." + f.field + " `" + f.text + "` " + msg,
+					Message:  "indicator." + f.Field + " `" + f.Text + "` " + msg,
 				})
 			}
 		}

@@ -36,6 +36,7 @@ const (
 	IndicatorRatio        = "ratio"
 	IndicatorLatency      = "latency"
 	IndicatorAvailability = "availability"
+	IndicatorCustom       = "custom"
 )
 
 // Indicator says how good and bad events are counted. Exactly one of the
@@ -44,8 +45,12 @@ type Indicator struct {
 	Kind string `json:"kind"`
 	// ratio: PromQL vector selectors of counters; mongen wraps each in
 	// sum by (GroupBy) (rate(<selector>[<window>])).
+	// custom: whole queries with {{.window}} where the window goes.
 	Errors string `json:"errors,omitempty"`
 	Total  string `json:"total,omitempty"`
+	// ErrorRatio (custom only) is one query of the error ratio itself,
+	// with {{.window}}, instead of Errors and Total.
+	ErrorRatio string `json:"errorRatio,omitempty"`
 	// latency: a histogram's _bucket selector and the le bound a good
 	// request stays under ("0.3"), as it appears in the le label.
 	Bucket    string `json:"bucket,omitempty"`

@@ -82,6 +82,8 @@ func aggregate(op string, groupBy []string, e string) string {
 //	ratio:        (sum(rate(<errors>[w])) or 0 * sum(rate(<total>[w]))) / (sum(rate(<total>[w])) > 0)
 //	latency:      1 - (sum(rate(<bucket>{le="<threshold>"}[w])) / (sum(rate(<bucket>{le="+Inf"}[w])) > 0))
 //	availability: 1 - avg(avg_over_time(<probe>[w]))
+//	custom:       ((<errors>) or 0 * (<total>)) / ((<total>) > 0), or <errorRatio>,
+//	              with w written for {{.window}}
 //
 // with "sum by (groupBy)" when the indicator keeps labels. Two guards keep
 // the period ratio (a mean of 5m ratios) honest: errors that have no series
@@ -122,6 +124,8 @@ func errorRatio(ind model.Indicator) (func(window string) string, error) {
 		return func(w string) string {
 			return "1 - " + aggregate("avg", ind.GroupBy, "avg_over_time("+ind.Probe+"["+w+"])")
 		}, nil
+	case model.IndicatorCustom:
+		return customRatio(ind), nil
 	}
 	return nil, fmt.Errorf("unknown indicator kind %q", ind.Kind)
 }

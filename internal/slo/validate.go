@@ -108,8 +108,10 @@ func Validate(s model.SLO) []Problem {
 		}
 	case model.IndicatorAvailability:
 		sel("probe", ind.Probe, "probe_success")
+	case model.IndicatorCustom:
+		selectorOK = validateCustom(ind, add)
 	default:
-		add(fmt.Sprintf("unknown indicator kind %q: ratio, latency or availability", ind.Kind), "indicator", "kind")
+		add(fmt.Sprintf("unknown indicator kind %q: ratio, latency, availability or custom", ind.Kind), "indicator", "kind")
 		selectorOK = false
 	}
 	// The error ratio differs between windows only in the window, a
