@@ -2,6 +2,7 @@ package expand
 
 import (
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"slices"
 	"strings"
 
@@ -77,15 +78,10 @@ func Endpoints(a *model.Alerting, tier, team string) []string {
 	return sortedUnique(a.Tiers[tier].Receivers)
 }
 
-func expandAlerting(env *model.Environment, p *Plan) []string {
+func expandAlerting(env *model.Environment, p *Plan) diag.List {
 	a := env.Alerting
-	var problems []string
-	at := func(parts ...string) string {
-		if pos := env.Source(parts...); pos != "" {
-			return pos + ": "
-		}
-		return ""
-	}
+	var problems diag.List
+	at := func(parts ...string) diag.Pos { return diag.Origin(env.Source(parts...)) }
 	known := func(name string) bool { _, ok := a.Receivers[name]; return ok }
 	receiverNames := sortedKeys(a.Receivers)
 	intervalNames := sortedKeys(a.TimeIntervals)
@@ -99,17 +95,17 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 
 	// References must name receivers and intervals that exist.
 	if !known(a.Fallback) {
-		problems = append(problems, fmt.Sprintf("%salerting.fallback: no receiver %q in alerting.receivers%s", at("alerting", "fallback"), a.Fallback, did(a.Fallback, receiverNames)))
+		problems.Add(at("alerting", "fallback"), "alerting.fallback: no receiver %q in alerting.receivers%s", a.Fallback, did(a.Fallback, receiverNames))
 	}
 	for _, tier := range model.TierNames {
 		for _, r := range a.Tiers[tier].Receivers {
 			if !known(r) {
-				problems = append(problems, fmt.Sprintf("%salerting.tiers.%s.receivers: no receiver %q in alerting.receivers%s", at("alerting", "tiers", tier), tier, r, did(r, receiverNames)))
+				problems.Add(at("alerting", "tiers", tier), "alerting.tiers.%s.receivers: no receiver %q in alerting.receivers%s", tier, r, did(r, receiverNames))
 			}
 		}
 		for _, ti := range a.Tiers[tier].ActiveTimeIntervals {
 			if _, ok := a.TimeIntervals[ti]; !ok {
-				problems = append(problems, fmt.Sprintf("%salerting.tiers.%s.activeTimeIntervals: no time interval %q in alerting.timeIntervals%s", at("alerting", "tiers", tier), tier, ti, did(ti, intervalNames)))
+				problems.Add(at("alerting", "tiers", tier), "alerting.tiers.%s.activeTimeIntervals: no time interval %q in alerting.timeIntervals%s", tier, ti, did(ti, intervalNames))
 			}
 		}
 	}
@@ -117,14 +113,14 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 		for _, tier := range sortedKeys(a.Teams[team].Receivers) {
 			for _, r := range a.Teams[team].Receivers[tier] {
 				if !known(r) {
-					problems = append(problems, fmt.Sprintf("%salerting.teams.%s.receivers.%s: no receiver %q in alerting.receivers%s", at("alerting", "teams", team), team, tier, r, did(r, receiverNames)))
+					problems.Add(at("alerting", "teams", team), "alerting.teams.%s.receivers.%s: no receiver %q in alerting.receivers%s", team, tier, r, did(r, receiverNames))
 				}
 			}
 		}
 		for _, tier := range sortedKeys(a.Teams[team].Tiers) {
 			for _, ti := range a.ActiveTimeIntervals(tier, team) {
 				if _, ok := a.TimeIntervals[ti]; !ok {
-					problems = append(problems, fmt.Sprintf("%salerting.teams.%s.tiers.%s.activeTimeIntervals: no time interval %q%s", at("alerting", "teams", team), team, tier, ti, did(ti, intervalNames)))
+					problems.Add(at("alerting", "teams", team), "alerting.teams.%s.tiers.%s.activeTimeIntervals: no time interval %q%s", team, tier, ti, did(ti, intervalNames))
 				}
 			}
 		}
@@ -141,7 +137,7 @@ func expandAlerting(env *model.Environment, p *Plan) []string {
 				if team == "" {
 					team = "(none)"
 				}
-				problems = append(problems, fmt.Sprintf("%s: rule %s (tier %s, team %s) reaches no receiver: give alerting.teams.%s.receivers.%s or alerting.tiers.%s.receivers", r.Origin, r.Name, r.Tier, team, team, r.Tier, r.Tier))
+				problems.Add(diag.Origin(r.Origin), "rule %s (tier %s, team %s) reaches no receiver: give alerting.teams.%s.receivers.%s or alerting.tiers.%s.receivers", r.Name, r.Tier, team, team, r.Tier, r.Tier)
 			}
 		}
 	}

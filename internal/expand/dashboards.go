@@ -1,7 +1,7 @@
 package expand
 
 import (
-	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"sort"
 	"strings"
 
@@ -37,7 +37,7 @@ func (d *Dashboard) At(env *model.Environment, parts ...string) string {
 // dashboards collects the environment's own dashboards, its exporters',
 // one golden-signals dashboard per job with signals and one per SLO, sorted
 // by uid. Two with one uid are reported with both positions.
-func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, []string) {
+func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, diag.List) {
 	var out []Dashboard
 	for _, uid := range sortedKeys(env.Dashboards) {
 		p := []string{"dashboards", uid}
@@ -83,7 +83,7 @@ func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, []string) {
 		out = append(out, Dashboard{Dashboard: d, Source: "SLO " + s.ID(), Origin: env.Source("slos", s.Service, s.Name)})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].UID < out[j].UID })
-	var problems []string
+	var problems diag.List
 	kept := out[:0]
 	for i, d := range out {
 		if i > 0 && d.UID == out[i-1].UID {
@@ -91,7 +91,7 @@ func dashboards(env *model.Environment, jobs []Job) ([]Dashboard, []string) {
 			if strings.HasPrefix(prev.Origin, "environments/") && !strings.HasPrefix(d.Origin, "environments/") {
 				d, prev = prev, d // headline at what the user wrote
 			}
-			problems = append(problems, fmt.Sprintf("%s: duplicate dashboard uid %q (%s), also used at %s (%s): Grafana keeps one dashboard per uid; rename one", d.Origin, d.UID, d.Source, prev.Origin, prev.Source))
+			problems.Add(diag.Origin(d.Origin), "duplicate dashboard uid %q (%s), also used at %s (%s): Grafana keeps one dashboard per uid; rename one", d.UID, d.Source, prev.Origin, prev.Source)
 			continue
 		}
 		kept = append(kept, d)

@@ -7,10 +7,10 @@ package expand
 
 import (
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 
 	"github.com/mongen-dev/mongen/internal/model"
 )
@@ -81,15 +81,10 @@ type Rule struct {
 	SLO string
 }
 
-// Error lists every conflict found, one per line, each with positions.
-type Error struct{ Problems []string }
-
-func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
-
 // Expand builds the plan. It never mutates env.
 func Expand(env *model.Environment) (*Plan, error) {
 	p := &Plan{Env: env}
-	var problems []string
+	var problems diag.List
 	jobOrigin := map[string]string{}
 	addJob := func(j Job) {
 		where := j.Origin
@@ -99,7 +94,7 @@ func Expand(env *model.Environment) (*Plan, error) {
 			where = fmt.Sprintf("%s (exporter %q, from %s)", env.Source("exporters", j.Exporter), j.Exporter, j.Origin)
 		}
 		if prev, dup := jobOrigin[j.Name]; dup {
-			problems = append(problems, fmt.Sprintf("%s: duplicate job name %q, also defined at %s: every job needs its own name, because rules select it by job=%q", prev, j.Name, where, j.Name))
+			problems.Add(diag.Origin(prev), "duplicate job name %q, also defined at %s: every job needs its own name, because rules select it by job=%q", j.Name, where, j.Name)
 			return
 		}
 		jobOrigin[j.Name] = where
@@ -113,7 +108,7 @@ func Expand(env *model.Environment) (*Plan, error) {
 			return
 		}
 		if prev, dup := groupOrigin[g.Name]; dup {
-			problems = append(problems, fmt.Sprintf("%s: duplicate rule group %q (also defined at %s): rename one group", g.Origin, g.Name, prev))
+			problems.Add(diag.Origin(g.Origin), "duplicate rule group %q (also defined at %s): rename one group", g.Name, prev)
 			return
 		}
 		groupOrigin[g.Name] = g.Origin
@@ -141,7 +136,7 @@ func Expand(env *model.Environment) (*Plan, error) {
 	for _, name := range sortedKeys(env.Federation) {
 		origin := env.Source("federation", name)
 		if prev, dup := jobOrigin[name]; dup {
-			problems = append(problems, fmt.Sprintf("%s: federation job %q has the name of a scrape job defined at %s", origin, name, prev))
+			problems.Add(diag.Origin(origin), "federation job %q has the name of a scrape job defined at %s", name, prev)
 			continue
 		}
 		jobOrigin[name] = origin
@@ -161,7 +156,7 @@ func Expand(env *model.Environment) (*Plan, error) {
 	sort.Slice(p.Groups, func(i, j int) bool { return p.Groups[i].Name < p.Groups[j].Name })
 	problems = append(problems, groupSettings(env, p.Groups, defined)...)
 	p.Secrets = secrets(p)
-	var dashProblems []string
+	var dashProblems diag.List
 	p.Dashboards, dashProblems = dashboards(env, p.Jobs)
 	problems = append(problems, dashProblems...)
 	if env.Alerting != nil {
@@ -170,15 +165,14 @@ func Expand(env *model.Environment) (*Plan, error) {
 		addSLOInhibit(p)
 	}
 	if len(problems) > 0 {
-		sort.Strings(problems)
-		return nil, &Error{Problems: problems}
+		return nil, problems.Err()
 	}
 	return p, nil
 }
 
 // group builds one rule group, its rules in evaluation order (order.go);
 // the problems are dependency cycles.
-func group(env *model.Environment, name string, g model.RuleGroup, team, exporter string, path ...string) (Group, []string) {
+func group(env *model.Environment, name string, g model.RuleGroup, team, exporter string, path ...string) (Group, diag.List) {
 	out := Group{Name: name, Exporter: exporter, Origin: env.Source(path...)}
 	for _, key := range sortedKeys(g) {
 		r := g[key]
@@ -206,7 +200,7 @@ func group(env *model.Environment, name string, g model.RuleGroup, team, exporte
 		}
 		out.Rules = append(out.Rules, rule)
 	}
-	var cycle []string
+	var cycle diag.List
 	out.Rules, cycle = orderRules(name, out.Rules)
 	return out, cycle
 }

@@ -2,8 +2,9 @@ package expand
 
 import (
 	"encoding/json"
-	"errors"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"reflect"
+	"strings"
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/model"
@@ -134,12 +135,8 @@ func TestExpandConflicts(t *testing.T) {
 			if p != nil {
 				t.Error("a plan returned with an error")
 			}
-			var xe *Error
-			if !errors.As(err, &xe) {
-				t.Fatalf("error %T, want *expand.Error: %v", err, err)
-			}
-			if !reflect.DeepEqual(xe.Problems, tc.want) {
-				t.Errorf("problems:\n%q\nwant\n%q", xe.Problems, tc.want)
+			if got := problems(t, err); !reflect.DeepEqual(got, tc.want) {
+				t.Errorf("problems:\n%q\nwant\n%q", got, tc.want)
 			}
 		})
 	}
@@ -491,9 +488,20 @@ func TestSecretPath(t *testing.T) {
 	}
 }
 
-func TestErrorJoinsProblems(t *testing.T) {
-	err := &Error{Problems: []string{"a: one", "b: two"}}
-	if err.Error() != "a: one\nb: two" {
-		t.Errorf("Error() = %q", err.Error())
+// problems is the diagnostics an Expand error carries, one string each;
+// every one must have a position.
+func problems(t *testing.T, err error) []string {
+	t.Helper()
+	l, ok := diag.As(err)
+	if !ok {
+		t.Fatalf("error %T carries no diagnostics: %v", err, err)
 	}
+	var out []string
+	for _, d := range l {
+		out = append(out, d.Error())
+	}
+	if strings.Join(out, "\n") != err.Error() {
+		t.Errorf("Error() = %q, not the diagnostics one per line", err.Error())
+	}
+	return out
 }

@@ -2,6 +2,7 @@ package expand
 
 import (
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"slices"
 	"sort"
 	"strings"
@@ -23,7 +24,7 @@ import (
 // so an order that already respects the dependencies is kept as it is.
 //
 // A dependency cycle is a problem naming every rule in it at its position.
-func orderRules(group string, rules []Rule) ([]Rule, []string) {
+func orderRules(group string, rules []Rule) ([]Rule, diag.List) {
 	sort.SliceStable(rules, func(i, j int) bool {
 		a, b := rules[i], rules[j]
 		if oa, ob := orderOf(a), orderOf(b); oa != ob {
@@ -61,7 +62,7 @@ func orderRules(group string, rules []Rule) ([]Rule, []string) {
 			}
 		}
 		if next < 0 {
-			return rules, []string{cycleProblem(group, rules, deps, placed)}
+			return rules, diag.List{cycleProblem(group, rules, deps, placed)}
 		}
 		placed[next] = true
 		out = append(out, rules[next])
@@ -75,7 +76,15 @@ func orderRules(group string, rules []Rule) ([]Rule, []string) {
 // OrderRules is the order expand gives a group's rules (orderRules), for
 // mongen import to find out whether an input's order needs Rule.Order to be
 // kept. It sorts rules in place.
-func OrderRules(group string, rules []Rule) ([]Rule, []string) { return orderRules(group, rules) }
+// Its problems are the cycle, as lines of text.
+func OrderRules(group string, rules []Rule) ([]Rule, []string) {
+	out, cycle := orderRules(group, rules)
+	var lines []string
+	for _, d := range cycle {
+		lines = append(lines, d.Error())
+	}
+	return out, lines
+}
 
 func orderOf(r Rule) int {
 	if r.Order == nil {
@@ -85,7 +94,7 @@ func orderOf(r Rule) int {
 }
 
 // cycleProblem describes one dependency cycle among the unplaced rules.
-func cycleProblem(group string, rules []Rule, deps [][]int, placed []bool) string {
+func cycleProblem(group string, rules []Rule, deps [][]int, placed []bool) diag.Diagnostic {
 	// Every unplaced rule waits on an unplaced one: walk until a rule
 	// repeats.
 	start := -1
@@ -118,8 +127,8 @@ func cycleProblem(group string, rules []Rule, deps [][]int, placed []bool) strin
 		r := rules[i]
 		parts = append(parts, fmt.Sprintf("%s (%s)", r.Name, ruleWhere(r)))
 	}
-	return fmt.Sprintf("%s: rule group %q: recording rules read each other in a cycle, so no evaluation order gives every rule fresh input: %s: break the cycle or move a rule to another group",
-		ruleWhere(rules[path[0]]), group, strings.Join(parts, " -> "))
+	return diag.At(diag.Origin(ruleWhere(rules[path[0]])), "rule group %q: recording rules read each other in a cycle, so no evaluation order gives every rule fresh input: %s: break the cycle or move a rule to another group",
+		group, strings.Join(parts, " -> "))
 }
 
 func ruleWhere(r Rule) string {
@@ -219,8 +228,8 @@ func selectedNames(vs *parser.VectorSelector, recorded []string) []string {
 // groupSettings applies env.ruleGroups to the plan's groups. A setting for
 // a group that does not exist, an unparsable or zero interval, or an
 // unparsable query offset is a problem at its position.
-func groupSettings(env *mmodel.Environment, groups []Group, defined map[string]bool) []string {
-	var problems []string
+func groupSettings(env *mmodel.Environment, groups []Group, defined map[string]bool) diag.List {
+	var problems diag.List
 	index := map[string]int{}
 	for i, g := range groups {
 		index[g.Name] = i
@@ -229,23 +238,23 @@ func groupSettings(env *mmodel.Environment, groups []Group, defined map[string]b
 		s := env.RuleGroups[name]
 		where := env.Source("ruleGroups", name)
 		if !defined[name] {
-			problems = append(problems, fmt.Sprintf("%s: ruleGroups.%s: no rule group is called %q%s: the settings of a group go under its name", where, name, name, didYouMean(name, sortedKeys(defined))))
+			problems.Add(diag.Origin(where), "ruleGroups.%s: no rule group is called %q%s: the settings of a group go under its name", name, name, didYouMean(name, sortedKeys(defined)))
 			continue
 		}
 		if s.Interval != "" {
 			if d, err := model.ParseDuration(s.Interval); err != nil {
-				problems = append(problems, fmt.Sprintf("%s: ruleGroups.%s.interval %q: %v: write it as Prometheus does, largest unit first (1h30m)", env.Source("ruleGroups", name, "interval"), name, s.Interval, err))
+				problems.Add(diag.Origin(env.Source("ruleGroups", name, "interval")), "ruleGroups.%s.interval %q: %v: write it as Prometheus does, largest unit first (1h30m)", name, s.Interval, err)
 			} else if d == 0 {
-				problems = append(problems, fmt.Sprintf("%s: ruleGroups.%s.interval is 0: leave it unset to evaluate at prometheus.evaluationInterval", env.Source("ruleGroups", name, "interval"), name))
+				problems.Add(diag.Origin(env.Source("ruleGroups", name, "interval")), "ruleGroups.%s.interval is 0: leave it unset to evaluate at prometheus.evaluationInterval", name)
 			}
 		}
 		if s.QueryOffset != "" {
 			if _, err := model.ParseDuration(s.QueryOffset); err != nil {
-				problems = append(problems, fmt.Sprintf("%s: ruleGroups.%s.queryOffset %q: %v: write it as Prometheus does, largest unit first (1m30s)", env.Source("ruleGroups", name, "queryOffset"), name, s.QueryOffset, err))
+				problems.Add(diag.Origin(env.Source("ruleGroups", name, "queryOffset")), "ruleGroups.%s.queryOffset %q: %v: write it as Prometheus does, largest unit first (1m30s)", name, s.QueryOffset, err)
 			}
 		}
 		if s.Limit != nil && *s.Limit < 0 {
-			problems = append(problems, fmt.Sprintf("%s: ruleGroups.%s.limit %d is negative: 0 is no limit", env.Source("ruleGroups", name, "limit"), name, *s.Limit))
+			problems.Add(diag.Origin(env.Source("ruleGroups", name, "limit")), "ruleGroups.%s.limit %d is negative: 0 is no limit", name, *s.Limit)
 		}
 		i, ok := index[name]
 		if !ok {

@@ -1,7 +1,6 @@
 package expand
 
 import (
-	"errors"
 	"slices"
 	"strings"
 	"testing"
@@ -126,11 +125,11 @@ func TestRuleOrderCycle(t *testing.T) {
 		"rules/g/c:c:c/expr": "environments/prod/rules.cue:11:9",
 	}
 	_, err := Expand(e)
-	var ee *Error
-	if !errors.As(err, &ee) || len(ee.Problems) != 1 {
+	ps := problems(t, err)
+	if len(ps) != 1 {
 		t.Fatalf("want one problem, got %v", err)
 	}
-	msg := ee.Problems[0]
+	msg := ps[0]
 	for _, want := range []string{"environments/prod/rules.cue:3:9", "environments/prod/rules.cue:7:9", `rule group "g"`, "cycle"} {
 		if !strings.Contains(msg, want) {
 			t.Errorf("problem %q lacks %q", msg, want)
@@ -166,11 +165,7 @@ func TestGroupSettings(t *testing.T) {
 	}
 	e.Sources = map[string]string{"ruleGroups/slo": "environments/prod/main.cue:9:14", "ruleGroups/slow/interval": "environments/prod/main.cue:10:22"}
 	_, err = Expand(e)
-	var ee *Error
-	if !errors.As(err, &ee) {
-		t.Fatalf("want problems, got %v", err)
-	}
-	got := strings.Join(ee.Problems, "\n")
+	got := strings.Join(problems(t, err), "\n")
 	for _, want := range []string{
 		`environments/prod/main.cue:9:14: ruleGroups.slo: no rule group is called "slo" (did you mean "slow"?)`,
 		`environments/prod/main.cue:10:22: ruleGroups.slow.interval "30m1h": not a valid duration string`,

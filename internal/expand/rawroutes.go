@@ -1,7 +1,7 @@
 package expand
 
 import (
-	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"log/slog"
 	"strconv"
 	"strings"
@@ -28,9 +28,9 @@ func IsRawReceiver(name string) bool { return strings.HasPrefix(name, RawReceive
 // states its receiver: a raw route without one inherits its parent's, and
 // a top-level one the fallback, as Alertmanager would; naming it keeps the
 // alerts raw routes catch recognisable to the routing proofs.
-func rawRoutes(env *model.Environment, receivers map[string][]string) ([]Route, []string) {
+func rawRoutes(env *model.Environment, receivers map[string][]string) ([]Route, diag.List) {
 	a := env.Alerting
-	var problems []string
+	var problems diag.List
 	var walk func(rs []model.RawRoute, inherited string, path []string) []Route
 	walk = func(rs []model.RawRoute, inherited string, path []string) []Route {
 		var out []Route
@@ -45,17 +45,17 @@ func rawRoutes(env *model.Environment, receivers map[string][]string) ([]Route, 
 			if r.Receiver != "" {
 				recv = r.Receiver
 				if _, ok := a.Receivers[recv]; !ok {
-					problems = append(problems, fmt.Sprintf("%s: %s.receiver: no receiver %q in alerting.receivers: declare it there (a raw route names a mongen receiver)", at, name, recv))
+					problems.Add(diag.Origin(at), "%s.receiver: no receiver %q in alerting.receivers: declare it there (a raw route names a mongen receiver)", name, recv)
 				}
 			}
 			for _, m := range r.Matchers {
 				if _, err := parseMatcher(m, name); err != nil {
-					problems = append(problems, fmt.Sprintf("%s: %s.matchers: %q is not an Alertmanager matcher (%v): write name=\"value\", name!=\"value\", name=~\"regexp\" or name!~\"regexp\"", at, name, m, err))
+					problems.Add(diag.Origin(at), "%s.matchers: %q is not an Alertmanager matcher (%v): write name=\"value\", name!=\"value\", name=~\"regexp\" or name!~\"regexp\"", name, m, err)
 				}
 			}
 			for _, ti := range append(append([]string(nil), r.MuteTimeIntervals...), r.ActiveTimeIntervals...) {
 				if _, ok := a.TimeIntervals[ti]; !ok {
-					problems = append(problems, fmt.Sprintf("%s: %s: no time interval %q in alerting.timeIntervals", at, name, ti))
+					problems.Add(diag.Origin(at), "%s: no time interval %q in alerting.timeIntervals", name, ti)
 				}
 			}
 			am := RawReceiverName(recv)

@@ -2,6 +2,7 @@ package expand
 
 import (
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"maps"
 	"slices"
 	"sort"
@@ -27,9 +28,9 @@ const SLOInhibit = "slo-page-silences-ticket"
 // (slo-<service> for its cluster-scoped SLOs, slo-global-<service> for its
 // global ones), in the order Prometheus must evaluate them (slo.Generate),
 // and reports invalid SLOs and colliding ids at their CUE positions.
-func sloGroups(env *model.Environment) ([]Group, []string) {
+func sloGroups(env *model.Environment) ([]Group, diag.List) {
 	var groups []Group
-	var problems []string
+	var problems diag.List
 	idOrigin := map[string]string{}
 	for _, svc := range sortedKeys(env.SLOs) {
 		g := Group{Name: SLOGroupPrefix + svc, Origin: env.Source("slos", svc)}
@@ -40,7 +41,7 @@ func sloGroups(env *model.Environment) ([]Group, []string) {
 			at := func(field ...string) string { return env.Source(append(append([]string{}, base...), field...)...) }
 			origin := at()
 			if prev, dup := idOrigin[s.ID()]; dup {
-				problems = append(problems, fmt.Sprintf("%s: slos.%s.%s: SLO id %q is also the id of the SLO at %s (ids join service and name with -): rename one", origin, svc, name, s.ID(), prev))
+				problems.Add(diag.Origin(origin), "slos.%s.%s: SLO id %q is also the id of the SLO at %s (ids join service and name with -): rename one", svc, name, s.ID(), prev)
 				continue
 			}
 			idOrigin[s.ID()] = origin
@@ -49,7 +50,7 @@ func sloGroups(env *model.Environment) ([]Group, []string) {
 				if where == "" {
 					where = origin
 				}
-				problems = append(problems, fmt.Sprintf("%s: slos.%s.%s.scope: \"global\" evaluates the SLO in the environment's global view, but the environment has none: set env.global (docs/scale-out.md), or drop scope to evaluate it in each cluster's Prometheus", where, svc, name))
+				problems.Add(diag.Origin(where), "slos.%s.%s.scope: \"global\" evaluates the SLO in the environment's global view, but the environment has none: set env.global (docs/scale-out.md), or drop scope to evaluate it in each cluster's Prometheus", svc, name)
 				continue
 			}
 			into := &g
@@ -58,13 +59,13 @@ func sloGroups(env *model.Environment) ([]Group, []string) {
 			}
 			if ps := slo.Validate(s); len(ps) > 0 {
 				for _, p := range ps {
-					problems = append(problems, fmt.Sprintf("%s: slos.%s.%s.%s", at(p.Field...), svc, name, p))
+					problems.Add(diag.Origin(at(p.Field...)), "slos.%s.%s.%s", svc, name, p)
 				}
 				continue
 			}
 			rules, err := slo.Generate(s)
 			if err != nil {
-				problems = append(problems, fmt.Sprintf("%s: slos.%s.%s: %v", origin, svc, name, err))
+				problems.Add(diag.Origin(origin), "slos.%s.%s: %v", svc, name, err)
 				continue
 			}
 			for _, r := range rules {

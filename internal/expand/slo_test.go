@@ -91,10 +91,11 @@ func TestSLOProblems(t *testing.T) {
 		t.Fatal("no error")
 	}
 	want := []string{
-		`environments/prod/slo.cue:20:11: slos.app.availability.indicator.errors: errors and total select the same series (requests_total{job="app"}): the error ratio would always be 1; narrow errors, e.g. with code=~"5.."`,
+		// In position order: line 9 before line 20.
 		`environments/prod/slo.cue:9:2: slos.a-b.c: SLO id "a-b-c" is also the id of the SLO at environments/prod/slo.cue:3:2 (ids join service and name with -): rename one`,
+		`environments/prod/slo.cue:20:11: slos.app.availability.indicator.errors: errors and total select the same series (requests_total{job="app"}): the error ratio would always be 1; narrow errors, e.g. with code=~"5.."`,
 	}
-	if got := err.(*Error).Problems; !reflect.DeepEqual(got, want) {
+	if got := problems(t, err); !reflect.DeepEqual(got, want) {
 		t.Errorf("problems:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
