@@ -78,6 +78,12 @@ func Syntax(f *ast.File, pos Positioner, secretRefs map[string]bool) []Finding {
 				name = "?"
 			}
 			path = append(path, name)
+			// A key-named label's literal is judged by its value (Field):
+			// routing_key: "myteam" names a team, not a key.
+			_, label := keyLabel(path)
+			if lit, ok := x.Value.(*ast.BasicLit); ok && label && lit.Kind == token.STRING && !secretRefs[name] {
+				return true
+			}
 			if isStringExpr(x.Value) && (Key(name) || secretRefs[name]) {
 				what := "a credential field (" + name + ")"
 				if secretRefs[name] {

@@ -85,7 +85,70 @@ func Field(path []string, s string) string {
 	if what := Shape(s); what != "" {
 		return what
 	}
+	if name, ok := keyLabel(path); ok {
+		if KeyShaped(s) {
+			return "a key in the label " + name
+		}
+		return ""
+	}
 	return place(path)
+}
+
+// keyLabel reports whether path is the value of a label (a field of a
+// labels map: labels, externalLabels, exp_labels) named like a key
+// (routing_key, service_key), and its name. A label holds a key only when
+// its value has a key's shape: Sloth's examples route pages with
+// routing_key: myteam, a team's name (KeyShaped). Labels named like a
+// password or a token stay credentials by their name.
+func keyLabel(path []string) (string, bool) {
+	if len(path) < 2 {
+		return "", false
+	}
+	name, parent := path[len(path)-1], norm(path[len(path)-2])
+	if name == Index || !strings.HasSuffix(parent, "labels") || !Key(name) || !strings.HasSuffix(norm(name), "key") {
+		return "", false
+	}
+	return name, true
+}
+
+// KeyShaped reports whether s has the shape of an integration or API key
+// rather than a name: 32 hexadecimal digits (a PagerDuty integration key),
+// a UUID (Opsgenie, Splunk On-Call), or 20 or more token characters
+// (letters, digits, + / = _ -) holding at least four digits and four
+// letters and an unbroken run of 16 letters and digits. myteam,
+// #alerts-myteam and sre-team-2024-q3-escalation are names.
+func KeyShaped(s string) bool {
+	s = strings.TrimSpace(s)
+	hex, digits, letters, run, longest := 0, 0, 0, 0, 0
+	for _, r := range s {
+		alnum := r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z'
+		if alnum {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+		switch {
+		case r >= '0' && r <= '9':
+			digits++
+			hex++
+		case r >= 'a' && r <= 'f' || r >= 'A' && r <= 'F':
+			letters++
+			hex++
+		case r >= 'g' && r <= 'z' || r >= 'G' && r <= 'Z':
+			letters++
+		case r == '+' || r == '/' || r == '=' || r == '_' || r == '-':
+		default:
+			return false // a space, #, a dot: words, channels, hosts
+		}
+	}
+	switch {
+	case len(s) == 32 && hex == 32:
+		return true
+	case len(s) == 36 && hex == 32 && strings.Count(s, "-") == 4 && s[8] == '-' && s[13] == '-' && s[18] == '-' && s[23] == '-':
+		return true
+	}
+	return len(s) >= 20 && digits >= 4 && letters >= 4 && longest >= 16
 }
 
 // place says what path is when only credentials go there, or "".
