@@ -99,8 +99,8 @@ func TestKeyShaped(t *testing.T) {
 		"myteam": false, "#alerts-myteam": false, "payments-oncall-primary": false, "team-2": false,
 		"0123456789abcdef0123456789abcdef": true, "0123456789ABCDEF0123456789ABCDEF": true,
 		"3f2a9c1e-7b4d-4e8a-9c0f-1a2b3c4d5e6f": true, "Ab12Cd34Ef56Gh78Ij90Kl": true,
-		"abcdefabcdefabcdefabcdefabcdefab": true, // 32 hex digits, letters only
-		"sre-team-2024-q3-escalation": false,     // words with digits
+		"abcdefabcdefabcdefabcdefabcdefab": true,  // 32 hex digits, letters only
+		"sre-team-2024-q3-escalation":      false, // words with digits
 	} {
 		if got := KeyShaped(s); got != want {
 			t.Errorf("KeyShaped(%q) = %v, want %v", s, got, want)
