@@ -2,6 +2,7 @@ package scale
 
 import (
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"slices"
 	"strings"
 
@@ -24,12 +25,12 @@ var promql = parser.NewParser(parser.Options{})
 // cluster, means the author expected the global view. Only environments
 // with several clusters or a global view are checked: a single cluster's
 // rules keep today's meaning.
-func checkPlacement(p *expand.Plan) []string {
+func checkPlacement(p *expand.Plan) diag.List {
 	env := p.Env
 	if !env.MultiCluster() && env.Global == nil {
 		return nil
 	}
-	var problems []string
+	var problems diag.List
 	sloSeen := map[string]bool{}
 	for _, g := range p.Groups {
 		for _, r := range g.Rules {
@@ -45,11 +46,11 @@ func checkPlacement(p *expand.Plan) []string {
 				// Every window's ratio says the same of the indicator:
 				// once per SLO, at its indicator.
 				sloSeen[r.SLO] = true
-				problems = append(problems, fmt.Sprintf("%s: SLO %s (group %s) %s, but a cluster-scoped SLO is evaluated by each cluster's Prometheus, which holds only its own series without a cluster label: set scope: \"global\" on the SLO to evaluate it in the global view", r.ExprOrigin, r.SLO, g.Name, why))
+				problems.Add(diag.Origin(r.ExprOrigin), "SLO %s (group %s) %s, but a cluster-scoped SLO is evaluated by each cluster's Prometheus, which holds only its own series without a cluster label: set scope: \"global\" on the SLO to evaluate it in the global view", r.SLO, g.Name, why)
 				continue
 			}
 			if why != "" {
-				problems = append(problems, fmt.Sprintf("%s: rule %s (group %s) %s, but it is evaluated by each cluster's Prometheus, which holds only its own series without a cluster label: mark it scope: \"global\" to evaluate it in the global view", r.ExprOrigin, r.Name, g.Name, why))
+				problems.Add(diag.Origin(r.ExprOrigin), "rule %s (group %s) %s, but it is evaluated by each cluster's Prometheus, which holds only its own series without a cluster label: mark it scope: \"global\" to evaluate it in the global view", r.Name, g.Name, why)
 			}
 		}
 	}

@@ -7,6 +7,7 @@ package scale
 
 import (
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"maps"
 	"slices"
 	"sort"
@@ -15,11 +16,6 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
 )
-
-// Error lists every problem found, one per line, each with its position.
-type Error struct{ Problems []string }
-
-func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 
 // OperatorLabel is the external label the Prometheus Operator adds to
 // every Prometheus (namespace/name); it adds prometheus_replica per pod.
@@ -36,7 +32,7 @@ const (
 // Check runs every cross-cluster check on the plans of one environment
 // (one per cluster, in cluster order) and reports all problems together.
 func Check(plans []*expand.Plan) error {
-	var problems []string
+	var problems diag.List
 	problems = append(problems, checkGlobal(plans)...)
 	problems = append(problems, checkAlertingTopology(plans[0].Env)...)
 	problems = append(problems, checkExternalLabels(plans)...)
@@ -44,34 +40,25 @@ func Check(plans []*expand.Plan) error {
 	for _, p := range plans {
 		problems = append(problems, checkSharedAlertmanagerHA(p.Env)...)
 	}
-	seen := map[string]bool{}
 	for _, p := range plans {
-		for _, msg := range checkPlacement(p) {
-			// Shared rules are the same in every cluster's view.
-			if !seen[msg] {
-				seen[msg] = true
-				problems = append(problems, msg)
-			}
-		}
+		// Shared rules are the same in every cluster's view: Err drops
+		// the repeats.
+		problems = append(problems, checkPlacement(p)...)
 	}
-	if len(problems) == 0 {
-		return nil
-	}
-	sort.Strings(problems)
-	return &Error{Problems: slices.Compact(problems)}
+	return problems.Err()
 }
 
 // checkGlobal validates the global view against the clusters and the
 // rules that need it.
-func checkGlobal(plans []*expand.Plan) []string {
-	var problems []string
+func checkGlobal(plans []*expand.Plan) diag.List {
+	var problems diag.List
 	env := plans[0].Env
 	g := env.Global
 	if g == nil {
 		for _, gr := range plans[0].GlobalGroups() {
 			for _, r := range gr.Rules {
 				if r.Scope == model.ScopeGlobal {
-					problems = append(problems, fmt.Sprintf("%s: rule %s (group %s) has scope \"global\" but the environment has no global view: set env.global (docs/scale-out.md), or drop scope to evaluate it in each cluster", r.Origin, r.Name, gr.Name))
+					problems.Add(diag.Origin(r.Origin), "rule %s (group %s) has scope \"global\" but the environment has no global view: set env.global (docs/scale-out.md), or drop scope to evaluate it in each cluster", r.Name, gr.Name)
 				}
 			}
 		}
@@ -83,35 +70,35 @@ func checkGlobal(plans []*expand.Plan) []string {
 		clusters = []string{env.Cluster}
 	}
 	if !slices.Contains(clusters, g.Cluster) {
-		problems = append(problems, fmt.Sprintf("%s: global.cluster %q is not a cluster of this environment (%s)", where, g.Cluster, strings.Join(clusters, ", ")))
+		problems.Add(diag.Origin(where), "global.cluster %q is not a cluster of this environment (%s)", g.Cluster, strings.Join(clusters, ", "))
 	}
 	for _, p := range plans {
 		switch g.Engine {
 		case model.EngineThanos:
 			if p.Env.Flavour != model.FlavourOperator {
-				problems = append(problems, fmt.Sprintf("%s: global engine thanos needs the operator flavour (the sidecar and the ThanosRuler are operator resources), but cluster %s is %q", where, p.Env.Cluster, p.Env.Flavour))
+				problems.Add(diag.Origin(where), "global engine thanos needs the operator flavour (the sidecar and the ThanosRuler are operator resources), but cluster %s is %q", p.Env.Cluster, p.Env.Flavour)
 			}
 		case model.EngineFederation:
 			if p.Env.Prometheus.Shards > 1 {
-				problems = append(problems, fmt.Sprintf("%s: cluster %s shards its Prometheus, and /federate at one address answers for one shard only: use the thanos engine, or one cluster per shard", where, p.Env.Cluster))
+				problems.Add(diag.Origin(where), "cluster %s shards its Prometheus, and /federate at one address answers for one shard only: use the thanos engine, or one cluster per shard", p.Env.Cluster)
 			}
 		case model.EngineMimir:
 			if p.Env.Flavour != model.FlavourPlain {
-				problems = append(problems, fmt.Sprintf("%s: global engine mimir reads the tenant (X-Scope-OrgID) from a Secret file, which the Prometheus Operator's remoteWrite cannot (it takes literal headers only), but cluster %s is %q: use the plain flavour, or the thanos engine", where, p.Env.Cluster, p.Env.Flavour))
+				problems.Add(diag.Origin(where), "global engine mimir reads the tenant (X-Scope-OrgID) from a Secret file, which the Prometheus Operator's remoteWrite cannot (it takes literal headers only), but cluster %s is %q: use the plain flavour, or the thanos engine", p.Env.Cluster, p.Env.Flavour)
 			}
 		default:
-			problems = append(problems, fmt.Sprintf("%s: global engine %q is not implemented: use \"thanos\", \"federation\" or \"mimir\" (docs/scale-out.md)", where, g.Engine))
+			problems.Add(diag.Origin(where), "global engine %q is not implemented: use \"thanos\", \"federation\" or \"mimir\" (docs/scale-out.md)", g.Engine)
 		}
 	}
 	if f := g.Federation; f != nil {
 		for _, c := range clusters {
 			if f.Endpoints[c] == "" && c != g.Cluster {
-				problems = append(problems, fmt.Sprintf("%s: global.federation.endpoints has no address for cluster %s: the federating Prometheus in %s must reach its /federate", where, c, g.Cluster))
+				problems.Add(diag.Origin(where), "global.federation.endpoints has no address for cluster %s: the federating Prometheus in %s must reach its /federate", c, g.Cluster)
 			}
 		}
 		for _, c := range slices.Sorted(maps.Keys(f.Endpoints)) {
 			if !slices.Contains(clusters, c) {
-				problems = append(problems, fmt.Sprintf("%s: global.federation.endpoints names %s, which is not a cluster of this environment (%s)", where, c, strings.Join(clusters, ", ")))
+				problems.Add(diag.Origin(where), "global.federation.endpoints names %s, which is not a cluster of this environment (%s)", c, strings.Join(clusters, ", "))
 			}
 		}
 	}
@@ -124,7 +111,7 @@ func checkGlobal(plans []*expand.Plan) []string {
 		}
 		if len(scopes) > 1 {
 			sort.Strings(scopes)
-			problems = append(problems, fmt.Sprintf("%s: rule group %s mixes scopes %s: a group is evaluated in one place, so put the global rules in a group of their own", gr.Origin, gr.Name, strings.Join(scopes, " and ")))
+			problems.Add(diag.Origin(gr.Origin), "rule group %s mixes scopes %s: a group is evaluated in one place, so put the global rules in a group of their own", gr.Name, strings.Join(scopes, " and "))
 		}
 	}
 	return problems
@@ -146,14 +133,14 @@ func externalLabels(env *model.Environment) map[string]string {
 // checkExternalLabels fails when two clusters' Prometheus servers (or the
 // global evaluator) would label their series identically: their series
 // would overwrite each other in the global view.
-func checkExternalLabels(plans []*expand.Plan) []string {
+func checkExternalLabels(plans []*expand.Plan) diag.List {
 	type owner struct{ what, where string }
 	seen := map[string]owner{}
-	var problems []string
+	var problems diag.List
 	add := func(labels map[string]string, o owner) {
 		key := labelString(labels)
 		if prev, dup := seen[key]; dup {
-			problems = append(problems, fmt.Sprintf("%s: %s has the same external labels %s as %s (%s): series would collide in the global view; give each a distinct cluster label", o.where, o.what, key, prev.what, prev.where))
+			problems.Add(diag.Origin(o.where), "%s has the same external labels %s as %s (%s): series would collide in the global view; give each a distinct cluster label", o.what, key, prev.what, prev.where)
 			return
 		}
 		seen[key] = o
@@ -182,7 +169,7 @@ func labelString(l map[string]string) string {
 
 // checkAlertingTopology validates a shared Alertmanager against the
 // environment's clusters.
-func checkAlertingTopology(env *model.Environment) []string {
+func checkAlertingTopology(env *model.Environment) diag.List {
 	t := env.AlertingTopology
 	if t.Mode != model.AlertingShared {
 		return nil
@@ -192,12 +179,12 @@ func checkAlertingTopology(env *model.Environment) []string {
 	if !env.MultiCluster() {
 		clusters = []string{env.Cluster}
 	}
-	var problems []string
+	var problems diag.List
 	if !slices.Contains(clusters, t.Cluster) {
-		problems = append(problems, fmt.Sprintf("%s: alertingTopology.cluster %q is not a cluster of this environment (%s)", where, t.Cluster, strings.Join(clusters, ", ")))
+		problems.Add(diag.Origin(where), "alertingTopology.cluster %q is not a cluster of this environment (%s)", t.Cluster, strings.Join(clusters, ", "))
 	}
 	if env.Alerting == nil {
-		problems = append(problems, fmt.Sprintf("%s: a shared Alertmanager needs the environment's alerting section", where))
+		problems.Add(diag.Origin(where), "a shared Alertmanager needs the environment's alerting section")
 	}
 	return problems
 }

@@ -125,7 +125,7 @@ func TestAlertingTopology(t *testing.T) {
 		Sources:          map[string]string{"alertingTopology": "environments/pay/pay.cue:3:2"},
 	}
 	got := checkAlertingTopology(env)
-	if len(got) != 1 || got[0] != `environments/pay/pay.cue:3:2: alertingTopology.cluster "eu1" is not a cluster of this environment (hk1, sg1)` {
+	if len(got) != 1 || got[0].Error() != `environments/pay/pay.cue:3:2: alertingTopology.cluster "eu1" is not a cluster of this environment (hk1, sg1)` {
 		t.Errorf("got %q", got)
 	}
 	env.AlertingTopology.Cluster = "sg1"
@@ -136,7 +136,7 @@ func TestAlertingTopology(t *testing.T) {
 		t.Error("hk1 should send to sg1's shared Alertmanager")
 	}
 	env.Alerting = nil
-	if got := checkAlertingTopology(env); len(got) != 1 || !strings.Contains(got[0], "needs the environment's alerting section") {
+	if got := checkAlertingTopology(env); len(got) != 1 || !strings.Contains(got[0].Error(), "needs the environment's alerting section") {
 		t.Errorf("without alerting: %q", got)
 	}
 }

@@ -1,6 +1,7 @@
 package scale
 
 import (
+	"github.com/mongen-dev/mongen/internal/diag"
 	"strings"
 	"testing"
 
@@ -59,7 +60,14 @@ func TestSLOPlacement(t *testing.T) {
 	if err == nil {
 		t.Fatal("cluster-scoped SLO by cluster: no error")
 	}
-	problems := err.(*Error).Problems
+	l, ok := diag.As(err)
+	if !ok {
+		t.Fatalf("error %T carries no diagnostics: %v", err, err)
+	}
+	if p := (diag.Pos{File: "slo.cue", Line: 7, Col: 3}); len(l) != 1 || l[0].Pos != p {
+		t.Fatalf("got %+v, want one problem at %v", l, p)
+	}
+	problems := strings.Split(err.Error(), "\n")
 	want := `slo.cue:7:3: SLO shop-availability (group slo-shop) aggregates sum by (cluster), but a cluster-scoped SLO is evaluated by each cluster's Prometheus`
 	if len(problems) != 1 || !strings.HasPrefix(problems[0], want) {
 		t.Fatalf("got %q, want one problem starting %q", problems, want)

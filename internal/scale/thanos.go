@@ -2,6 +2,7 @@ package scale
 
 import (
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"maps"
 	"slices"
 	"strings"
@@ -33,7 +34,7 @@ func clustersOf(env *model.Environment) []string {
 // checkThanosStores: the Thanos Query of the hosting cluster must reach
 // every other cluster's sidecars, or the global view silently misses a
 // cluster (partial responses, or aborted global rules).
-func checkThanosStores(env *model.Environment) []string {
+func checkThanosStores(env *model.Environment) diag.List {
 	g := env.Global
 	if g == nil || g.Engine != model.EngineThanos || g.Thanos == nil {
 		return nil
@@ -43,15 +44,15 @@ func checkThanosStores(env *model.Environment) []string {
 		where = env.Source("global")
 	}
 	clusters := clustersOf(env)
-	var problems []string
+	var problems diag.List
 	for _, c := range clusters {
 		if g.Thanos.Stores[c] == "" && c != g.Cluster {
-			problems = append(problems, fmt.Sprintf("%s: global.thanos.stores has no address for cluster %s: Thanos Query in %s must reach its sidecars' StoreAPI (for example \"thanos-sidecar.%s.example.com:10901\")", where, c, g.Cluster, c))
+			problems.Add(diag.Origin(where), "global.thanos.stores has no address for cluster %s: Thanos Query in %s must reach its sidecars' StoreAPI (for example \"thanos-sidecar.%s.example.com:10901\")", c, g.Cluster, c)
 		}
 	}
 	for _, c := range slices.Sorted(maps.Keys(g.Thanos.Stores)) {
 		if !slices.Contains(clusters, c) {
-			problems = append(problems, fmt.Sprintf("%s: global.thanos.stores names %s, which is not a cluster of this environment (%s)", where, c, strings.Join(clusters, ", ")))
+			problems.Add(diag.Origin(where), "global.thanos.stores names %s, which is not a cluster of this environment (%s)", c, strings.Join(clusters, ", "))
 		}
 	}
 	return problems
@@ -61,18 +62,18 @@ func checkThanosStores(env *model.Environment) []string {
 // alerts, so it runs as a cluster of at least two gossiping members
 // (replicas, plus peers in other clusters); the peers are the Alertmanager
 // resource's additionalPeers, which only the operator flavour renders.
-func checkSharedAlertmanagerHA(env *model.Environment) []string {
+func checkSharedAlertmanagerHA(env *model.Environment) diag.List {
 	t := env.AlertingTopology
 	if t.Mode != model.AlertingShared || env.Alerting == nil || env.Cluster != t.Cluster {
 		return nil
 	}
 	where := env.Source("alertingTopology")
-	var problems []string
+	var problems diag.List
 	if n := env.Alerting.Alertmanager.Replicas + len(t.Peers); n < 2 {
-		problems = append(problems, fmt.Sprintf("%s: the shared Alertmanager receives every cluster's alerts but would run as a single member (alerting.alertmanager.replicas %d, %d peers): set replicas to 2 or more, or name peers, so that it survives losing one", where, env.Alerting.Alertmanager.Replicas, len(t.Peers)))
+		problems.Add(diag.Origin(where), "the shared Alertmanager receives every cluster's alerts but would run as a single member (alerting.alertmanager.replicas %d, %d peers): set replicas to 2 or more, or name peers, so that it survives losing one", env.Alerting.Alertmanager.Replicas, len(t.Peers))
 	}
 	if len(t.Peers) > 0 && env.Flavour != model.FlavourOperator {
-		problems = append(problems, fmt.Sprintf("%s: alertingTopology.peers become the Alertmanager resource's additionalPeers, which the %s flavour does not render: pass them to your Alertmanager as --cluster.peer flags and drop peers, or use the operator flavour", where, env.Flavour))
+		problems.Add(diag.Origin(where), "alertingTopology.peers become the Alertmanager resource's additionalPeers, which the %s flavour does not render: pass them to your Alertmanager as --cluster.peer flags and drop peers, or use the operator flavour", env.Flavour)
 	}
 	return problems
 }

@@ -20,7 +20,7 @@ func TestThanosStores(t *testing.T) {
 	if p := checkThanosStores(thanosView(map[string]string{"b": "b:10901", "c": "c:10901"})); len(p) > 0 {
 		t.Errorf("complete stores: %v", p)
 	}
-	p := strings.Join(checkThanosStores(thanosView(map[string]string{"b": "b:10901", "x": "x:10901"})), "\n")
+	p := checkThanosStores(thanosView(map[string]string{"b": "b:10901", "x": "x:10901"})).Error()
 	for _, want := range []string{
 		"global.thanos.stores has no address for cluster c: Thanos Query in a must reach",
 		"global.thanos.stores names x, which is not a cluster of this environment (a, b, c)",
@@ -54,7 +54,7 @@ func TestSharedAlertmanagerHA(t *testing.T) {
 		"one replica and a peer":     {env(model.FlavourOperator, 1, "am.sg1.example.com:9094"), ""},
 		"peers in the plain flavour": {env(model.FlavourPlain, 3, "am.sg1.example.com:9094"), "--cluster.peer"},
 	} {
-		got := strings.Join(checkSharedAlertmanagerHA(c.env), "\n")
+		got := checkSharedAlertmanagerHA(c.env).Error()
 		if (c.want == "") != (got == "") || !strings.Contains(got, c.want) {
 			t.Errorf("%s: got %q, want %q", name, got, c.want)
 		}
