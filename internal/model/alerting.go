@@ -2,8 +2,15 @@ package model
 
 // Alerting is the environment's tier policy, receivers and routing.
 type Alerting struct {
-	TimeZone      string                    `json:"timeZone"`
-	Fallback      string                    `json:"fallback"`
+	TimeZone string `json:"timeZone"`
+	Fallback string `json:"fallback"`
+	// Root is the root route's grouping and timing.
+	Root RootRoute `json:"root"`
+	// DeadMansSwitch routes the always-firing alert to its heartbeat
+	// receiver; nil when the environment has none.
+	DeadMansSwitch *DeadMansSwitch `json:"deadMansSwitch,omitempty"`
+	// Templates are notification template files, by file name.
+	Templates     map[string]string         `json:"templates,omitempty"`
 	Tiers         map[string]TierPolicy     `json:"tiers"`
 	Receivers     map[string]Receiver       `json:"receivers"`
 	Teams         map[string]Team           `json:"teams"`
@@ -14,6 +21,25 @@ type Alerting struct {
 	Routes       []RawRoute   `json:"routes"`
 	Alertmanager Alertmanager `json:"alertmanager"`
 	Bridges      Bridges      `json:"bridges"`
+}
+
+// RootRoute is the root route's grouping and timing; empty timings are
+// Alertmanager's defaults.
+type RootRoute struct {
+	GroupBy        []string `json:"groupBy"`
+	GroupWait      string   `json:"groupWait,omitempty"`
+	GroupInterval  string   `json:"groupInterval,omitempty"`
+	RepeatInterval string   `json:"repeatInterval,omitempty"`
+}
+
+// DeadMansSwitch sends the always-firing alert Alertname to Receiver, a
+// heartbeat service's endpoint, with its own timing.
+type DeadMansSwitch struct {
+	Alertname      string `json:"alertname"`
+	Receiver       string `json:"receiver"`
+	GroupWait      string `json:"groupWait"`
+	GroupInterval  string `json:"groupInterval"`
+	RepeatInterval string `json:"repeatInterval"`
 }
 
 // Tier names, in order of urgency.
@@ -92,7 +118,8 @@ type TimeRange struct {
 	End   string `json:"end"`
 }
 
-// Inhibit is one inhibition rule.
+// Inhibit is one inhibition rule. An empty Source matches every alert; an
+// empty Equal lets any source silence every target.
 type Inhibit struct {
 	Enabled bool     `json:"enabled"`
 	Source  []string `json:"source"`
@@ -140,6 +167,8 @@ type Bridge struct {
 
 // Receiver kinds.
 const (
+	// ReceiverNone notifies nobody: alerts routed to it are dropped.
+	ReceiverNone      = "none"
 	ReceiverWebhook   = "webhook"
 	ReceiverEmail     = "email"
 	ReceiverWeChat    = "wechat"
@@ -165,10 +194,19 @@ func (r Receiver) Integrations() []Integration {
 	return append([]Integration{r.Integration}, r.More...)
 }
 
+// Notifies reports whether the receiver notifies anyone: false for a
+// receiver of kind none.
+func (r Receiver) Notifies() bool { return r.Kind != ReceiverNone }
+
 // Integration is one notifier of a receiver.
 type Integration struct {
 	Kind         string `json:"kind"`
 	SendResolved bool   `json:"sendResolved"`
+	// Title and Text are notification templates for the kinds that have
+	// them (email: Subject and text body; HTML the HTML body).
+	Title string `json:"title,omitempty"`
+	Text  string `json:"text,omitempty"`
+	HTML  string `json:"html,omitempty"`
 	// webhook
 	URL       string     `json:"url,omitempty"`
 	URLSecret *SecretRef `json:"urlSecret,omitempty"`
