@@ -202,7 +202,7 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 			env.Sources[f] = pos
 		}
 	}
-	if probs := validate(root, env, envV); len(probs) > 0 { // validate.go
+	if probs := validate(root, env, envV, written); len(probs) > 0 { // validate.go
 		return nil, &Error{Env: ref.Name, Details: strings.Join(probs, "\n")}
 	}
 	if err := checkOverrides(root, env, envV); err != nil {

@@ -30,9 +30,13 @@ import (
 // configs (with Prometheus's own loader), rule names, and fields the
 // chosen flavour would silently drop. Everything it finds would otherwise
 // be written as it is, or fail later against a generated file.
-func validate(root string, env *mmodel.Environment, envV cue.Value) []string {
+//
+// written maps the label path of every field the environment's own files
+// write to its position (fieldPositions).
+func validate(root string, env *mmodel.Environment, envV cue.Value, written map[string]string) []string {
 	v := &validator{root: root, envV: envV}
 	v.prometheus(env)
+	v.ignoredFields(env, written)
 	for _, name := range sortedKeys(env.Targets) {
 		v.target(env, env.Targets[name], "targets", name)
 	}
@@ -82,9 +86,6 @@ func validate(root string, env *mmodel.Environment, envV cue.Value) []string {
 				}
 			}
 		}
-		if env.Flavour == mmodel.FlavourPlain && a.Alertmanager.ExternalURL != "" {
-			v.ignored("alerting.alertmanager.externalURL", sel("alerting", "alertmanager", "externalURL"), "alertmanager.yml has no external URL: start Alertmanager with --web.external-url")
-		}
 	}
 	sort.Strings(v.problems)
 	return v.problems
@@ -132,14 +133,6 @@ func (v *validator) prometheus(env *mmodel.Environment) {
 	if p.ScrapeTimeout != "" {
 		v.timeoutAt(p.ScrapeTimeout, p.ScrapeInterval, sel("prometheus", "scrapeTimeout"), "prometheus.scrapeTimeout", "prometheus.scrapeInterval")
 	}
-	if env.Flavour == mmodel.FlavourPlain && p.ExternalURL != "" {
-		v.ignored("prometheus.externalURL", sel("prometheus", "externalURL"), "prometheus.yml has no external URL: start Prometheus with --web.external-url")
-	}
-}
-
-// ignored reports a field the plain flavour does not write anywhere.
-func (v *validator) ignored(field string, path cue.Path, why string) {
-	v.add(path, "%s: the plain flavour ignores this field (%s); remove it, or use an operator platform, which sets it", field, why)
 }
 
 func (v *validator) target(env *mmodel.Environment, t mmodel.Target, parts ...any) {
