@@ -12,6 +12,7 @@ package operator
 import (
 	"errors"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"sort"
 	"strings"
 
@@ -68,7 +69,7 @@ func FilePath(kind, name string) string {
 // Render emits every object of the plan into t, one file each.
 func Render(p *expand.Plan, t *artifact.Tree) error {
 	if p != nil && p.Env != nil && len(p.Env.RawScrapeConfigs) > 0 {
-		return fmt.Errorf("render operator: rawScrapeConfigs (%s) are rendered by the plain flavour only: write them as targets, or use flavour \"plain\"", p.Env.Source("rawScrapeConfigs"))
+		return diag.List{diag.At(diag.Origin(p.Env.Source("rawScrapeConfigs")), "rawScrapeConfigs are rendered by the plain flavour only: write them as targets, or use flavour \"plain\"")}
 	}
 	objs, err := Objects(p)
 	if err != nil {
@@ -110,8 +111,8 @@ func Objects(p *expand.Plan) ([]Object, error) {
 	for _, o := range r.objs {
 		r.checkObject(o)
 	}
-	if len(r.problems) > 0 {
-		return nil, &Error{Problems: r.problems}
+	if err := r.problems.Err(); err != nil {
+		return nil, err
 	}
 	sort.Slice(r.objs, func(i, j int) bool { return r.objs[i].Path() < r.objs[j].Path() })
 	return r.objs, nil
@@ -127,18 +128,10 @@ func PlatformPrometheus(p *expand.Plan) (*monitoringv1.PrometheusSpec, error) {
 	}
 	r := &renderer{plan: p, env: p.Env, ns: p.Env.Prometheus.Namespace}
 	r.prometheus()
-	if len(r.problems) > 0 {
-		return nil, &Error{Problems: r.problems}
+	if err := r.problems.Err(); err != nil {
+		return nil, err
 	}
 	return r.platformSpec, nil
-}
-
-// Error lists every problem found, one per line, each starting with the CUE
-// position it concerns (when known).
-type Error struct{ Problems []string }
-
-func (e *Error) Error() string {
-	return "render operator:\n\t" + strings.Join(e.Problems, "\n\t")
 }
 
 type renderer struct {
@@ -146,18 +139,14 @@ type renderer struct {
 	env      *model.Environment
 	ns       string
 	objs     []Object
-	problems []string
+	problems diag.List // each at the CUE position it concerns (when known)
 	// platformSpec is what the environment needs of a Prometheus the
 	// platform runs (nil when mongen renders the Prometheus itself).
 	platformSpec *monitoringv1.PrometheusSpec
 }
 
 func (r *renderer) fail(origin, format string, args ...any) {
-	msg := fmt.Sprintf(format, args...)
-	if origin != "" {
-		msg = origin + ": " + msg
-	}
-	r.problems = append(r.problems, msg)
+	r.problems.Add(diag.Origin(origin), format, args...)
 }
 
 func (r *renderer) add(kind, name, origin string, obj runtime.Object) {

@@ -1,7 +1,7 @@
 package operator
 
 import (
-	"errors"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"strings"
 	"testing"
 
@@ -199,17 +199,17 @@ func TestRenderErrors(t *testing.T) {
 			if err == nil {
 				t.Fatalf("no error; rendered %v", tree.Paths())
 			}
-			var rerr *Error
-			if !errors.As(err, &rerr) {
-				t.Fatalf("error %T, want *Error: %v", err, err)
+			problems, ok := diag.As(err)
+			if !ok {
+				t.Fatalf("error %T carries no diagnostics: %v", err, err)
 			}
-			if len(rerr.Problems) != len(tc.want) {
-				t.Errorf("got %d problems, want %d:\n%v", len(rerr.Problems), len(tc.want), err)
+			if len(problems) != len(tc.want) {
+				t.Errorf("got %d problems, want %d:\n%v", len(problems), len(tc.want), err)
 			}
 			for _, w := range tc.want {
 				found := false
-				for _, p := range rerr.Problems {
-					if strings.HasPrefix(p, origin+": ") && strings.Contains(p, w) {
+				for _, p := range problems {
+					if p.Pos == diag.Origin(origin) && strings.Contains(p.Msg, w) {
 						found = true
 					}
 				}
@@ -265,8 +265,7 @@ func TestRenderErrorsElsewhere(t *testing.T) {
 			"b": {Kind: model.KindPod},
 		}
 		_, err := renderEnv(t, env)
-		var rerr *Error
-		if !errors.As(err, &rerr) || len(rerr.Problems) != 2 {
+		if l, ok := diag.As(err); !ok || len(l) != 2 {
 			t.Fatalf("want 2 problems, got %v", err)
 		}
 	})
@@ -344,5 +343,20 @@ func TestClean(t *testing.T) {
 `
 	if string(got) != want {
 		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}
+
+func TestRawScrapeConfigsAtTheirPosition(t *testing.T) {
+	env := baseEnv()
+	env.RawScrapeConfigs = map[string]string{"legacy": "job_name: legacy\n"}
+	env.Sources = map[string]string{"rawScrapeConfigs": origin}
+	p, err := expand.Expand(env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = Render(p, artifact.NewTree())
+	l, ok := diag.As(err)
+	if !ok || len(l) != 1 || l[0].Pos != diag.Origin(origin) || !strings.Contains(l[0].Msg, "plain flavour only") {
+		t.Fatalf("got %v, want one diagnostic at %s", err, origin)
 	}
 }
