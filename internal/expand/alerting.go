@@ -144,7 +144,16 @@ func expandAlerting(env *model.Environment, p *Plan) diag.List {
 
 	plan := &AlertingPlan{Policy: a}
 	receivers := map[string][]string{FallbackReceiver: {a.Fallback}}
-	plan.Route = Route{Receiver: FallbackReceiver, GroupBy: []string{"alertname", "cluster"}, Origin: env.Source("alerting")}
+	plan.Route = rootRoute(env)
+	// The dead man's switch comes first of all: its alert reaches its
+	// heartbeat receiver whatever raw routes say (amfidelity.go).
+	dms, dmsProblems := deadMansSwitchRoute(env)
+	problems = append(problems, dmsProblems...)
+	if dms != nil {
+		receivers[DeadMansSwitchReceiver] = []string{a.DeadMansSwitch.Receiver}
+		plan.Route.Routes = append(plan.Route.Routes, *dms)
+	}
+	problems = append(problems, checkTemplates(env)...)
 	// Raw routes come first, so they see every alert as they would at the
 	// top of a hand-written alertmanager.yml.
 	raw, rawProblems := rawRoutes(env, receivers)

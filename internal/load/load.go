@@ -460,9 +460,16 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 	alerting := envV.LookupPath(cue.ParsePath("alerting"))
 	record(alerting, "alerting")
 	record(alerting.LookupPath(cue.ParsePath("fallback")), "alerting", "fallback")
-	for _, part := range []string{"receivers", "teams", "inhibit", "tiers", "timeIntervals"} {
+	for _, part := range []string{"receivers", "teams", "inhibit", "tiers", "timeIntervals", "templates"} {
 		fields(alerting.LookupPath(cue.MakePath(cue.Str(part))), func(n string, v cue.Value) { record(v, "alerting", part, n) })
 	}
+	record(alerting.LookupPath(cue.ParsePath("deadMansSwitch")), "alerting", "deadMansSwitch")
+	record(alerting.LookupPath(cue.ParsePath("root")), "alerting", "root")
+	fields(alerting.LookupPath(cue.ParsePath("receivers")), func(n string, v cue.Value) {
+		for _, f := range []string{"title", "text", "html"} {
+			record(v.LookupPath(cue.MakePath(cue.Str(f))), "alerting", "receivers", n, f)
+		}
+	})
 	rawRouteSources(alerting.LookupPath(cue.ParsePath("routes")), []string{"alerting", "routes"}, record)
 	if tests, err := alerting.LookupPath(cue.ParsePath("routeTests")).List(); err == nil {
 		for i := 0; tests.Next(); i++ {

@@ -29,6 +29,7 @@ const OperatorSecretsDir = "/etc/alertmanager/secrets"
 
 type amConfig struct {
 	Global        amGlobal       `yaml:"global"`
+	Templates     []string       `yaml:"templates,omitempty"`
 	Route         amRoute        `yaml:"route"`
 	InhibitRules  []inhibitRule  `yaml:"inhibit_rules,omitempty"`
 	Receivers     []amReceiver   `yaml:"receivers"`
@@ -86,6 +87,10 @@ type emailConfig struct {
 	AuthUsername     string `yaml:"auth_username,omitempty"`
 	AuthPasswordFile string `yaml:"auth_password_file,omitempty"`
 	RequireTLS       bool   `yaml:"require_tls"`
+	// Headers holds the Subject (the receiver's title).
+	Headers map[string]string `yaml:"headers,omitempty"`
+	Text    string            `yaml:"text,omitempty"`
+	HTML    string            `yaml:"html,omitempty"`
 }
 
 type wechatConfig struct {
@@ -95,22 +100,28 @@ type wechatConfig struct {
 	AgentID       string `yaml:"agent_id"`
 	ToUser        string `yaml:"to_user,omitempty"`
 	ToParty       string `yaml:"to_party,omitempty"`
+	Message       string `yaml:"message,omitempty"`
 }
 
 type pagerdutyConfig struct {
 	SendResolved   bool   `yaml:"send_resolved"`
 	RoutingKeyFile string `yaml:"routing_key_file"`
+	Description    string `yaml:"description,omitempty"`
 }
 
 type slackConfig struct {
 	SendResolved bool   `yaml:"send_resolved"`
 	APIURLFile   string `yaml:"api_url_file"`
 	Channel      string `yaml:"channel"`
+	Title        string `yaml:"title,omitempty"`
+	Text         string `yaml:"text,omitempty"`
 }
 
 type msteamsConfig struct {
 	SendResolved   bool   `yaml:"send_resolved"`
 	WebhookURLFile string `yaml:"webhook_url_file"`
+	Title          string `yaml:"title,omitempty"`
+	Text           string `yaml:"text,omitempty"`
 }
 
 type opsgenieConfig struct {
@@ -118,6 +129,8 @@ type opsgenieConfig struct {
 	APIKeyFile   string              `yaml:"api_key_file"`
 	Priority     string              `yaml:"priority,omitempty"`
 	Responders   []opsgenieResponder `yaml:"responders,omitempty"`
+	Message      string              `yaml:"message,omitempty"`
+	Description  string              `yaml:"description,omitempty"`
 }
 
 type opsgenieResponder struct {
@@ -129,11 +142,14 @@ type telegramConfig struct {
 	SendResolved bool   `yaml:"send_resolved"`
 	BotTokenFile string `yaml:"bot_token_file"`
 	ChatID       int64  `yaml:"chat_id"`
+	Message      string `yaml:"message,omitempty"`
 }
 
 type discordConfig struct {
 	SendResolved   bool   `yaml:"send_resolved"`
 	WebhookURLFile string `yaml:"webhook_url_file"`
+	Title          string `yaml:"title,omitempty"`
+	Message        string `yaml:"message,omitempty"`
 }
 
 type timeInterval struct {
@@ -164,6 +180,50 @@ func SecretsDir(env *model.Environment) string {
 	return env.Alerting.Alertmanager.SecretsDir
 }
 
+// OperatorConfigDir is where the operator mounts the keys of the
+// configuration Secret other than alertmanager.yaml (the template files);
+// it reads alertmanager.yml itself from another directory, so templates
+// are named by absolute path.
+const OperatorConfigDir = "/etc/alertmanager/config"
+
+// TemplateOutputPath is where a notification template file goes in the
+// output: next to alertmanager.yml.
+func TemplateOutputPath(name string) string { return path.Join(path.Dir(ConfigPath), name) }
+
+// TemplatePath is how alertmanager.yml names a template file. The plain
+// flavour names it relative to alertmanager.yml, which Alertmanager
+// resolves against the configuration file's directory; the operator
+// flavours name the path the operator mounts it at.
+func TemplatePath(env *model.Environment, name string) string {
+	if env.Flavour == model.FlavourOperator {
+		return path.Join(OperatorConfigDir, name)
+	}
+	return name
+}
+
+// TemplateFiles lists the output paths of the plan's template files,
+// sorted: the kustomization puts them in the configuration Secret next to
+// alertmanager.yaml, under their file names.
+func TemplateFiles(p *expand.Plan) []string {
+	if p.Alerting == nil {
+		return nil
+	}
+	var out []string
+	for _, name := range sortedNames(p.Alerting.Policy.Templates) {
+		out = append(out, TemplateOutputPath(name))
+	}
+	return out
+}
+
+func sortedNames(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Config renders alertmanager.yml for the plan.
 func Config(p *expand.Plan) ([]byte, error) {
 	a := p.Alerting
@@ -172,6 +232,9 @@ func Config(p *expand.Plan) ([]byte, error) {
 	cfg := amConfig{
 		Global: amGlobal{ResolveTimeout: a.Policy.Alertmanager.ResolveTimeout},
 		Route:  route(a.Route),
+	}
+	for _, name := range sortedNames(a.Policy.Templates) {
+		cfg.Templates = append(cfg.Templates, TemplatePath(p.Env, name))
 	}
 	for _, in := range a.Inhibits {
 		cfg.InhibitRules = append(cfg.InhibitRules, inhibitRule{SourceMatchers: in.Source, TargetMatchers: in.Target, Equal: in.Equal})
@@ -247,6 +310,8 @@ func usedIntervals(a *expand.AlertingPlan) []string {
 
 func integrate(rcv *amReceiver, a *model.Alerting, r model.Integration, file func(*model.SecretRef) string) error {
 	switch r.Kind {
+	case model.ReceiverNone:
+		// Notifies nobody: the Alertmanager receiver gets no integration.
 	case model.ReceiverWebhook:
 		w := webhookConfig{SendResolved: r.SendResolved, URL: r.URL, MaxAlerts: r.MaxAlerts}
 		if r.URLSecret != nil {
@@ -261,25 +326,29 @@ func integrate(rcv *amReceiver, a *model.Alerting, r model.Integration, file fun
 		if r.AuthPassword != nil {
 			e.AuthPasswordFile = file(r.AuthPassword)
 		}
+		if r.Title != "" {
+			e.Headers = map[string]string{"Subject": r.Title}
+		}
+		e.Text, e.HTML = r.Text, r.HTML
 		rcv.EmailConfigs = append(rcv.EmailConfigs, e)
 	case model.ReceiverWeChat:
-		rcv.WechatConfigs = append(rcv.WechatConfigs, wechatConfig{SendResolved: r.SendResolved, APISecretFile: file(r.APISecret), CorpID: r.CorpID, AgentID: r.AgentID, ToUser: r.ToUser, ToParty: r.ToParty})
+		rcv.WechatConfigs = append(rcv.WechatConfigs, wechatConfig{SendResolved: r.SendResolved, APISecretFile: file(r.APISecret), CorpID: r.CorpID, AgentID: r.AgentID, ToUser: r.ToUser, ToParty: r.ToParty, Message: r.Text})
 	case model.ReceiverPagerDuty:
-		rcv.PagerdutyConfigs = append(rcv.PagerdutyConfigs, pagerdutyConfig{SendResolved: r.SendResolved, RoutingKeyFile: file(r.RoutingKey)})
+		rcv.PagerdutyConfigs = append(rcv.PagerdutyConfigs, pagerdutyConfig{SendResolved: r.SendResolved, RoutingKeyFile: file(r.RoutingKey), Description: r.Title})
 	case model.ReceiverSlack:
-		rcv.SlackConfigs = append(rcv.SlackConfigs, slackConfig{SendResolved: r.SendResolved, APIURLFile: file(r.APIURL), Channel: r.Channel})
+		rcv.SlackConfigs = append(rcv.SlackConfigs, slackConfig{SendResolved: r.SendResolved, APIURLFile: file(r.APIURL), Channel: r.Channel, Title: r.Title, Text: r.Text})
 	case model.ReceiverMSTeams:
-		rcv.MSTeamsConfigs = append(rcv.MSTeamsConfigs, msteamsConfig{SendResolved: r.SendResolved, WebhookURLFile: file(r.WebhookURL)})
+		rcv.MSTeamsConfigs = append(rcv.MSTeamsConfigs, msteamsConfig{SendResolved: r.SendResolved, WebhookURLFile: file(r.WebhookURL), Title: r.Title, Text: r.Text})
 	case model.ReceiverOpsGenie:
-		o := opsgenieConfig{SendResolved: r.SendResolved, APIKeyFile: file(r.APIKey), Priority: r.Priority}
+		o := opsgenieConfig{SendResolved: r.SendResolved, APIKeyFile: file(r.APIKey), Priority: r.Priority, Message: r.Title, Description: r.Text}
 		for _, rs := range r.Responders {
 			o.Responders = append(o.Responders, opsgenieResponder{Type: rs.Type, Name: rs.Name})
 		}
 		rcv.OpsGenieConfigs = append(rcv.OpsGenieConfigs, o)
 	case model.ReceiverTelegram:
-		rcv.TelegramConfigs = append(rcv.TelegramConfigs, telegramConfig{SendResolved: r.SendResolved, BotTokenFile: file(r.BotToken), ChatID: r.ChatID})
+		rcv.TelegramConfigs = append(rcv.TelegramConfigs, telegramConfig{SendResolved: r.SendResolved, BotTokenFile: file(r.BotToken), ChatID: r.ChatID, Message: r.Text})
 	case model.ReceiverDiscord:
-		rcv.DiscordConfigs = append(rcv.DiscordConfigs, discordConfig{SendResolved: r.SendResolved, WebhookURLFile: file(r.WebhookURL)})
+		rcv.DiscordConfigs = append(rcv.DiscordConfigs, discordConfig{SendResolved: r.SendResolved, WebhookURLFile: file(r.WebhookURL), Title: r.Title, Message: r.Text})
 	case model.ReceiverDingTalk:
 		b := a.Bridges.DingTalk
 		if b == nil {
@@ -313,6 +382,12 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 	}
 	if err := t.Add(artifact.File{Path: ConfigPath, Data: data, Origin: p.Env.Source("alerting")}); err != nil {
 		return err
+	}
+	for _, name := range sortedNames(p.Alerting.Policy.Templates) {
+		f := artifact.File{Path: TemplateOutputPath(name), Data: []byte(p.Alerting.Policy.Templates[name]), Origin: p.Env.Source("alerting", "templates", name)}
+		if err := t.Add(f); err != nil {
+			return err
+		}
 	}
 	return renderObjects(p, t)
 }
