@@ -98,11 +98,14 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 		if _, ok := t.Get(alertmanager.ConfigPath); ok {
 			am := p.Alerting.Policy.Alertmanager
 			// The operator and the Alertmanager image both read the key
-			// alertmanager.yaml.
+			// alertmanager.yaml; notification templates are keys of the
+			// same Secret, mounted next to it.
+			files := []string{"alertmanager.yaml=" + alertmanager.ConfigPath}
+			files = append(files, alertmanager.TemplateFiles(p)...)
 			k.SecretGenerator = append(k.SecretGenerator, generator{
 				Name:      alertmanager.ConfigSecretName(am),
 				Namespace: am.Namespace,
-				Files:     []string{"alertmanager.yaml=" + alertmanager.ConfigPath},
+				Files:     files,
 			})
 		}
 	}
