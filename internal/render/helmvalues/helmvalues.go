@@ -12,6 +12,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"slices"
 	"sort"
 	"strings"
@@ -194,16 +195,11 @@ func Settings(p *expand.Plan) ([]Setting, error) {
 	}
 	probs := conflicts(env.Platform, out)
 	probs = append(probs, selectorConflicts(env, out)...)
-	if len(probs) > 0 {
-		return nil, &Error{Problems: probs}
+	if err := probs.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
-
-// Error lists every problem with the chart values, one per line.
-type Error struct{ Problems []string }
-
-func (e *Error) Error() string { return "helm values:\n\t" + strings.Join(e.Problems, "\n\t") }
 
 // ruleSettings switch off every default rule of the chart whose alert name
 // mongen defines, so no alert is defined twice. A recorded series the
@@ -233,12 +229,12 @@ func ruleSettings(p *expand.Plan) ([]Setting, error) {
 	}
 	alerts, records := p.RuleOrigins()
 	var out []Setting
-	var probs []string
+	var probs diag.List
 	seen := map[string]bool{}
 	for _, r := range chart {
 		if r.Record {
 			if origin, ok := records[r.Name]; ok {
-				probs = append(probs, fmt.Sprintf("%s: mongen records %s, which the chart's default rule group %s (%s) records too: rename mongen's series, or switch the chart's group off in your values (platform.values)", origin, r.Name, r.Group, r.Template))
+				probs.Add(diag.Origin(origin), "mongen records %s, which the chart's default rule group %s (%s) records too: rename mongen's series, or switch the chart's group off in your values (platform.values)", r.Name, r.Group, r.Template)
 			}
 			continue
 		}
@@ -253,9 +249,8 @@ func ruleSettings(p *expand.Plan) ([]Setting, error) {
 		}
 		out = append(out, Setting{Key: []string{"defaultRules", "disabled", r.Name}, Value: true, Why: why})
 	}
-	if len(probs) > 0 {
-		sort.Strings(probs)
-		return nil, &Error{Problems: probs}
+	if err := probs.Err(); err != nil {
+		return nil, err
 	}
 	return out, nil
 }
@@ -286,26 +281,26 @@ func relOrigin(origin string) string {
 // what mongen's output needs: with them merged after mongen's, the output
 // would not work (a second scrape of a component, another configuration
 // for the Alertmanager).
-func conflicts(pl model.Platform, settings []Setting) []string {
+func conflicts(pl model.Platform, settings []Setting) diag.List {
 	if pl.UserValues == nil {
 		return nil
 	}
-	var probs []string
+	var probs diag.List
 	for _, s := range settings {
 		got, ok := lookup(pl.UserValues, s.Key)
 		if !ok || equalValue(got, s.Value) {
 			continue
 		}
 		pos := pl.ValuesPositions[s.Name()]
-		probs = append(probs, fmt.Sprintf("%s: your values set %s: %s, but mongen's output needs %v: %s; drop it from your values (helm-values.yaml sets it)", pos, s.Name(), quotable(got), render(s.Value), s.Why))
+		probs.Add(diag.Origin(pos), "your values set %s: %s, but mongen's output needs %v: %s; drop it from your values (helm-values.yaml sets it)", s.Name(), quotable(got), render(s.Value), s.Why)
 	}
-	sort.Strings(probs)
+	probs.Sort()
 	return probs
 }
 
 // selectorConflicts are selectors of the user's values (which win over the
 // chart's release selector) that would not select mongen's objects.
-func selectorConflicts(env *model.Environment, settings []Setting) []string {
+func selectorConflicts(env *model.Environment, settings []Setting) diag.List {
 	if env.Platform.UserValues == nil {
 		return nil
 	}
@@ -313,7 +308,7 @@ func selectorConflicts(env *model.Environment, settings []Setting) []string {
 	for _, s := range settings {
 		set[s.Name()] = true
 	}
-	var probs []string
+	var probs diag.List
 	for _, kind := range []string{"serviceMonitor", "podMonitor", "probe", "rule", "scrapeConfig"} {
 		key := []string{"prometheus", "prometheusSpec", kind + "Selector"}
 		name := strings.Join(key, ".")
@@ -332,11 +327,11 @@ func selectorConflicts(env *model.Environment, settings []Setting) []string {
 			sel, err = metav1.LabelSelectorAsSelector(&ls)
 		}
 		if err != nil {
-			probs = append(probs, fmt.Sprintf("%s: your values set %s, which is not a label selector: %v", pos, name, err))
+			probs.Add(diag.Origin(pos), "your values set %s, which is not a label selector: %v", name, err)
 			continue
 		}
 		if !sel.Matches(labels.Set(env.Selector)) {
-			probs = append(probs, fmt.Sprintf("%s: your values set %s to %s, which does not select mongen's objects (labelled %s): the chart's Prometheus would never see them; select %s, or drop it from your values", pos, name, render(raw), labels.Set(env.Selector).String(), labels.Set(env.Selector).String()))
+			probs.Add(diag.Origin(pos), "your values set %s to %s, which does not select mongen's objects (labelled %s): the chart's Prometheus would never see them; select %s, or drop it from your values", name, render(raw), labels.Set(env.Selector).String(), labels.Set(env.Selector).String())
 		}
 	}
 	return probs

@@ -39,7 +39,7 @@ func TestConflictsNameTheUsersLine(t *testing.T) {
 		{Key: []string{"alertmanager", "enabled"}, Value: true, Why: "routing"},
 		{Key: []string{"grafana", "enabled"}, Value: true, Why: "absent from the user's values"},
 	})
-	if len(probs) != 1 || !strings.HasPrefix(probs[0], "v.yaml:2:3: your values set kubeEtcd.enabled: true, but mongen's output needs false: mongen scrapes etcd itself") {
+	if len(probs) != 1 || !strings.HasPrefix(probs[0].Error(), "v.yaml:2:3: your values set kubeEtcd.enabled: true, but mongen's output needs false: mongen scrapes etcd itself") {
 		t.Errorf("conflicts = %q", probs)
 	}
 }
@@ -55,7 +55,7 @@ func TestSelectorConflicts(t *testing.T) {
 		ValuesPositions: map[string]string{},
 	}}
 	probs := selectorConflicts(env, nil)
-	if len(probs) != 2 || !strings.Contains(probs[0], "serviceMonitorSelector to {matchLabels: {team: x}}, which does not select mongen's objects") || !strings.Contains(probs[1], "ruleSelector, which is not a label selector") {
+	if len(probs) != 2 || !strings.Contains(probs[0].Msg, "serviceMonitorSelector to {matchLabels: {team: x}}, which does not select mongen's objects") || !strings.Contains(probs[1].Msg, "ruleSelector, which is not a label selector") {
 		t.Errorf("selectorConflicts = %q", probs)
 	}
 }
@@ -106,11 +106,11 @@ func TestConflictsNeverQuoteTheUsersStrings(t *testing.T) {
 		t.Fatalf("conflicts = %q", probs)
 	}
 	for _, p := range probs {
-		if strings.Contains(p, "AKIASECRETVALUE") || strings.Contains(p, "hunter2") {
+		if strings.Contains(p.Error(), "AKIASECRETVALUE") || strings.Contains(p.Error(), "hunter2") {
 			t.Errorf("a message quotes the user's value: %s", p)
 		}
 	}
-	if !strings.Contains(probs[1], "prometheus.prometheusSpec.thanos: a mapping") {
+	if !strings.Contains(probs[1].Msg, "prometheus.prometheusSpec.thanos: a mapping") {
 		t.Errorf("the message does not say what kind of value: %s", probs[1])
 	}
 }
