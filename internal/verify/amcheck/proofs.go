@@ -83,6 +83,9 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 			for _, m := range all {
 				groups.observe(r, labels, m)
 			}
+			if isSwitch(a.Policy, r) {
+				continue // proveDeadMansSwitch holds it to its own route
+			}
 			// What raw routes do with an alert is what the user wrote; the
 			// tier policy is proven on the routes it generated.
 			tierMatches := slices.DeleteFunc(slices.Clone(all), func(m Match) bool { return expand.IsRawReceiver(m.Receiver) })
@@ -131,7 +134,7 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 		if !routed[name] {
 			add(CheckUnreachable, finding.Error, p.Env.Source("alerting"), "Alertmanager receiver "+name, "no route leads to it")
 		}
-		if t.Integrations(name) == 0 {
+		if t.Integrations(name) == 0 && !silent(a, name) {
 			add(CheckNoIntegration, finding.Error, p.Env.Source("alerting"), "Alertmanager receiver "+name, "has no integration: its alerts would be dropped")
 		}
 	}
@@ -161,6 +164,8 @@ func Prove(p *expand.Plan, t *Tree) []finding.Finding {
 			}
 		}
 	}
+	proveDeadMansSwitch(p, t, add)
+	inhibitEqual(a, add)
 	for _, in := range a.Inhibits {
 		for _, m := range append(append([]string{}, in.Source...), in.Target...) {
 			if msg := regexpEquality(m); msg != "" {

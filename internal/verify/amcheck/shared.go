@@ -40,12 +40,16 @@ func ProveCluster(host, cluster *expand.Plan, t *Tree) []finding.Finding {
 			}
 			got := sortedKeys(set)
 			want := expand.Endpoints(a.Policy, r.Tier, r.Team)
+			wantTimes := a.Policy.ActiveTimeIntervals(r.Tier, r.Team)
+			if isSwitch(a.Policy, r) {
+				// The dead man's switch's route, always active.
+				want, wantTimes = []string{a.Policy.DeadMansSwitch.Receiver}, nil
+			}
 			sort.Strings(want)
 			if !slices.Equal(got, want) {
 				out = append(out, finding.Finding{Check: CheckRoute, Severity: finding.Error, Position: r.Origin, Subject: "rule " + r.Name + " [cluster " + name + "]",
 					Message: fmt.Sprintf("from cluster %s, tier %s, team %q should reach %v at the shared Alertmanager in %s, but its routing tree sends it to %v (%s)", name, r.Tier, r.Team, want, host.Env.Cluster, got, describe(matches))})
 			}
-			wantTimes := a.Policy.ActiveTimeIntervals(r.Tier, r.Team)
 			for _, m := range matches {
 				if !slices.Equal(sortedCopy(m.ActiveTimeIntervals), sortedCopy(wantTimes)) {
 					out = append(out, finding.Finding{Check: CheckTimeIntervals, Severity: finding.Error, Position: r.Origin, Subject: "rule " + r.Name + " [cluster " + name + "]",
