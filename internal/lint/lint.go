@@ -47,7 +47,7 @@ type check struct {
 // The built-in checks, by id. Each check's findings are documented in
 // docs/lint.md under the same id.
 var checks = []check{
-	{CheckInfo{"promql/counter", finding.Error, "a counter compared or aggregated without rate(), increase() or irate()"}, checkCounter},
+	{CheckInfo{"promql/counter", finding.Error, "a counter compared, aggregated, delta()'d or averaged without rate() or increase(), or a gauge given to rate(); a warning when only the name says it is a counter"}, checkCounter},
 	{CheckInfo{"promql/rate-range", finding.Warning, "a rate() range shorter than 4× the scrape interval of the job it reads"}, checkRateRange},
 	{CheckInfo{"promql/regexp", finding.Warning, "an equality matcher holding a regular expression, or a regular expression that is a plain string"}, checkRegexp},
 	{CheckInfo{"promql/selector", finding.Error, "a selector for a job or metric that no target of the environment produces"}, checkSelector},
@@ -92,6 +92,9 @@ type Config struct {
 	// may name them.
 	External       []finding.Finding
 	ExternalChecks []CheckInfo
+	// MetricTypes declares more metric TYPEs by name (counter, gauge,
+	// histogram, summary), over the exporters' and vet.metricTypes.
+	MetricTypes map[string]string
 }
 
 // ConfigFor reads the configuration an environment gives: its tier policy
@@ -155,6 +158,8 @@ type pass struct {
 	jobs  []job
 	// recorded names the series that the plan's recording rules write.
 	recorded map[string]bool
+	// types are the declared metric TYPEs by name (metricTypes).
+	types map[string]string
 	// scrape and eval are the global scrape and evaluation intervals.
 	scrape, eval time.Duration
 	out          []finding.Finding
@@ -167,8 +172,11 @@ type pass struct {
 type rule struct {
 	expand.Rule
 	group string
-	expr  parser.Expr // nil when it does not parse
-	err   error
+	// exporter is the library exporter whose rules hold this one, "" for
+	// the environment's own.
+	exporter string
+	expr     parser.Expr // nil when it does not parse
+	err      error
 }
 
 func (r *rule) alert() bool { return r.Kind != mmodel.RuleRecord }
@@ -198,6 +206,7 @@ func newPass(plan *expand.Plan, cfg Config) *pass {
 	if env == nil {
 		env = &mmodel.Environment{}
 	}
+	p.types = metricTypes(env, cfg.MetricTypes)
 	p.scrape = durationOr(env.Prometheus.ScrapeInterval, time.Minute)
 	p.eval = durationOr(env.Prometheus.EvaluationInterval, time.Minute)
 	parse := parser.NewParser(parser.Options{})
@@ -207,7 +216,7 @@ func newPass(plan *expand.Plan, cfg Config) *pass {
 			if err != nil {
 				expr = nil
 			}
-			p.rules = append(p.rules, &rule{Rule: r, group: g.Name, expr: expr, err: err})
+			p.rules = append(p.rules, &rule{Rule: r, group: g.Name, exporter: g.Exporter, expr: expr, err: err})
 			if r.Kind == mmodel.RuleRecord {
 				p.recorded[r.Name] = true
 			}

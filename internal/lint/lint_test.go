@@ -22,8 +22,13 @@ func testEnv() *model.Environment {
 		},
 		Exporters: map[string]model.Exporter{
 			"node": {Job: "node-exporter", Metrics: []string{"node_", "go_", "process_", "http_request_duration_seconds"},
+				MetricTypes: map[string]string{
+					"node_cpu_seconds_total": model.MetricCounter, "node_load1": model.MetricGauge,
+					"http_request_duration_seconds": model.MetricHistogram, "node_network_receive_bytes_total": model.MetricCounter,
+				},
 				Targets: map[string]model.Target{"node-exporter": {Kind: model.KindService, Interval: "15s"}}},
 		},
+		Vet: model.Vet{MetricTypes: map[string]string{"queue_items_total": model.MetricGauge, "orders_failed_total": model.MetricCounter}},
 		Federation: map[string]model.Federation{
 			"federate-eu": {Match: []string{`{__name__=~"job:.*"}`}},
 		},
@@ -183,6 +188,22 @@ func TestRuleName(t *testing.T) {
 			alert("Burn", "up == 0"),
 		}, nil},
 		{"recording rules may repeat", []expand.Rule{record("job:up:sum", "sum(up)"), record("job:up:sum", "sum(up)")}, nil},
+		{"matchers on one label tell them apart", []expand.Rule{
+			alert("WorkloadNotReady", `kube_pod_owner{owner_kind="StatefulSet"} * on (pod) (kube_pod_status_ready{condition="false"} == 1)`),
+			alert("WorkloadNotReady", `(kube_pod_owner{owner_kind=~"Deployment|ReplicaSet"}) * on (pod) (kube_pod_status_ready{condition="false"} == 1)`),
+			alert("Down", `sum by (namespace) (up{namespace="a"}) == 0`),
+			alert("Down", `up{namespace!="a"} == 0`),
+		}, nil},
+		{"a static label against a matcher", []expand.Rule{
+			alert("Lag", `lag{team="db"} > 5`),
+			alert("Lag", `lag > 5`, label("team", "web")),
+		}, nil},
+		{"matchers that overlap", []expand.Rule{
+			alert("Down", `up{namespace=~"a|b"} == 0`),
+			alert("Down", `up{namespace="b"} == 0`),
+			alert("Gone", `sum(up{namespace="a"}) == 0`),
+			alert("Gone", `sum(up{namespace="b"}) == 0`),
+		}, []string{"rule Down: alert name Down is also used", "rule Gone: alert name Gone is also used"}},
 	})
 }
 
@@ -306,19 +327,37 @@ func TestPromQLCounter(t *testing.T) {
 	runCases(t, "promql/counter", []checkCase{
 		{"rate", []expand.Rule{alert("A", `rate(http_requests_total[5m]) > 1`), alert("B", `sum(increase(restarts_total[1h])) > 3`)}, nil},
 		{"histogram with rate", []expand.Rule{alert("A", `histogram_quantile(0.9, sum by (le) (rate(x_seconds_bucket[5m]))) > 1`)}, nil},
-		{"compared", []expand.Rule{alert("A", `kube_pod_container_status_restarts_total > 0`)},
-			[]string{"env.cue:11:9: error [promql/counter] rule A: expr 1:1: `kube_pod_container_status_restarts_total > 0` compares the counter kube_pod_container_status_restarts_total without rate()"}},
+		{"declared counter compared: error", []expand.Rule{alert("A", `orders_failed_total > 0`)},
+			[]string{"env.cue:11:9: error [promql/counter] rule A: expr 1:1: `orders_failed_total > 0` compares the raw value of the counter orders_failed_total without rate(), increase() or irate()"}},
+		{"counter by name only: warning", []expand.Rule{alert("A", `kube_pod_container_status_restarts_total > 0`)},
+			[]string{"env.cue:11:9: warning [promql/counter] rule A: expr 1:1: `kube_pod_container_status_restarts_total > 0` compares the raw value of kube_pod_container_status_restarts_total, a counter by its name (its TYPE is not declared"}},
+		{"declared gauge named like a counter", []expand.Rule{alert("A", `queue_items_total > 100`), alert("B", `sum(queue_items_total) > 100`)}, nil},
+		{"histogram series of a declared histogram: error", []expand.Rule{alert("A", `histogram_quantile(0.9, sum by (le) (http_request_duration_seconds_bucket)) > 1`)},
+			[]string{"error [promql/counter] rule A: expr 1:25: `sum by (le) (http_request_duration_seconds_bucket)` aggregates the raw value of the counter http_request_duration_seconds_bucket"}},
 		{"aggregated", []expand.Rule{record("r", `sum by (job) (http_requests_total)`)},
-			[]string{"expr 1:1: `sum by (job) (http_requests_total)` aggregates the counter http_requests_total"}},
+			[]string{"expr 1:1: `sum by (job) (http_requests_total)` aggregates the raw value of http_requests_total"}},
 		{"ratio of lifetime totals", []expand.Rule{alert("A", `errors_total / requests_total > 0.1`)},
-			[]string{"compares the counter errors_total", "compares the counter requests_total"}},
-		{"histogram without rate", []expand.Rule{alert("A", `histogram_quantile(0.9, sum by (le) (x_seconds_bucket)) > 1`)},
-			[]string{"aggregates the counter x_seconds_bucket"}},
+			[]string{"compares the raw value of errors_total", "compares the raw value of requests_total"}},
 		{"rate of a sum", []expand.Rule{alert("A", `rate(sum(x_total)[5m:]) > 1`)},
-			[]string{"`sum(x_total)` aggregates the counter x_total"}},
+			[]string{"`sum(x_total)` aggregates the raw value of x_total"}},
+		{"delta of a counter", []expand.Rule{alert("A", `delta(node_cpu_seconds_total[5m]) > 1`), alert("B", `deriv(x_total[10m]) > 0`)},
+			[]string{
+				"error [promql/counter] rule A: expr 1:1: `delta(node_cpu_seconds_total[5m])` applies delta() to the counter node_cpu_seconds_total: delta() is for gauges and does not know counter resets, so a restart reads as a huge drop; use increase()",
+				"warning [promql/counter] rule B: expr 1:1: `deriv(x_total[10m])` applies deriv() to x_total, a counter by its name",
+			}},
+		{"average over time of a counter", []expand.Rule{alert("A", `avg_over_time(node_network_receive_bytes_total[5m]) > 1e6`)},
+			[]string{"error [promql/counter] rule A: expr 1:1: `avg_over_time(node_network_receive_bytes_total[5m])` applies avg_over_time() to the raw value of the counter node_network_receive_bytes_total: that value is a total since the process started, so avg_over_time() of it says nothing about the range; use rate() or increase() over the range"}},
+		{"rate of a declared gauge", []expand.Rule{alert("A", `rate(node_load1[5m]) > 0`), alert("B", `deriv(node_load1[5m]) > 0`)},
+			[]string{"error [promql/counter] rule A: expr 1:1: `rate(node_load1[5m])` applies rate() to node_load1, a gauge by its declared TYPE: rate() takes every decrease for a counter reset and adds the whole value back; use deriv() for a per-second change, delta() for the change over the range"}},
+		{"rate of a gauge by name is not judged", []expand.Rule{alert("A", `rate(some_gauge[5m]) > 0`)}, nil},
+		{"increase written by hand", []expand.Rule{alert("A", `(restarts_total - restarts_total offset 10m >= 1) and ignoring (reason) last_reason == 1`)}, nil},
 		{"count ignores values", []expand.Rule{record("r", `count(sum by (instance, cpu) (node_cpu_seconds_total)) by (instance)`), alert("A", `absent(x_total)`)}, nil},
-		{"comparison as a guard", []expand.Rule{alert("A", `histogram_quantile(0.01, sum by (job, le) (rate(x_seconds_bucket[5m]))) < 86400 and on (job) x_seconds_count > 0`)}, nil},
+		{"presence test as a guard", []expand.Rule{alert("A", `histogram_quantile(0.01, sum by (job, le) (rate(x_seconds_bucket[5m]))) < 86400 and on (job) x_seconds_count > 0`)}, nil},
 		{"guard on the left", []expand.Rule{alert("A", `x_seconds_count > 0 and on (job) rate(y_total[5m]) > 1`)}, nil},
+		{"a threshold beside and is no guard", []expand.Rule{alert("A", `orders_failed_total > 100 and on (job) up == 1`)},
+			[]string{"error [promql/counter] rule A: expr 1:1: `orders_failed_total > 100` compares the raw value of the counter orders_failed_total"}},
+		{"presence test alone is no guard", []expand.Rule{alert("A", `orders_failed_total > 0`)},
+			[]string{"compares the raw value of the counter orders_failed_total"}},
 		{"filter side of unless", []expand.Rule{alert("A", `up == 0 unless on (job) restarts_total`)}, nil},
 		{"gauges and recorded series", []expand.Rule{
 			alert("A", `kube_deployment_status_replicas < 1`),
@@ -327,7 +366,7 @@ func TestPromQLCounter(t *testing.T) {
 			alert("C", `requests_total > 1`),
 		}, nil},
 		{"by __name__", []expand.Rule{alert("A", `{__name__="restarts_total"} > 0`)},
-			[]string{"compares the counter restarts_total"}},
+			[]string{"compares the raw value of restarts_total"}},
 	})
 }
 

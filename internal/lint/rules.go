@@ -79,8 +79,8 @@ func (r *rule) annotationOrigin(k string) string {
 }
 
 // checkName: names are identifiers (alerts) or metric names (recording
-// rules); an alert name is used once unless the rules' labels keep their
-// alerts apart.
+// rules); an alert name is used once unless the rules' labels, or the
+// label matchers of their expressions, keep their alerts apart.
 func checkName(p *pass) {
 	byName := map[string][]*rule{}
 	for _, r := range p.rules {
@@ -95,10 +95,10 @@ func checkName(p *pass) {
 		rs := byName[name]
 		for i := 1; i < len(rs); i++ {
 			for j := 0; j < i; j++ {
-				if disjoint(rs[i].Labels, rs[j].Labels) {
+				if apart(alertConstraints(rs[i]), alertConstraints(rs[j])) {
 					continue
 				}
-				p.report("rule/name", "", rs[i].Origin, rs[i], "alert name %s is also used in group %s (%s) with labels that do not tell the two apart: rename one, or give them a label with different values", name, rs[j].group, rs[j].Origin)
+				p.report("rule/name", "", rs[i].Origin, rs[i], "alert name %s is also used in group %s (%s) with labels that do not tell the two apart: rename one, give them a label with different values, or select different values of one label in their expressions", name, rs[j].group, rs[j].Origin)
 				break
 			}
 		}
@@ -158,17 +158,6 @@ func suggestName(name string) string {
 		s = "Alert" + s
 	}
 	return s
-}
-
-// disjoint reports whether two label sets can never be equal: some key
-// has different values in both.
-func disjoint(a, b map[string]string) bool {
-	for k, v := range a {
-		if w, ok := b[k]; ok && w != v {
-			return true
-		}
-	}
-	return false
 }
 
 // checkAnnotations: the annotations the tier requires are present and not

@@ -78,6 +78,9 @@ type Exporter struct {
 	Targets   map[string]Target    `json:"targets"`
 	Rules     map[string]RuleGroup `json:"rules"`
 	Metrics   []string             `json:"metrics,omitempty"` // nil: unknown (see Vet)
+	// MetricTypes gives the TYPE of metrics the exporter exposes, by name
+	// (MetricCounter, ...), for promql/counter.
+	MetricTypes map[string]string `json:"metricTypes,omitempty"`
 	// Dashboards by uid, with queries on the exporter's own jobs.
 	Dashboards map[string]Dashboard `json:"dashboards,omitempty"`
 }
