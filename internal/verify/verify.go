@@ -8,11 +8,11 @@ package verify
 import (
 	"errors"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"maps"
 	"path"
 	"regexp"
 	"slices"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -38,11 +38,6 @@ import (
 	"github.com/mongen-dev/mongen/internal/verify/versiongate"
 	"github.com/mongen-dev/mongen/internal/verifycache"
 )
-
-// Error lists every problem found, one per line, sorted.
-type Error struct{ Problems []string }
-
-func (e *Error) Error() string { return strings.Join(e.Problems, "\n") }
 
 // Tree checks a rendered tree. It reports all problems, not just the first:
 // what the upstream parsers reject as an error, and mongen's own proofs as
@@ -88,7 +83,11 @@ func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.F
 		}
 	})
 	wg.Go(func() {
-		c.addProblems(dashcheck.Check(plan, tree))
+		var dash diag.List
+		for _, line := range dashcheck.Check(plan, tree) {
+			dash = append(dash, diag.FromString(line))
+		}
+		c.addProblems(dash)
 		// Grafana's own dashboard types, strictly (grafana-foundation-sdk).
 		for _, f := range tree.Files() {
 			if grafanatypes.IsDashboard(f.Path) {
@@ -100,19 +99,18 @@ func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.F
 			}
 		}
 		// What the platform's versions do not accept (docs/versions.md).
-		var gate []string
+		var gate diag.List
 		for _, p := range versiongate.Check(plan.Env.Platform.Versions, tree.Files(), versiongate.PlanLocator(plan)) {
-			gate = append(gate, p.String())
+			gate = append(gate, p.Diagnostic())
 		}
 		c.addProblems(gate)
 	})
 	wg.Wait()
 
-	if len(c.problems) > 0 {
-		problems := c.problems
-		sort.Strings(problems)
-		problems = dedupe(problems)
-		return nil, &Error{Problems: problems}
+	// Every problem at the CUE position that produced it, when known;
+	// the generated file's path leads the message.
+	if err := c.problems.Err(); err != nil {
+		return nil, err
 	}
 	finding.Sort(c.findings)
 	return c.findings, nil
@@ -121,7 +119,7 @@ func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.F
 // collector gathers the concurrent checks' problems and findings.
 type collector struct {
 	mu       sync.Mutex
-	problems []string
+	problems diag.List
 	findings []finding.Finding
 }
 
@@ -131,24 +129,20 @@ func (c *collector) add(origin, artifactPath string, err error) {
 	if err == nil {
 		return
 	}
-	var lines []string
+	var ds diag.List
 	for _, e := range flatten(err) {
-		where := artifactPath
-		if origin != "" {
-			where = origin + ": " + artifactPath
-		}
-		lines = append(lines, fmt.Sprintf("%s: %s", where, strings.TrimPrefix(e.Error(), artifactPath+": ")))
+		ds.Add(diag.Origin(origin), "%s: %s", artifactPath, strings.TrimPrefix(e.Error(), artifactPath+": "))
 	}
-	c.addProblems(lines)
+	c.addProblems(ds)
 }
 
-func (c *collector) addProblems(lines []string) {
-	if len(lines) == 0 {
+func (c *collector) addProblems(ds diag.List) {
+	if len(ds) == 0 {
 		return
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.problems = append(c.problems, lines...)
+	c.problems = append(c.problems, ds...)
 }
 
 func (c *collector) addFindings(fs []finding.Finding) {
@@ -186,7 +180,7 @@ func checkRules(plan *expand.Plan, tree *artifact.Tree, c *collector, vc *verify
 // locateRuleProblems checks each group alone, and the rules of a group
 // rulefmt refuses one at a time, reporting each problem at the rule's CUE
 // position (or its expression's, or the template's).
-func locateRuleProblems(plan *expand.Plan) []string {
+func locateRuleProblems(plan *expand.Plan) diag.List {
 	var c collector
 	for _, g := range plan.Groups {
 		if data, err := plain.RuleFile(g.Name, g.Rules); err == nil && promcheck.Rules("group "+g.Name, data) == nil {
@@ -207,7 +201,7 @@ func locateRuleProblems(plan *expand.Plan) []string {
 					}
 					msg = tidyRuleMessage(msg, r.Name)
 					origin := ruleErrorOrigin(r, msg)
-					c.problems = append(c.problems, fmt.Sprintf("%s: rule %s (group %s): %s", origin, r.Name, g.Name, msg))
+					c.problems.Add(diag.Origin(origin), "rule %s (group %s): %s", r.Name, g.Name, msg)
 				}
 			}
 		}
@@ -467,16 +461,6 @@ func flatten(err error) []error {
 		return out
 	}
 	return []error{err}
-}
-
-func dedupe(s []string) []string {
-	out := s[:0]
-	for i, v := range s {
-		if i == 0 || v != s[i-1] {
-			out = append(out, v)
-		}
-	}
-	return out
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }

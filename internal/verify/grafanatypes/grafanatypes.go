@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"reflect"
 	"regexp"
 	"sort"
@@ -519,18 +520,14 @@ func splitPath(p string) []string {
 	return strings.FieldsFunc(p, func(r rune) bool { return r == '.' || r == '[' || r == ']' })
 }
 
-// Check decodes one dashboard file and returns its problems, one line each,
-// at the file's CUE position: "<origin>: dashboards/<uid>.json: <JSON
-// path>: <message> (grafana-foundation-sdk <version>)".
-func Check(f artifact.File) []string {
+// Check decodes one dashboard file and returns its problems at the file's
+// CUE position, each saying "dashboards/<uid>.json: <JSON path>: <message>
+// (grafana-foundation-sdk <version>)".
+func Check(f artifact.File) diag.List {
 	_, problems := Decode(f.Data)
-	where := f.Path
-	if f.Origin != "" {
-		where = f.Origin + ": " + f.Path
-	}
-	out := make([]string, 0, len(problems))
+	out := make(diag.List, 0, len(problems))
 	for _, p := range problems {
-		out = append(out, fmt.Sprintf("%s: %s (grafana-foundation-sdk %s)", where, p, SDKVersion))
+		out.Add(diag.Origin(f.Origin), "%s: %s (grafana-foundation-sdk %s)", f.Path, p, SDKVersion)
 	}
 	return out
 }

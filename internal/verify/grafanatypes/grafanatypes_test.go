@@ -3,6 +3,7 @@ package grafanatypes
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -420,7 +421,7 @@ func TestCheckPositions(t *testing.T) {
 	good, _ := json.Marshal(base(t))
 	f := artifact.File{Path: grafana.Path("golden"), Data: bad, Origin: "environments/dev/dev.cue:12:3"}
 	want := `environments/dev/dev.cue:12:3: dashboards/golden.json: colour: unknown field: Grafana's dashboard.Dashboard has no field "colour" (grafana-foundation-sdk v0.0.22)`
-	if got := Check(f); len(got) != 1 || got[0] != want {
+	if got := Check(f); len(got) != 1 || got[0].Error() != want || got[0].Pos != (diag.Pos{File: "environments/dev/dev.cue", Line: 12, Col: 3}) {
 		t.Errorf("Check = %q, want [%q]", got, want)
 	}
 

@@ -15,6 +15,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"io"
 	"path"
 	"sort"
@@ -94,9 +95,18 @@ type Problem struct {
 
 // String is the message verify prints: position, artifact, subject, what
 // needs which version, what runs, and what to do.
-func (p Problem) String() string {
+func (p Problem) String() string { return p.Diagnostic().Error() }
+
+// Diagnostic is the problem at its CUE position, the message naming the
+// artifact and subject, what needs which version, what runs, and what to
+// do.
+func (p Problem) Diagnostic() diag.Diagnostic {
+	return diag.Diagnostic{Pos: diag.Origin(p.Origin), Msg: p.message()}
+}
+
+func (p Problem) message() string {
 	var where []string
-	for _, s := range []string{p.Origin, p.Path, p.Subject.String()} {
+	for _, s := range []string{p.Path, p.Subject.String()} {
 		if s != "" {
 			where = append(where, s)
 		}
