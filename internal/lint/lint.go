@@ -195,6 +195,50 @@ type job struct {
 	// anyJob: the target honours its series' own labels and its metrics
 	// are unknown (a Pushgateway), so its series may carry any job label.
 	anyJob bool
+	// relabelled are the job values a relabelling (`target_label: job`)
+	// gives the job's series besides its name; relabelledAny: some
+	// relabelling sets job from a target's labels, to a value not known
+	// before discovery.
+	relabelled    []string
+	relabelledAny bool
+}
+
+// relabelJobs reads what a target's relabelling does to the job label:
+// the fixed values it writes, and whether it writes one taken from the
+// target's labels ($1, ${1}).
+func relabelJobs(rs []mmodel.Relabel) (values []string, dynamic bool) {
+	for _, r := range rs {
+		if r.TargetLabel != "job" || (r.Action != "" && r.Action != "replace") {
+			continue
+		}
+		repl := "$1"
+		if r.Replacement != nil {
+			repl = *r.Replacement
+		}
+		if strings.Contains(repl, "$") {
+			dynamic = true
+			continue
+		}
+		values = append(values, repl)
+	}
+	return values, dynamic
+}
+
+// matches reports whether every matcher accepts one of the job's values.
+func (j job) matches(ms []*labels.Matcher) bool {
+	if j.relabelledAny {
+		return true
+	}
+	for _, name := range append([]string{j.name}, j.relabelled...) {
+		ok := true
+		for _, m := range ms {
+			ok = ok && m.Matches(name)
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
 }
 
 func newPass(plan *expand.Plan, cfg Config) *pass {
@@ -228,6 +272,7 @@ func newPass(plan *expand.Plan, cfg Config) *pass {
 			info.metrics = env.Exporters[j.Exporter].Metrics
 		}
 		info.anyJob = j.Target.HonorLabels && info.metrics == nil
+		info.relabelled, info.relabelledAny = relabelJobs(j.Target.Relabel)
 		p.jobs = append(p.jobs, info)
 	}
 	for _, name := range sortedKeys(env.RawScrapeConfigs) {
@@ -273,8 +318,36 @@ func (p *pass) report(id string, sev finding.Severity, pos string, r *rule, form
 		if f.Position == "" {
 			f.Position = r.Origin
 		}
+		if where, ok := p.userPosition(r, f.Position); ok {
+			f.Message += fmt.Sprintf(" (library rule of exporter %s, %s)", r.exporter, f.Position)
+			f.Position = where
+		}
 	}
 	p.out = append(p.out, f)
+}
+
+// embeddedPrefix starts the positions of the library's own files, which
+// are not in the user's repository.
+const embeddedPrefix = "mongen.dev/mongen@"
+
+// userPosition is where in the user's environment a finding on a library
+// rule at pos belongs: the rule's override when the environment has one,
+// else the declaration of the exporter that brings the rule in. ok is
+// false when pos is already the user's.
+func (p *pass) userPosition(r *rule, pos string) (string, bool) {
+	if r.exporter == "" || !strings.HasPrefix(pos, embeddedPrefix) || p.plan.Env == nil {
+		return "", false
+	}
+	env := p.plan.Env
+	if _, ok := env.Overrides[r.Name]; ok {
+		if where := env.Source("overrides", r.Name); where != "" && !strings.HasPrefix(where, embeddedPrefix) {
+			return where, true
+		}
+	}
+	if where := env.Source("exporters", r.exporter); where != "" && !strings.HasPrefix(where, embeddedPrefix) {
+		return where, true
+	}
+	return "", false
 }
 
 // exprOrigin is the position to report an expression problem at.

@@ -425,6 +425,32 @@ func TestPromQLSelectorHonorLabels(t *testing.T) {
 	}
 }
 
+func TestPromQLSelectorRelabelledJob(t *testing.T) {
+	fixed, fromLabel := "mysql", "$1"
+	plan := testPlan(t,
+		alert("A", `mysql_up{job="mysql"} == 0`),
+		alert("B", `up{job="kubernetes-pods"} == 0`),
+		alert("C", `up{job="nowhere"} == 0`),
+	)
+	plan.Jobs = append(plan.Jobs,
+		expand.Job{Name: "db", Target: model.Target{Kind: model.KindStatic, Relabel: []model.Relabel{{TargetLabel: "job", Replacement: &fixed}}}},
+	)
+	got := Run(plan, Config{Only: []string{"promql/selector"}})
+	var lines []string
+	for _, f := range got {
+		lines = append(lines, f.String())
+	}
+	if len(got) != 2 || !strings.Contains(lines[0], "rule B:") || !strings.Contains(lines[1], "rule C:") {
+		t.Errorf("a job value written by relabelling (target_label: job) should be known, others not:\n%s", strings.Join(lines, "\n"))
+	}
+	plan.Jobs = append(plan.Jobs,
+		expand.Job{Name: "pods", Target: model.Target{Kind: model.KindPod, Relabel: []model.Relabel{{Action: "replace", SourceLabels: []string{"__meta_kubernetes_pod_label_app"}, TargetLabel: "job", Replacement: &fromLabel}}}},
+	)
+	if got := Run(plan, Config{Only: []string{"promql/selector"}}); len(got) != 0 {
+		t.Errorf("a job set from a target label may take any value, but got %v", got)
+	}
+}
+
 func TestPromQLSelectorOnlyListedJobs(t *testing.T) {
 	plan := testPlan(t, alert("A", `mysql_up > 0`), alert("B", `node_load1 > 0`))
 	// Without targets of unknown metrics, a metric no list covers is
@@ -490,5 +516,28 @@ func TestChecksAreDocumented(t *testing.T) {
 		if !ids[want] {
 			t.Errorf("check %s is missing", want)
 		}
+	}
+}
+
+func TestLibraryRuleFindingsAtTheUsersDeclaration(t *testing.T) {
+	lib := "mongen.dev/mongen@v0.1.0/library/exporter/node.cue:40:5"
+	mk := func() *expand.Plan {
+		plan := testPlan(t)
+		r := alert("NodeBusy", `node_cpu_seconds_total > 100`)
+		r.Origin, r.ExprOrigin = lib, lib
+		plan.Groups = []expand.Group{{Name: "node", Exporter: "node", Origin: lib, Rules: []expand.Rule{r}}}
+		plan.Env.Sources = map[string]string{model.SourcePath("exporters", "node"): "environments/dev/dev.cue:12:2"}
+		return plan
+	}
+	got := Run(mk(), Config{Only: []string{"promql/counter"}})
+	if len(got) != 1 || got[0].Position != "environments/dev/dev.cue:12:2" || !strings.Contains(got[0].Message, "(library rule of exporter node, "+lib+")") {
+		t.Fatalf("want the finding at the exporter's declaration, naming the library position: %v", got)
+	}
+	plan := mk()
+	plan.Env.Overrides = map[string]model.Override{"NodeBusy": {Reason: "r"}}
+	plan.Env.Sources[model.SourcePath("overrides", "NodeBusy")] = "environments/dev/dev.cue:30:3"
+	got = Run(plan, Config{Only: []string{"promql/counter"}})
+	if len(got) != 1 || got[0].Position != "environments/dev/dev.cue:30:3" {
+		t.Fatalf("want the finding at the rule's override: %v", got)
 	}
 }

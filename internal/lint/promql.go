@@ -139,11 +139,7 @@ func (p *pass) jobsFor(vs *parser.VectorSelector) ([]job, bool) {
 	}
 	var out []job
 	for _, j := range p.jobs {
-		ok := true
-		for _, m := range ms {
-			ok = ok && m.Matches(j.name)
-		}
-		if ok {
+		if j.matches(ms) {
 			out = append(out, j)
 		}
 	}
