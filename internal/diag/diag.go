@@ -104,7 +104,14 @@ type Diagnostic struct {
 	// Related are other positions involved (the other definition of a
 	// duplicate, the default that conflicts).
 	Related []Pos `json:"related,omitempty"`
+	// Cause is the error behind the diagnostic, for errors.Is and
+	// errors.As (a sentinel such as inputlimit.ErrTooLarge); it is never
+	// printed.
+	Cause error `json:"-"`
 }
+
+// Unwrap returns the cause.
+func (d Diagnostic) Unwrap() error { return d.Cause }
 
 // Error renders the diagnostic as "pos: msg (also at …); hint".
 func (d Diagnostic) Error() string {
@@ -207,6 +214,18 @@ func (l List) Err() error {
 	c := append(List(nil), l...)
 	c.Sort()
 	return c
+}
+
+// Unwrap returns the diagnostics' causes, so errors.Is and errors.As see
+// through a List to them.
+func (l List) Unwrap() []error {
+	var out []error
+	for _, d := range l {
+		if d.Cause != nil {
+			out = append(out, d.Cause)
+		}
+	}
+	return out
 }
 
 func (l List) Error() string {

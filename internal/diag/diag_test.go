@@ -3,6 +3,7 @@ package diag
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"testing"
 )
 
@@ -108,5 +109,23 @@ func TestFromError(t *testing.T) {
 	l.AddErr(errors.New("plain"))
 	if len(l) != 2 || l[0].Pos != d.Pos || l[1].Msg != "plain" {
 		t.Errorf("AddErr: %+v", l)
+	}
+}
+
+func TestCauseIsSeenThroughTheList(t *testing.T) {
+	sentinel := errors.New("too large")
+	l := List{{Pos: Pos{File: "big.yml"}, Msg: "is 3 MiB", Cause: sentinel}, {Msg: "other"}}
+	err := fmt.Errorf("read: %w", l.Err())
+	if !errors.Is(err, sentinel) {
+		t.Error("errors.Is does not see the cause through the List")
+	}
+	if strings.Contains(err.Error(), "too large") {
+		t.Errorf("the cause is printed: %q", err.Error())
+	}
+	if got, ok := As(err); !ok || len(got) != 2 {
+		t.Errorf("As = %v, %v", got, ok)
+	}
+	if errors.Is(List{{Msg: "x"}}, sentinel) {
+		t.Error("errors.Is matches a List without that cause")
 	}
 }
