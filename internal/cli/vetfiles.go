@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -60,8 +59,7 @@ func (a *app) readInputsWithin(files []string, limit inputlimit.Limit, budget *i
 		if err == nil {
 			err = budget.Take(name, int64(len(data)))
 		}
-		var limited *inputlimit.Error
-		if errors.As(err, &limited) {
+		if inputlimit.Refused(err) {
 			return nil, err
 		}
 		if err != nil {

@@ -289,7 +289,7 @@ func (c *collector) add(rel string) error {
 		limit = inputlimit.CUE()
 	}
 	data, err := limit.ReadFile(filepath.Join(c.root, filepath.FromSlash(rel)), rel)
-	if limited := (*inputlimit.Error)(nil); errors.As(err, &limited) {
+	if inputlimit.Refused(err) {
 		return fmt.Errorf("%w: %w", ErrUncacheable, err)
 	}
 	if err != nil {

@@ -4,6 +4,7 @@ package inputcache
 
 import (
 	"errors"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"maps"
 	"os"
 	"path/filepath"
@@ -79,8 +80,8 @@ func TestHashRefusesWhatIsNotARegularFile(t *testing.T) {
 			case <-time.After(20 * time.Second):
 				t.Fatal("hashing blocked")
 			}
-			var limited *inputlimit.Error
-			if !errors.Is(err, ErrUncacheable) || !errors.As(err, &limited) || limited.File != tc.rel {
+			l, ok := diag.As(err)
+			if !errors.Is(err, ErrUncacheable) || !inputlimit.Refused(err) || !ok || l[0].Pos.File != tc.rel {
 				t.Errorf("error = %v, want an uncacheable limit error naming %s", err, tc.rel)
 			}
 		})

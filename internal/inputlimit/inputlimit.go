@@ -15,6 +15,7 @@ package inputlimit
 import (
 	"errors"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"io"
 	"io/fs"
 	"os"
@@ -91,19 +92,18 @@ func Other() Limit {
 	return Limit{Max: MaxOtherFile, Kind: "file in an environment's directory", Fix: "move it out of the environment's directory"}
 }
 
-// Error is a refused file.
-type Error struct {
-	// File is the file as the user names it.
-	File string
-	// Detail says why, and what to do.
-	Detail string
-	kind   error // ErrNotRegular or ErrTooLarge
+// refused is the error for a refused file: a diag.List of one diagnostic
+// at the file as the user names it (display), saying why and what to do;
+// errors.Is matches kind (ErrNotRegular or ErrTooLarge).
+func refused(display string, kind error, format string, args ...any) error {
+	return diag.List{{Pos: diag.Pos{File: display}, Msg: fmt.Sprintf(format, args...), Cause: kind}}
 }
 
-func (e *Error) Error() string { return e.File + ": " + e.Detail }
-
-// Is makes errors.Is match ErrNotRegular or ErrTooLarge.
-func (e *Error) Is(target error) bool { return target == e.kind }
+// Refused reports whether err refuses a file (ErrNotRegular or
+// ErrTooLarge).
+func Refused(err error) bool {
+	return errors.Is(err, ErrNotRegular) || errors.Is(err, ErrTooLarge)
+}
 
 // Check refuses name (shown as display) without reading it when it is not
 // a regular file (following symlinks, as every reader does) or is larger
@@ -152,7 +152,7 @@ func (l Limit) ReadFile(name, display string) ([]byte, error) {
 		}
 	}
 	if int64(len(buf)) > l.Max {
-		return nil, &Error{File: display, kind: ErrTooLarge, Detail: fmt.Sprintf("grew past the %s limit of a %s while it was read: %s", Size(l.Max), l.Kind, l.Fix)}
+		return nil, refused(display, ErrTooLarge, "grew past the %s limit of a %s while it was read: %s", Size(l.Max), l.Kind, l.Fix)
 	}
 	return buf, nil
 }
@@ -162,7 +162,7 @@ func (l Limit) check(fi fs.FileInfo, display string) error {
 		return NotRegular(display, fi.Mode())
 	}
 	if fi.Size() > l.Max {
-		return &Error{File: display, kind: ErrTooLarge, Detail: fmt.Sprintf("is %s, more than the %s limit of a %s: %s", Size(fi.Size()), Size(l.Max), l.Kind, l.Fix)}
+		return refused(display, ErrTooLarge, "is %s, more than the %s limit of a %s: %s", Size(fi.Size()), Size(l.Max), l.Kind, l.Fix)
 	}
 	return nil
 }
@@ -185,7 +185,7 @@ func NotRegular(display string, mode fs.FileMode) error {
 	default:
 		what = "not a regular file (" + mode.Type().String() + ")"
 	}
-	return &Error{File: display, kind: ErrNotRegular, Detail: fmt.Sprintf("is %s; mongen reads only regular files: name a regular file instead", what)}
+	return refused(display, ErrNotRegular, "is %s; mongen reads only regular files: name a regular file instead", what)
 }
 
 // Budget caps the total size of a set of files, each within its own
@@ -222,7 +222,7 @@ func ImportBudget() *Budget {
 func (b *Budget) Take(display string, n int64) error {
 	b.used += n
 	if b.used > b.max {
-		return &Error{File: display, kind: ErrTooLarge, Detail: fmt.Sprintf("brings %s to %s, more than their %s limit: %s", b.kind, Size(b.used), Size(b.max), b.fix)}
+		return refused(display, ErrTooLarge, "brings %s to %s, more than their %s limit: %s", b.kind, Size(b.used), Size(b.max), b.fix)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ package inputlimit
 
 import (
 	"errors"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -193,5 +194,22 @@ func TestSize(t *testing.T) {
 		if got := Size(n); got != want {
 			t.Errorf("Size(%d) = %q, want %q", n, got, want)
 		}
+	}
+}
+
+// TestRefusalIsADiagnostic: a refused file is a diagnostic at the file as
+// the user names it, which Refused and errors.Is tell from other errors.
+func TestRefusalIsADiagnostic(t *testing.T) {
+	b := NewBudget(10, "the test files", "use fewer")
+	err := b.Take("environments/dev/a.cue", 11)
+	l, ok := diag.As(err)
+	if !ok || len(l) != 1 || l[0].Pos != (diag.Pos{File: "environments/dev/a.cue"}) {
+		t.Fatalf("diag.As = %+v, %v", l, ok)
+	}
+	if !Refused(err) || !errors.Is(err, ErrTooLarge) || errors.Is(err, ErrNotRegular) {
+		t.Errorf("Refused/errors.Is do not tell the kind: %v", err)
+	}
+	if Refused(errors.New("environments/dev/a.cue: permission denied")) {
+		t.Error("Refused matches any error")
 	}
 }

@@ -41,7 +41,7 @@ func readPlatformValues(root string, ref Ref, src fs.FS, env *model.Environment)
 	} else {
 		data, err = inputlimit.Values().ReadFile(filepath.Join(root, filepath.FromSlash(file)), file)
 	}
-	if limited := (*inputlimit.Error)(nil); errors.As(err, &limited) {
+	if inputlimit.Refused(err) {
 		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values: %v", pos, err)}
 	}
 	if err != nil {
