@@ -187,11 +187,7 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.name is %q but the directory is %s: rename one so they match", position(root, envV.LookupPath(cue.ParsePath("name")).Pos()), env.Name, ref.Dir)}
 	}
 	if probs := platform.Apply(env, written); len(probs) > 0 {
-		lines := make([]string, len(probs))
-		for i, p := range probs {
-			lines[i] = p.String()
-		}
-		return nil, &Error{Env: ref.Name, Details: strings.Join(lines, "\n")}
+		return nil, probs.Err()
 	}
 	env.Sources = sources(root, envV, written)
 	scaleSources(env.Sources, written)

@@ -7,6 +7,7 @@ package platform
 
 import (
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"maps"
 	"slices"
 	"sort"
@@ -108,19 +109,6 @@ func PrometheusURL(p model.Platform) string {
 	return ""
 }
 
-// Problem is one positioned problem with an environment's platform.
-type Problem struct {
-	Pos     string
-	Message string
-}
-
-func (p Problem) String() string {
-	if p.Pos == "" {
-		return p.Message
-	}
-	return p.Pos + ": " + p.Message
-}
-
 // Written maps the label path of every field the environment's own files
 // write ("env/prometheus/replicas") to its position.
 type Written map[string]string
@@ -150,10 +138,10 @@ func (w Written) lookup(path string) (string, bool) {
 // release, chart and versions, and what the profile decides about the
 // Prometheus, the Alertmanager and the selector labels. It reports every
 // field the profile makes meaningless at its position.
-func Apply(env *model.Environment, written Written) []Problem {
-	var probs []Problem
+func Apply(env *model.Environment, written Written) diag.List {
+	var probs diag.List
 	fail := func(pos, format string, args ...any) {
-		probs = append(probs, Problem{Pos: pos, Message: fmt.Sprintf(format, args...)})
+		probs.Add(diag.Origin(pos), format, args...)
 	}
 	p := &env.Platform
 	profilePos, _ := written.lookup("platform/profile")
@@ -191,7 +179,7 @@ func Apply(env *model.Environment, written Written) []Problem {
 	default:
 		probs = append(probs, applyOwned(env, written)...)
 	}
-	sort.Slice(probs, func(i, j int) bool { return probs[i].String() < probs[j].String() })
+	probs.Sort()
 	return probs
 }
 
@@ -206,11 +194,11 @@ var platformOnly = map[string][]string{
 	},
 }
 
-func checkPlatformFields(p model.Platform, written Written) []Problem {
-	var probs []Problem
+func checkPlatformFields(p model.Platform, written Written) diag.List {
+	var probs diag.List
 	for _, f := range slices.Sorted(maps.Keys(platformOnly)) {
 		if pos, ok := written.lookup("platform/" + f); ok && !slices.Contains(platformOnly[f], p.Profile) {
-			probs = append(probs, Problem{pos, fmt.Sprintf("platform.%s means nothing to profile %q (only to %s): drop it", f, p.Profile, strings.Join(platformOnly[f], " and "))})
+			probs.Add(diag.Origin(pos), "platform.%s means nothing to profile %q (only to %s): drop it", f, p.Profile, strings.Join(platformOnly[f], " and "))
 		}
 	}
 	return probs
@@ -261,8 +249,8 @@ func kubePrometheusWhere(field string) string {
 	return "your kube-prometheus jsonnet (values+:: {prometheus+: ..., alertmanager+: ...})"
 }
 
-func applyChart(env *model.Environment, written Written) []Problem {
-	var probs []Problem
+func applyChart(env *model.Environment, written Written) diag.List {
+	var probs diag.List
 	p := &env.Platform
 	probs = append(probs, checkPlatformFields(*p, written)...)
 	if p.Release == "" {
@@ -277,7 +265,7 @@ func applyChart(env *model.Environment, written Written) []Problem {
 	chart, ok := ChartOf(p.Chart)
 	if !ok {
 		pos, _ := written.lookup("platform/chart")
-		probs = append(probs, Problem{pos, fmt.Sprintf("kube-prometheus-stack chart %q is not supported: the supported versions are %s (mongen checks its output against what a chart version deploys: its versions, Services and default rules)", p.Chart, strings.Join(ChartVersions(), ", "))})
+		probs.Add(diag.Origin(pos), "kube-prometheus-stack chart %q is not supported: the supported versions are %s (mongen checks its output against what a chart version deploys: its versions, Services and default rules)", p.Chart, strings.Join(ChartVersions(), ", "))
 		return probs
 	}
 	p.Versions = declared(chart.Versions, p.Versions)
@@ -288,13 +276,13 @@ func applyChart(env *model.Environment, written Written) []Problem {
 	}
 	for _, m := range chartOwned {
 		if pos, ok := written.lookup(m.field); ok {
-			probs = append(probs, Problem{pos, fmt.Sprintf("%s means nothing on kube-prometheus-stack, whose chart deploys the Prometheus and Alertmanager: it lives in %s", strings.ReplaceAll(m.field, "/", "."), m.where)})
+			probs.Add(diag.Origin(pos), "%s means nothing on kube-prometheus-stack, whose chart deploys the Prometheus and Alertmanager: it lives in %s", strings.ReplaceAll(m.field, "/", "."), m.where)
 		}
 	}
 	probs = append(probs, stampSelector(env, written, "release", p.Release)...)
 	if ns := env.Grafana.Namespace; ns != "" && ns != p.Namespace {
 		pos, _ := written.lookup("grafana/namespace")
-		probs = append(probs, Problem{pos, fmt.Sprintf("grafana.namespace %q: the chart's Grafana loads datasources only from its own namespace, the release's (%q): drop grafana.namespace (dashboards load from every namespace)", ns, p.Namespace)})
+		probs.Add(diag.Origin(pos), "grafana.namespace %q: the chart's Grafana loads datasources only from its own namespace, the release's (%q): drop grafana.namespace (dashboards load from every namespace)", ns, p.Namespace)
 	}
 	pr := &env.Prometheus
 	pr.Name = PrometheusName(p.Release)
@@ -319,8 +307,8 @@ func applyChart(env *model.Environment, written Written) []Problem {
 	return probs
 }
 
-func applyKubePrometheus(env *model.Environment, written Written) []Problem {
-	var probs []Problem
+func applyKubePrometheus(env *model.Environment, written Written) diag.List {
+	var probs diag.List
 	p := &env.Platform
 	probs = append(probs, checkPlatformFields(*p, written)...)
 	if p.Namespace == "" {
@@ -329,7 +317,7 @@ func applyKubePrometheus(env *model.Environment, written Written) []Problem {
 	p.Versions = declared(KubePrometheusVersions(), p.Versions)
 	for _, m := range chartOwned {
 		if pos, ok := written.lookup(m.field); ok {
-			probs = append(probs, Problem{pos, fmt.Sprintf("%s means nothing on kube-prometheus, whose manifests deploy the Prometheus and Alertmanager: it lives in %s", strings.ReplaceAll(m.field, "/", "."), kubePrometheusWhere(m.field))})
+			probs.Add(diag.Origin(pos), "%s means nothing on kube-prometheus, whose manifests deploy the Prometheus and Alertmanager: it lives in %s", strings.ReplaceAll(m.field, "/", "."), kubePrometheusWhere(m.field))
 		}
 	}
 	pr := &env.Prometheus
@@ -352,7 +340,7 @@ func applyKubePrometheus(env *model.Environment, written Written) []Problem {
 
 // applyOwned: mongen owns the servers; their versions are the ones the
 // environment deploys, unless platform.versions declares them.
-func applyOwned(env *model.Environment, written Written) []Problem {
+func applyOwned(env *model.Environment, written Written) diag.List {
 	p := &env.Platform
 	probs := checkPlatformFields(*p, written)
 	own := model.Versions{Prometheus: env.Prometheus.Version}
@@ -369,7 +357,7 @@ func applyOwned(env *model.Environment, written Written) []Problem {
 		pos, ok := written.lookup(c.field)
 		if c.declared != "" && ok && c.own != "" && strings.TrimPrefix(c.declared, "v") != strings.TrimPrefix(c.own, "v") {
 			dpos, _ := written.lookup("platform/versions/" + c.name)
-			probs = append(probs, Problem{dpos, fmt.Sprintf("platform.versions.%s %q contradicts %s %q (%s): the %s profile deploys the version the environment sets; drop one", c.name, c.declared, strings.ReplaceAll(c.field, "/", "."), c.own, pos, p.Profile)})
+			probs.Add(diag.Origin(dpos), "platform.versions.%s %q contradicts %s %q (%s): the %s profile deploys the version the environment sets; drop one", c.name, c.declared, strings.ReplaceAll(c.field, "/", "."), c.own, pos, p.Profile)
 		}
 	}
 	p.Versions = declared(own, p.Versions)
@@ -395,13 +383,13 @@ func declared(base, decl model.Versions) model.Versions {
 
 // stampSelector makes sure every object carries key: value, which the
 // platform's Prometheus selects by.
-func stampSelector(env *model.Environment, written Written, key, value string) []Problem {
+func stampSelector(env *model.Environment, written Written, key, value string) diag.List {
 	if v, ok := env.Selector[key]; ok && v != value {
 		pos, _ := written.lookup("selector/" + key)
 		if pos == "" {
 			pos, _ = written.lookup("selector")
 		}
-		return []Problem{{pos, fmt.Sprintf("selector %s: %q: the chart's Prometheus selects %s: %q (platform.release), so it would never see mongen's monitors and rules: drop it from selector", key, v, key, value)}}
+		return diag.List{diag.At(diag.Origin(pos), "selector %s: %q: the chart's Prometheus selects %s: %q (platform.release), so it would never see mongen's monitors and rules: drop it from selector", key, v, key, value)}
 	}
 	if env.Selector == nil {
 		env.Selector = map[string]string{}

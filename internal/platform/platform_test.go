@@ -53,14 +53,14 @@ func TestApplyRefusesWhatTheProfileMakesMeaningless(t *testing.T) {
 	}
 	env := &model.Environment{Platform: model.Platform{Profile: model.ProfileOperator, Release: "x"}}
 	probs := Apply(env, written)
-	if len(probs) != 1 || !strings.Contains(probs[0].String(), "e.cue:2:2: platform.release means nothing to profile \"operator\"") {
+	if len(probs) != 1 || !strings.Contains(probs[0].Error(), "e.cue:2:2: platform.release means nothing to profile \"operator\"") {
 		t.Errorf("operator: %v", probs)
 	}
 	env = &model.Environment{Platform: model.Platform{Profile: model.ProfileKubePrometheus}}
 	probs = Apply(env, written)
 	var got []string
 	for _, p := range probs {
-		got = append(got, p.String())
+		got = append(got, p.Error())
 	}
 	want := []string{
 		"e.cue:2:2: platform.release means nothing to profile",
@@ -80,7 +80,7 @@ func TestApplyRefusesWhatTheProfileMakesMeaningless(t *testing.T) {
 func TestApplyChartKeepsGrafanaInTheReleaseNamespace(t *testing.T) {
 	env := &model.Environment{Platform: model.Platform{Profile: model.ProfileKubePrometheusStack}, Grafana: model.Grafana{Namespace: "grafana"}}
 	probs := Apply(env, Written{"env/grafana/namespace": "e.cue:7:2"})
-	if len(probs) != 1 || !strings.HasPrefix(probs[0].String(), `e.cue:7:2: grafana.namespace "grafana": the chart's Grafana loads datasources only from its own namespace`) {
+	if len(probs) != 1 || !strings.HasPrefix(probs[0].Error(), `e.cue:7:2: grafana.namespace "grafana": the chart's Grafana loads datasources only from its own namespace`) {
 		t.Errorf("problems = %v", probs)
 	}
 }
