@@ -1,12 +1,11 @@
 package load
 
 import (
-	"fmt"
 	"sort"
-	"strings"
 
 	"cuelang.org/go/cue"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -22,7 +21,7 @@ var clusterOnly = []string{"name", "cluster", "clusters", "global", "alertingTop
 func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[string]string) ([]*model.Environment, error) {
 	clusterV := envV.LookupPath(cue.ParsePath("cluster"))
 	if name, err := clusterV.String(); err == nil {
-		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.cluster is %q but env.clusters is set too: a multi-cluster environment names its clusters only as keys of clusters", position(root, clusterV.Pos()), name)}
+		return nil, diag.List{diag.At(posOf(root, clusterV.Pos()), "env.cluster is %q but env.clusters is set too: a multi-cluster environment names its clusters only as keys of clusters", name)}
 	}
 	it, err := clustersV.Fields()
 	if err != nil {
@@ -33,22 +32,21 @@ func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[s
 		v    cue.Value
 	}
 	var clusters []cluster
-	var problems []string
+	var problems diag.List
 	for it.Next() {
 		name, ov := it.Selector().Unquoted(), it.Value()
 		for _, f := range clusterOnly {
 			if fv := ov.LookupPath(cue.MakePath(cue.Str(f))); fv.Exists() {
-				problems = append(problems, fmt.Sprintf("%s: clusters.%s sets %s, which belongs to the whole environment: set it outside clusters", position(root, fv.Pos()), name, f))
+				problems.Add(posOf(root, fv.Pos()), "clusters.%s sets %s, which belongs to the whole environment: set it outside clusters", name, f)
 			}
 		}
 		clusters = append(clusters, cluster{name, ov})
 	}
 	if len(problems) > 0 {
-		sort.Strings(problems)
-		return nil, &Error{Env: ref.Name, Details: strings.Join(problems, "\n")}
+		return nil, problems.Err()
 	}
 	if len(clusters) == 0 {
-		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.clusters is empty: name at least one cluster, or drop clusters and set cluster", position(root, clustersV.Pos()))}
+		return nil, diag.List{diag.At(posOf(root, clustersV.Pos()), "env.clusters is empty: name at least one cluster, or drop clusters and set cluster")}
 	}
 	sort.Slice(clusters, func(i, j int) bool { return clusters[i].name < clusters[j].name })
 	names := make([]string, len(clusters))
@@ -56,12 +54,14 @@ func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[s
 		names[i] = c.name
 	}
 	envs := make([]*model.Environment, 0, len(clusters))
-	var details []string
+	var details diag.List
 	for _, c := range clusters {
 		view := envV.Unify(c.v).FillPath(cue.ParsePath("cluster"), c.name)
 		env, err := decode(root, ref, view, written)
 		if err != nil {
-			details = append(details, prefixLines("cluster "+c.name+": ", err.Error()))
+			// Which cluster's view: the same shared line can fail in one
+			// cluster and not another.
+			details.AddErr(diag.Wrap(err, "cluster "+c.name))
 			continue
 		}
 		env.Clusters = names
@@ -71,23 +71,9 @@ func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[s
 		envs = append(envs, env)
 	}
 	if len(details) > 0 {
-		return nil, &Error{Env: ref.Name, Details: strings.Join(details, "\n")}
+		return nil, details.Err()
 	}
 	return envs, nil
-}
-
-// prefixLines tells which cluster's view an error comes from: the same
-// shared line can fail in one cluster and not another.
-func prefixLines(prefix, s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		if pos, rest, ok := strings.Cut(l, ": "); ok && strings.Count(pos, ":") == 2 {
-			lines[i] = pos + ": " + prefix + rest
-			continue
-		}
-		lines[i] = prefix + l
-	}
-	return strings.Join(lines, "\n")
 }
 
 // scaleSources records where the environment's global view is written.

@@ -2,6 +2,7 @@ package load
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"strings"
@@ -14,36 +15,35 @@ import (
 
 	"github.com/mongen-dev/mongen"
 	"github.com/mongen-dev/mongen/internal/credgate"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
-// CredentialError lists the credentials found in an environment's CUE,
-// each at its position, none quoted.
-type CredentialError struct{ Problems []string }
-
-func (e *CredentialError) Error() string { return strings.Join(e.Problems, "\n") }
+// ErrCredential matches (errors.Is) the error for a literal credential in
+// an environment's CUE.
+var ErrCredential = errors.New("a literal credential in CUE")
 
 // credentialAdvice ends every credential problem.
 const credentialAdvice = `keep it in a Kubernetes Secret and reference it (urlSecret, apiURL, routingKey, password ... take {secret: "name", key: "key"}; raw scrape configs read *_file paths); the value is not shown`
 
+// credentialError lists the credentials found in an environment's CUE,
+// each at its position, none quoted; errors.Is(err, ErrCredential) tells
+// it from other load errors.
 func credentialError(fs []credgate.Finding) error {
 	if len(fs) == 0 {
 		return nil
 	}
 	fs = credgate.Sort(fs)
-	problems := make([]string, 0, len(fs))
+	problems := make(diag.List, 0, len(fs))
 	for _, f := range fs {
 		var b strings.Builder
-		if f.Pos != "" {
-			b.WriteString(f.Pos + ": ")
-		}
 		if f.Field != "" {
 			b.WriteString(f.Field + ": ")
 		}
 		fmt.Fprintf(&b, "a literal credential in CUE (%s): %s", f.What, credentialAdvice)
-		problems = append(problems, b.String())
+		problems = append(problems, diag.Diagnostic{Pos: diag.Origin(f.Pos), Msg: b.String(), Cause: ErrCredential})
 	}
-	return &CredentialError{Problems: problems}
+	return problems
 }
 
 // scanCredentials looks at every string literal, interpolation and

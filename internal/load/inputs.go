@@ -2,7 +2,6 @@ package load
 
 import (
 	"errors"
-	"fmt"
 	"io/fs"
 	"os"
 	"path"
@@ -14,6 +13,7 @@ import (
 	"cuelang.org/go/cue/build"
 	cueload "cuelang.org/go/cue/load"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/inputlimit"
 )
 
@@ -27,7 +27,7 @@ func prepareInputs(cfg *cueload.Config, root string, ref Ref, opts Options) erro
 		return nil
 	}
 	if err := checkCUEFiles(root); err != nil {
-		return &Error{Env: ref.Name, Details: err.Error()}
+		return diag.FromError(err)
 	}
 	if opts.Overlay == nil {
 		return nil
@@ -130,14 +130,14 @@ func checkLoaded(root string, ref Ref, insts []*build.Instance, opts Options) er
 		if opts.Overlay != nil {
 			data, ok := opts.Overlay[rel]
 			if !ok {
-				return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: appeared while mongen was reading %s's inputs, after it had hashed them: run the command again", rel, ref.Dir)}
+				return diag.List{diag.At(diag.Pos{File: rel}, "appeared while mongen was reading %s's inputs, after it had hashed them: run the command again", ref.Dir)}
 			}
 			size = int64(len(data))
 		} else if fi, err := os.Stat(name); err == nil {
 			size = fi.Size()
 		}
 		if err := budget.Take(rel, size); err != nil {
-			return &Error{Env: ref.Name, Details: err.Error()}
+			return err // a diag.List at the file
 		}
 	}
 	return nil

@@ -13,6 +13,8 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
+	"cuelang.org/go/cue/build"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
 	cueload "cuelang.org/go/cue/load"
@@ -21,6 +23,7 @@ import (
 
 	"github.com/mongen-dev/mongen"
 	"github.com/mongen-dev/mongen/internal/credgate"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/platform"
 	"github.com/mongen-dev/mongen/internal/textdist"
@@ -44,15 +47,6 @@ type Options struct {
 
 // EnvField is the top-level field an environment package must define.
 const EnvField = "env"
-
-// Error is a user-facing load error: CUE's own message with positions
-// relative to the repository root.
-type Error struct {
-	Env     string
-	Details string
-}
-
-func (e *Error) Error() string { return e.Details }
 
 // Environment evaluates environments/<ref.Name> in root and decodes it. Of
 // a multi-cluster environment it returns the first cluster's view; callers
@@ -140,7 +134,7 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	pkg, schemas := vals[0], vals[1]
 	envV := pkg.LookupPath(cue.ParsePath(EnvField))
 	if !envV.Exists() {
-		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: the package defines no %q field; write `%s: schemas.#Environment & {...}`", ref.Dir, EnvField, EnvField)}
+		return nil, diag.List{diag.At(packagePos(root, insts[0], ref), "the package defines no %q field; write `%s: schemas.#Environment & {...}`", EnvField, EnvField)}
 	}
 	// Unify with the schema here too, so an environment that forgot to
 	// say `schemas.#Environment &` is still checked, and closed. When the
@@ -178,13 +172,13 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 	}
 	env, err := decodeModel(envV)
 	if err != nil {
-		if lines := numberError(root, envV); len(lines) > 0 { // messages.go
-			return nil, &Error{Env: ref.Name, Details: strings.Join(lines, "\n")}
+		if probs := numberError(root, envV); len(probs) > 0 { // messages.go
+			return nil, probs.Err()
 		}
 		return nil, userError(root, ref, err)
 	}
 	if env.Name != ref.Name {
-		return nil, &Error{Env: ref.Name, Details: fmt.Sprintf("%s: env.name is %q but the directory is %s: rename one so they match", position(root, envV.LookupPath(cue.ParsePath("name")).Pos()), env.Name, ref.Dir)}
+		return nil, diag.List{diag.At(posOf(root, envV.LookupPath(cue.ParsePath("name")).Pos()), "env.name is %q but the directory is %s: rename one so they match", env.Name, ref.Dir)}
 	}
 	if probs := platform.Apply(env, written); len(probs) > 0 {
 		return nil, probs.Err()
@@ -199,7 +193,7 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 		}
 	}
 	if probs := validate(root, env, envV, written); len(probs) > 0 { // validate.go
-		return nil, &Error{Env: ref.Name, Details: strings.Join(probs, "\n")}
+		return nil, probs.Err()
 	}
 	if err := checkOverrides(root, env, envV); err != nil {
 		return nil, err
@@ -257,7 +251,7 @@ func userError(root string, ref Ref, err error) error {
 // the schema (a required field nobody set), it adds the position where the
 // user wrote the enclosing value.
 func userErrorIn(root string, ref Ref, err error, envV cue.Value) error {
-	var lines []string
+	var probs diag.List
 	secretRefs := embeddedSecretRefs()
 	for _, e := range explainCUE(envV, cueerrors.Errors(err)) { // messages.go
 		headline := ""
@@ -266,11 +260,11 @@ func userErrorIn(root string, ref Ref, err error, envV cue.Value) error {
 		}
 		// A literal on a Secret reference or credential field, and any
 		// credential's shape, is never quoted (credgate.Message).
-		lines = append(lines, credgate.Message(e.Path(), formatCUEError(root, e, headline), secretRefs))
+		d := formatCUEError(root, e, headline)
+		d.Msg = credgate.Message(e.Path(), d.Msg, secretRefs)
+		probs = append(probs, d)
 	}
-	sort.Strings(lines)
-	lines = slices.Compact(lines)
-	return &Error{Env: ref.Name, Details: strings.Join(lines, "\n")}
+	return probs.Err()
 }
 
 // userPosition finds the closest enclosing value of path that the user
@@ -300,7 +294,7 @@ func userPosition(root string, envV cue.Value, path []string) string {
 // formatCUEError prints one CUE error as "file:line:col: path: message",
 // the form editors and CI annotations understand, with further positions
 // that contributed to it after the message.
-func formatCUEError(root string, e cueerrors.Error, headline string) string {
+func formatCUEError(root string, e cueerrors.Error, headline string) diag.Diagnostic {
 	path := strings.Join(e.Path(), ".")
 	// Error() carries wrapped causes (an import's reason) that Msg() drops.
 	msg := strings.TrimPrefix(e.Error(), path+": ")
@@ -322,11 +316,11 @@ func formatCUEError(root string, e cueerrors.Error, headline string) string {
 	sort.SliceStable(positions, func(i, j int) bool {
 		return strings.HasPrefix(positions[i], EnvironmentsDir+"/") && !strings.HasPrefix(positions[j], EnvironmentsDir+"/")
 	})
-	var b strings.Builder
+	var d diag.Diagnostic
 	if len(positions) > 0 {
-		b.WriteString(positions[0])
-		b.WriteString(": ")
+		d.Pos = diag.Origin(positions[0])
 	}
+	var b strings.Builder
 	if path != "" {
 		b.WriteString(path)
 		b.WriteString(": ")
@@ -349,19 +343,38 @@ func formatCUEError(root string, e cueerrors.Error, headline string) string {
 		b.WriteString(strings.Join(also, ", "))
 		b.WriteString(")")
 	}
-	return b.String()
+	d.Msg = b.String()
+	return d
 }
 
 // position renders a CUE position relative to root, as file:line:col.
-func position(root string, p token.Pos) string {
+func position(root string, p token.Pos) string { return posOf(root, p).String() }
+
+// posOf is a CUE position as a diag.Pos: the file relative to root (the
+// embedded module's files under its module path), zero when p is not
+// valid.
+func posOf(root string, p token.Pos) diag.Pos {
 	if !p.IsValid() {
-		return ""
+		return diag.Pos{}
 	}
 	name := p.Filename()
 	if rel, err := filepath.Rel(root, name); err == nil && !strings.HasPrefix(rel, "..") {
 		name = strings.TrimPrefix(filepath.ToSlash(rel), "cue.mod/.mongen-embedded/")
 	}
-	return fmt.Sprintf("%s:%d:%d", name, p.Line(), p.Column())
+	return diag.Pos{File: name, Line: p.Line(), Col: p.Column()}
+}
+
+// packagePos is where an environment's package is declared: the package
+// clause of its first file, or the directory when it has none.
+func packagePos(root string, inst *build.Instance, ref Ref) diag.Pos {
+	for _, f := range inst.Files {
+		for _, d := range f.Decls {
+			if p, ok := d.(*ast.Package); ok {
+				return posOf(root, p.Pos())
+			}
+		}
+	}
+	return diag.Pos{File: ref.Dir}
 }
 
 // bestPosition picks, among the places that define v, the one a user most
@@ -523,14 +536,13 @@ func checkOverrides(root string, env *model.Environment, envV cue.Value) error {
 		all = append(all, k)
 	}
 	sort.Strings(all)
-	var lines []string
+	var probs diag.List
 	for _, name := range names {
-		pos := env.Source("overrides", name)
 		hint := ""
 		if s := textdist.Closest(name, all, 3); s != "" {
 			hint = fmt.Sprintf(" (did you mean %q?)", s)
 		}
-		lines = append(lines, fmt.Sprintf("%s: override %q names no library rule in this environment's exporters%s", pos, name, hint))
+		probs.Add(diag.Origin(env.Source("overrides", name)), "override %q names no library rule in this environment's exporters%s", name, hint)
 	}
-	return &Error{Env: env.Name, Details: strings.Join(lines, "\n")}
+	return probs.Err()
 }

@@ -2,6 +2,7 @@ package load
 
 import (
 	"errors"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -142,9 +143,14 @@ func TestEnvironmentErrors(t *testing.T) {
 				"environments/prod/prod.cue": envFile(c.body),
 			})
 			_, err := Environment(root, Ref{Name: "prod", Dir: "environments/prod"}, Options{})
-			var le *Error
-			if !errors.As(err, &le) {
-				t.Fatalf("want *load.Error, got %v", err)
+			l, ok := diag.As(err)
+			if !ok {
+				t.Fatalf("want diagnostics, got %v", err)
+			}
+			for _, d := range l {
+				if d.Pos.Line == 0 || !strings.HasPrefix(d.Pos.File, "environments/") && !strings.HasPrefix(d.Pos.File, "mongen.dev/") {
+					t.Errorf("%q: not at a line of a file relative to the repository", d.Error())
+				}
 			}
 			if !strings.Contains(err.Error(), c.want) {
 				t.Errorf("error:\n%s\nwant it to contain:\n%s", err, c.want)
@@ -183,9 +189,8 @@ func TestLiteralCredentialsAreRefusedWithoutEchoingThem(t *testing.T) {
 	remoteWrite: [{url: "https://writer:hunter2@example.com/api/v1/write"}]`),
 	})
 	_, err := Environment(root, Ref{Name: "prod", Dir: "environments/prod"}, Options{})
-	var ce *CredentialError
-	if !errors.As(err, &ce) {
-		t.Fatalf("want *CredentialError, got %v", err)
+	if !errors.Is(err, ErrCredential) {
+		t.Fatalf("want a credential error, got %v", err)
 	}
 	msg := err.Error()
 	for _, want := range []string{
@@ -224,9 +229,8 @@ func TestLiteralReceiverCredentialsAreRefused(t *testing.T) {
 	rules: app: AppDown: {tier: "P2", expr: "up == 0", annotations: summary: "ask bot ` + token + `"}`),
 	})
 	_, err := Environment(root, Ref{Name: "prod", Dir: "environments/prod"}, Options{})
-	var ce *CredentialError
-	if !errors.As(err, &ce) {
-		t.Fatalf("want *CredentialError, got %v", err)
+	if !errors.Is(err, ErrCredential) {
+		t.Fatalf("want a credential error, got %v", err)
 	}
 	msg := err.Error()
 	for _, want := range []string{

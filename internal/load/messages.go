@@ -16,6 +16,7 @@ import (
 	"cuelang.org/go/cue/token"
 
 	"github.com/mongen-dev/mongen"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
@@ -271,7 +272,7 @@ func outOfBound(e cueerrors.Error) cueerrors.Error {
 
 // numberError finds the numbers the environment wrote that no 64-bit
 // float holds (threshold: 1e400): Decode only says "value was rounded up".
-func numberError(root string, envV cue.Value) []string {
+func numberError(root string, envV cue.Value) diag.List {
 	// One line per position: a library rule's threshold is where the
 	// override put it, so the shortest path (the override's) names it.
 	byPos := map[string][]string{}
@@ -309,15 +310,15 @@ func numberError(root string, envV cue.Value) []string {
 		}
 	}
 	walk(envV, []string{EnvField}, 0)
-	var out []string
+	var out diag.List
 	for _, pos := range sortedKeys(byPos) {
-		out = append(out, fmt.Sprintf("%s: %s: the number is beyond what Prometheus can hold (a 64-bit float, at most about 1.8e308 in size): write a smaller number", pos, strings.Join(byPos[pos], ".")))
+		out.Add(diag.Origin(pos), "%s: the number is beyond what Prometheus can hold (a 64-bit float, at most about 1.8e308 in size): write a smaller number", strings.Join(byPos[pos], "."))
 	}
 	// The user's own files only, when they hold one.
-	var own []string
-	for _, l := range out {
-		if strings.HasPrefix(l, EnvironmentsDir+"/") {
-			own = append(own, l)
+	var own diag.List
+	for _, d := range out {
+		if strings.HasPrefix(d.Pos.File, EnvironmentsDir+"/") {
+			own = append(own, d)
 		}
 	}
 	if len(own) > 0 {
@@ -340,5 +341,6 @@ func checkEnvDir(ref Ref) error {
 	if fixed != "" {
 		hint = fmt.Sprintf(", for example to %q", fixed)
 	}
-	return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: an environment directory is named like env.name, in lowercase letters, digits and - (a Kubernetes DNS-1123 label): rename the directory%s", ref.Dir, hint)}
+	// The directory itself is the place: it has no line.
+	return diag.List{diag.At(diag.Pos{File: ref.Dir}, "an environment directory is named like env.name, in lowercase letters, digits and - (a Kubernetes DNS-1123 label): rename the directory%s", hint)}
 }

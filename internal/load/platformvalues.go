@@ -6,10 +6,13 @@ import (
 	"io/fs"
 	"path"
 	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/inputlimit"
 	"github.com/mongen-dev/mongen/internal/model"
 )
@@ -29,9 +32,10 @@ func readPlatformValues(root string, ref Ref, src fs.FS, env *model.Environment)
 	if pos == "" {
 		pos = env.Source("platform")
 	}
+	at := diag.Origin(pos)
 	rel := path.Clean(p.Values)
 	if path.IsAbs(rel) || rel == ".." || strings.HasPrefix(rel, "../") {
-		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values %q must be a file inside %s (a path relative to it), so that every edit of it rebuilds the environment", pos, p.Values, ref.Dir)}
+		return diag.List{diag.At(at, "platform.values %q must be a file inside %s (a path relative to it), so that every edit of it rebuilds the environment", p.Values, ref.Dir)}
 	}
 	file := ref.Dir + "/" + rel
 	var data []byte
@@ -42,17 +46,17 @@ func readPlatformValues(root string, ref Ref, src fs.FS, env *model.Environment)
 		data, err = inputlimit.Values().ReadFile(filepath.Join(root, filepath.FromSlash(file)), file)
 	}
 	if inputlimit.Refused(err) {
-		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values: %v", pos, err)}
+		return diag.List{{Pos: at, Msg: fmt.Sprintf("platform.values: %v", err), Cause: err}}
 	}
 	if err != nil {
-		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values: cannot read %s: %v", pos, file, trimPathErr(err))}
+		return diag.List{diag.At(at, "platform.values: cannot read %s: %v", file, trimPathErr(err))}
 	}
 	if len(data) > maxValuesSize {
-		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: platform.values: %s is %d bytes, more than the %d a chart values file needs", pos, file, len(data), maxValuesSize)}
+		return diag.List{diag.At(at, "platform.values: %s is %d bytes, more than the %d a chart values file needs", file, len(data), maxValuesSize)}
 	}
 	var doc yaml.Node
 	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s: %v", file, err)}
+		return diag.List{yamlDiag(file, err)}
 	}
 	values := map[string]any{}
 	if err := doc.Decode(&values); err != nil {
@@ -62,7 +66,7 @@ func readPlatformValues(root string, ref Ref, src fs.FS, env *model.Environment)
 		if len(doc.Content) > 0 {
 			line = doc.Content[0].Line
 		}
-		return &Error{Env: ref.Name, Details: fmt.Sprintf("%s:%d:1: chart values must be a YAML mapping of keys to values, as helm reads them", file, line)}
+		return diag.List{diag.At(diag.Pos{File: file, Line: line, Col: 1}, "chart values must be a YAML mapping of keys to values, as helm reads them")}
 	}
 	p.UserValues = values
 	p.ValuesPositions = map[string]string{}
@@ -90,4 +94,16 @@ func trimPathErr(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+var yamlLine = regexp.MustCompile(`^yaml: line ([0-9]+): `)
+
+// yamlDiag is a YAML syntax error of file at the line it names.
+func yamlDiag(file string, err error) diag.Diagnostic {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return diag.Diagnostic{Pos: diag.Pos{File: file, Line: line}, Msg: "yaml: " + msg[len(m[0]):]}
+	}
+	return diag.Diagnostic{Pos: diag.Pos{File: file}, Msg: msg}
 }

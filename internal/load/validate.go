@@ -19,6 +19,7 @@ import (
 	"cuelang.org/go/cue"
 	"github.com/prometheus/common/model"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	mmodel "github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
 )
@@ -33,7 +34,7 @@ import (
 //
 // written maps the label path of every field the environment's own files
 // write to its position (fieldPositions).
-func validate(root string, env *mmodel.Environment, envV cue.Value, written map[string]string) []string {
+func validate(root string, env *mmodel.Environment, envV cue.Value, written map[string]string) diag.List {
 	v := &validator{root: root, envV: envV}
 	v.prometheus(env)
 	v.ignoredFields(env, written)
@@ -87,14 +88,14 @@ func validate(root string, env *mmodel.Environment, envV cue.Value, written map[
 			}
 		}
 	}
-	sort.Strings(v.problems)
+	v.problems.Sort()
 	return v.problems
 }
 
 type validator struct {
 	root     string
 	envV     cue.Value
-	problems []string
+	problems diag.List
 }
 
 // sel builds a CUE path from field names and list indexes.
@@ -124,7 +125,7 @@ func (v *validator) add(path cue.Path, format string, args ...any) {
 	if pos == "" {
 		pos = bestPosition(v.root, v.envV)
 	}
-	v.problems = append(v.problems, pos+": "+fmt.Sprintf(format, args...))
+	v.problems.Add(diag.Origin(pos), format, args...)
 }
 
 func (v *validator) prometheus(env *mmodel.Environment) {
