@@ -26,7 +26,7 @@ type ignoredField struct {
 	profiles []string
 	// ignored, when set, narrows the profiles to the environments where
 	// the field has no effect (nil: always).
-	ignored func(env *mmodel.Environment, multiCluster bool) bool
+	ignored func(env *mmodel.Environment, w where) bool
 	// set, when not nil, finds the field by its value too (fields with no
 	// default, which a user package may set): otherwise only what the
 	// environment's own files write counts, since a default is not the
@@ -51,7 +51,7 @@ func ignoredFields() []ignoredField {
 		instead: "remove it; if your Prometheus's Service has another name, set grafana.datasource.url",
 	}, {
 		path: "prometheus/replicas", profiles: onPlain,
-		ignored: func(env *mmodel.Environment, multiCluster bool) bool { return !multiCluster && env.Global == nil },
+		ignored: func(env *mmodel.Environment, w where) bool { return !w.multiCluster && env.Global == nil },
 		why:     "you run the Prometheus; the plain flavour reads replicas only to give each replica's series a label of its own in a global view, and this environment has none",
 		instead: "remove it, and run as many copies of your Prometheus as you need",
 	}, {
@@ -86,15 +86,20 @@ func ignoredFields() []ignoredField {
 		instead: "write them as targets, or use the plain flavour",
 	}, {
 		path: "alerting/alertmanager/replicas", profiles: onPlain,
-		ignored: func(env *mmodel.Environment, _ bool) bool {
+		ignored: func(env *mmodel.Environment, w where) bool {
+			// Written for every cluster, it sizes the shared Alertmanager
+			// of the cluster that runs it; in a cluster's overrides, only
+			// that cluster's.
 			t := env.AlertingTopology
-			return t.Mode != mmodel.AlertingShared || t.Cluster != env.Cluster
+			return t.Mode != mmodel.AlertingShared || (w.inCluster && t.Cluster != env.Cluster)
 		},
 		why:     "you run the Alertmanager; the plain flavour reads replicas only to check that a shared Alertmanager survives losing one member",
 		instead: "remove it, and run your Alertmanager's replicas with --cluster.peer",
 	}, {
 		path: "alerting/alertmanager/externalURL", profiles: onPlain,
-		set:     func(env *mmodel.Environment) bool { return env.Alerting != nil && env.Alerting.Alertmanager.ExternalURL != "" },
+		set: func(env *mmodel.Environment) bool {
+			return env.Alerting != nil && env.Alerting.Alertmanager.ExternalURL != ""
+		},
 		why:     "alertmanager.yml has no external URL: start Alertmanager with --web.external-url",
 		instead: "remove it, or use an operator platform, which sets it",
 	}, {
@@ -117,12 +122,15 @@ func ignoredFields() []ignoredField {
 func (v *validator) ignoredFields(env *mmodel.Environment, written map[string]string) {
 	multiCluster := v.envV.LookupPath(cue.MakePath(cue.Str("clusters"))).Exists()
 	for _, f := range ignoredFields() {
-		if !slices.Contains(f.profiles, env.Platform.Profile) || (f.ignored != nil && !f.ignored(env, multiCluster)) {
+		if !slices.Contains(f.profiles, env.Platform.Profile) {
 			continue
 		}
 		_, inEnv := written[EnvField+"/"+f.path]
 		_, inCluster := written[EnvField+"/clusters/"+env.Cluster+"/"+f.path]
 		if !inEnv && !inCluster && (f.set == nil || !f.set(env)) {
+			continue
+		}
+		if f.ignored != nil && !f.ignored(env, where{multiCluster: multiCluster, inCluster: inCluster && !inEnv}) {
 			continue
 		}
 		parts := strings.Split(f.path, "/")
@@ -133,6 +141,10 @@ func (v *validator) ignoredFields(env *mmodel.Environment, written map[string]st
 		v.add(sel(path...), "%s: %s ignores this field (%s); %s", strings.Join(parts, "."), profileWho(env.Platform.Profile), f.why, f.instead)
 	}
 }
+
+// where a field is written: in a multi-cluster environment, and in this
+// cluster's overrides only.
+type where struct{ multiCluster, inCluster bool }
 
 // profileWho names a profile in a message: the plain flavour by its
 // older, better-known name.
