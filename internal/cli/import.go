@@ -8,14 +8,8 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/mongen-dev/mongen/internal/artifact"
-	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/importer"
 	"github.com/mongen-dev/mongen/internal/load"
-	"github.com/mongen-dev/mongen/internal/model"
-	"github.com/mongen-dev/mongen/internal/pipeline"
-	"github.com/mongen-dev/mongen/internal/render/alertmanager"
-	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
 type importFlags struct {
@@ -94,7 +88,7 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	for _, n := range imp.Notes {
 		fmt.Fprintln(a.stdout, n)
 	}
-	if err := importBuilds(root, rel, imp.Files); err != nil { // importbuild.go
+	if err := imp.Builds(root, rel); err != nil {
 		return err
 	}
 	written, err := imp.Write(dir, f.force)
@@ -132,55 +126,12 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	return nil
 }
 
-// importCheck builds the environment as it is and compares it with the
-// input.
+// importCheck builds the environment as it is, compares it with the
+// input and prints every difference.
 func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Import) error {
-	ref, err := load.Resolve(root, rel)
+	diffs, err := importer.Check(root, rel, in, imp)
 	if err != nil {
 		return err
-	}
-	// The environment as mongen build makes it: one that does not build
-	// says nothing about the input (the findings the import suppressed do
-	// not fail it).
-	res, err := pipeline.Compile(root, ref, load.Options{})
-	if err != nil {
-		return fmt.Errorf("%w\n%s does not build, so it cannot be compared with the input: fix the errors above", err, rel)
-	}
-	plan, tree := res.Plan, res.Tree
-	diffs := importer.Compare(in, imp, plan)
-	if len(in.Prometheus) > 0 {
-		built, ok := tree.Get(plain.ConfigPath)
-		if !ok {
-			// The operator renders the same targets as ScrapeConfig and
-			// monitor resources; Prometheus's loader reads a prometheus.yml,
-			// so the targets are compared in their plain rendering.
-			view, err := flavourView(plan, model.FlavourPlain)
-			if err != nil {
-				return err
-			}
-			if built, ok = view.Get(plain.ConfigPath); !ok {
-				return fmt.Errorf("render the targets as a prometheus.yml: no %s", plain.ConfigPath)
-			}
-			diffs = append(diffs, importer.Difference{Pos: rel, Explained: true, Msg: "scrape configs are compared with the prometheus.yml the plain flavour renders from the same targets (the operator flavour renders them as ScrapeConfig resources)"})
-		}
-		diffs = append(diffs, importer.CompareScrapeConfigs(in, imp, built.Data)...)
-	}
-	if len(in.Monitors) > 0 {
-		monitors := tree
-		if plan.Env.Flavour != model.FlavourOperator {
-			// The plain flavour renders the monitors' targets as
-			// prometheus.yml jobs: compare the monitors the operator
-			// flavour renders from the same targets.
-			var err error
-			if monitors, err = flavourView(plan, model.FlavourOperator); err != nil {
-				return err
-			}
-			diffs = append(diffs, importer.Difference{Pos: rel, Explained: true, Msg: "monitors are compared with those the operator flavour renders from the same targets (the plain flavour renders them as prometheus.yml jobs)"})
-		}
-		diffs = append(diffs, importer.CompareMonitors(in, imp, monitors)...)
-	}
-	if built, ok := tree.Get(alertmanager.ConfigPath); ok && len(in.Alertmanager) > 0 {
-		diffs = append(diffs, importer.CompareRouting(in, imp, plan, built.Data)...)
 	}
 	for _, d := range diffs {
 		fmt.Fprintln(a.stdout, d)
@@ -191,22 +142,4 @@ func (a *app) importCheck(root, rel string, in *importer.Input, imp *importer.Im
 		return failure{ExitFailed}
 	}
 	return nil
-}
-
-// flavourView renders the plan as the other flavour would, for comparing
-// its targets with inputs of that flavour's form. Raw scrape configs exist
-// only in the plain flavour and are left out of an operator view.
-func flavourView(plan *expand.Plan, flavour string) (*artifact.Tree, error) {
-	p := *plan
-	env := *plan.Env
-	env.Flavour = flavour
-	if flavour == model.FlavourOperator {
-		env.RawScrapeConfigs = nil
-	}
-	p.Env = &env
-	tree, err := pipeline.Render(&p)
-	if err != nil {
-		return nil, fmt.Errorf("render the targets in the %s flavour: %w", flavour, err)
-	}
-	return tree, nil
 }

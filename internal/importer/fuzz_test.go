@@ -1,9 +1,10 @@
 package importer
 
 import (
-	"errors"
 	"strings"
 	"testing"
+
+	"github.com/mongen-dev/mongen/internal/diag"
 )
 
 // FuzzRead feeds arbitrary bytes to the YAML readers: they must never
@@ -29,8 +30,8 @@ func FuzzRead(f *testing.F) {
 		in := &Input{}
 		err := in.Read("f.yaml", []byte(data))
 		if err != nil {
-			var pe *PosError
-			if !errors.As(err, &pe) || pe.File != "f.yaml" || !strings.HasPrefix(err.Error(), "f.yaml") {
+			l, ok := diag.As(err)
+			if !ok || len(l) == 0 || l[0].Pos.File != "f.yaml" || !strings.HasPrefix(err.Error(), "f.yaml") {
 				t.Fatalf("error without position: %v", err)
 			}
 			if len(in.Groups)+len(in.Alertmanager)+len(in.Prometheus)+len(in.Monitors)+len(in.Files) != 0 {

@@ -23,6 +23,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/corpus"
 	"github.com/mongen-dev/mongen/internal/finding"
 	goldenfile "github.com/mongen-dev/mongen/internal/golden"
+	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
 )
@@ -335,13 +336,13 @@ func ruleSpans(data []byte) []span {
 			fn(i, n, n.Line, hi)
 		}
 	}
-	items(get(doc.Content[0], "groups"), last, func(gi int, g *yaml.Node, lo, hi int) {
+	items(read.Get(doc.Content[0], "groups"), last, func(gi int, g *yaml.Node, lo, hi int) {
 		name := ""
-		if n := get(g, "name"); n != nil {
+		if n := read.Get(g, "name"); n != nil {
 			name = n.Value
 		}
 		out = append(out, span{name: name, group: gi + 1, lo: lo, hi: hi})
-		items(get(g, "rules"), hi, func(ri int, _ *yaml.Node, lo, hi int) {
+		items(read.Get(g, "rules"), hi, func(ri int, _ *yaml.Node, lo, hi int) {
 			out = append(out, span{name: name, group: gi + 1, rule: ri + 1, lo: lo, hi: hi})
 		})
 	})

@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"encoding/json"
@@ -8,6 +8,9 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/mongen-dev/mongen/internal/importer/cuetext"
+	"github.com/mongen-dev/mongen/internal/importer/read"
+	"github.com/mongen-dev/mongen/internal/importer/tiers"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/model"
 )
@@ -42,12 +45,12 @@ type adoptKey struct{ def, job, namespace string }
 // is switched off by an override, so the environment builds the input's
 // rules and no more. It runs after the targets are converted, because an
 // exporter brings its own scrape jobs.
-func (imp *Import) adoptLibrary(in *Input) error {
+func (imp *Import) adoptLibrary(in *read.Input) error {
 	index := libraryIndex()
 	if imp.Options.NoLibrary {
 		for _, g := range in.Groups {
 			for _, r := range g.Rules {
-				if libs := index[r.Name]; len(libs) > 0 && r.Kind == Alert {
+				if libs := index[r.Name]; len(libs) > 0 && r.Kind == read.Alert {
 					imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s: kept as a copy (--no-library)", r.Name, libs[0])
 				}
 			}
@@ -65,7 +68,7 @@ func (imp *Import) adoptLibrary(in *Input) error {
 	for gi, g := range in.Groups {
 		for ri, r := range g.Rules {
 			libs := index[r.Name]
-			if r.Kind != Alert || len(libs) == 0 || ri >= len(imp.Placed[gi]) {
+			if r.Kind != read.Alert || len(libs) == 0 || ri >= len(imp.Placed[gi]) {
 				continue
 			}
 			c := candidate{gi: gi, ri: ri}
@@ -111,7 +114,7 @@ func (imp *Import) adoptLibrary(in *Input) error {
 			if g == "" {
 				continue
 			}
-			if ok, th := matchLibraryExpr(pe.Sentinel[g][r.Name].Expr, r.Expr); ok {
+			if ok, th := MatchLibraryExpr(pe.Sentinel[g][r.Name].Expr, r.Expr); ok {
 				matches = append(matches, libMatch{gi: c.gi, ri: c.ri, probe: pi, threshold: th})
 				break
 			}
@@ -275,7 +278,7 @@ func (imp *Import) adoptLibrary(in *Input) error {
 		}
 		env.Exporters[a.Key] = ex
 		imp.Adopted = append(imp.Adopted, a)
-		imp.note("", NoteLibrary, "exporter.%s is adopted as exporters.%s for %d of its %d rules; it brings its scrape jobs (%s), dashboards and rule tests, and team %s on its alerts", def, cueLabel(a.Key), a.Rules, countRules(pe.Rules), strings.Join(slices.Sorted(maps.Keys(pe.Targets)), ", "), orNone(pe.Team))
+		imp.note("", NoteLibrary, "exporter.%s is adopted as exporters.%s for %d of its %d rules; it brings its scrape jobs (%s), dashboards and rule tests, and team %s on its alerts", def, cuetext.Label(a.Key), a.Rules, countRules(pe.Rules), strings.Join(slices.Sorted(maps.Keys(pe.Targets)), ", "), orNone(pe.Team))
 	}
 	for tn := range replacesTarget {
 		delete(env.Targets, tn)
@@ -341,11 +344,11 @@ func overrideFor(lib, sentinel, mine model.Rule, threshold *float64) (model.Over
 		ov.Tier = mine.Tier
 		what = append(what, "tier")
 	}
-	if !sameDuration(mine.For, lib.For) {
+	if !read.SameDuration(mine.For, lib.For) {
 		ov.For = orZero(mine.For)
 		what = append(what, "for")
 	}
-	if !sameDuration(mine.KeepFiringFor, lib.KeepFiringFor) {
+	if !read.SameDuration(mine.KeepFiringFor, lib.KeepFiringFor) {
 		ov.KeepFiringFor = orZero(mine.KeepFiringFor)
 		what = append(what, "keep_firing_for")
 	}
@@ -401,7 +404,7 @@ func applyOverride(lib, sentinel model.Rule, ov model.Override) model.Rule {
 	if ov.Tier != "" {
 		out.Tier = ov.Tier
 		out.Labels = maps.Clone(out.Labels)
-		out.Labels["severity"] = Severity(ov.Tier)
+		out.Labels["severity"] = tiers.Severity(ov.Tier)
 	}
 	if ov.For != "" {
 		out.For = ov.For
@@ -550,61 +553,4 @@ func (imp *Import) noted(pos, kind string) bool {
 		}
 	}
 	return false
-}
-
-// writeLibrary renders library.cue: the adopted exporters and the
-// overrides that make their rules the input's.
-func (imp *Import) writeLibrary() error {
-	if len(imp.Adopted) == 0 {
-		return nil
-	}
-	env := imp.Env
-	var w cueWriter
-	w.comment("Library exporters adopted by mongen import, because input rules are their\nrules (the same PromQL once the job and threshold are the input's). The\noverrides make each library rule what the input said, and switch off the\nlibrary rules the input did not have.")
-	w.line("package %s", imp.Options.Env)
-	w.line("")
-	w.line(`import "mongen.dev/mongen/library/exporter"`)
-	w.line("")
-	w.openRaw("env: exporters:")
-	for _, a := range imp.Adopted {
-		if a.Job == "" && a.Namespace == "" {
-			w.line("%s: exporter.%s", cueLabel(a.Key), a.Definition)
-			continue
-		}
-		w.openRaw(fmt.Sprintf("%s: exporter.%s &", cueLabel(a.Key), a.Definition))
-		w.optStr("job", a.Job)
-		w.optStr("namespace", a.Namespace)
-		w.close()
-	}
-	w.close()
-	w.line("")
-	w.openRaw("env: overrides:")
-	for _, name := range sortedKeys(env.Overrides) {
-		ov := env.Overrides[name]
-		w.open(name)
-		w.str("reason", ov.Reason)
-		if ov.Disabled != nil {
-			w.line("disabled: %t", *ov.Disabled)
-		}
-		if ov.Threshold != nil {
-			w.line("threshold: %s", strconv.FormatFloat(*ov.Threshold, 'f', -1, 64))
-		}
-		w.optStr("tier", ov.Tier)
-		w.optStr("for", ov.For)
-		w.optStr("keepFiringFor", ov.KeepFiringFor)
-		if len(ov.Labels) > 0 {
-			w.strMap("labels", ov.Labels)
-		}
-		if len(ov.Annotations) > 0 {
-			w.strMap("annotations", ov.Annotations)
-		}
-		w.close()
-	}
-	w.close()
-	src, err := w.source()
-	if err != nil {
-		return fmt.Errorf("write library.cue: %w", err)
-	}
-	imp.Files["library.cue"] = src
-	return nil
 }

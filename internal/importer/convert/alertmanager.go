@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"fmt"
@@ -9,6 +9,9 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/diag"
+	"github.com/mongen-dev/mongen/internal/importer/read"
+	"github.com/mongen-dev/mongen/internal/importer/tiers"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 )
@@ -34,55 +37,55 @@ type amImport struct {
 // references on the checklist), time intervals and inhibit rules carry
 // over with matchers rewritten to the current syntax. Every receiver or
 // field that does not fit is reported with its position.
-func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
+func (imp *Import) convertAlertmanager(f read.File) (*amImport, error) {
 	if _, err := amcheck.Load(f.Data); err != nil {
-		return nil, &PosError{File: f.Name, Msg: err.Error()}
+		return nil, diag.List{{Pos: diag.Pos{File: f.Name}, Msg: err.Error()}}
 	}
-	d := f.doc
-	root := resolveAlias(d.root)
+	d := f.Doc
+	root := read.ResolveAlias(d.Root)
 	a := &model.Alerting{
 		Tiers: map[string]model.TierPolicy{}, Receivers: map[string]model.Receiver{}, Teams: map[string]model.Team{},
 		TimeIntervals: map[string][]model.TimeInterval{}, Inhibit: map[string]model.Inhibit{},
 	}
 	out := &amImport{alerting: a, tiers: map[string]bool{}}
 	warn := func(n *yaml.Node, format string, args ...any) {
-		imp.note(d.pos(n), NoteWarning, "alertmanager.yml: "+format, args...)
+		imp.note(d.Pos(n), NoteWarning, "alertmanager.yml: "+format, args...)
 	}
-	global := resolveAlias(get(root, "global"))
-	if v, _ := d.scalar(get(global, "resolve_timeout"), "resolve_timeout"); v != "" {
+	global := read.ResolveAlias(read.Get(root, "global"))
+	if v, _ := d.Scalar(read.Get(global, "resolve_timeout"), "resolve_timeout"); v != "" {
 		a.Alertmanager.ResolveTimeout = v
 	}
 
 	// Receivers.
-	if rs := resolveAlias(get(root, "receivers")); rs != nil {
+	if rs := read.ResolveAlias(read.Get(root, "receivers")); rs != nil {
 		for _, r := range rs.Content {
-			name, _ := d.scalar(get(r, "name"), "name")
+			name, _ := d.Scalar(read.Get(r, "name"), "name")
 			rec, ok := imp.receiver(d, r, name, global, warn)
 			if ok {
-				a.Receivers[groupKey(name)] = rec
-				if groupKey(name) != name {
-					imp.note(d.pos(r), NoteChange, "receiver %s is called %s: mongen receiver names are Kubernetes names", name, groupKey(name))
+				a.Receivers[GroupKey(name)] = rec
+				if GroupKey(name) != name {
+					imp.note(d.Pos(r), NoteChange, "receiver %s is called %s: mongen receiver names are Kubernetes names", name, GroupKey(name))
 				}
 			}
 		}
 	}
-	known := func(name string) (string, bool) { _, ok := a.Receivers[groupKey(name)]; return groupKey(name), ok }
+	known := func(name string) (string, bool) { _, ok := a.Receivers[GroupKey(name)]; return GroupKey(name), ok }
 
 	// Time intervals.
 	intervals := map[string]bool{}
-	if ts := resolveAlias(get(root, "time_intervals")); ts != nil {
-		type read struct {
+	if ts := read.ResolveAlias(read.Get(root, "time_intervals")); ts != nil {
+		type parsed struct {
 			name  string
 			node  *yaml.Node
 			spec  []model.TimeInterval
 			zones []string
 		}
-		var all []read
+		var all []parsed
 		zoneCount := map[string]int{}
 		for _, t := range ts.Content {
-			name, _ := d.scalar(get(t, "name"), "name")
-			if ti, zones, ok := timeInterval(d, get(t, "time_intervals"), warn); ok {
-				all = append(all, read{name, t, ti, zones})
+			name, _ := d.Scalar(read.Get(t, "name"), "name")
+			if ti, zones, ok := timeInterval(d, read.Get(t, "time_intervals"), warn); ok {
+				all = append(all, parsed{name, t, ti, zones})
 				for _, z := range slices.Compact(slices.Sorted(slices.Values(zones))) {
 					zoneCount[z]++
 				}
@@ -98,47 +101,47 @@ func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
 		}
 		if zone != "" && zone != "UTC" {
 			a.TimeZone = zone
-			imp.note(d.pos(ts), NoteChange, "time intervals are in %s: alerting.timeZone is %s, which mongen counts every interval in", zone, zone)
+			imp.note(d.Pos(ts), NoteChange, "time intervals are in %s: alerting.timeZone is %s, which mongen counts every interval in", zone, zone)
 		}
 		for _, r := range all {
 			if z := slices.Compact(slices.Sorted(slices.Values(r.zones))); len(z) > 1 || z[0] != zone {
 				warn(r.node, "time interval %s is in %s, not in %s where the others are: mongen counts every interval in alerting.timeZone; the interval is left out", r.name, strings.Join(z, ", "), zone)
 				continue
 			}
-			a.TimeIntervals[groupKey(r.name)] = r.spec
+			a.TimeIntervals[GroupKey(r.name)] = r.spec
 			intervals[r.name] = true
 		}
 	}
 
 	// Routes.
-	route := resolveAlias(get(root, "route"))
-	rootRecv, _ := d.scalar(get(route, "receiver"), "receiver")
+	route := read.ResolveAlias(read.Get(root, "route"))
+	rootRecv, _ := d.Scalar(read.Get(route, "receiver"), "receiver")
 	fallback, ok := known(rootRecv)
 	if !ok {
-		return nil, d.errorf(route, "the root route's receiver %q has no integration mongen can express, and every mongen environment needs a fallback receiver: give it one (webhook, email, slack, pagerduty, msteams, wechat)", rootRecv)
+		return nil, d.Errorf(route, "the root route's receiver %q has no integration mongen can express, and every mongen environment needs a fallback receiver: give it one (webhook, email, slack, pagerduty, msteams, wechat)", rootRecv)
 	}
 	a.Fallback = fallback
 	base := timing(d, route, model.TierPolicy{})
 	for _, tier := range model.TierNames {
 		p := base
-		p.Severity = Severity(tier)
+		p.Severity = tiers.Severity(tier)
 		p.Receivers = []string{fallback}
 		p.ActiveTimeIntervals = []string{}
 		a.Tiers[tier] = p
 	}
-	if rs := resolveAlias(get(route, "routes")); rs != nil {
+	if rs := read.ResolveAlias(read.Get(route, "routes")); rs != nil {
 		imp.importRoutes(d, route, rs.Content, out, base, known, intervals, warn)
 	}
 
 	// Inhibit rules, with the deprecated matchers rewritten.
-	if is := resolveAlias(get(root, "inhibit_rules")); is != nil {
+	if is := read.ResolveAlias(read.Get(root, "inhibit_rules")); is != nil {
 		for i, r := range is.Content {
 			in := model.Inhibit{Enabled: true}
-			in.Source = append(matcherList(d, get(r, "source_matchers")), mapMatchers(d, get(r, "source_match"), "=")...)
-			in.Source = append(in.Source, mapMatchers(d, get(r, "source_match_re"), "=~")...)
-			in.Target = append(matcherList(d, get(r, "target_matchers")), mapMatchers(d, get(r, "target_match"), "=")...)
-			in.Target = append(in.Target, mapMatchers(d, get(r, "target_match_re"), "=~")...)
-			if eq := resolveAlias(get(r, "equal")); eq != nil {
+			in.Source = append(matcherList(d, read.Get(r, "source_matchers")), mapMatchers(d, read.Get(r, "source_match"), "=")...)
+			in.Source = append(in.Source, mapMatchers(d, read.Get(r, "source_match_re"), "=~")...)
+			in.Target = append(matcherList(d, read.Get(r, "target_matchers")), mapMatchers(d, read.Get(r, "target_match"), "=")...)
+			in.Target = append(in.Target, mapMatchers(d, read.Get(r, "target_match_re"), "=~")...)
+			if eq := read.ResolveAlias(read.Get(r, "equal")); eq != nil {
 				for _, x := range eq.Content {
 					in.Equal = append(in.Equal, x.Value)
 				}
@@ -149,7 +152,7 @@ func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
 			}
 			name := fmt.Sprintf("imported-%d", i+1)
 			a.Inhibit[name] = in
-			imp.note(d.pos(r), NoteChange, "inhibit rule %d becomes inhibit %s", i+1, name)
+			imp.note(d.Pos(r), NoteChange, "inhibit rule %d becomes inhibit %s", i+1, name)
 		}
 	}
 	out.disabledInhibits = []string{"critical-silences-twins", "warning-silences-twins"}
@@ -158,31 +161,31 @@ func (imp *Import) convertAlertmanager(f File) (*amImport, error) {
 
 // timing reads a route's grouping and timing over its parent's, as
 // Alertmanager inherits them.
-func timing(d doc, r *yaml.Node, parent model.TierPolicy) model.TierPolicy {
+func timing(d read.Doc, r *yaml.Node, parent model.TierPolicy) model.TierPolicy {
 	p := parent
-	if g := resolveAlias(get(r, "group_by")); g != nil {
+	if g := read.ResolveAlias(read.Get(r, "group_by")); g != nil {
 		p.GroupBy = nil
 		for _, x := range g.Content {
 			p.GroupBy = append(p.GroupBy, x.Value)
 		}
 	}
 	for key, dst := range map[string]*string{"group_wait": &p.GroupWait, "group_interval": &p.GroupInterval, "repeat_interval": &p.RepeatInterval} {
-		if v, _ := d.scalar(get(r, key), key); v != "" {
+		if v, _ := d.Scalar(read.Get(r, key), key); v != "" {
 			*dst = v
 		}
 	}
 	return p
 }
 
-func activeIntervals(d doc, r *yaml.Node, known map[string]bool, warn func(*yaml.Node, string, ...any)) []string {
+func activeIntervals(d read.Doc, r *yaml.Node, known map[string]bool, warn func(*yaml.Node, string, ...any)) []string {
 	out := []string{}
-	if a := resolveAlias(get(r, "active_time_intervals")); a != nil {
+	if a := read.ResolveAlias(read.Get(r, "active_time_intervals")); a != nil {
 		for _, x := range a.Content {
 			if !known[x.Value] {
 				warn(x, "active time interval %s is not imported (see its warning): the tier is notified at all times", x.Value)
 				continue
 			}
-			out = append(out, groupKey(x.Value))
+			out = append(out, GroupKey(x.Value))
 		}
 	}
 	return out
@@ -190,15 +193,15 @@ func activeIntervals(d doc, r *yaml.Node, known map[string]bool, warn func(*yaml
 
 // matchers lists a route's matchers in the current syntax: match and
 // match_re (deprecated) are rewritten as name="value" and name=~"value".
-func matchers(d doc, r *yaml.Node) []string {
-	out := matcherList(d, get(r, "matchers"))
-	out = append(out, mapMatchers(d, get(r, "match"), "=")...)
-	return append(out, mapMatchers(d, get(r, "match_re"), "=~")...)
+func matchers(d read.Doc, r *yaml.Node) []string {
+	out := matcherList(d, read.Get(r, "matchers"))
+	out = append(out, mapMatchers(d, read.Get(r, "match"), "=")...)
+	return append(out, mapMatchers(d, read.Get(r, "match_re"), "=~")...)
 }
 
-func matcherList(d doc, n *yaml.Node) []string {
+func matcherList(d read.Doc, n *yaml.Node) []string {
 	var out []string
-	if n = resolveAlias(n); n != nil {
+	if n = read.ResolveAlias(n); n != nil {
 		for _, x := range n.Content {
 			out = append(out, normaliseMatcher(x.Value))
 		}
@@ -206,9 +209,9 @@ func matcherList(d doc, n *yaml.Node) []string {
 	return out
 }
 
-func mapMatchers(d doc, n *yaml.Node, op string) []string {
+func mapMatchers(d read.Doc, n *yaml.Node, op string) []string {
 	var out []string
-	for _, kv := range fields(resolveAlias(n)) {
+	for _, kv := range read.Fields(read.ResolveAlias(n)) {
 		out = append(out, fmt.Sprintf("%s%s%q", kv[0].Value, op, kv[1].Value))
 	}
 	sort.Strings(out)
@@ -251,12 +254,12 @@ func describeMatchers(ms []string) string { return "{" + strings.Join(ms, ", ") 
 // receiver maps a receiver with its supported integrations: the first
 // becomes the receiver's own, the others its `more`. An integration of a
 // kind mongen does not know is reported and left out.
-func (imp *Import) receiver(d doc, r *yaml.Node, name string, global *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Receiver, bool) {
+func (imp *Import) receiver(d read.Doc, r *yaml.Node, name string, global *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Receiver, bool) {
 	var configs [][2]*yaml.Node
-	for _, kv := range fields(resolveAlias(r)) {
+	for _, kv := range read.Fields(read.ResolveAlias(r)) {
 		if strings.HasSuffix(kv[0].Value, "_configs") {
-			for _, c := range resolveAlias(kv[1]).Content {
-				configs = append(configs, [2]*yaml.Node{kv[0], resolveAlias(c)})
+			for _, c := range read.ResolveAlias(kv[1]).Content {
+				configs = append(configs, [2]*yaml.Node{kv[0], read.ResolveAlias(c)})
 			}
 		}
 	}
@@ -269,7 +272,7 @@ func (imp *Import) receiver(d doc, r *yaml.Node, name string, global *yaml.Node,
 	for _, c := range configs {
 		// Secret keys are <receiver>-<field>, <receiver>-2-<field> for the
 		// second supported integration, and so on.
-		key := groupKey(name)
+		key := GroupKey(name)
 		if len(ins) > 0 {
 			key = fmt.Sprintf("%s-%d", key, len(ins)+1)
 		}
@@ -283,14 +286,14 @@ func (imp *Import) receiver(d doc, r *yaml.Node, name string, global *yaml.Node,
 		return model.Receiver{}, false
 	}
 	rec := model.Receiver{Integration: ins[0], More: ins[1:]}
-	imp.note(d.pos(r), NoteChange, "receiver %s becomes a receiver of kind %s", name, strings.Join(kinds, " + "))
+	imp.note(d.Pos(r), NoteChange, "receiver %s becomes a receiver of kind %s", name, strings.Join(kinds, " + "))
 	return rec, true
 }
 
 // integration maps one *_configs entry.
-func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, global *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Integration, bool) {
+func (imp *Import) integration(d read.Doc, kindNode, c *yaml.Node, name, key string, global *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Integration, bool) {
 	kind := kindNode.Value
-	s := func(key string) string { v, _ := d.scalar(get(c, key), key); return v }
+	s := func(key string) string { v, _ := d.Scalar(read.Get(c, key), key); return v }
 	rec := model.Integration{SendResolved: true}
 	if v := s("send_resolved"); v != "" {
 		rec.SendResolved = v == "true"
@@ -302,7 +305,7 @@ func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, 
 			}
 			why = field + "_file read " + f
 		}
-		ref := imp.secretIn(d.pos(n), receiverSecret, key+"-"+strings.ReplaceAll(field, "_", "-"), why)
+		ref := imp.secretIn(d.Pos(n), receiverSecret, key+"-"+strings.ReplaceAll(field, "_", "-"), why)
 		return &ref
 	}
 	switch kind {
@@ -325,7 +328,7 @@ func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, 
 		for i := range rec.To {
 			rec.To[i] = strings.TrimSpace(rec.To[i])
 		}
-		gs := func(k string) string { v, _ := d.scalar(get(global, k), k); return v }
+		gs := func(k string) string { v, _ := d.Scalar(read.Get(global, k), k); return v }
 		rec.From, rec.Smarthost, rec.AuthUsername = s("from"), s("smarthost"), s("auth_username")
 		if rec.From == "" {
 			rec.From = gs("smtp_from")
@@ -336,7 +339,7 @@ func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, 
 		if rec.AuthUsername == "" {
 			rec.AuthUsername = gs("smtp_auth_username")
 		}
-		if get(c, "auth_password") != nil || get(c, "auth_password_file") != nil || get(global, "smtp_auth_password") != nil {
+		if read.Get(c, "auth_password") != nil || read.Get(c, "auth_password_file") != nil || read.Get(global, "smtp_auth_password") != nil {
 			rec.AuthPassword = secret("auth_password", c, "the input had the password, which is not copied")
 		}
 		rec.RequireTLS = true
@@ -352,7 +355,7 @@ func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, 
 		rec.RoutingKey = secret("routing_key", c, "the routing key is a credential; it is not copied")
 	case "wechat_configs":
 		rec.Kind = model.ReceiverWeChat
-		gs := func(k string) string { v, _ := d.scalar(get(global, k), k); return v }
+		gs := func(k string) string { v, _ := d.Scalar(read.Get(global, k), k); return v }
 		rec.CorpID, rec.AgentID, rec.ToUser, rec.ToParty = s("corp_id"), s("agent_id"), s("to_user"), s("to_party")
 		if rec.CorpID == "" {
 			rec.CorpID = gs("wechat_api_corp_id")
@@ -366,13 +369,13 @@ func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, 
 		rec.APIKey = secret("api_key", c, "the OpsGenie API key is a credential; it is not copied")
 		rec.Priority = s("priority")
 		if p := rec.Priority; p != "" && (len(p) != 2 || p[0] != 'P' || p[1] < '1' || p[1] > '5') {
-			warn(get(c, "priority"), "receiver %s: opsgenie priority %q is not kept: mongen takes P1 to P5 (a template is not supported)", name, p)
+			warn(read.Get(c, "priority"), "receiver %s: opsgenie priority %q is not kept: mongen takes P1 to P5 (a template is not supported)", name, p)
 			rec.Priority = ""
 		}
-		if rs := resolveAlias(get(c, "responders")); rs != nil {
+		if rs := read.ResolveAlias(read.Get(c, "responders")); rs != nil {
 			for _, r := range rs.Content {
-				typ, _ := d.scalar(get(r, "type"), "type")
-				rn, _ := d.scalar(get(r, "name"), "name")
+				typ, _ := d.Scalar(read.Get(r, "type"), "type")
+				rn, _ := d.Scalar(read.Get(r, "name"), "name")
 				if rn == "" || !slices.Contains([]string{"team", "user", "escalation", "schedule"}, typ) {
 					warn(r, "receiver %s: opsgenie responder is not kept: mongen's responders have a type (team, user, escalation, schedule) and a name, not an id or username", name)
 					continue
@@ -394,7 +397,7 @@ func (imp *Import) integration(d doc, kindNode, c *yaml.Node, name, key string, 
 		warn(kindNode, "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, opsgenie, telegram, discord, dingtalk, feishu): that integration is not imported", name, kind)
 		return model.Integration{}, false
 	}
-	for _, kv := range fields(c) {
+	for _, kv := range read.Fields(c) {
 		if f := kv[0].Value; !integrationFields[kind][f] && f != "send_resolved" {
 			warn(kv[0], "receiver %s: %s field %s is not kept: mongen's %s receivers have no such setting (their texts are mongen's templates)", name, strings.TrimSuffix(kind, "_configs"), f, rec.Kind)
 		}
@@ -434,18 +437,18 @@ var weekdayNames = map[string]bool{"monday": true, "tuesday": true, "wednesday":
 // timeInterval maps weekdays, times, days of month, months and years,
 // and returns each entry's location (UTC unless set); any other field is
 // reported and the interval not imported.
-func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([]model.TimeInterval, []string, bool) {
+func timeInterval(d read.Doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([]model.TimeInterval, []string, bool) {
 	var out []model.TimeInterval
 	var zones []string
-	for _, ti := range resolveAlias(n).Content {
+	for _, ti := range read.ResolveAlias(n).Content {
 		var t model.TimeInterval
 		zone := "UTC"
-		for _, kv := range fields(resolveAlias(ti)) {
+		for _, kv := range read.Fields(read.ResolveAlias(ti)) {
 			switch kv[0].Value {
 			case "location":
-				zone, _ = d.scalar(kv[1], "location")
+				zone, _ = d.Scalar(kv[1], "location")
 			case "weekdays":
-				for _, w := range resolveAlias(kv[1]).Content {
+				for _, w := range read.ResolveAlias(kv[1]).Content {
 					for _, part := range strings.Split(strings.ToLower(w.Value), ":") {
 						if !weekdayNames[part] {
 							warn(w, "weekday %q is not a day name mongen accepts: the interval is not imported", w.Value)
@@ -455,14 +458,14 @@ func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([
 					t.Weekdays = append(t.Weekdays, strings.ToLower(w.Value))
 				}
 			case "times":
-				for _, tr := range resolveAlias(kv[1]).Content {
-					start, _ := d.scalar(get(tr, "start_time"), "start_time")
-					end, _ := d.scalar(get(tr, "end_time"), "end_time")
+				for _, tr := range read.ResolveAlias(kv[1]).Content {
+					start, _ := d.Scalar(read.Get(tr, "start_time"), "start_time")
+					end, _ := d.Scalar(read.Get(tr, "end_time"), "end_time")
 					t.Times = append(t.Times, model.TimeRange{Start: start, End: end})
 				}
 			case "days_of_month", "months", "years":
 				var vs []string
-				for _, x := range resolveAlias(kv[1]).Content {
+				for _, x := range read.ResolveAlias(kv[1]).Content {
 					vs = append(vs, strings.ToLower(x.Value))
 				}
 				switch kv[0].Value {
@@ -485,213 +488,4 @@ func timeInterval(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) ([
 		zones = []string{"UTC"}
 	}
 	return out, zones, true
-}
-
-// writeAlerting renders alerting.cue: library/policy's #Standard with
-// what the alertmanager.yml said.
-func (imp *Import) writeAlerting() error {
-	a := imp.Env.Alerting
-	if a == nil {
-		return nil
-	}
-	var w cueWriter
-	w.comment("Alerting imported from alertmanager.yml by mongen import: the tier policy\n(library/policy #Standard) with the input's receivers, routes and timings.")
-	w.line("package %s", imp.Options.Env)
-	w.line("")
-	w.line(`import "mongen.dev/mongen/library/policy"`)
-	w.line("")
-	w.openRaw("env: alerting: policy.#Standard &")
-	w.str("fallback", a.Fallback)
-	if a.TimeZone != "" && a.TimeZone != "UTC" {
-		w.str("timeZone", a.TimeZone)
-	}
-	if a.Alertmanager.ResolveTimeout != "" {
-		w.line("alertmanager: resolveTimeout: %s", w.quote(a.Alertmanager.ResolveTimeout))
-	}
-	if usesWeChat(a) {
-		// WeChat's secret is read from a file (api_secret_file), which
-		// Alertmanager accepts from 0.31.0 (docs/versions.md); the
-		// schema's default Alertmanager is older.
-		w.comment("WeChat receivers read their secret from a file, which Alertmanager accepts\nfrom v0.31.0 on: set the version your Alertmanager runs.")
-		w.line("alertmanager: version: %s", w.quote("v0.31.0"))
-	}
-	w.open("tiers")
-	for _, tier := range model.TierNames {
-		p := a.Tiers[tier]
-		w.open(tier)
-		w.strList("receivers", p.Receivers)
-		if len(p.GroupBy) > 0 {
-			w.strList("groupBy", p.GroupBy)
-		}
-		w.optStr("groupWait", p.GroupWait)
-		w.optStr("groupInterval", p.GroupInterval)
-		w.optStr("repeatInterval", p.RepeatInterval)
-		w.strList("activeTimeIntervals", p.ActiveTimeIntervals)
-		w.close()
-	}
-	w.close()
-	w.open("receivers")
-	for _, name := range sortedKeys(a.Receivers) {
-		r := a.Receivers[name]
-		w.open(name)
-		writeIntegration(&w, r.Integration)
-		if len(r.More) > 0 {
-			w.line("more: [")
-			w.depth++
-			for _, in := range r.More {
-				w.line("{")
-				w.depth++
-				writeIntegration(&w, in)
-				w.depth--
-				w.line("},")
-			}
-			w.depth--
-			w.line("]")
-		}
-		w.close()
-	}
-	w.close()
-	if len(a.Teams) > 0 {
-		w.open("teams")
-		for _, name := range sortedKeys(a.Teams) {
-			w.open(name)
-			w.open("receivers")
-			for _, tier := range sortedKeys(a.Teams[name].Receivers) {
-				w.strList(tier, a.Teams[name].Receivers[tier])
-			}
-			w.close()
-			w.close()
-		}
-		w.close()
-	}
-	if len(a.TimeIntervals) > 0 {
-		w.open("timeIntervals")
-		for _, name := range sortedKeys(a.TimeIntervals) {
-			w.line("%s: [", cueLabel(name))
-			w.depth++
-			for _, t := range a.TimeIntervals[name] {
-				w.line("{")
-				w.depth++
-				w.strList("weekdays", t.Weekdays)
-				w.line("times: [")
-				for _, tr := range t.Times {
-					w.line("\t{start: %s, end: %s},", w.quote(tr.Start), w.quote(tr.End))
-				}
-				w.line("]")
-				for _, f := range []struct {
-					label  string
-					values []string
-				}{{"daysOfMonth", t.DaysOfMonth}, {"months", t.Months}, {"years", t.Years}} {
-					if len(f.values) > 0 {
-						w.strList(f.label, f.values)
-					}
-				}
-				w.depth--
-				w.line("},")
-			}
-			w.depth--
-			w.line("]")
-		}
-		w.close()
-	}
-	if len(a.Routes) > 0 {
-		w.comment("Raw routes: the input's routes the tier policy cannot express, in\ntheir order, before the tier routes.")
-		writeRawRoutes(&w, "routes", a.Routes)
-	}
-	w.open("inhibit")
-	if imp.am != nil {
-		for _, name := range imp.am.disabledInhibits {
-			w.comment("The standard inhibition was not in alertmanager.yml: off, as it was.")
-			w.line("%s: enabled: false", cueLabel(name))
-		}
-	}
-	for _, name := range sortedKeys(a.Inhibit) {
-		in := a.Inhibit[name]
-		w.open(name)
-		w.strList("source", in.Source)
-		w.strList("target", in.Target)
-		w.strList("equal", in.Equal)
-		w.close()
-	}
-	w.close()
-	w.close()
-	src, err := w.source()
-	if err != nil {
-		return err
-	}
-	imp.Files["alerting.cue"] = src
-	return nil
-}
-
-// writeIntegration writes one integration's fields.
-func writeIntegration(w *cueWriter, r model.Integration) {
-	w.str("kind", r.Kind)
-	if !r.SendResolved {
-		w.line("sendResolved: false")
-	}
-	w.optStr("url", r.URL)
-	if r.URLSecret != nil {
-		w.secretRef("urlSecret", *r.URLSecret)
-	}
-	if r.MaxAlerts != nil {
-		w.line("maxAlerts: %d", *r.MaxAlerts)
-	}
-	if len(r.To) > 0 {
-		w.strList("to", r.To)
-	}
-	w.optStr("from", r.From)
-	w.optStr("smarthost", r.Smarthost)
-	w.optStr("authUsername", r.AuthUsername)
-	if r.AuthPassword != nil {
-		w.secretRef("authPassword", *r.AuthPassword)
-	}
-	if r.Kind == model.ReceiverEmail && !r.RequireTLS {
-		w.line("requireTLS: false")
-	}
-	w.optStr("corpID", r.CorpID)
-	w.optStr("agentID", r.AgentID)
-	w.optStr("toUser", r.ToUser)
-	w.optStr("toParty", r.ToParty)
-	if r.APISecret != nil {
-		w.secretRef("apiSecret", *r.APISecret)
-	}
-	if r.APIURL != nil {
-		w.secretRef("apiURL", *r.APIURL)
-	}
-	w.optStr("channel", r.Channel)
-	if r.RoutingKey != nil {
-		w.secretRef("routingKey", *r.RoutingKey)
-	}
-	if r.WebhookURL != nil {
-		w.secretRef("webhookURL", *r.WebhookURL)
-	}
-	if r.APIKey != nil {
-		w.secretRef("apiKey", *r.APIKey)
-	}
-	w.optStr("priority", r.Priority)
-	if len(r.Responders) > 0 {
-		w.line("responders: [")
-		for _, rs := range r.Responders {
-			w.line("\t{type: %s, name: %s},", w.quote(rs.Type), w.quote(rs.Name))
-		}
-		w.line("]")
-	}
-	if r.BotToken != nil {
-		w.secretRef("botToken", *r.BotToken)
-	}
-	if r.ChatID != 0 {
-		w.line("chatID: %d", r.ChatID)
-	}
-}
-
-// usesWeChat reports whether a receiver has a WeChat integration.
-func usesWeChat(a *model.Alerting) bool {
-	for _, r := range a.Receivers {
-		for _, in := range r.Integrations() {
-			if in.Kind == model.ReceiverWeChat {
-				return true
-			}
-		}
-	}
-	return false
 }

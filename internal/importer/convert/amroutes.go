@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"fmt"
@@ -7,6 +7,8 @@ import (
 	"github.com/prometheus/alertmanager/pkg/labels"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/importer/read"
+	"github.com/mongen-dev/mongen/internal/importer/tiers"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -33,33 +35,33 @@ type childRoute struct {
 // the built tree, so a tier or team route that came before a raw route in
 // the input and can match the same alerts becomes raw as well: the order
 // the input gave them is kept, and with it who is notified.
-func (imp *Import) importRoutes(d doc, root *yaml.Node, children []*yaml.Node, out *amImport, base model.TierPolicy,
+func (imp *Import) importRoutes(d read.Doc, root *yaml.Node, children []*yaml.Node, out *amImport, base model.TierPolicy,
 	known func(string) (string, bool), intervals map[string]bool, warn func(*yaml.Node, string, ...any)) {
 	a := out.alerting
-	rootRecv, _ := d.scalar(get(root, "receiver"), "receiver")
+	rootRecv, _ := d.Scalar(read.Get(root, "receiver"), "receiver")
 	var cs []childRoute
 	tierTaken := map[string]bool{}
 	for _, r := range children {
-		r = resolveAlias(r)
+		r = read.ResolveAlias(r)
 		c := childRoute{node: r, matchers: matchers(d, r)}
-		c.recv, _ = d.scalar(get(r, "receiver"), "receiver")
+		c.recv, _ = d.Scalar(read.Get(r, "receiver"), "receiver")
 		if c.recv == "" {
 			c.recv = rootRecv
 		}
 		name, ok := known(c.recv)
 		c.receiver = name
 		key, value, single := singleEquality(c.matchers)
-		cont, _ := d.scalar(get(r, "continue"), "continue")
+		cont, _ := d.Scalar(read.Get(r, "continue"), "continue")
 		switch {
-		case !ok && get(r, "routes") == nil:
+		case !ok && read.Get(r, "routes") == nil:
 			c.kind = routeSkip
 		case !ok:
 			c.kind, c.why = routeRaw, "it has child routes"
-		case get(r, "routes") != nil:
+		case read.Get(r, "routes") != nil:
 			c.kind, c.why = routeRaw, "it has child routes"
 		case cont == "true":
 			c.kind, c.why = routeRaw, "it continues"
-		case get(r, "mute_time_intervals") != nil:
+		case read.Get(r, "mute_time_intervals") != nil:
 			c.kind, c.why = routeRaw, "it has mute time intervals"
 		case single && key == "severity":
 			tier, ok := imp.Options.Tiering.TierOf(value, true)
@@ -98,12 +100,12 @@ func (imp *Import) importRoutes(d doc, root *yaml.Node, children []*yaml.Node, o
 			_, value, _ := singleEquality(ms)
 			tier, _ := imp.Options.Tiering.TierOf(value, true)
 			p := timing(d, r, base)
-			p.Severity = Severity(tier)
+			p.Severity = tiers.Severity(tier)
 			p.Receivers = []string{c.receiver}
 			p.ActiveTimeIntervals = activeIntervals(d, r, intervals, warn)
 			a.Tiers[tier] = p
 			out.tiers[tier] = true
-			imp.note(d.pos(r), NoteTier, "route %s becomes tier %s, receiver %s", describeMatchers(ms), tier, c.receiver)
+			imp.note(d.Pos(r), NoteTier, "route %s becomes tier %s, receiver %s", describeMatchers(ms), tier, c.receiver)
 		case routeTeam:
 			// Severity routes before the team route took the team's alerts
 			// of their tiers: the team gets only the other tiers, and its
@@ -123,11 +125,11 @@ func (imp *Import) importRoutes(d doc, root *yaml.Node, children []*yaml.Node, o
 				warn(r, "route %s is not imported: the severity routes before it take every tier's alerts, so no alert reached it", describeMatchers(ms))
 				continue
 			}
-			a.Teams[groupKey(value)] = team
+			a.Teams[GroupKey(value)] = team
 			if len(taken) == 0 {
-				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), groupKey(value), c.receiver)
+				imp.note(d.Pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), GroupKey(value), c.receiver)
 			} else {
-				imp.note(d.pos(r), NoteChange, "route %s becomes team %s, receiver %s for %s; the severity routes before it took the team's %s alerts, which keep going to the tier's receivers", describeMatchers(ms), groupKey(value), c.receiver, strings.Join(own, ", "), strings.Join(taken, ", "))
+				imp.note(d.Pos(r), NoteChange, "route %s becomes team %s, receiver %s for %s; the severity routes before it took the team's %s alerts, which keep going to the tier's receivers", describeMatchers(ms), GroupKey(value), c.receiver, strings.Join(own, ", "), strings.Join(taken, ", "))
 			}
 		case routeRaw:
 			rr := imp.rawRoute(d, r, a.Fallback, known, intervals, warn)
@@ -149,7 +151,7 @@ func (imp *Import) importRoutes(d doc, root *yaml.Node, children []*yaml.Node, o
 			if recv == "" {
 				recv = a.Fallback // inherited from the root, as in the input
 			}
-			imp.note(d.pos(r), NoteChange, "route %s becomes raw route %d, receiver %s: %s", describeMatchers(ms), len(a.Routes)-1, recv, c.why)
+			imp.note(d.Pos(r), NoteChange, "route %s becomes raw route %d, receiver %s: %s", describeMatchers(ms), len(a.Routes)-1, recv, c.why)
 		}
 	}
 }
@@ -157,12 +159,12 @@ func (imp *Import) importRoutes(d doc, root *yaml.Node, children []*yaml.Node, o
 // rawRoute copies one route and its children. A receiver that was not
 // imported is replaced by the fallback, with a warning: that is where
 // mongen sends what nobody else takes.
-func (imp *Import) rawRoute(d doc, r *yaml.Node, fallback string, known func(string) (string, bool), intervals map[string]bool, warn func(*yaml.Node, string, ...any)) model.RawRoute {
+func (imp *Import) rawRoute(d read.Doc, r *yaml.Node, fallback string, known func(string) (string, bool), intervals map[string]bool, warn func(*yaml.Node, string, ...any)) model.RawRoute {
 	rr := model.RawRoute{Matchers: matchers(d, r), MuteTimeIntervals: []string{}, ActiveTimeIntervals: []string{}}
 	if rr.Matchers == nil {
 		rr.Matchers = []string{}
 	}
-	if recv, _ := d.scalar(get(r, "receiver"), "receiver"); recv != "" {
+	if recv, _ := d.Scalar(read.Get(r, "receiver"), "receiver"); recv != "" {
 		if name, ok := known(recv); ok {
 			rr.Receiver = name
 		} else {
@@ -170,32 +172,32 @@ func (imp *Import) rawRoute(d doc, r *yaml.Node, fallback string, known func(str
 			rr.Receiver = fallback
 		}
 	}
-	if cont, _ := d.scalar(get(r, "continue"), "continue"); cont == "true" {
+	if cont, _ := d.Scalar(read.Get(r, "continue"), "continue"); cont == "true" {
 		rr.Continue = true
 	}
-	if g := resolveAlias(get(r, "group_by")); g != nil {
+	if g := read.ResolveAlias(read.Get(r, "group_by")); g != nil {
 		rr.GroupBy = []string{}
 		for _, x := range g.Content {
 			rr.GroupBy = append(rr.GroupBy, x.Value)
 		}
 	}
-	rr.GroupWait, _ = d.scalar(get(r, "group_wait"), "group_wait")
-	rr.GroupInterval, _ = d.scalar(get(r, "group_interval"), "group_interval")
-	rr.RepeatInterval, _ = d.scalar(get(r, "repeat_interval"), "repeat_interval")
+	rr.GroupWait, _ = d.Scalar(read.Get(r, "group_wait"), "group_wait")
+	rr.GroupInterval, _ = d.Scalar(read.Get(r, "group_interval"), "group_interval")
+	rr.RepeatInterval, _ = d.Scalar(read.Get(r, "repeat_interval"), "repeat_interval")
 	rr.ActiveTimeIntervals = activeIntervals(d, r, intervals, warn)
-	if m := resolveAlias(get(r, "mute_time_intervals")); m != nil {
+	if m := read.ResolveAlias(read.Get(r, "mute_time_intervals")); m != nil {
 		for _, x := range m.Content {
 			if !intervals[x.Value] {
 				warn(x, "mute time interval %s is not imported (see its warning): the route is never muted", x.Value)
 				continue
 			}
-			rr.MuteTimeIntervals = append(rr.MuteTimeIntervals, groupKey(x.Value))
+			rr.MuteTimeIntervals = append(rr.MuteTimeIntervals, GroupKey(x.Value))
 		}
 	}
 	rr.Routes = []model.RawRoute{}
-	if cs := resolveAlias(get(r, "routes")); cs != nil {
+	if cs := read.ResolveAlias(read.Get(r, "routes")); cs != nil {
 		for _, c := range cs.Content {
-			rr.Routes = append(rr.Routes, imp.rawRoute(d, resolveAlias(c), fallback, known, intervals, warn))
+			rr.Routes = append(rr.Routes, imp.rawRoute(d, read.ResolveAlias(c), fallback, known, intervals, warn))
 		}
 	}
 	return rr
@@ -229,38 +231,4 @@ func parseMatchers(ms []string) []*labels.Matcher {
 		}
 	}
 	return out
-}
-
-// writeRawRoutes writes alerting.routes.
-func writeRawRoutes(w *cueWriter, label string, rs []model.RawRoute) {
-	w.line("%s: [", label)
-	w.depth++
-	for _, r := range rs {
-		w.line("{")
-		w.depth++
-		w.optStr("receiver", r.Receiver)
-		w.strList("matchers", r.Matchers)
-		if r.Continue {
-			w.line("continue: true")
-		}
-		if r.GroupBy != nil {
-			w.strList("groupBy", r.GroupBy)
-		}
-		w.optStr("groupWait", r.GroupWait)
-		w.optStr("groupInterval", r.GroupInterval)
-		w.optStr("repeatInterval", r.RepeatInterval)
-		if len(r.MuteTimeIntervals) > 0 {
-			w.strList("muteTimeIntervals", r.MuteTimeIntervals)
-		}
-		if len(r.ActiveTimeIntervals) > 0 {
-			w.strList("activeTimeIntervals", r.ActiveTimeIntervals)
-		}
-		if len(r.Routes) > 0 {
-			writeRawRoutes(w, "routes", r.Routes)
-		}
-		w.depth--
-		w.line("},")
-	}
-	w.depth--
-	w.line("]")
 }

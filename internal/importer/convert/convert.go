@@ -1,8 +1,16 @@
-package importer
+// Package convert is the importer's second stage: it turns what read
+// read (read.Input) into the import model (Import): a mongen environment
+// as plain Go data, with the tier of every alert, the library exporters
+// input rules are the rules of, the credentials checklist, where each
+// input rule went (Placed) and a note for everything inferred, renamed,
+// changed or left out. It writes no CUE (cuewrite does) and builds
+// nothing (roundtrip does).
+package convert
 
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
 	"strings"
@@ -11,6 +19,8 @@ import (
 
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/importer/read"
+	"github.com/mongen-dev/mongen/internal/importer/tiers"
 	"github.com/mongen-dev/mongen/internal/lint"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/platform"
@@ -29,7 +39,7 @@ type Options struct {
 	// Selector labels the environment stamps on its objects (the Helm
 	// chart's Prometheus wants release: <release>).
 	Selector map[string]string
-	Tiering  Tiering
+	Tiering  tiers.Map
 	// NoLibrary keeps input rules that are library rules as copies
 	// instead of adopting their exporters.
 	NoLibrary bool
@@ -58,19 +68,21 @@ func (n Note) String() string {
 	return fmt.Sprintf("%s: %s: %s", n.Pos, n.Kind, n.Msg)
 }
 
-// Import is the result of converting the input: the files of
-// environments/<env>/, the environment they decode to, and the notes.
+// Import is the import model: the environment the input becomes, plain
+// Go data, with what cuewrite needs to write it as CUE and roundtrip to
+// compare the build with the input, and the notes.
 type Import struct {
 	Options Options
-	// Files are the CUE files by name inside environments/<env>/.
-	Files map[string][]byte
-	// Env is the environment the files describe (before CUE's defaults),
-	// for checking and tests.
+	// Env is the environment (before CUE's defaults) that cuewrite
+	// writes.
 	Env   *model.Environment
 	Notes []Note
 	// Secrets is the credentials checklist: Secret keys to create.
 	Secrets []SecretItem
-	am      *amImport
+	// DisabledInhibits are library/policy's standard inhibitions the
+	// input's alertmanager.yml did not have, switched off to keep its
+	// behaviour.
+	DisabledInhibits []string
 	// Suppressed are the vet.disable entries written, by check id.
 	Suppressed map[string]model.VetDisable
 	// Placed says where each input rule went: the same index as
@@ -91,7 +103,7 @@ var envName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 
 // Convert turns the input's rules into an environment. Alerts whose
 // severity maps to no tier are an error listing every one of them.
-func Convert(in *Input, opt Options) (*Import, error) {
+func Convert(in *read.Input, opt Options) (*Import, error) {
 	if !envName.MatchString(opt.Env) {
 		return nil, fmt.Errorf("environment name %q: use lower-case letters and digits, starting with a letter (it is also the CUE package name)", opt.Env)
 	}
@@ -118,12 +130,12 @@ func Convert(in *Input, opt Options) (*Import, error) {
 		return nil, fmt.Errorf("release %q: only the kube-prometheus-stack platform has a Helm release", opt.Release)
 	}
 	if opt.Tiering == nil {
-		opt.Tiering = DefaultTiering()
+		opt.Tiering = tiers.Default()
 	}
 	if len(in.Groups) == 0 && len(in.Monitors) == 0 && len(in.Prometheus) == 0 {
 		return nil, errors.New("nothing to import: give rule files, PrometheusRule, ServiceMonitor, PodMonitor or Probe manifests, or a prometheus.yml")
 	}
-	imp := &Import{Options: opt, Files: map[string][]byte{}}
+	imp := &Import{Options: opt}
 	env := &model.Environment{
 		Name: opt.Env, Cluster: opt.Cluster, Flavour: opt.Flavour, Selector: opt.Selector,
 		Platform:   model.Platform{Profile: opt.Platform, Release: opt.Release},
@@ -154,9 +166,6 @@ func Convert(in *Input, opt Options) (*Import, error) {
 	if err := imp.suppressFindings(); err != nil {
 		return nil, err
 	}
-	if err := imp.writeFiles(); err != nil {
-		return nil, err
-	}
 	return imp, nil
 }
 
@@ -166,7 +175,7 @@ func (imp *Import) note(pos, kind, format string, args ...any) {
 
 // groupKey turns a rule group name into a mongen group key (a Kubernetes
 // name): lower case, anything else than letters, digits and - becomes -.
-func groupKey(name string) string {
+func GroupKey(name string) string {
 	var b strings.Builder
 	dash := false
 	for _, c := range strings.ToLower(name) {
@@ -187,20 +196,20 @@ func groupKey(name string) string {
 	return s
 }
 
-func (imp *Import) convertRules(in *Input) error {
+func (imp *Import) convertRules(in *read.Input) error {
 	env := imp.Env
 	p := parser.NewParser(parser.Options{})
 	var untiered, problems []string
 	imp.Placed = make([][]Place, len(in.Groups))
 	for gi, g := range in.Groups {
-		key := groupKey(g.Name)
+		key := GroupKey(g.Name)
 		for n := 2; env.Rules[key] != nil; n++ {
-			key = fmt.Sprintf("%s-%d", groupKey(g.Name), n)
+			key = fmt.Sprintf("%s-%d", GroupKey(g.Name), n)
 		}
 		if key != g.Name {
 			imp.note(g.Pos, NoteChange, "group %s is called %s: mongen group names are Kubernetes names", g.Name, key)
 		}
-		if s, ok := g.settings(); ok {
+		if s, ok := g.Settings(); ok {
 			if env.RuleGroups == nil {
 				env.RuleGroups = map[string]model.RuleGroupSettings{}
 			}
@@ -210,13 +219,13 @@ func (imp *Import) convertRules(in *Input) error {
 			imp.note(g.Pos, NoteChange, "group %s: its labels %s are copied onto each rule", g.Name, labelString(g.Labels))
 		}
 		group := model.RuleGroup{}
-		var placed []Rule // in input order, with their keys
+		var placed []read.Rule // in input order, with their keys
 		var keys []string
 		for _, r := range g.Rules {
 			if _, err := p.ParseExpr(r.Expr); err != nil {
 				problems = append(problems, fmt.Sprintf("%s: rule %s: expression does not parse: %v", r.ExprPos, r.Name, err))
 			}
-			problems = append(problems, r.templateProblems()...)
+			problems = append(problems, r.TemplateProblems()...)
 			labels := map[string]string{}
 			for k, v := range g.Labels {
 				labels[k] = v
@@ -228,7 +237,7 @@ func (imp *Import) convertRules(in *Input) error {
 				Kind: model.RuleAlert, Name: r.Name, Expr: r.Expr, For: r.For, KeepFiringFor: r.KeepFiringFor,
 				Labels: labels, Annotations: r.Annotations, Enabled: true,
 			}
-			if r.Kind == Record {
+			if r.Kind == read.Record {
 				mr.Kind = model.RuleRecord
 			} else {
 				sev, has := labels["severity"]
@@ -242,7 +251,7 @@ func (imp *Import) convertRules(in *Input) error {
 					continue
 				}
 				mr.Tier = tier
-				want := Severity(tier)
+				want := tiers.Severity(tier)
 				switch {
 				case !has:
 					imp.note(r.Pos, NoteTier, "%s: no severity label -> %s (severity %s added)", r.Name, tier, want)
@@ -330,118 +339,4 @@ func labelString(m map[string]string) string {
 	return "{" + strings.Join(parts, ", ") + "}"
 }
 
-// writeFiles renders the environment as CUE: <env>.cue with the
-// environment itself and its vet suppressions, rules.cue with the rules.
-func (imp *Import) writeFiles() error {
-	opt, env := imp.Options, imp.Env
-	var w cueWriter
-	w.comment(fmt.Sprintf("Package %s was written by mongen import; edit it freely.\n`mongen import --check` compares it with the files it came from.", opt.Env))
-	w.line("package %s", opt.Env)
-	w.line("")
-	w.line(`import "mongen.dev/mongen/schemas"`)
-	w.line("")
-	w.openRaw("env: schemas.#Environment &")
-	w.str("name", env.Name)
-	w.str("cluster", env.Cluster)
-	if p := env.Platform; p.Profile != "" {
-		if p.Release != "" {
-			w.line("platform: {profile: %s, release: %s}", w.quote(p.Profile), w.quote(p.Release))
-		} else {
-			w.line("platform: profile: %s", w.quote(p.Profile))
-		}
-	} else {
-		w.str("flavour", env.Flavour)
-	}
-	if len(env.Selector) == 0 {
-		w.line("selector: {}")
-	} else {
-		w.strMap("selector", env.Selector)
-	}
-	if len(imp.Suppressed) > 0 {
-		w.comment("The imported rules fail these checks as written. Fix the rules, then\ndelete their names here; `mongen vet` lists what each entry hides.")
-		w.openRaw("vet: disable:")
-		for _, check := range sortedKeys(imp.Suppressed) {
-			d := imp.Suppressed[check]
-			w.open(check)
-			w.str("reason", d.Reason)
-			if len(d.Rules) > 0 {
-				w.strList("rules", d.Rules)
-			}
-			w.close()
-		}
-		w.close()
-	}
-	w.close()
-	src, err := w.source()
-	if err != nil {
-		return err
-	}
-	imp.Files[opt.Env+".cue"] = src
-
-	if err := imp.writeLibrary(); err != nil {
-		return err
-	}
-	if len(env.Rules) == 0 {
-		if err := imp.writeAlerting(); err != nil {
-			return err
-		}
-		return imp.writeTargets()
-	}
-	var r cueWriter
-	r.comment("Rules imported by mongen import. Alert tiers come from their severity\nlabels (critical P0, warning P1, info P2); CUE adds the severity label.")
-	r.line("package %s", opt.Env)
-	r.line("")
-	r.openRaw("env: rules:")
-	for _, gkey := range sortedKeys(env.Rules) {
-		r.open(gkey)
-		g := env.Rules[gkey]
-		for _, key := range sortedKeys(g) {
-			rule := g[key]
-			r.open(key)
-			if key != rule.Name {
-				r.str("name", rule.Name)
-			}
-			if rule.Kind == model.RuleRecord {
-				r.str("kind", model.RuleRecord)
-			} else {
-				r.str("tier", rule.Tier)
-			}
-			r.str("expr", rule.Expr)
-			switch {
-			case rule.For != "":
-				r.str("for", rule.For)
-			case rule.Kind == model.RuleAlert && env.Alerting != nil:
-				// Without it, the tier's defaultFor would apply.
-				r.str("for", "0s")
-			}
-			if rule.KeepFiringFor != "" {
-				r.str("keepFiringFor", rule.KeepFiringFor)
-			}
-			if rule.Order != nil {
-				r.line("order: %d", *rule.Order)
-			}
-			labels := map[string]string{}
-			for k, v := range rule.Labels {
-				if k == "severity" && rule.Kind == model.RuleAlert {
-					continue // the tier sets it
-				}
-				labels[k] = v
-			}
-			r.strMap("labels", labels)
-			r.strMap("annotations", rule.Annotations)
-			r.close()
-		}
-		r.close()
-	}
-	r.close()
-	writeGroupSettings(&r, env.RuleGroups)
-	src, err = r.source()
-	if err != nil {
-		return err
-	}
-	imp.Files["rules.cue"] = src
-	if err := imp.writeAlerting(); err != nil {
-		return err
-	}
-	return imp.writeTargets()
-}
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

@@ -1,19 +1,16 @@
-package importer
+package convert
 
 import (
-	"errors"
 	"fmt"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 
-	"cuelang.org/go/cue/parser"
-	"cuelang.org/go/cue/token"
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/credgate"
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/importer/read"
 )
 
 // userinfoAddress splits user[:password]@host:port, a scrape target with
@@ -35,17 +32,17 @@ var userinfoAddress = regexp.MustCompile(`^([^\s/@]+)@([^\s/@]+)$`)
 //
 // any other credential (a proxy URL with a password, say) is an error at
 // its position: it cannot be kept without copying it.
-func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Node, error) {
+func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yaml.Node, error) {
 	j = deepCopy(j)
 	secretFile := func(n *yaml.Node, key, why string) string {
-		ref := imp.secret(d.pos(n), job, key, why)
+		ref := imp.secret(d.Pos(n), job, key, why)
 		return expand.SecretPath(ref.Secret, ref.Key)
 	}
 	// Addresses with user info.
 	stripped := false
 	var first *yaml.Node
-	for _, sc := range seq(get(j, "static_configs")) {
-		for _, t := range seq(get(sc, "targets")) {
+	for _, sc := range read.Seq(read.Get(j, "static_configs")) {
+		for _, t := range read.Seq(read.Get(sc, "targets")) {
 			if m := userinfoAddress.FindStringSubmatch(t.Value); m != nil && t.Kind == yaml.ScalarNode {
 				t.Value, t.Style = m[2], 0
 				if first == nil {
@@ -56,8 +53,8 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 		}
 	}
 	if stripped {
-		if get(j, "basic_auth") != nil || get(j, "authorization") != nil || get(j, "oauth2") != nil {
-			return nil, d.errorf(first, "scrape config %s: a target address carries a user name or password besides the job's own authentication: remove it from the address (the value is not shown)", job)
+		if read.Get(j, "basic_auth") != nil || read.Get(j, "authorization") != nil || read.Get(j, "oauth2") != nil {
+			return nil, d.Errorf(first, "scrape config %s: a target address carries a user name or password besides the job's own authentication: remove it from the address (the value is not shown)", job)
 		}
 		why := "a target address had user info, which is not copied"
 		auth := &yaml.Node{Kind: yaml.MappingNode, Line: first.Line, Column: first.Column}
@@ -66,18 +63,18 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 			scalar("password_file"), scalar(secretFile(first, "password", why)),
 		}
 		j.Content = append(j.Content, scalar("basic_auth"), auth)
-		imp.note(d.pos(first), NoteChange, "scrape config %s: the user info of its target addresses becomes basic_auth read from Secret %s", job, secretName(job))
+		imp.note(d.Pos(first), NoteChange, "scrape config %s: the user info of its target addresses becomes basic_auth read from Secret %s", job, SecretName(job))
 	}
 	// Header secrets become files.
-	for _, h := range fields(resolveAlias(get(j, "http_headers"))) {
-		name, hv := h[0].Value, resolveAlias(h[1])
+	for _, h := range read.Fields(read.ResolveAlias(read.Get(j, "http_headers"))) {
+		name, hv := h[0].Value, read.ResolveAlias(h[1])
 		if hv == nil || hv.Kind != yaml.MappingNode {
 			continue
 		}
 		var files *yaml.Node
 		var keep []*yaml.Node
 		for i := 0; i+1 < len(hv.Content); i += 2 {
-			k, v := hv.Content[i], resolveAlias(hv.Content[i+1])
+			k, v := hv.Content[i], read.ResolveAlias(hv.Content[i+1])
 			isSecret := k.Value == "secrets" || (k.Value == "values" && credgate.Field([]string{"http_headers", name, "values", credgate.Index}, "x") != "")
 			switch {
 			case k.Value == "files":
@@ -85,7 +82,7 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 				keep = append(keep, k, v)
 			case isSecret && v.Kind == yaml.SequenceNode:
 				for n, s := range v.Content {
-					key := fmt.Sprintf("header-%s-%d", groupKey(strings.ToLower(name)), n)
+					key := fmt.Sprintf("header-%s-%d", GroupKey(strings.ToLower(name)), n)
 					if files == nil {
 						files = &yaml.Node{Kind: yaml.SequenceNode}
 						keep = append(keep, scalar("files"), files)
@@ -99,13 +96,13 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 		hv.Content = keep
 	}
 	// Token params cannot be files.
-	if p := resolveAlias(get(j, "params")); p != nil && p.Kind == yaml.MappingNode {
+	if p := read.ResolveAlias(read.Get(j, "params")); p != nil && p.Kind == yaml.MappingNode {
 		var keep []*yaml.Node
 		for i := 0; i+1 < len(p.Content); i += 2 {
 			k := p.Content[i]
 			if credgate.TokenParam(k.Value) {
-				imp.secret(d.pos(k), job, "param-"+groupKey(k.Value), "the input had the value of param "+k.Value+"; it is not copied, and Prometheus cannot read a param from a file")
-				imp.note(d.pos(k), NoteWarning, "scrape config %s: param %s holds a credential, which Prometheus can only send literally: it is left out; authenticate the job with authorization or basic_auth from Secret %s instead", job, k.Value, secretName(job))
+				imp.secret(d.Pos(k), job, "param-"+GroupKey(k.Value), "the input had the value of param "+k.Value+"; it is not copied, and Prometheus cannot read a param from a file")
+				imp.note(d.Pos(k), NoteWarning, "scrape config %s: param %s holds a credential, which Prometheus can only send literally: it is left out; authenticate the job with authorization or basic_auth from Secret %s instead", job, k.Value, SecretName(job))
 				continue
 			}
 			keep = append(keep, k, p.Content[i+1])
@@ -114,23 +111,23 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 	}
 	// Relabelling a literal into a token param or a credential label.
 	for _, key := range []string{"relabel_configs", "metric_relabel_configs"} {
-		rc := resolveAlias(get(j, key))
+		rc := read.ResolveAlias(read.Get(j, key))
 		if rc == nil || rc.Kind != yaml.SequenceNode {
 			continue
 		}
 		var keep []*yaml.Node
 		for _, step := range rc.Content {
-			step := resolveAlias(step)
+			step := read.ResolveAlias(step)
 			if _, what := credgate.Relabel(func(f string) (string, bool) {
-				v := get(step, f)
+				v := read.Get(step, f)
 				if v == nil {
 					return "", false
 				}
 				return v.Value, true
 			}); what != "" {
-				target := get(step, "target_label").Value
-				imp.secret(d.pos(step), job, "relabel-"+groupKey(strings.ToLower(target)), "the input relabelled a literal credential into "+target+"; it is not copied, and Prometheus cannot relabel from a file")
-				imp.note(d.pos(step), NoteWarning, "scrape config %s: a relabelling writes a literal credential into %s: it is left out; authenticate the job with authorization or basic_auth from Secret %s instead", job, target, secretName(job))
+				target := read.Get(step, "target_label").Value
+				imp.secret(d.Pos(step), job, "relabel-"+GroupKey(strings.ToLower(target)), "the input relabelled a literal credential into "+target+"; it is not copied, and Prometheus cannot relabel from a file")
+				imp.note(d.Pos(step), NoteWarning, "scrape config %s: a relabelling writes a literal credential into %s: it is left out; authenticate the job with authorization or basic_auth from Secret %s instead", job, target, SecretName(job))
 				continue
 			}
 			keep = append(keep, step)
@@ -138,8 +135,8 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 		rc.Content = keep
 	}
 	// Credential-named static labels.
-	for _, sc := range seq(get(j, "static_configs")) {
-		l := resolveAlias(get(sc, "labels"))
+	for _, sc := range read.Seq(read.Get(j, "static_configs")) {
+		l := read.ResolveAlias(read.Get(sc, "labels"))
 		if l == nil || l.Kind != yaml.MappingNode {
 			continue
 		}
@@ -147,8 +144,8 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 		for i := 0; i+1 < len(l.Content); i += 2 {
 			k := l.Content[i]
 			if credgate.Key(k.Value) {
-				imp.secret(d.pos(k), job, "label-"+groupKey(strings.ToLower(k.Value)), "the input had the value of label "+k.Value+"; it is not copied, and a label cannot be read from a file")
-				imp.note(d.pos(k), NoteWarning, "scrape config %s: label %s holds a credential: it is left out (a label is stored with every series)", job, k.Value)
+				imp.secret(d.Pos(k), job, "label-"+GroupKey(strings.ToLower(k.Value)), "the input had the value of label "+k.Value+"; it is not copied, and a label cannot be read from a file")
+				imp.note(d.Pos(k), NoteWarning, "scrape config %s: label %s holds a credential: it is left out (a label is stored with every series)", job, k.Value)
 				continue
 			}
 			keep = append(keep, k, l.Content[i+1])
@@ -165,7 +162,7 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 			return // rawScrapeConfig and basicAuth turn these into files
 		}
 		if what := credgate.Field(path, n.Value); what != "" {
-			ferr = d.errorf(n, "scrape config %s: %s holds a credential (%s) that cannot be read from a Secret: remove it from the input (the value is not shown)", job, strings.Join(path, "."), what)
+			ferr = d.Errorf(n, "scrape config %s: %s holds a credential (%s) that cannot be read from a Secret: remove it from the input (the value is not shown)", job, strings.Join(path, "."), what)
 		}
 	})
 	return j, ferr
@@ -173,18 +170,18 @@ func (imp *Import) scrubScrapeConfig(d doc, j *yaml.Node, job string) (*yaml.Nod
 
 // unimportedSections warns about what a prometheus.yml holds that import
 // does not convert, naming each entry without its credentials.
-func (imp *Import) unimportedSections(d doc, root *yaml.Node) {
-	for i, rw := range seq(get(root, "remote_write")) {
-		imp.note(d.pos(rw), NoteWarning, "remote_write[%d] (to %s) is not imported: declare it as env.remoteWrite, with its credentials as Secret references; none of its values is copied", i, hostOf(get(rw, "url")))
+func (imp *Import) unimportedSections(d read.Doc, root *yaml.Node) {
+	for i, rw := range read.Seq(read.Get(root, "remote_write")) {
+		imp.note(d.Pos(rw), NoteWarning, "remote_write[%d] (to %s) is not imported: declare it as env.remoteWrite, with its credentials as Secret references; none of its values is copied", i, hostOf(read.Get(rw, "url")))
 	}
-	for i, am := range seq(get(get(root, "alerting"), "alertmanagers")) {
-		imp.note(d.pos(am), NoteWarning, "alerting.alertmanagers[%d] is not imported: mongen points Prometheus at the Alertmanager the environment runs or names (env.alerting); none of its values, credentials included, is copied", i)
+	for i, am := range read.Seq(read.Get(read.Get(root, "alerting"), "alertmanagers")) {
+		imp.note(d.Pos(am), NoteWarning, "alerting.alertmanagers[%d] is not imported: mongen points Prometheus at the Alertmanager the environment runs or names (env.alerting); none of its values, credentials included, is copied", i)
 	}
 }
 
 // hostOf names a URL by its host only, so no user info or query is shown.
 func hostOf(n *yaml.Node) string {
-	n = resolveAlias(n)
+	n = read.ResolveAlias(n)
 	if n == nil {
 		return "no URL"
 	}
@@ -193,18 +190,6 @@ func hostOf(n *yaml.Node) string {
 		return "an unparsable URL"
 	}
 	return u.Host
-}
-
-func seq(n *yaml.Node) []*yaml.Node {
-	n = resolveAlias(n)
-	if n == nil || n.Kind != yaml.SequenceNode {
-		return nil
-	}
-	out := make([]*yaml.Node, len(n.Content))
-	for i, c := range n.Content {
-		out[i] = resolveAlias(c)
-	}
-	return out
 }
 
 func scalar(s string) *yaml.Node { return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s} }
@@ -220,7 +205,7 @@ func lastKey(path []string) string {
 
 // walkScalars calls fn on every string scalar under n with its key path.
 func walkScalars(n *yaml.Node, path []string, fn func(*yaml.Node, []string)) {
-	n = resolveAlias(n)
+	n = read.ResolveAlias(n)
 	if n == nil {
 		return
 	}
@@ -238,34 +223,4 @@ func walkScalars(n *yaml.Node, path []string, fn func(*yaml.Node, []string)) {
 			fn(n, path)
 		}
 	}
-}
-
-// gateFiles passes every file import is about to write through the
-// credential gate, the last step before a byte is written: a hit (a
-// credential the conversion missed) is an error naming the file, line and
-// field, never the value, and nothing is written.
-func gateFiles(dir string, files map[string][]byte) error {
-	rel := filepath.ToSlash(filepath.Join(filepath.Base(filepath.Dir(dir)), filepath.Base(dir)))
-	var fs []credgate.Finding
-	for _, n := range sortedKeys(files) {
-		name := rel + "/" + n
-		if strings.HasSuffix(n, ".cue") {
-			f, err := parser.ParseFile(name, files[n])
-			if err != nil {
-				return fmt.Errorf("%s: import generated CUE that does not parse: %w", name, err)
-			}
-			fs = append(fs, credgate.Syntax(f, func(p token.Pos) string {
-				return fmt.Sprintf("%s:%d:%d", name, p.Line(), p.Column())
-			}, nil)...)
-		}
-		fs = append(fs, credgate.File(name, files[n])...)
-	}
-	if len(fs) == 0 {
-		return nil
-	}
-	lines := make([]string, 0, len(fs))
-	for _, f := range credgate.Sort(fs) {
-		lines = append(lines, f.String()+": a credential would be written; remove it from the input or make it a file (the value is not shown); nothing was written")
-	}
-	return errors.New(strings.Join(lines, "\n"))
 }

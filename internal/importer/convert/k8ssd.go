@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"fmt"
@@ -9,6 +9,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
@@ -40,32 +41,32 @@ var wellKnownLabels = map[string]string{
 // load with Prometheus's parser into the same scrape config as the input
 // (credentials, which become Secret files, aside). Otherwise it returns
 // why not, and the job stays raw.
-func (imp *Import) kubernetesTarget(d doc, j *yaml.Node, name, scrapeInterval string) (model.Target, string) {
-	for _, kv := range fields(j) {
+func (imp *Import) kubernetesTarget(d read.Doc, j *yaml.Node, name, scrapeInterval string) (model.Target, string) {
+	for _, kv := range read.Fields(j) {
 		if k := kv[0].Value; k != "kubernetes_sd_configs" && (!scrapeKeys[k] || k == "static_configs") {
 			return model.Target{}, "it has " + k
 		}
 	}
-	sds := resolveAlias(get(j, "kubernetes_sd_configs"))
+	sds := read.ResolveAlias(read.Get(j, "kubernetes_sd_configs"))
 	if sds == nil || sds.Kind != yaml.SequenceNode || len(sds.Content) != 1 {
 		return model.Target{}, "it has several kubernetes_sd_configs"
 	}
-	sd := resolveAlias(sds.Content[0])
-	role, _ := d.scalar(get(sd, "role"), "role")
+	sd := read.ResolveAlias(sds.Content[0])
+	role, _ := d.Scalar(read.Get(sd, "role"), "role")
 	how, ok := kubernetesSD[role]
 	if !ok {
 		return model.Target{}, fmt.Sprintf("its kubernetes_sd role is %s (a target discovers endpoints or pods)", role)
 	}
 	var names []string
-	for _, kv := range fields(sd) {
+	for _, kv := range read.Fields(sd) {
 		switch kv[0].Value {
 		case "role":
 		case "namespaces":
-			for _, nk := range fields(resolveAlias(kv[1])) {
+			for _, nk := range read.Fields(read.ResolveAlias(kv[1])) {
 				if nk[0].Value != "names" {
 					return model.Target{}, "its namespaces have " + nk[0].Value
 				}
-				for _, x := range resolveAlias(nk[1]).Content {
+				for _, x := range read.ResolveAlias(nk[1]).Content {
 					names = append(names, x.Value)
 				}
 			}
@@ -76,7 +77,7 @@ func (imp *Import) kubernetesTarget(d doc, j *yaml.Node, name, scrapeInterval st
 	if len(names) == 0 {
 		return model.Target{}, "it discovers in every namespace (a target lists its namespaces)"
 	}
-	steps, ok := relabels(d, get(j, "relabel_configs"), false)
+	steps, ok := relabels(d, read.Get(j, "relabel_configs"), false)
 	if !ok {
 		return model.Target{}, "a relabel step has a field #Relabel lacks"
 	}
@@ -137,7 +138,7 @@ func (imp *Import) kubernetesTarget(d doc, j *yaml.Node, name, scrapeInterval st
 	if err != nil {
 		return undo(err.Error())
 	}
-	got, err := loadScrapeConfigs(built)
+	got, err := LoadScrapeConfigs(built)
 	if err != nil {
 		return undo("the target's scrape config does not load: " + err.Error())
 	}
@@ -145,7 +146,7 @@ func (imp *Import) kubernetesTarget(d doc, j *yaml.Node, name, scrapeInterval st
 	if err != nil {
 		return undo(err.Error())
 	}
-	want, err := loadScrapeConfigs(input)
+	want, err := LoadScrapeConfigs(input)
 	if err != nil {
 		return undo("it does not load: " + err.Error())
 	}
@@ -155,7 +156,7 @@ func (imp *Import) kubernetesTarget(d doc, j *yaml.Node, name, scrapeInterval st
 		delete(w, k)
 	}
 	var differ []string
-	for _, k := range sortedKeys(union2(g, w)) {
+	for _, k := range sortedKeys(UnionKeys(g, w)) {
 		if !reflect.DeepEqual(g[k], w[k]) {
 			differ = append(differ, k)
 		}

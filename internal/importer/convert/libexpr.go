@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"math"
@@ -18,7 +18,7 @@ const thresholdSentinel = 987654.321
 // as PromQL (parentheses, label matcher order and grouping label order
 // aside). Where lib has the sentinel number, input may have any number,
 // the same at every such place; it is returned as the threshold.
-func matchLibraryExpr(lib, input string) (bool, *float64) {
+func MatchLibraryExpr(lib, input string) (bool, *float64) {
 	p := parser.NewParser(parser.Options{})
 	le, err := p.ParseExpr(lib)
 	if err != nil {

@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"slices"
@@ -30,7 +30,7 @@ func TestMatchLibraryExpr(t *testing.T) {
 		{"bool modifier", `a > bool 1`, `a > 1`, false, 0},
 		{"does not parse", lib, `a >`, false, 0},
 	} {
-		ok, th := matchLibraryExpr(c.lib, c.input)
+		ok, th := MatchLibraryExpr(c.lib, c.input)
 		if ok != c.ok {
 			t.Errorf("%s: match = %v, want %v", c.name, ok, c.ok)
 			continue
@@ -58,14 +58,14 @@ func FuzzMatchLibraryExpr(f *testing.F) {
 	f.Fuzz(func(t *testing.T, lib, input string) {
 		// An expression always matches itself, and a match is symmetric
 		// when the library has no threshold.
-		if ok, _ := matchLibraryExpr(input, input); !ok && parses(input) && !hasSentinel(input) {
+		if ok, _ := MatchLibraryExpr(input, input); !ok && parses(input) && !hasSentinel(input) {
 			t.Errorf("%q does not match itself", input)
 		}
 		if hasSentinel(lib) || hasSentinel(input) {
 			return
 		}
-		ab, _ := matchLibraryExpr(lib, input)
-		ba, _ := matchLibraryExpr(input, lib)
+		ab, _ := MatchLibraryExpr(lib, input)
+		ba, _ := MatchLibraryExpr(input, lib)
 		if ab != ba {
 			t.Errorf("match(%q, %q) = %v, reversed %v", lib, input, ab, ba)
 		}
@@ -78,6 +78,6 @@ func parses(s string) bool {
 }
 
 func hasSentinel(s string) bool {
-	ok, th := matchLibraryExpr(s, s)
+	ok, th := MatchLibraryExpr(s, s)
 	return ok && th != nil
 }

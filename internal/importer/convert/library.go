@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"io/fs"

@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"fmt"
@@ -6,6 +6,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -20,78 +21,78 @@ var endpointKeys = map[string]bool{
 // convertMonitor turns a ServiceMonitor or PodMonitor into one target per
 // endpoint, and a Probe into a probe target. What a target cannot say is
 // reported, never dropped without a word.
-func (imp *Import) convertMonitor(mi int, m Monitor, targets map[string]model.Target) error {
-	d := m.doc
-	root := resolveAlias(d.root)
-	spec := resolveAlias(get(root, "spec"))
+func (imp *Import) convertMonitor(mi int, m read.Monitor, targets map[string]model.Target) error {
+	d := m.Doc
+	root := read.ResolveAlias(d.Root)
+	spec := read.ResolveAlias(read.Get(root, "spec"))
 	ns := m.Namespace
 	if ns == "" {
 		ns = "monitoring"
 	}
 	warn := func(n *yaml.Node, format string, args ...any) {
-		imp.note(d.pos(n), NoteWarning, "%s %s: %s", m.Kind, m.Name, fmt.Sprintf(format, args...))
+		imp.note(d.Pos(n), NoteWarning, "%s %s: %s", m.Kind, m.Name, fmt.Sprintf(format, args...))
 	}
 	base := model.Target{Namespace: ns}
-	if sel := get(spec, "selector"); sel != nil {
-		labels, _, err := d.stringMap(get(sel, "matchLabels"), "matchLabels")
+	if sel := read.Get(spec, "selector"); sel != nil {
+		labels, _, err := d.StringMap(read.Get(sel, "matchLabels"), "matchLabels")
 		if err != nil {
 			return err
 		}
 		base.Selector = labels
-		if e := get(sel, "matchExpressions"); e != nil {
+		if e := read.Get(sel, "matchExpressions"); e != nil {
 			warn(e, "matchExpressions are not kept: a target selects by labels only; add them as relabel keep steps")
 		}
 	}
-	if nsSel := get(spec, "namespaceSelector"); nsSel != nil {
-		if any, _ := d.scalar(get(nsSel, "any"), "any"); any == "true" {
+	if nsSel := read.Get(spec, "namespaceSelector"); nsSel != nil {
+		if any, _ := d.Scalar(read.Get(nsSel, "any"), "any"); any == "true" {
 			warn(nsSel, "namespaceSelector any: true is not kept: list the namespaces in namespaces")
 		}
-		if names := resolveAlias(get(nsSel, "matchNames")); names != nil && names.Kind == yaml.SequenceNode {
+		if names := read.ResolveAlias(read.Get(nsSel, "matchNames")); names != nil && names.Kind == yaml.SequenceNode {
 			for _, n := range names.Content {
 				base.Namespaces = append(base.Namespaces, n.Value)
 			}
 		}
 	}
-	known := map[string]bool{"selector": true, "namespaceSelector": true, "jobLabel": true, "endpoints": m.Kind == KindServiceMonitor, "podMetricsEndpoints": m.Kind == KindPodMonitor}
-	if m.Kind == KindProbe {
+	known := map[string]bool{"selector": true, "namespaceSelector": true, "jobLabel": true, "endpoints": m.Kind == read.KindServiceMonitor, "podMetricsEndpoints": m.Kind == read.KindPodMonitor}
+	if m.Kind == read.KindProbe {
 		known = map[string]bool{"module": true, "prober": true, "interval": true, "scrapeTimeout": true, "targets": true, "jobName": true}
 	}
-	for _, kv := range fields(spec) {
+	for _, kv := range read.Fields(spec) {
 		if !known[kv[0].Value] {
 			warn(kv[0], "spec field %s is not kept: a target has no such field (mongen import --check reports it)", kv[0].Value)
 		}
 	}
-	if jl := get(spec, "jobLabel"); jl != nil {
+	if jl := read.Get(spec, "jobLabel"); jl != nil {
 		warn(jl, "jobLabel is not kept: the job label is the target's name, %s", m.Name)
 	}
 	switch m.Kind {
-	case KindProbe:
+	case read.KindProbe:
 		return imp.convertProbe(mi, m, spec, base, targets)
-	case KindServiceMonitor:
+	case read.KindServiceMonitor:
 		base.Kind = model.KindService
 	default:
 		base.Kind = model.KindPod
 	}
 	listKey := "endpoints"
-	if m.Kind == KindPodMonitor {
+	if m.Kind == read.KindPodMonitor {
 		listKey = "podMetricsEndpoints"
 	}
-	eps := resolveAlias(get(spec, listKey))
+	eps := read.ResolveAlias(read.Get(spec, listKey))
 	if eps == nil || eps.Kind != yaml.SequenceNode || len(eps.Content) == 0 {
-		return d.errorf(spec, "%s %s has no %s", m.Kind, m.Name, listKey)
+		return d.Errorf(spec, "%s %s has no %s", m.Kind, m.Name, listKey)
 	}
 	for i, ep := range eps.Content {
-		ep = resolveAlias(ep)
-		name := groupKey(m.Name)
+		ep = read.ResolveAlias(ep)
+		name := GroupKey(m.Name)
 		if len(eps.Content) > 1 {
 			name = fmt.Sprintf("%s-%d", name, i+1)
 		}
 		if _, dup := targets[name]; dup {
-			return d.errorf(ep, "%s %s: target %s is defined twice", m.Kind, m.Name, name)
+			return d.Errorf(ep, "%s %s: target %s is defined twice", m.Kind, m.Name, name)
 		}
 		t := base
-		s := func(key string) string { v, _ := d.scalar(get(ep, key), key); return v }
-		for _, kv := range fields(ep) {
+		s := func(key string) string { v, _ := d.Scalar(read.Get(ep, key), key); return v }
+		for _, kv := range read.Fields(ep) {
 			if !endpointKeys[kv[0].Value] {
 				warn(kv[0], "endpoint field %s is not kept: #Target has no such field", kv[0].Value)
 			}
@@ -99,58 +100,58 @@ func (imp *Import) convertMonitor(mi int, m Monitor, targets map[string]model.Ta
 		t.Port, t.Path, t.Scheme, t.Interval, t.Timeout = s("port"), s("path"), s("scheme"), s("interval"), s("scrapeTimeout")
 		t.HonorLabels = s("honorLabels") == "true"
 		if t.Port == "" {
-			return d.errorf(ep, "%s %s: the endpoint has no port name (targetPort is not supported): a target scrapes a named port", m.Kind, m.Name)
+			return d.Errorf(ep, "%s %s: the endpoint has no port name (targetPort is not supported): a target scrapes a named port", m.Kind, m.Name)
 		}
 		var ok bool
-		if t.Params, ok = paramsOf(get(ep, "params")); !ok {
-			warn(get(ep, "params"), "params are not kept: a value is not a list")
+		if t.Params, ok = paramsOf(read.Get(ep, "params")); !ok {
+			warn(read.Get(ep, "params"), "params are not kept: a value is not a list")
 		}
-		if t.Relabel, ok = relabels(d, get(ep, "relabelings"), true); !ok {
-			warn(get(ep, "relabelings"), "relabelings are not kept: a step has a field #Relabel lacks")
+		if t.Relabel, ok = relabels(d, read.Get(ep, "relabelings"), true); !ok {
+			warn(read.Get(ep, "relabelings"), "relabelings are not kept: a step has a field #Relabel lacks")
 		}
-		if t.MetricRelabel, ok = relabels(d, get(ep, "metricRelabelings"), true); !ok {
-			warn(get(ep, "metricRelabelings"), "metricRelabelings are not kept: a step has a field #Relabel lacks")
+		if t.MetricRelabel, ok = relabels(d, read.Get(ep, "metricRelabelings"), true); !ok {
+			warn(read.Get(ep, "metricRelabelings"), "metricRelabelings are not kept: a step has a field #Relabel lacks")
 		}
-		t.TLS = monitorTLS(d, get(ep, "tlsConfig"), warn)
-		if b := resolveAlias(get(ep, "basicAuth")); b != nil {
-			t.BasicAuth = &model.BasicAuth{Username: selectorRef(d, get(b, "username")), Password: selectorRef(d, get(b, "password"))}
+		t.TLS = monitorTLS(d, read.Get(ep, "tlsConfig"), warn)
+		if b := read.ResolveAlias(read.Get(ep, "basicAuth")); b != nil {
+			t.BasicAuth = &model.BasicAuth{Username: selectorRef(d, read.Get(b, "username")), Password: selectorRef(d, read.Get(b, "password"))}
 		}
-		if b := get(ep, "bearerTokenSecret"); b != nil {
+		if b := read.Get(ep, "bearerTokenSecret"); b != nil {
 			r := selectorRef(d, b)
 			t.BearerToken = &r
 		}
-		if a := get(ep, "authorization"); a != nil {
-			r := selectorRef(d, get(a, "credentials"))
+		if a := read.Get(ep, "authorization"); a != nil {
+			r := selectorRef(d, read.Get(a, "credentials"))
 			t.BearerToken = &r
 		}
 		if f := s("bearerTokenFile"); f != "" {
 			if f != model.ServiceAccountTokenFile {
-				warn(get(ep, "bearerTokenFile"), "bearerTokenFile %s is not kept: only Prometheus's service account token (serviceAccountToken) is", f)
+				warn(read.Get(ep, "bearerTokenFile"), "bearerTokenFile %s is not kept: only Prometheus's service account token (serviceAccountToken) is", f)
 			} else {
 				t.ServiceAccountToken = true
 			}
 		}
 		targets[name] = t
 		imp.MonitorTargets[mi] = append(imp.MonitorTargets[mi], name)
-		imp.note(d.pos(ep), NoteChange, "%s %s becomes %s target %s (its series get job=%q)", m.Kind, m.Name, t.Kind, name, name)
+		imp.note(d.Pos(ep), NoteChange, "%s %s becomes %s target %s (its series get job=%q)", m.Kind, m.Name, t.Kind, name, name)
 	}
 	return nil
 }
 
 // selectorRef reads a Kubernetes SecretKeySelector {name, key}.
-func selectorRef(d doc, n *yaml.Node) model.SecretRef {
-	name, _ := d.scalar(get(n, "name"), "name")
-	key, _ := d.scalar(get(n, "key"), "key")
+func selectorRef(d read.Doc, n *yaml.Node) model.SecretRef {
+	name, _ := d.Scalar(read.Get(n, "name"), "name")
+	key, _ := d.Scalar(read.Get(n, "key"), "key")
 	return model.SecretRef{Secret: name, Key: key}
 }
 
-func monitorTLS(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) *model.TLS {
-	n = resolveAlias(n)
+func monitorTLS(d read.Doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) *model.TLS {
+	n = read.ResolveAlias(n)
 	if n == nil {
 		return nil
 	}
 	t := &model.TLS{}
-	for _, kv := range fields(n) {
+	for _, kv := range read.Fields(n) {
 		switch kv[0].Value {
 		case "serverName":
 			t.ServerName = kv[1].Value
@@ -163,7 +164,7 @@ func monitorTLS(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) *mod
 				warn(kv[0], "tlsConfig caFile %s is not kept: certificates come from a Secret", kv[1].Value)
 			}
 		case "ca", "cert":
-			r := selectorRef(d, get(kv[1], "secret"))
+			r := selectorRef(d, read.Get(kv[1], "secret"))
 			t.Secret = r.Secret
 			if kv[0].Value == "ca" {
 				t.CAKey = r.Key
@@ -181,61 +182,61 @@ func monitorTLS(d doc, n *yaml.Node, warn func(*yaml.Node, string, ...any)) *mod
 	return t
 }
 
-func (imp *Import) convertProbe(mi int, m Monitor, spec *yaml.Node, base model.Target, targets map[string]model.Target) error {
-	d := m.doc
+func (imp *Import) convertProbe(mi int, m read.Monitor, spec *yaml.Node, base model.Target, targets map[string]model.Target) error {
+	d := m.Doc
 	t := base
 	t.Kind = model.KindProbe
 	t.Selector = nil
-	name := groupKey(m.Name)
-	if j, _ := d.scalar(get(spec, "jobName"), "jobName"); j != "" {
-		name = groupKey(j)
+	name := GroupKey(m.Name)
+	if j, _ := d.Scalar(read.Get(spec, "jobName"), "jobName"); j != "" {
+		name = GroupKey(j)
 	}
-	t.Module, _ = d.scalar(get(spec, "module"), "module")
-	if p := get(spec, "prober"); p != nil {
-		u, _ := d.scalar(get(p, "url"), "url")
+	t.Module, _ = d.Scalar(read.Get(spec, "module"), "module")
+	if p := read.Get(spec, "prober"); p != nil {
+		u, _ := d.Scalar(read.Get(p, "url"), "url")
 		t.Prober = u
-		if path, _ := d.scalar(get(p, "path"), "path"); path != "" && path != "/probe" {
-			imp.note(d.pos(p), NoteWarning, "Probe %s: prober path %s is not kept", m.Name, path)
+		if path, _ := d.Scalar(read.Get(p, "path"), "path"); path != "" && path != "/probe" {
+			imp.note(d.Pos(p), NoteWarning, "Probe %s: prober path %s is not kept", m.Name, path)
 		}
 	}
-	t.Interval, _ = d.scalar(get(spec, "interval"), "interval")
-	t.Timeout, _ = d.scalar(get(spec, "scrapeTimeout"), "scrapeTimeout")
-	tg := get(spec, "targets")
-	if sc := get(tg, "staticConfig"); sc != nil {
-		if st := resolveAlias(get(sc, "static")); st != nil && st.Kind == yaml.SequenceNode {
+	t.Interval, _ = d.Scalar(read.Get(spec, "interval"), "interval")
+	t.Timeout, _ = d.Scalar(read.Get(spec, "scrapeTimeout"), "scrapeTimeout")
+	tg := read.Get(spec, "targets")
+	if sc := read.Get(tg, "staticConfig"); sc != nil {
+		if st := read.ResolveAlias(read.Get(sc, "static")); st != nil && st.Kind == yaml.SequenceNode {
 			for _, x := range st.Content {
 				t.Static = append(t.Static, x.Value)
 			}
 		}
-		labels, _, err := d.stringMap(get(sc, "labels"), "labels")
+		labels, _, err := d.StringMap(read.Get(sc, "labels"), "labels")
 		if err != nil {
 			return err
 		}
 		t.Labels = labels
-	} else if ing := get(tg, "ingress"); ing != nil {
-		labels, _, err := d.stringMap(get(get(ing, "selector"), "matchLabels"), "matchLabels")
+	} else if ing := read.Get(tg, "ingress"); ing != nil {
+		labels, _, err := d.StringMap(read.Get(read.Get(ing, "selector"), "matchLabels"), "matchLabels")
 		if err != nil {
 			return err
 		}
 		t.Ingress = &model.IngressProbe{Selector: labels}
-		if names := resolveAlias(get(get(ing, "namespaceSelector"), "matchNames")); names != nil {
+		if names := read.ResolveAlias(read.Get(read.Get(ing, "namespaceSelector"), "matchNames")); names != nil {
 			for _, n := range names.Content {
 				t.Ingress.Namespaces = append(t.Ingress.Namespaces, n.Value)
 			}
 		}
 	} else {
-		return d.errorf(spec, "Probe %s has neither targets.staticConfig nor targets.ingress", m.Name)
+		return d.Errorf(spec, "Probe %s has neither targets.staticConfig nor targets.ingress", m.Name)
 	}
 	switch t.Module {
 	case "http_2xx", "http_post_2xx", "tcp_connect", "icmp", "dns":
 	default:
-		return d.errorf(get(spec, "module"), "Probe %s: module %q is not one mongen's probe targets know (%s)", m.Name, t.Module, strings.Join([]string{"http_2xx", "http_post_2xx", "tcp_connect", "icmp", "dns"}, ", "))
+		return d.Errorf(read.Get(spec, "module"), "Probe %s: module %q is not one mongen's probe targets know (%s)", m.Name, t.Module, strings.Join([]string{"http_2xx", "http_post_2xx", "tcp_connect", "icmp", "dns"}, ", "))
 	}
 	if _, dup := targets[name]; dup {
-		return d.errorf(spec, "Probe %s: target %s is defined twice", m.Name, name)
+		return d.Errorf(spec, "Probe %s: target %s is defined twice", m.Name, name)
 	}
 	targets[name] = t
 	imp.MonitorTargets[mi] = append(imp.MonitorTargets[mi], name)
-	imp.note(d.pos(spec), NoteChange, "Probe %s becomes probe target %s", m.Name, name)
+	imp.note(d.Pos(spec), NoteChange, "Probe %s becomes probe target %s", m.Name, name)
 	return nil
 }

@@ -1,4 +1,4 @@
-package importer
+package convert
 
 import (
 	"fmt"
@@ -8,6 +8,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
@@ -48,46 +49,46 @@ var scrapeKeys = map[string]bool{
 // targets (static_configs), federation jobs (/federate with match[]) and,
 // for everything else (kubernetes_sd, file_sd and the rest), raw scrape
 // configs with literal credentials replaced by Secret file paths.
-func (imp *Import) convertScrapeConfigs(f File, res *scrapeResult) error {
-	d := f.doc
-	root := resolveAlias(d.root)
+func (imp *Import) convertScrapeConfigs(f read.File, res *scrapeResult) error {
+	d := f.Doc
+	root := read.ResolveAlias(d.Root)
 	imp.unimportedSections(d, root) // credentials.go
-	sc := resolveAlias(get(root, "scrape_configs"))
+	sc := read.ResolveAlias(read.Get(root, "scrape_configs"))
 	if sc == nil {
 		return nil
 	}
-	if err := d.expect(sc, yaml.SequenceNode, "scrape_configs"); err != nil {
+	if err := d.Expect(sc, yaml.SequenceNode, "scrape_configs"); err != nil {
 		return err
 	}
 	for _, j := range sc.Content {
-		j = resolveAlias(j)
-		if err := d.expect(j, yaml.MappingNode, "a scrape config"); err != nil {
+		j = read.ResolveAlias(j)
+		if err := d.Expect(j, yaml.MappingNode, "a scrape config"); err != nil {
 			return err
 		}
-		name, err := d.scalar(get(j, "job_name"), "job_name")
+		name, err := d.Scalar(read.Get(j, "job_name"), "job_name")
 		if err != nil {
 			return err
 		}
 		if name == "" {
-			return d.errorf(j, "scrape config has no job_name")
+			return d.Errorf(j, "scrape config has no job_name")
 		}
 		// Credentials become Secret references first (credentials.go).
 		if j, err = imp.scrubScrapeConfig(d, j, name); err != nil {
 			return err
 		}
 		if _, dup := res.targets[name]; dup || res.raw[name] != "" || res.federation[name].Addresses != nil {
-			return d.errorf(j, "job_name %q is used twice", name)
+			return d.Errorf(j, "job_name %q is used twice", name)
 		}
 		var why string
-		if get(j, "kubernetes_sd_configs") != nil {
+		if read.Get(j, "kubernetes_sd_configs") != nil {
 			interval := "1m" // Prometheus's default
-			if v, _ := d.scalar(get(get(root, "global"), "scrape_interval"), "scrape_interval"); v != "" {
+			if v, _ := d.Scalar(read.Get(read.Get(root, "global"), "scrape_interval"), "scrape_interval"); v != "" {
 				interval = v
 			}
 			t, reason := imp.kubernetesTarget(d, j, name, interval)
 			if reason == "" {
 				res.targets[name] = t
-				imp.note(d.pos(j), NoteChange, "scrape config %s becomes %s target %s (it renders to the same scrape config, proven with Prometheus's config parser)", name, t.Kind, name)
+				imp.note(d.Pos(j), NoteChange, "scrape config %s becomes %s target %s (it renders to the same scrape config, proven with Prometheus's config parser)", name, t.Kind, name)
 				continue
 			}
 			why = "it has kubernetes_sd_configs, and " + reason
@@ -107,19 +108,19 @@ func (imp *Import) convertScrapeConfigs(f File, res *scrapeResult) error {
 			return err
 		}
 		res.raw[name] = raw
-		imp.note(d.pos(j), NoteWarning, "scrape config %s is kept as a raw scrape config (%s): rendered verbatim by the plain flavour only", name, why)
+		imp.note(d.Pos(j), NoteWarning, "scrape config %s is kept as a raw scrape config (%s): rendered verbatim by the plain flavour only", name, why)
 	}
 	return nil
 }
 
 // expressible says why a scrape config cannot be a target, or "".
-func (imp *Import) expressible(d doc, j *yaml.Node) string {
-	for _, kv := range fields(j) {
+func (imp *Import) expressible(d read.Doc, j *yaml.Node) string {
+	for _, kv := range read.Fields(j) {
 		if !scrapeKeys[kv[0].Value] {
 			return "it has " + kv[0].Value
 		}
 	}
-	st := resolveAlias(get(j, "static_configs"))
+	st := read.ResolveAlias(read.Get(j, "static_configs"))
 	if st == nil || st.Kind != yaml.SequenceNode || len(st.Content) == 0 {
 		return "it has no static_configs"
 	}
@@ -131,15 +132,15 @@ func (imp *Import) expressible(d doc, j *yaml.Node) string {
 
 // scrapeToTarget converts a static job into a static target or a
 // federation job; it returns why not when its fields do not map.
-func (imp *Import) scrapeToTarget(d doc, j *yaml.Node, name string, res *scrapeResult) (string, error) {
-	st := resolveAlias(get(j, "static_configs")).Content[0]
+func (imp *Import) scrapeToTarget(d read.Doc, j *yaml.Node, name string, res *scrapeResult) (string, error) {
+	st := read.ResolveAlias(read.Get(j, "static_configs")).Content[0]
 	var addrs []string
-	if ts := resolveAlias(get(st, "targets")); ts != nil && ts.Kind == yaml.SequenceNode {
+	if ts := read.ResolveAlias(read.Get(st, "targets")); ts != nil && ts.Kind == yaml.SequenceNode {
 		for _, t := range ts.Content {
 			addrs = append(addrs, t.Value)
 		}
 	}
-	labels, _, err := d.stringMap(get(st, "labels"), "labels")
+	labels, _, err := d.StringMap(read.Get(st, "labels"), "labels")
 	if err != nil {
 		return "", err
 	}
@@ -150,18 +151,18 @@ func (imp *Import) scrapeToTarget(d doc, j *yaml.Node, name string, res *scrapeR
 	if why := imp.scrapeFields(d, j, name, &t); why != "" {
 		return why, nil
 	}
-	if t.Path == "/federate" && len(t.Params["match[]"]) > 0 && len(t.Params) == 1 && get(j, "relabel_configs") == nil && t.MetricRelabel == nil && t.BearerToken == nil && t.HonorLabels {
+	if t.Path == "/federate" && len(t.Params["match[]"]) > 0 && len(t.Params) == 1 && read.Get(j, "relabel_configs") == nil && t.MetricRelabel == nil && t.BearerToken == nil && t.HonorLabels {
 		res.federation[name] = model.Federation{Addresses: addrs, Match: t.Params["match[]"], Scheme: t.Scheme,
 			Interval: t.Interval, Timeout: t.Timeout, TLS: t.TLS, BasicAuth: t.BasicAuth, Labels: labels}
-		imp.note(d.pos(j), NoteChange, "scrape config %s becomes federation job %s", name, name)
+		imp.note(d.Pos(j), NoteChange, "scrape config %s becomes federation job %s", name, name)
 		return "", nil
 	}
 	var ok bool
-	if t.Relabel, ok = relabels(d, get(j, "relabel_configs"), false); !ok {
+	if t.Relabel, ok = relabels(d, read.Get(j, "relabel_configs"), false); !ok {
 		return "a relabel step has a field #Relabel lacks", nil
 	}
 	res.targets[name] = t
-	imp.note(d.pos(j), NoteChange, "scrape config %s becomes static target %s", name, name)
+	imp.note(d.Pos(j), NoteChange, "scrape config %s becomes static target %s", name, name)
 	return "", nil
 }
 
@@ -169,27 +170,27 @@ func (imp *Import) scrapeToTarget(d doc, j *yaml.Node, name string, res *scrapeR
 // metrics path, scheme, intervals, honor_labels, params, metric
 // relabelling, TLS files, basic auth and bearer authorization. It returns
 // why not when one of them does not map onto a target.
-func (imp *Import) scrapeFields(d doc, j *yaml.Node, name string, t *model.Target) string {
-	s := func(key string) string { v, _ := d.scalar(get(j, key), key); return v }
+func (imp *Import) scrapeFields(d read.Doc, j *yaml.Node, name string, t *model.Target) string {
+	s := func(key string) string { v, _ := d.Scalar(read.Get(j, key), key); return v }
 	t.Path, t.Scheme, t.Interval, t.Timeout = s("metrics_path"), s("scheme"), s("scrape_interval"), s("scrape_timeout")
 	t.HonorLabels = s("honor_labels") == "true"
 	var ok bool
-	if t.Params, ok = paramsOf(get(j, "params")); !ok {
+	if t.Params, ok = paramsOf(read.Get(j, "params")); !ok {
 		return "a param is not a list of values"
 	}
-	if t.MetricRelabel, ok = relabels(d, get(j, "metric_relabel_configs"), false); !ok {
+	if t.MetricRelabel, ok = relabels(d, read.Get(j, "metric_relabel_configs"), false); !ok {
 		return "a metric relabel step has a field #Relabel lacks"
 	}
-	if a := get(j, "authorization"); a != nil {
-		if typ, _ := d.scalar(get(a, "type"), "type"); typ != "" && typ != "Bearer" {
+	if a := read.Get(j, "authorization"); a != nil {
+		if typ, _ := d.Scalar(read.Get(a, "type"), "type"); typ != "" && typ != "Bearer" {
 			return "its authorization type is " + typ
 		}
 	}
-	if t.TLS, ok = imp.tlsFiles(d, get(j, "tls_config")); !ok {
+	if t.TLS, ok = imp.tlsFiles(d, read.Get(j, "tls_config")); !ok {
 		return "its TLS files are not mounted Secret keys"
 	}
-	t.BasicAuth = imp.basicAuth(d, get(j, "basic_auth"), name)
-	t.BearerToken = imp.authorization(d, get(j, "authorization"), name)
+	t.BasicAuth = imp.basicAuth(d, read.Get(j, "basic_auth"), name)
+	t.BearerToken = imp.authorization(d, read.Get(j, "authorization"), name)
 	return ""
 }
 
@@ -197,8 +198,8 @@ func (imp *Import) scrapeFields(d doc, j *yaml.Node, name string, t *model.Targe
 // none, false when a value is not a list.
 func paramsOf(n *yaml.Node) (map[string][]string, bool) {
 	var out map[string][]string
-	for _, kv := range fields(resolveAlias(n)) {
-		v := resolveAlias(kv[1])
+	for _, kv := range read.Fields(read.ResolveAlias(n)) {
+		v := read.ResolveAlias(kv[1])
 		if v.Kind != yaml.SequenceNode {
 			return nil, false
 		}
@@ -213,13 +214,13 @@ func paramsOf(n *yaml.Node) (map[string][]string, bool) {
 }
 
 // tlsFiles maps a tls_config whose files are mounted Secret keys.
-func (imp *Import) tlsFiles(d doc, n *yaml.Node) (*model.TLS, bool) {
-	n = resolveAlias(n)
+func (imp *Import) tlsFiles(d read.Doc, n *yaml.Node) (*model.TLS, bool) {
+	n = read.ResolveAlias(n)
 	if n == nil {
 		return nil, true
 	}
 	t := &model.TLS{}
-	for _, kv := range fields(n) {
+	for _, kv := range read.Fields(n) {
 		v := kv[1].Value
 		switch kv[0].Value {
 		case "server_name":
@@ -255,45 +256,45 @@ func (imp *Import) tlsFiles(d doc, n *yaml.Node) (*model.TLS, bool) {
 // the Secrets mount map directly; anything else (a literal username or
 // password, another file) becomes a key of Secret scrape-<job> on the
 // checklist. A literal value is never copied.
-func (imp *Import) basicAuth(d doc, n *yaml.Node, job string) *model.BasicAuth {
-	n = resolveAlias(n)
+func (imp *Import) basicAuth(d read.Doc, n *yaml.Node, job string) *model.BasicAuth {
+	n = read.ResolveAlias(n)
 	if n == nil {
 		return nil
 	}
 	ref := func(field, fileField, key string) model.SecretRef {
-		if f, _ := d.scalar(get(n, fileField), fileField); f != "" {
+		if f, _ := d.Scalar(read.Get(n, fileField), fileField); f != "" {
 			if m := secretPath.FindStringSubmatch(f); m != nil {
 				return model.SecretRef{Secret: m[1], Key: m[3]}
 			}
-			return imp.secret(d.pos(get(n, fileField)), job, key, fmt.Sprintf("%s read %s", fileField, f))
+			return imp.secret(d.Pos(read.Get(n, fileField)), job, key, fmt.Sprintf("%s read %s", fileField, f))
 		}
 		why := "the input had its value, which is not copied"
-		if get(n, field) == nil {
+		if read.Get(n, field) == nil {
 			why = "the input had none"
 		}
-		return imp.secret(d.pos(n), job, key, why)
+		return imp.secret(d.Pos(n), job, key, why)
 	}
 	return &model.BasicAuth{Username: ref("username", "username_file", "username"), Password: ref("password", "password_file", "password")}
 }
 
-func (imp *Import) authorization(d doc, n *yaml.Node, job string) *model.SecretRef {
-	n = resolveAlias(n)
+func (imp *Import) authorization(d read.Doc, n *yaml.Node, job string) *model.SecretRef {
+	n = read.ResolveAlias(n)
 	if n == nil {
 		return nil
 	}
-	if f, _ := d.scalar(get(n, "credentials_file"), "credentials_file"); f != "" {
+	if f, _ := d.Scalar(read.Get(n, "credentials_file"), "credentials_file"); f != "" {
 		if m := secretPath.FindStringSubmatch(f); m != nil {
 			return &model.SecretRef{Secret: m[1], Key: m[3]}
 		}
-		r := imp.secret(d.pos(n), job, "token", "credentials_file read "+f)
+		r := imp.secret(d.Pos(n), job, "token", "credentials_file read "+f)
 		return &r
 	}
-	r := imp.secret(d.pos(n), job, "token", "the input had the token's value, which is not copied")
+	r := imp.secret(d.Pos(n), job, "token", "the input had the token's value, which is not copied")
 	return &r
 }
 
 func (imp *Import) secret(pos, job, key, why string) model.SecretRef {
-	return imp.secretIn(pos, secretName(job), key, why)
+	return imp.secretIn(pos, SecretName(job), key, why)
 }
 
 func (imp *Import) secretIn(pos, name, key, why string) model.SecretRef {
@@ -302,7 +303,7 @@ func (imp *Import) secretIn(pos, name, key, why string) model.SecretRef {
 }
 
 // secretName is the Secret an imported job's credentials go in.
-func secretName(job string) string { return "scrape-" + groupKey(job) }
+func SecretName(job string) string { return "scrape-" + GroupKey(job) }
 
 var relabelKeys = map[string]string{
 	"action": "action", "source_labels": "sourceLabels", "separator": "separator", "target_label": "targetLabel",
@@ -316,8 +317,8 @@ var relabelActions = map[string]bool{
 
 // relabels maps relabel_configs (camel: the operator's relabelings) onto
 // #Relabel steps; false when a step has a field #Relabel lacks.
-func relabels(d doc, n *yaml.Node, camel bool) ([]model.Relabel, bool) {
-	n = resolveAlias(n)
+func relabels(d read.Doc, n *yaml.Node, camel bool) ([]model.Relabel, bool) {
+	n = read.ResolveAlias(n)
 	if n == nil {
 		return nil, true
 	}
@@ -326,12 +327,12 @@ func relabels(d doc, n *yaml.Node, camel bool) ([]model.Relabel, bool) {
 	}
 	var out []model.Relabel
 	for _, step := range n.Content {
-		step = resolveAlias(step)
+		step = read.ResolveAlias(step)
 		if step.Kind != yaml.MappingNode {
 			return nil, false
 		}
 		r := model.Relabel{Action: "replace"}
-		for _, kv := range fields(step) {
+		for _, kv := range read.Fields(step) {
 			key := kv[0].Value
 			if camel {
 				found := false
@@ -346,7 +347,7 @@ func relabels(d doc, n *yaml.Node, camel bool) ([]model.Relabel, bool) {
 			} else if _, ok := relabelKeys[key]; !ok {
 				return nil, false
 			}
-			v := resolveAlias(kv[1])
+			v := read.ResolveAlias(kv[1])
 			switch key {
 			case "action":
 				r.Action = strings.ToLower(v.Value)
@@ -390,16 +391,16 @@ var rawCredentials = map[string]string{"password": "password_file", "credentials
 
 // rawScrapeConfig keeps a scrape config as YAML, with every literal
 // credential replaced by a file in Secret scrape-<job>.
-func (imp *Import) rawScrapeConfig(d doc, j *yaml.Node, name string) (string, error) {
+func (imp *Import) rawScrapeConfig(d read.Doc, j *yaml.Node, name string) (string, error) {
 	var replace func(n *yaml.Node)
 	replace = func(n *yaml.Node) {
-		n = resolveAlias(n)
+		n = read.ResolveAlias(n)
 		switch n.Kind {
 		case yaml.MappingNode:
 			for i := 0; i+1 < len(n.Content); i += 2 {
-				k, v := n.Content[i], resolveAlias(n.Content[i+1])
+				k, v := n.Content[i], read.ResolveAlias(n.Content[i+1])
 				if file, ok := rawCredentials[k.Value]; ok && v.Kind == yaml.ScalarNode && v.Value != "" {
-					ref := imp.secret(d.pos(k), name, k.Value, "the input had the value of "+k.Value+", which is not copied")
+					ref := imp.secret(d.Pos(k), name, k.Value, "the input had the value of "+k.Value+", which is not copied")
 					n.Content[i] = &yaml.Node{Kind: yaml.ScalarNode, Value: file}
 					n.Content[i+1] = &yaml.Node{Kind: yaml.ScalarNode, Value: expand.SecretPath(ref.Secret, ref.Key)}
 					continue
@@ -417,14 +418,14 @@ func (imp *Import) rawScrapeConfig(d doc, j *yaml.Node, name string) (string, er
 	replace(cp)
 	out, err := yaml.Marshal(cp)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", d.pos(j), err)
+		return "", fmt.Errorf("%s: %w", d.Pos(j), err)
 	}
 	return string(out), nil
 }
 
 // deepCopy copies a node tree with its positions, resolving aliases.
 func deepCopy(n *yaml.Node) *yaml.Node {
-	n = resolveAlias(n)
+	n = read.ResolveAlias(n)
 	c := *n
 	c.Content = make([]*yaml.Node, len(n.Content))
 	for i, x := range n.Content {

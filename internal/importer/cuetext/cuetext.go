@@ -1,4 +1,7 @@
-package importer
+// Package cuetext writes CUE source text for the importer's cuewrite
+// stage: a line-by-line Writer whose strings and labels go through CUE's
+// own quoting, laid out by CUE's formatter.
+package cuetext
 
 import (
 	"fmt"
@@ -10,83 +13,101 @@ import (
 	"cuelang.org/go/cue/literal"
 )
 
-// cueWriter builds CUE source text; format.Source then lays it out, so
+// Writer builds CUE source text; format.Source then lays it out, so
 // only quoting needs care here: every string goes through CUE's own
 // literal quoting.
-type cueWriter struct {
+type Writer struct {
 	b     strings.Builder
 	depth int
 }
 
-func (w *cueWriter) line(format string, args ...any) {
+// Line writes one line at the current indentation.
+func (w *Writer) Line(format string, args ...any) {
 	w.b.WriteString(strings.Repeat("\t", w.depth))
 	fmt.Fprintf(&w.b, format, args...)
 	w.b.WriteByte('\n')
 }
 
-func (w *cueWriter) comment(text string) {
+// Comment writes text as // comment lines.
+func (w *Writer) Comment(text string) {
 	for _, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		w.line("// %s", l)
+		w.Line("// %s", l)
 	}
 }
 
-// open starts a struct field "label: {".
-func (w *cueWriter) open(label string) {
-	w.line("%s: {", cueLabel(label))
+// Open starts a struct field "label: {".
+func (w *Writer) Open(label string) {
+	w.Line("%s: {", Label(label))
 	w.depth++
 }
 
-// openRaw starts a struct after text written as is ("env: rules:").
-func (w *cueWriter) openRaw(text string) {
-	w.line("%s {", text)
+// OpenRaw starts a struct after text written as is ("env: rules:").
+func (w *Writer) OpenRaw(text string) {
+	w.Line("%s {", text)
 	w.depth++
 }
 
-func (w *cueWriter) close() {
+// Indent and Dedent move the indentation of the lines that follow, for
+// structures Open and Close do not write (lists of structs).
+func (w *Writer) Indent() { w.depth++ }
+
+// Dedent undoes one Indent.
+func (w *Writer) Dedent() { w.depth-- }
+
+// Close ends the struct the last Open or OpenRaw started.
+func (w *Writer) Close() {
 	w.depth--
-	w.line("}")
+	w.Line("}")
 }
 
-// str writes "label: "value"", multi-line strings as CUE's """ blocks.
-func (w *cueWriter) str(label, value string) {
-	w.line("%s: %s", cueLabel(label), w.quote(value))
+// Str writes "label: "value"", multi-line strings as CUE's """ blocks.
+func (w *Writer) Str(label, value string) {
+	w.Line("%s: %s", Label(label), w.Quote(value))
 }
 
-func (w *cueWriter) quote(s string) string {
+// Quote is s as a CUE string literal at the current indentation.
+func (w *Writer) Quote(s string) string {
 	return literal.String.WithOptionalTabIndent(w.depth + 1).Quote(s)
 }
 
-// strList writes "label: ["a", "b"]".
-func (w *cueWriter) strList(label string, values []string) {
+// OptStr writes "label: "value"" unless value is empty.
+func (w *Writer) OptStr(label, v string) {
+	if v != "" {
+		w.Str(label, v)
+	}
+}
+
+// StrList writes "label: ["a", "b"]".
+func (w *Writer) StrList(label string, values []string) {
 	q := make([]string, len(values))
 	for i, v := range values {
 		q[i] = literal.String.Quote(v)
 	}
 	if len(q) <= 3 {
-		w.line("%s: [%s]", cueLabel(label), strings.Join(q, ", "))
+		w.Line("%s: [%s]", Label(label), strings.Join(q, ", "))
 		return
 	}
-	w.line("%s: [", cueLabel(label))
+	w.Line("%s: [", Label(label))
 	for _, v := range q {
-		w.line("\t%s,", v)
+		w.Line("\t%s,", v)
 	}
-	w.line("]")
+	w.Line("]")
 }
 
-// strMap writes a struct of strings with sorted keys.
-func (w *cueWriter) strMap(label string, m map[string]string) {
+// StrMap writes a struct of strings with sorted keys.
+func (w *Writer) StrMap(label string, m map[string]string) {
 	if len(m) == 0 {
 		return
 	}
-	w.open(label)
+	w.Open(label)
 	for _, k := range sortedKeys(m) {
-		w.str(k, m[k])
+		w.Str(k, m[k])
 	}
-	w.close()
+	w.Close()
 }
 
-// source returns the formatted file.
-func (w *cueWriter) source() ([]byte, error) {
+// Source returns the formatted file.
+func (w *Writer) Source() ([]byte, error) {
 	out, err := format.Source([]byte(w.b.String()), format.Simplify())
 	if err != nil {
 		return nil, fmt.Errorf("format generated CUE: %w\n%s", err, w.b.String())
@@ -103,9 +124,9 @@ var cueKeywords = map[string]bool{
 	"true": true, "false": true, "null": true, "func": true,
 }
 
-// cueLabel is a field label: bare when it is a plain identifier, quoted
+// Label is a field label: bare when it is a plain identifier, quoted
 // otherwise (names with dots, dashes, colons, leading _ or #).
-func cueLabel(s string) string {
+func Label(s string) string {
 	if cueIdent.MatchString(s) && !cueKeywords[s] {
 		return s
 	}

@@ -1,4 +1,4 @@
-package importer
+package cuewrite
 
 import (
 	"fmt"
@@ -6,14 +6,14 @@ import (
 	"path/filepath"
 )
 
-// Write puts the import's files into dir (environments/<env>). It refuses
+// Write puts the files into dir (environments/<env>). It refuses
 // to overwrite an existing file unless force is set. A new directory is
 // built beside its final place and renamed into it, so it appears whole or
 // not at all; into an existing directory each file is written to a
 // temporary name and renamed.
-func (imp *Import) Write(dir string, force bool) ([]string, error) {
-	names := sortedKeys(imp.Files)
-	if err := gateFiles(dir, imp.Files); err != nil {
+func Write(dir string, files map[string][]byte, force bool) ([]string, error) {
+	names := sortedKeys(files)
+	if err := gateFiles(dir, files); err != nil {
 		return nil, err
 	}
 	st, err := os.Stat(dir)
@@ -33,7 +33,7 @@ func (imp *Import) Write(dir string, force bool) ([]string, error) {
 			}
 		}
 		for _, n := range names {
-			if err := writeFileAtomic(filepath.Join(dir, n), imp.Files[n]); err != nil {
+			if err := writeFileAtomic(filepath.Join(dir, n), files[n]); err != nil {
 				return nil, err
 			}
 		}
@@ -47,7 +47,7 @@ func (imp *Import) Write(dir string, force bool) ([]string, error) {
 			return nil, fmt.Errorf("create temporary directory: %w", err)
 		}
 		for _, n := range names {
-			if err := os.WriteFile(filepath.Join(tmp, n), imp.Files[n], 0o644); err != nil {
+			if err := os.WriteFile(filepath.Join(tmp, n), files[n], 0o644); err != nil {
 				os.RemoveAll(tmp)
 				return nil, fmt.Errorf("write %s: %w", n, err)
 			}

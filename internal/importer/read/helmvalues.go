@@ -1,4 +1,4 @@
-package importer
+package read
 
 import (
 	"fmt"
@@ -18,15 +18,15 @@ var helmValuesKeys = []string{"additionalPrometheusRulesMap", "additionalPrometh
 // prometheus.yml (both may have `global:`).
 func isHelmValues(root *yaml.Node) bool {
 	for _, k := range helmValuesKeys {
-		if get(root, k) != nil {
+		if Get(root, k) != nil {
 			return true
 		}
 	}
-	if p := get(root, "prometheus"); p != nil && (get(p, "prometheusSpec") != nil || get(p, "additionalServiceMonitors") != nil || get(p, "additionalPodMonitors") != nil) {
+	if p := Get(root, "prometheus"); p != nil && (Get(p, "prometheusSpec") != nil || Get(p, "additionalServiceMonitors") != nil || Get(p, "additionalPodMonitors") != nil) {
 		return true
 	}
-	a := get(root, "alertmanager")
-	return a != nil && (get(a, "config") != nil || get(a, "alertmanagerSpec") != nil)
+	a := Get(root, "alertmanager")
+	return a != nil && (Get(a, "config") != nil || Get(a, "alertmanagerSpec") != nil)
 }
 
 // readHelmValues reads what a kube-prometheus-stack values file says about
@@ -43,19 +43,19 @@ func isHelmValues(root *yaml.Node) bool {
 //
 // The chart's own rules (defaultRules) are its templates, not values: they
 // are rendered into PrometheusRules, which kubectl exports.
-func (in *Input) readHelmValues(d doc) ([]string, error) {
-	root := resolveAlias(d.root)
+func (in *Input) readHelmValues(d Doc) ([]string, error) {
+	root := ResolveAlias(d.Root)
 	var kinds []string
-	if m := resolveAlias(get(root, "additionalPrometheusRulesMap")); m != nil {
-		if err := d.expect(m, yaml.MappingNode, "additionalPrometheusRulesMap"); err != nil {
+	if m := ResolveAlias(Get(root, "additionalPrometheusRulesMap")); m != nil {
+		if err := d.Expect(m, yaml.MappingNode, "additionalPrometheusRulesMap"); err != nil {
 			return nil, err
 		}
-		for _, kv := range fields(m) {
-			spec := resolveAlias(kv[1])
-			if get(spec, "groups") == nil {
-				return nil, d.errorf(kv[0], "additionalPrometheusRulesMap.%s has no groups", kv[0].Value)
+		for _, kv := range Fields(m) {
+			spec := ResolveAlias(kv[1])
+			if Get(spec, "groups") == nil {
+				return nil, d.Errorf(kv[0], "additionalPrometheusRulesMap.%s has no groups", kv[0].Value)
 			}
-			groups, err := d.readGroups(get(spec, "groups"), "additionalPrometheusRulesMap."+kv[0].Value)
+			groups, err := d.readGroups(Get(spec, "groups"), "additionalPrometheusRulesMap."+kv[0].Value)
 			if err != nil {
 				return nil, err
 			}
@@ -63,16 +63,16 @@ func (in *Input) readHelmValues(d doc) ([]string, error) {
 			kinds = append(kinds, "additionalPrometheusRulesMap."+kv[0].Value)
 		}
 	}
-	if l := resolveAlias(get(root, "additionalPrometheusRules")); l != nil {
-		if err := d.expect(l, yaml.SequenceNode, "additionalPrometheusRules"); err != nil {
+	if l := ResolveAlias(Get(root, "additionalPrometheusRules")); l != nil {
+		if err := d.Expect(l, yaml.SequenceNode, "additionalPrometheusRules"); err != nil {
 			return nil, err
 		}
 		for _, it := range l.Content {
-			name, _ := d.scalar(get(it, "name"), "name")
-			if get(it, "groups") == nil {
-				return nil, d.errorf(it, "additionalPrometheusRules entry %s has no groups", name)
+			name, _ := d.Scalar(Get(it, "name"), "name")
+			if Get(it, "groups") == nil {
+				return nil, d.Errorf(it, "additionalPrometheusRules entry %s has no groups", name)
 			}
-			groups, err := d.readGroups(get(it, "groups"), "additionalPrometheusRules."+name)
+			groups, err := d.readGroups(Get(it, "groups"), "additionalPrometheusRules."+name)
 			if err != nil {
 				return nil, err
 			}
@@ -80,8 +80,8 @@ func (in *Input) readHelmValues(d doc) ([]string, error) {
 			kinds = append(kinds, "additionalPrometheusRules."+name)
 		}
 	}
-	if cfg := resolveAlias(get(get(root, "alertmanager"), "config")); cfg != nil {
-		if err := d.expect(cfg, yaml.MappingNode, "alertmanager.config"); err != nil {
+	if cfg := ResolveAlias(Get(Get(root, "alertmanager"), "config")); cfg != nil {
+		if err := d.Expect(cfg, yaml.MappingNode, "alertmanager.config"); err != nil {
 			return nil, err
 		}
 		if err := d.checkAlertmanagerLists(cfg); err != nil {
@@ -89,14 +89,14 @@ func (in *Input) readHelmValues(d doc) ([]string, error) {
 		}
 		data, err := yaml.Marshal(cfg)
 		if err != nil {
-			return nil, d.errorf(cfg, "alertmanager.config: %v", err)
+			return nil, d.Errorf(cfg, "alertmanager.config: %v", err)
 		}
-		in.Alertmanager = append(in.Alertmanager, File{Name: d.file, Data: data, doc: doc{file: d.file, root: cfg}})
+		in.Alertmanager = append(in.Alertmanager, File{Name: d.File, Data: data, Doc: Doc{File: d.File, Root: cfg}})
 		kinds = append(kinds, "alertmanager.config")
 	}
-	prom := resolveAlias(get(root, "prometheus"))
-	if sc := resolveAlias(get(get(prom, "prometheusSpec"), "additionalScrapeConfigs")); sc != nil && !(sc.Kind == yaml.SequenceNode && len(sc.Content) == 0) {
-		if err := d.expect(sc, yaml.SequenceNode, "prometheus.prometheusSpec.additionalScrapeConfigs"); err != nil {
+	prom := ResolveAlias(Get(root, "prometheus"))
+	if sc := ResolveAlias(Get(Get(prom, "prometheusSpec"), "additionalScrapeConfigs")); sc != nil && !(sc.Kind == yaml.SequenceNode && len(sc.Content) == 0) {
+		if err := d.Expect(sc, yaml.SequenceNode, "prometheus.prometheusSpec.additionalScrapeConfigs"); err != nil {
 			return nil, err
 		}
 		// A prometheus.yml holding only these scrape configs; the nodes
@@ -108,7 +108,7 @@ func (in *Input) readHelmValues(d doc) ([]string, error) {
 		}
 		global := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: sc.Line, Column: sc.Column}
 		for _, iv := range [][2]string{{"scrapeInterval", "scrape_interval"}, {"evaluationInterval", "evaluation_interval"}} {
-			v, _ := d.scalar(get(get(prom, "prometheusSpec"), iv[0]), iv[0])
+			v, _ := d.Scalar(Get(Get(prom, "prometheusSpec"), iv[0]), iv[0])
 			if v == "" {
 				v = "30s"
 			}
@@ -117,28 +117,28 @@ func (in *Input) readHelmValues(d doc) ([]string, error) {
 		file := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{str("global", sc), global, str("scrape_configs", sc), sc}, Line: sc.Line, Column: sc.Column}
 		data, err := yaml.Marshal(file)
 		if err != nil {
-			return nil, d.errorf(sc, "additionalScrapeConfigs: %v", err)
+			return nil, d.Errorf(sc, "additionalScrapeConfigs: %v", err)
 		}
-		in.Prometheus = append(in.Prometheus, File{Name: d.file, Data: data, doc: doc{file: d.file, root: file}})
+		in.Prometheus = append(in.Prometheus, File{Name: d.File, Data: data, Doc: Doc{File: d.File, Root: file}})
 		kinds = append(kinds, "prometheus.prometheusSpec.additionalScrapeConfigs")
 	}
 	for _, mk := range []struct{ key, kind string }{{"additionalServiceMonitors", KindServiceMonitor}, {"additionalPodMonitors", KindPodMonitor}} {
-		l := resolveAlias(get(prom, mk.key))
+		l := ResolveAlias(Get(prom, mk.key))
 		if l == nil || (l.Kind == yaml.SequenceNode && len(l.Content) == 0) {
 			continue
 		}
-		if err := d.expect(l, yaml.SequenceNode, "prometheus."+mk.key); err != nil {
+		if err := d.Expect(l, yaml.SequenceNode, "prometheus."+mk.key); err != nil {
 			return nil, err
 		}
 		for _, it := range l.Content {
-			name, err := d.scalar(get(it, "name"), "name")
+			name, err := d.Scalar(Get(it, "name"), "name")
 			if err != nil || name == "" {
-				return nil, d.errorf(it, "prometheus.%s: an entry without a name", mk.key)
+				return nil, d.Errorf(it, "prometheus.%s: an entry without a name", mk.key)
 			}
 			// The chart turns each entry into a monitor: its fields other
 			// than name and additionalLabels are the spec.
 			spec := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Line: it.Line, Column: it.Column}
-			for _, kv := range fields(resolveAlias(it)) {
+			for _, kv := range Fields(ResolveAlias(it)) {
 				switch kv[0].Value {
 				case "name", "additionalLabels":
 				default:
@@ -147,12 +147,12 @@ func (in *Input) readHelmValues(d doc) ([]string, error) {
 			}
 			specKey := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "spec", Line: it.Line, Column: it.Column}
 			obj := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map", Content: []*yaml.Node{specKey, spec}, Line: it.Line, Column: it.Column}
-			in.Monitors = append(in.Monitors, Monitor{Kind: mk.kind, Name: name, Pos: d.pos(it), doc: doc{file: d.file, root: obj}})
+			in.Monitors = append(in.Monitors, Monitor{Kind: mk.kind, Name: name, Pos: d.Pos(it), Doc: Doc{File: d.File, Root: obj}})
 			kinds = append(kinds, fmt.Sprintf("prometheus.%s.%s", mk.key, name))
 		}
 	}
 	if len(kinds) == 0 {
-		return nil, d.errorf(root, "a kube-prometheus-stack values file with nothing mongen imports: it reads additionalPrometheusRulesMap, alertmanager.config, prometheus.prometheusSpec.additionalScrapeConfigs and prometheus.additionalServiceMonitors/additionalPodMonitors (the chart's defaultRules are rendered by the chart: export them with kubectl get prometheusrules -A -o yaml)")
+		return nil, d.Errorf(root, "a kube-prometheus-stack values file with nothing mongen imports: it reads additionalPrometheusRulesMap, alertmanager.config, prometheus.prometheusSpec.additionalScrapeConfigs and prometheus.additionalServiceMonitors/additionalPodMonitors (the chart's defaultRules are rendered by the chart: export them with kubectl get prometheusrules -A -o yaml)")
 	}
 	return kinds, nil
 }

@@ -1,4 +1,4 @@
-package importer
+package read
 
 import (
 	"fmt"
@@ -31,14 +31,14 @@ type FileKind struct {
 type File struct {
 	Name string
 	Data []byte
-	doc  doc
+	Doc  Doc
 }
 
 // Monitor is one ServiceMonitor, PodMonitor or Probe manifest.
 type Monitor struct {
 	Kind, Namespace, Name string
 	Pos                   string
-	doc                   doc
+	Doc                   Doc
 }
 
 // Kinds of input documents.
@@ -87,32 +87,32 @@ func (in *Input) Read(file string, data []byte) error {
 	return nil
 }
 
-func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
-	root := resolveAlias(d.root)
+func (in *Input) readDoc(d Doc, data []byte, ndocs int) (string, error) {
+	root := ResolveAlias(d.Root)
 	if root.Kind == yaml.MappingNode && len(root.Content) == 0 {
 		return KindEmptyRuleFile, nil // {}: Prometheus loads it as no groups
 	}
 	if root.Kind != yaml.MappingNode {
-		return "", d.errorf(root, "expected a mapping (a rule file, a Kubernetes manifest, alertmanager.yml or prometheus.yml), not %s", describeNode(root))
+		return "", d.Errorf(root, "expected a mapping (a rule file, a Kubernetes manifest, alertmanager.yml or prometheus.yml), not %s", DescribeNode(root))
 	}
-	if kindNode := get(root, "kind"); kindNode != nil && get(root, "apiVersion") != nil {
-		kind, err := d.scalar(kindNode, "kind")
+	if kindNode := Get(root, "kind"); kindNode != nil && Get(root, "apiVersion") != nil {
+		kind, err := d.Scalar(kindNode, "kind")
 		if err != nil {
 			return "", err
 		}
-		meta := get(root, "metadata")
-		name, _ := d.scalar(get(meta, "name"), "metadata.name")
-		ns, _ := d.scalar(get(meta, "namespace"), "metadata.namespace")
+		meta := Get(root, "metadata")
+		name, _ := d.Scalar(Get(meta, "name"), "metadata.name")
+		ns, _ := d.Scalar(Get(meta, "namespace"), "metadata.namespace")
 		switch kind {
 		case "List":
 			// kubectl get prometheusrules,servicemonitors -A -o yaml
-			items := resolveAlias(get(root, "items"))
-			if err := d.expect(items, yaml.SequenceNode, "items"); err != nil {
+			items := ResolveAlias(Get(root, "items"))
+			if err := d.Expect(items, yaml.SequenceNode, "items"); err != nil {
 				return "", err
 			}
 			var kinds []string
 			for _, it := range items.Content {
-				k, err := in.readDoc(doc{file: d.file, root: it}, data, ndocs)
+				k, err := in.readDoc(Doc{File: d.File, Root: it}, data, ndocs)
 				if err != nil {
 					return "", err
 				}
@@ -120,28 +120,28 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 			}
 			return "List of " + strings.Join(kinds, ", "), nil
 		case KindPrometheusRule:
-			spec := get(root, "spec")
-			if spec == nil || get(spec, "groups") == nil {
-				return "", d.errorf(root, "PrometheusRule %s has no spec.groups", name)
+			spec := Get(root, "spec")
+			if spec == nil || Get(spec, "groups") == nil {
+				return "", d.Errorf(root, "PrometheusRule %s has no spec.groups", name)
 			}
-			groups, err := d.readGroups(get(spec, "groups"), objectName(ns, name))
+			groups, err := d.readGroups(Get(spec, "groups"), objectName(ns, name))
 			if err != nil {
 				return "", err
 			}
 			in.Groups = append(in.Groups, groups...)
 		case KindServiceMonitor, KindPodMonitor, KindProbe:
-			if get(root, "spec") == nil {
-				return "", d.errorf(root, "%s %s has no spec", kind, name)
+			if Get(root, "spec") == nil {
+				return "", d.Errorf(root, "%s %s has no spec", kind, name)
 			}
-			in.Monitors = append(in.Monitors, Monitor{Kind: kind, Namespace: ns, Name: name, Pos: d.pos(root), doc: d})
+			in.Monitors = append(in.Monitors, Monitor{Kind: kind, Namespace: ns, Name: name, Pos: d.Pos(root), Doc: d})
 		default:
-			return "", d.errorf(kindNode, "unsupported kind %s: mongen reads PrometheusRule, ServiceMonitor, PodMonitor and Probe manifests", kind)
+			return "", d.Errorf(kindNode, "unsupported kind %s: mongen reads PrometheusRule, ServiceMonitor, PodMonitor and Probe manifests", kind)
 		}
 		return kind, nil
 	}
 	if isHelmValues(root) {
 		if ndocs > 1 {
-			return "", d.errorf(root, "a values file must be the only document of its file")
+			return "", d.Errorf(root, "a values file must be the only document of its file")
 		}
 		parts, err := in.readHelmValues(d)
 		if err != nil {
@@ -150,11 +150,11 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 		return helmValuesKind(parts), nil
 	}
 	switch {
-	case get(root, "groups") != nil:
+	case Get(root, "groups") != nil:
 		if err := d.knownKeys(root, "rule file", []string{"groups"}); err != nil {
 			return "", err
 		}
-		groups, err := d.readGroups(get(root, "groups"), "")
+		groups, err := d.readGroups(Get(root, "groups"), "")
 		if err != nil {
 			return "", err
 		}
@@ -163,26 +163,26 @@ func (in *Input) readDoc(d doc, data []byte, ndocs int) (string, error) {
 			return KindEmptyRuleFile, nil
 		}
 		return KindRuleFile, nil
-	case get(root, "route") != nil || get(root, "receivers") != nil:
+	case Get(root, "route") != nil || Get(root, "receivers") != nil:
 		if ndocs > 1 {
-			return "", d.errorf(root, "alertmanager.yml must be the only document of its file")
+			return "", d.Errorf(root, "alertmanager.yml must be the only document of its file")
 		}
 		if err := d.checkAlertmanagerLists(root); err != nil {
 			return "", err
 		}
-		in.Alertmanager = append(in.Alertmanager, File{Name: d.file, Data: data, doc: d})
+		in.Alertmanager = append(in.Alertmanager, File{Name: d.File, Data: data, Doc: d})
 		return KindAlertmanager, nil
-	case get(root, "scrape_configs") != nil || get(root, "rule_files") != nil || get(root, "global") != nil:
+	case Get(root, "scrape_configs") != nil || Get(root, "rule_files") != nil || Get(root, "global") != nil:
 		if ndocs > 1 {
-			return "", d.errorf(root, "prometheus.yml must be the only document of its file")
+			return "", d.Errorf(root, "prometheus.yml must be the only document of its file")
 		}
 		if err := checkPrometheusConfig(d, data); err != nil { // strict.go
 			return "", err
 		}
-		in.Prometheus = append(in.Prometheus, File{Name: d.file, Data: data, doc: d})
+		in.Prometheus = append(in.Prometheus, File{Name: d.File, Data: data, Doc: d})
 		return KindPrometheus, nil
 	}
-	return "", d.errorf(root, "cannot tell what this is: expected a rule file (groups:), a PrometheusRule, ServiceMonitor, PodMonitor or Probe manifest, alertmanager.yml (route:, receivers:), prometheus.yml (scrape_configs:) or kube-prometheus-stack values")
+	return "", d.Errorf(root, "cannot tell what this is: expected a rule file (groups:), a PrometheusRule, ServiceMonitor, PodMonitor or Probe manifest, alertmanager.yml (route:, receivers:), prometheus.yml (scrape_configs:) or kube-prometheus-stack values")
 }
 
 func objectName(ns, name string) string {
@@ -195,17 +195,17 @@ func objectName(ns, name string) string {
 // checkAlertmanagerLists refuses an empty entry in the route tree and the
 // top-level lists, at its position: Alertmanager's own loader crashes on a
 // null child route instead of naming it.
-func (d doc) checkAlertmanagerLists(root *yaml.Node) error {
+func (d Doc) checkAlertmanagerLists(root *yaml.Node) error {
 	var route func(r *yaml.Node) error
 	route = func(r *yaml.Node) error {
-		routes := resolveAlias(get(r, "routes"))
+		routes := ResolveAlias(Get(r, "routes"))
 		if routes == nil || routes.Kind != yaml.SequenceNode {
 			return nil
 		}
 		for _, c := range routes.Content {
-			c = resolveAlias(c)
+			c = ResolveAlias(c)
 			if c.Kind != yaml.MappingNode {
-				return d.errorf(c, "routes: an entry is %s, not a route: remove the empty `-` or write the route", describeNode(c))
+				return d.Errorf(c, "routes: an entry is %s, not a route: remove the empty `-` or write the route", DescribeNode(c))
 			}
 			if err := route(c); err != nil {
 				return err
@@ -213,19 +213,19 @@ func (d doc) checkAlertmanagerLists(root *yaml.Node) error {
 		}
 		return nil
 	}
-	if r := resolveAlias(get(root, "route")); r != nil && r.Kind == yaml.MappingNode {
+	if r := ResolveAlias(Get(root, "route")); r != nil && r.Kind == yaml.MappingNode {
 		if err := route(r); err != nil {
 			return err
 		}
 	}
 	for _, key := range []string{"receivers", "inhibit_rules", "time_intervals", "mute_time_intervals"} {
-		l := resolveAlias(get(root, key))
+		l := ResolveAlias(Get(root, key))
 		if l == nil || l.Kind != yaml.SequenceNode {
 			continue
 		}
 		for _, it := range l.Content {
-			if it = resolveAlias(it); it.Kind != yaml.MappingNode {
-				return d.errorf(it, "%s: an entry is %s, not a mapping: remove the empty `-` or complete it", key, describeNode(it))
+			if it = ResolveAlias(it); it.Kind != yaml.MappingNode {
+				return d.Errorf(it, "%s: an entry is %s, not a mapping: remove the empty `-` or complete it", key, DescribeNode(it))
 			}
 		}
 	}

@@ -1,4 +1,4 @@
-package importer
+package read
 
 import (
 	"errors"
@@ -18,7 +18,7 @@ import (
 // drops the other. Merge keys (<<) may repeat, and a key merged in may be
 // set again: that is what merging is for. Aliases are not followed, so an
 // alias bomb costs nothing here.
-func duplicateKeys(d doc) error {
+func duplicateKeys(d Doc) error {
 	var walk func(n *yaml.Node, depth int) error
 	walk = func(n *yaml.Node, depth int) error {
 		if n == nil || depth > 200 {
@@ -31,7 +31,7 @@ func duplicateKeys(d doc) error {
 				k := n.Content[i]
 				if !(k.Value == "<<" && k.Tag == "!!merge") && k.Kind == yaml.ScalarNode {
 					if first, ok := seen[k.Value]; ok {
-						return d.errorf(k, "key %s is set twice in one mapping (first at line %d): Prometheus and Alertmanager refuse the file, and other readers keep only one of the two values; keep one", strconv.Quote(k.Value), first.Line)
+						return d.Errorf(k, "key %s is set twice in one mapping (first at line %d): Prometheus and Alertmanager refuse the file, and other readers keep only one of the two values; keep one", strconv.Quote(k.Value), first.Line)
 					}
 					seen[k.Value] = k
 				}
@@ -48,7 +48,7 @@ func duplicateKeys(d doc) error {
 		}
 		return nil
 	}
-	return walk(d.root, 0)
+	return walk(d.Root, 0)
 }
 
 // registeredSD are the service discovery mechanisms mongen links into
@@ -65,18 +65,18 @@ var sdKey = regexp.MustCompile(`^[a-z0-9_]+_sd_configs$`)
 // out line by line first, so line numbers stay the file's. A job_name
 // written as a number is refused too: Prometheus reads 5 as the name "5",
 // which was rarely meant.
-func checkPrometheusConfig(d doc, data []byte) error {
-	root := resolveAlias(d.root)
+func checkPrometheusConfig(d Doc, data []byte) error {
+	root := ResolveAlias(d.Root)
 	lines := strings.Split(string(data), "\n")
-	if scs := get(root, "scrape_configs"); scs != nil && scs.Kind == yaml.SequenceNode {
+	if scs := Get(root, "scrape_configs"); scs != nil && scs.Kind == yaml.SequenceNode {
 		for _, sc := range scs.Content {
-			sc = resolveAlias(sc)
-			if jn := get(sc, "job_name"); jn != nil && jn.Kind == yaml.ScalarNode && jn.Tag != "!!str" {
+			sc = ResolveAlias(sc)
+			if jn := Get(sc, "job_name"); jn != nil && jn.Kind == yaml.ScalarNode && jn.Tag != "!!str" {
 				what := map[string]string{"!!int": "a number", "!!float": "a number", "!!bool": "a boolean", "!!null": "empty"}[jn.Tag]
 				if what == "" {
 					what = "not a string"
 				}
-				return d.errorf(jn, "job_name %s is %s, not a name: quote it (job_name: %q) if that is the job's name", jn.Value, what, jn.Value)
+				return d.Errorf(jn, "job_name %s is %s, not a name: quote it (job_name: %q) if that is the job's name", jn.Value, what, jn.Value)
 			}
 			if sc.Kind != yaml.MappingNode {
 				continue
@@ -97,10 +97,10 @@ func checkPrometheusConfig(d doc, data []byte) error {
 	if strings.Contains(msg, "error parsing regexp") {
 		// Prometheus quotes the regex anchored; point at the one written.
 		if n, why := badRegex(root, 0); n != nil {
-			return d.errorf(n, "Prometheus refuses this configuration: the regex %s does not compile: %s", strconv.Quote(n.Value), why)
+			return d.Errorf(n, "Prometheus refuses this configuration: the regex %s does not compile: %s", strconv.Quote(n.Value), why)
 		}
 	}
-	return d.errorf(locate(root, msg), "Prometheus refuses this configuration: %s", tidyConfigError(msg))
+	return d.Errorf(locate(root, msg), "Prometheus refuses this configuration: %s", tidyConfigError(msg))
 }
 
 // badRegex finds the first regex: value that does not compile.

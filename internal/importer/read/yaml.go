@@ -1,8 +1,12 @@
-// Package importer reads the YAML a team already runs (Prometheus rule
-// files, PrometheusRule manifests, alertmanager.yml, prometheus.yml) with
-// the position of every node, so that `mongen vet FILE...` can run mongen's
-// lint checks on it and `mongen import` can turn it into CUE.
-package importer
+// Package read is the importer's first stage: it reads the YAML a team
+// already runs (Prometheus rule files, PrometheusRule manifests,
+// ServiceMonitor, PodMonitor and Probe manifests, alertmanager.yml,
+// prometheus.yml, kube-prometheus-stack values) into an Input: rule groups
+// as plain Go data, the other files as YAML documents, each with the
+// position of every node. Malformed input is refused here, at its
+// position, as a diag.List; later stages (convert, vet, roundtrip) read
+// the Input and never parse YAML themselves.
+package read
 
 import (
 	"bytes"
@@ -11,49 +15,41 @@ import (
 	"io"
 	"strings"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	"go.yaml.in/yaml/v3"
 )
 
-// PosError is a problem in an input file at a line and column.
-type PosError struct {
-	File      string
-	Line, Col int
-	Msg       string
+// Doc is one YAML document of a file: its nodes keep their lines and
+// columns, so every later stage can name the input position of what it
+// reports.
+type Doc struct {
+	File string     // the file as given on the command line
+	Root *yaml.Node // the document's top-level node (not the DocumentNode)
 }
 
-func (e *PosError) Error() string {
-	if e.Line == 0 {
-		return fmt.Sprintf("%s: %s", e.File, e.Msg)
-	}
-	return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Col, e.Msg)
+// Pos renders n's position as "file:line:col" (the file alone for nil).
+func (d Doc) Pos(n *yaml.Node) string {
+	return d.At(n).String()
 }
 
-// doc is one YAML document of a file.
-type doc struct {
-	file string
-	root *yaml.Node // the document's top-level node (not the DocumentNode)
-}
-
-func (d doc) pos(n *yaml.Node) string {
+// At is n's position (the file alone for nil).
+func (d Doc) At(n *yaml.Node) diag.Pos {
 	if n == nil {
-		return d.file
+		return diag.Pos{File: d.File}
 	}
-	return fmt.Sprintf("%s:%d:%d", d.file, n.Line, n.Column)
+	return diag.Pos{File: d.File, Line: n.Line, Col: n.Column}
 }
 
-func (d doc) errorf(n *yaml.Node, format string, args ...any) error {
-	e := &PosError{File: d.file, Msg: fmt.Sprintf(format, args...)}
-	if n != nil {
-		e.Line, e.Col = n.Line, n.Column
-	}
-	return e
+// Errorf is a problem at n, as a diag.List of one diagnostic.
+func (d Doc) Errorf(n *yaml.Node, format string, args ...any) error {
+	return diag.List{diag.At(d.At(n), format, args...)}
 }
 
 // splitDocs parses every document of a (possibly multi-document) YAML file.
 // Empty documents are skipped. A syntax error names the file and line.
-func splitDocs(file string, data []byte) ([]doc, error) {
+func splitDocs(file string, data []byte) ([]Doc, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var out []doc
+	var out []Doc
 	for {
 		var n yaml.Node
 		err := dec.Decode(&n)
@@ -70,7 +66,7 @@ func splitDocs(file string, data []byte) ([]doc, error) {
 		if root.Kind == yaml.ScalarNode && root.Tag == "!!null" {
 			continue
 		}
-		out = append(out, doc{file: file, root: root})
+		out = append(out, Doc{File: file, Root: root})
 	}
 	return out, nil
 }
@@ -89,9 +85,9 @@ func yamlError(file string, data []byte, err error) error {
 				line, col = l, c
 			}
 		}
-		return &PosError{File: file, Line: line, Col: col, Msg: "invalid YAML: " + rest}
+		return diag.List{{Pos: diag.Pos{File: file, Line: line, Col: col}, Msg: "invalid YAML: " + rest}}
 	}
-	return &PosError{File: file, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}
+	return diag.List{{Pos: diag.Pos{File: file}, Msg: "invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}}
 }
 
 // indentTab finds the first tab in a line's indentation.
@@ -112,8 +108,8 @@ func indentTab(data []byte) (line, col int, ok bool) {
 // get returns the value under key in a mapping node, or nil. Keys merged
 // in with YAML's merge key (`<<: *anchor`) count, as for every YAML loader
 // Prometheus and Alertmanager use.
-func get(n *yaml.Node, key string) *yaml.Node {
-	for _, kv := range fields(n) {
+func Get(n *yaml.Node, key string) *yaml.Node {
+	for _, kv := range Fields(n) {
 		if kv[0].Value == key {
 			return kv[1]
 		}
@@ -125,8 +121,8 @@ func get(n *yaml.Node, key string) *yaml.Node {
 // keys of merged mappings (`<<: *a` or `<<: [*a, *b]`) after the mapping's
 // own; a key the mapping sets itself, or an earlier merged mapping sets,
 // wins.
-func fields(n *yaml.Node) [][2]*yaml.Node {
-	n = resolveAlias(n)
+func Fields(n *yaml.Node) [][2]*yaml.Node {
+	n = ResolveAlias(n)
 	if n == nil || n.Kind != yaml.MappingNode {
 		return nil
 	}
@@ -134,7 +130,7 @@ func fields(n *yaml.Node) [][2]*yaml.Node {
 	var merged []*yaml.Node
 	for i := 0; i+1 < len(n.Content); i += 2 {
 		if isMergeKey(n.Content[i]) {
-			v := resolveAlias(n.Content[i+1])
+			v := ResolveAlias(n.Content[i+1])
 			if v.Kind == yaml.SequenceNode {
 				merged = append(merged, v.Content...)
 			} else {
@@ -152,7 +148,7 @@ func fields(n *yaml.Node) [][2]*yaml.Node {
 		set[kv[0].Value] = true
 	}
 	for _, m := range merged {
-		for _, kv := range fields(m) {
+		for _, kv := range Fields(m) {
 			if !set[kv[0].Value] {
 				set[kv[0].Value] = true
 				out = append(out, kv)
@@ -167,18 +163,18 @@ func isMergeKey(k *yaml.Node) bool {
 }
 
 // expect checks a node's kind; nil (absent) passes.
-func (d doc) expect(n *yaml.Node, kind yaml.Kind, what string) error {
+func (d Doc) Expect(n *yaml.Node, kind yaml.Kind, what string) error {
 	if n == nil {
 		return nil
 	}
-	n = resolveAlias(n)
+	n = ResolveAlias(n)
 	if n.Kind != kind {
-		return d.errorf(n, "%s must be %s, not %s", what, kindName(kind), describeNode(n))
+		return d.Errorf(n, "%s must be %s, not %s", what, kindName(kind), DescribeNode(n))
 	}
 	return nil
 }
 
-func resolveAlias(n *yaml.Node) *yaml.Node {
+func ResolveAlias(n *yaml.Node) *yaml.Node {
 	for n != nil && n.Kind == yaml.AliasNode {
 		n = n.Alias
 	}
@@ -197,7 +193,7 @@ func kindName(k yaml.Kind) string {
 	return "a value"
 }
 
-func describeNode(n *yaml.Node) string {
+func DescribeNode(n *yaml.Node) string {
 	switch n.Kind {
 	case yaml.MappingNode:
 		return "a mapping"
@@ -213,13 +209,13 @@ func describeNode(n *yaml.Node) string {
 }
 
 // scalar reads a string-valued field; absent is "".
-func (d doc) scalar(n *yaml.Node, what string) (string, error) {
+func (d Doc) Scalar(n *yaml.Node, what string) (string, error) {
 	if n == nil {
 		return "", nil
 	}
-	n = resolveAlias(n)
+	n = ResolveAlias(n)
 	if n.Kind != yaml.ScalarNode {
-		return "", d.errorf(n, "%s must be a string, not %s", what, describeNode(n))
+		return "", d.Errorf(n, "%s must be a string, not %s", what, DescribeNode(n))
 	}
 	if n.Tag == "!!null" {
 		return "", nil
@@ -229,31 +225,43 @@ func (d doc) scalar(n *yaml.Node, what string) (string, error) {
 
 // stringMap reads a mapping of strings (labels, annotations) with each
 // value's position.
-func (d doc) stringMap(n *yaml.Node, what string) (map[string]string, map[string]string, error) {
+func (d Doc) StringMap(n *yaml.Node, what string) (map[string]string, map[string]string, error) {
 	if n == nil {
 		return nil, nil, nil
 	}
-	n = resolveAlias(n)
+	n = ResolveAlias(n)
 	if n.Tag == "!!null" {
 		return nil, nil, nil
 	}
-	if err := d.expect(n, yaml.MappingNode, what); err != nil {
+	if err := d.Expect(n, yaml.MappingNode, what); err != nil {
 		return nil, nil, err
 	}
 	vals, pos := map[string]string{}, map[string]string{}
-	for _, kv := range fields(n) {
-		k, err := d.scalar(kv[0], what+" key")
+	for _, kv := range Fields(n) {
+		k, err := d.Scalar(kv[0], what+" key")
 		if err != nil {
 			return nil, nil, err
 		}
 		if _, dup := vals[k]; dup {
-			return nil, nil, d.errorf(kv[0], "%s: duplicate key %q", what, k)
+			return nil, nil, d.Errorf(kv[0], "%s: duplicate key %q", what, k)
 		}
-		v, err := d.scalar(kv[1], fmt.Sprintf("%s.%s", what, k))
+		v, err := d.Scalar(kv[1], fmt.Sprintf("%s.%s", what, k))
 		if err != nil {
 			return nil, nil, err
 		}
-		vals[k], pos[k] = v, d.pos(kv[1])
+		vals[k], pos[k] = v, d.Pos(kv[1])
 	}
 	return vals, pos, nil
+}
+
+func Seq(n *yaml.Node) []*yaml.Node {
+	n = ResolveAlias(n)
+	if n == nil || n.Kind != yaml.SequenceNode {
+		return nil
+	}
+	out := make([]*yaml.Node, len(n.Content))
+	for i, c := range n.Content {
+		out[i] = ResolveAlias(c)
+	}
+	return out
 }

@@ -1,4 +1,4 @@
-package cli
+package roundtrip
 
 import (
 	"os"
@@ -7,10 +7,10 @@ import (
 	"testing"
 )
 
-// importBuilds compiles the files an import would write, in memory: a set
+// Builds compiles the files an import would write, in memory: a set
 // that builds passes, one that does not is refused, and neither touches the
 // repository.
-func TestImportBuilds(t *testing.T) {
+func TestBuilds(t *testing.T) {
 	root := t.TempDir()
 	if err := os.MkdirAll(filepath.Join(root, "cue.mod"), 0o755); err != nil {
 		t.Fatal(err)
@@ -34,14 +34,14 @@ env: schemas.#Environment & {
 }
 `)}
 	}
-	if err := importBuilds(root, "environments/imp", env("sum by (job) (up)")); err != nil {
+	if err := Builds(root, "environments/imp", env("sum by (job) (up)")); err != nil {
 		t.Errorf("a building environment is refused: %v", err)
 	}
-	err := importBuilds(root, "environments/imp", env("sum by (job) (up"))
+	err := Builds(root, "environments/imp", env("sum by (job) (up"))
 	if err == nil || !strings.Contains(err.Error(), "environments/imp/imp.cue:") || !strings.Contains(err.Error(), "nothing was written") {
 		t.Errorf("an environment that does not build: %v", err)
 	}
 	if _, err := os.Stat(filepath.Join(root, "environments")); !os.IsNotExist(err) {
-		t.Errorf("importBuilds wrote to the repository: %v", err)
+		t.Errorf("Builds wrote to the repository: %v", err)
 	}
 }

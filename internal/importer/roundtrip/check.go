@@ -1,4 +1,10 @@
-package importer
+// Package roundtrip is the importer's last stage: it compares the input
+// (read.Input) with what the CUE written for it builds. Builds refuses an
+// import whose files would not build before anything is written; Check
+// builds the environment as it is and reports every difference from the
+// input, the normalisations the import makes on purpose (Explained, with
+// their reason) apart from real ones.
+package roundtrip
 
 import (
 	"fmt"
@@ -6,11 +12,12 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
-
-	"github.com/prometheus/common/model"
 
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/importer/convert"
+	"github.com/mongen-dev/mongen/internal/importer/cuetext"
+	"github.com/mongen-dev/mongen/internal/importer/read"
+	"github.com/mongen-dev/mongen/internal/importer/tiers"
 	mmodel "github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
@@ -38,22 +45,22 @@ func (d Difference) String() string {
 // from, rule by rule: expression (as PromQL), for, keep_firing_for, labels
 // as rendered and annotations. imp places each input rule in the
 // environment (Convert with the options of the import).
-func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
+func Compare(in *read.Input, imp *convert.Import, plan *expand.Plan) []Difference {
 	var out []Difference
 	add := func(pos string, explained bool, format string, args ...any) {
 		out = append(out, Difference{Pos: pos, Explained: explained, Msg: fmt.Sprintf(format, args...)})
 	}
-	built := map[Place]expand.Rule{}
+	built := map[convert.Place]expand.Rule{}
 	for _, g := range plan.Groups {
 		for _, r := range g.Rules {
-			built[Place{g.Name, r.Key, g.Exporter}] = r
+			built[convert.Place{Group: g.Name, Key: r.Key, Exporter: g.Exporter}] = r
 		}
 	}
-	adopted := map[string]Adopted{}
+	adopted := map[string]convert.Adopted{}
 	for _, a := range imp.Adopted {
 		adopted[a.Key] = a
 	}
-	seen := map[Place]bool{}
+	seen := map[convert.Place]bool{}
 	for gi, g := range in.Groups {
 		own := ""
 		for _, pl := range imp.Placed[gi] {
@@ -64,8 +71,8 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 		}
 		switch {
 		case own == "" || own == g.Name:
-		case strings.HasPrefix(own, groupKey(g.Name)+"-imported"):
-			add(g.Pos, true, "group %s is group %s: an adopted library exporter has a group called %s", g.Name, own, groupKey(g.Name))
+		case strings.HasPrefix(own, convert.GroupKey(g.Name)+"-imported"):
+			add(g.Pos, true, "group %s is group %s: an adopted library exporter has a group called %s", g.Name, own, convert.GroupKey(g.Name))
 		default:
 			add(g.Pos, true, "group %s is group %s: mongen group names are Kubernetes names", g.Name, own)
 		}
@@ -86,7 +93,7 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 			}
 			lib, isLib := adopted[pl.Exporter]
 			if isLib {
-				add(r.Pos, true, "rule %s is the rule of library exporter.%s (exporters.%s, group %s), changed by overrides where the input differs", r.Name, lib.Definition, cueLabel(lib.Key), pl.Group)
+				add(r.Pos, true, "rule %s is the rule of library exporter.%s (exporters.%s, group %s), changed by overrides where the input differs", r.Name, lib.Definition, cuetext.Label(lib.Key), pl.Group)
 			} else {
 				order = append(order, pl.Key)
 			}
@@ -96,16 +103,16 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 			if b.Expr != r.Expr {
 				// The same PromQL tree, parentheses, layout and label
 				// matcher order aside.
-				if same, _ := matchLibraryExpr(b.Expr, r.Expr); same {
+				if same, _ := convert.MatchLibraryExpr(b.Expr, r.Expr); same {
 					add(r.ExprPos, true, "rule %s: expression written differently, same PromQL", r.Name)
 				} else {
 					add(r.ExprPos, false, "rule %s: expression is %q, the input has %q", r.Name, b.Expr, r.Expr)
 				}
 			}
-			if !sameDuration(b.For, r.For) {
+			if !read.SameDuration(b.For, r.For) {
 				add(r.Pos, false, "rule %s: for is %q, the input has %q", r.Name, b.For, r.For)
 			}
-			if !sameDuration(b.KeepFiringFor, r.KeepFiringFor) {
+			if !read.SameDuration(b.KeepFiringFor, r.KeepFiringFor) {
 				add(r.Pos, false, "rule %s: keep_firing_for is %q, the input has %q", r.Name, b.KeepFiringFor, r.KeepFiringFor)
 			}
 			want := map[string]string{}
@@ -121,14 +128,14 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 				v, inGot := got[k]
 				switch {
 				case inWant && inGot && w == v:
-				case k == "severity" && b.Kind == mmodel.RuleAlert && v == Severity(b.Tier):
+				case k == "severity" && b.Kind == mmodel.RuleAlert && v == tiers.Severity(b.Tier):
 					if inWant {
 						add(r.Pos, true, "rule %s: severity %s is %s, the severity of tier %s (--severity-map)", r.Name, w, v, b.Tier)
 					} else {
 						add(r.Pos, true, "rule %s: severity %s added, the severity of tier %s (--severity-map)", r.Name, v, b.Tier)
 					}
 				case k == "team" && isLib && !inWant && v == b.Team:
-					add(r.Pos, true, "rule %s: label team=%q added: the library exporter's alerts carry its team (set exporters.%s.team to change it)", r.Name, v, cueLabel(lib.Key))
+					add(r.Pos, true, "rule %s: label team=%q added: the library exporter's alerts carry its team (set exporters.%s.team to change it)", r.Name, v, cuetext.Label(lib.Key))
 				case inWant && inGot:
 					add(r.Pos, false, "rule %s: label %s is %q, the input has %q", r.Name, k, v, w)
 				case inGot:
@@ -164,7 +171,7 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 	}
 	for _, bg := range plan.Groups {
 		for _, r := range bg.Rules {
-			if !seen[Place{bg.Name, r.Key, bg.Exporter}] {
+			if !seen[convert.Place{Group: bg.Name, Key: r.Key, Exporter: bg.Exporter}] {
 				pos := r.Origin
 				if pos == "" {
 					pos = plan.Env.Name
@@ -179,8 +186,8 @@ func Compare(in *Input, imp *Import, plan *expand.Plan) []Difference {
 // settingsGroup is the built group the input group's settings belong to:
 // its own group, else (every rule adopted by a library exporter) the group
 // its first rule went to.
-func settingsGroup(plan *expand.Plan, placed []Place, own string) *expand.Group {
-	want := Place{Group: own}
+func settingsGroup(plan *expand.Plan, placed []convert.Place, own string) *expand.Group {
+	want := convert.Place{Group: own}
 	if own == "" {
 		if len(placed) == 0 {
 			return nil
@@ -198,20 +205,20 @@ func settingsGroup(plan *expand.Plan, placed []Place, own string) *expand.Group 
 // compareSettings compares a group's interval, limit and query_offset
 // with the built group's, by meaning: interval 0 and a limit of 0 or less
 // are Prometheus's defaults, as unset.
-func compareSettings(in Group, b *expand.Group) []string {
+func compareSettings(in read.Group, b *expand.Group) []string {
 	var got expand.Group
 	if b != nil {
 		got = *b
 	}
 	var out []string
-	if durationOf(in.Interval) != durationOf(got.Interval) {
+	if read.DurationOf(in.Interval) != read.DurationOf(got.Interval) {
 		out = append(out, fmt.Sprintf("group %s: interval is %s, the input has %s", in.Name, orUnset(got.Interval), orUnset(in.Interval)))
 	}
 	limit, _ := strconv.Atoi(in.Limit)
 	if max(limit, 0) != max(got.Limit, 0) {
 		out = append(out, fmt.Sprintf("group %s: limit is %s, the input has %s", in.Name, orUnset(limitString(got.Limit)), orUnset(in.Limit)))
 	}
-	if (in.QueryOffset == "") != (got.QueryOffset == "") || durationOf(in.QueryOffset) != durationOf(got.QueryOffset) {
+	if (in.QueryOffset == "") != (got.QueryOffset == "") || read.DurationOf(in.QueryOffset) != read.DurationOf(got.QueryOffset) {
 		out = append(out, fmt.Sprintf("group %s: query_offset is %s, the input has %s", in.Name, orUnset(got.QueryOffset), orUnset(in.QueryOffset)))
 	}
 	return out
@@ -284,24 +291,6 @@ func orderDifference(group string, input []string, built []expand.Rule) (string,
 	return fmt.Sprintf("group %s: rules are evaluated in another order than the input's: %s is rule %d, the input has %s there (built order: %s)", group, keys[first], first+1, input[first], strings.Join(keys, ", ")), false
 }
 
-func sameDuration(a, b string) bool {
-	if a == b {
-		return true
-	}
-	return durationOf(a) == durationOf(b)
-}
-
-func durationOf(s string) time.Duration {
-	if s == "" {
-		return 0
-	}
-	d, err := model.ParseDuration(s)
-	if err != nil {
-		return -1
-	}
-	return time.Duration(d)
-}
-
 func union(a, b map[string]string) map[string]string {
 	out := map[string]string{}
 	for k, v := range a {
@@ -330,3 +319,5 @@ func Unexplained(ds []Difference) int {
 	}
 	return n
 }
+
+func sortedKeys[V any](m map[string]V) []string { return slices.Sorted(maps.Keys(m)) }

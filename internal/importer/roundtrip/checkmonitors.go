@@ -1,4 +1,4 @@
-package importer
+package roundtrip
 
 import (
 	"bytes"
@@ -11,6 +11,8 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/importer/convert"
+	"github.com/mongen-dev/mongen/internal/importer/read"
 )
 
 // CompareMonitors compares each input ServiceMonitor, PodMonitor and
@@ -21,7 +23,7 @@ import (
 // the target's name, jobLabel dropped, the monitor's own namespace written
 // out as namespaceSelector. Everything else, such as a spec field the
 // target could not hold, is a difference.
-func CompareMonitors(in *Input, imp *Import, tree *artifact.Tree) []Difference {
+func CompareMonitors(in *read.Input, imp *convert.Import, tree *artifact.Tree) []Difference {
 	var out []Difference
 	add := func(pos string, explained bool, format string, args ...any) {
 		out = append(out, Difference{Pos: pos, Explained: explained, Msg: fmt.Sprintf(format, args...)})
@@ -36,12 +38,12 @@ func CompareMonitors(in *Input, imp *Import, tree *artifact.Tree) []Difference {
 	}
 	for mi, m := range in.Monitors {
 		var spec map[string]any
-		if err := resolveAlias(get(resolveAlias(m.doc.root), "spec")).Decode(&spec); err != nil {
+		if err := read.ResolveAlias(read.Get(read.ResolveAlias(m.Doc.Root), "spec")).Decode(&spec); err != nil {
 			add(m.Pos, false, "%s %s: spec does not read: %v", m.Kind, m.Name, err)
 			continue
 		}
 		names := imp.MonitorTargets[mi]
-		listKey := map[string]string{KindServiceMonitor: "endpoints", KindPodMonitor: "podMetricsEndpoints"}[m.Kind]
+		listKey := map[string]string{read.KindServiceMonitor: "endpoints", read.KindPodMonitor: "podMetricsEndpoints"}[m.Kind]
 		for i, name := range names {
 			b, ok := built[m.Kind+"/"+name]
 			if !ok {
@@ -62,7 +64,7 @@ func CompareMonitors(in *Input, imp *Import, tree *artifact.Tree) []Difference {
 					want[listKey] = []any{eps[i]}
 				}
 			}
-			if _, has := want["namespaceSelector"]; !has && m.Kind != KindProbe {
+			if _, has := want["namespaceSelector"]; !has && m.Kind != read.KindProbe {
 				ns := m.Namespace
 				if ns == "" {
 					ns = "monitoring"
@@ -73,7 +75,7 @@ func CompareMonitors(in *Input, imp *Import, tree *artifact.Tree) []Difference {
 				delete(want, "jobLabel")
 				add(m.Pos, true, "%s: jobLabel %v is gone: the job label is the target's name, %s", what, jl, name)
 			}
-			if m.Kind == KindProbe && b["jobName"] == name {
+			if m.Kind == read.KindProbe && b["jobName"] == name {
 				if jn, has := want["jobName"]; !has || jn != name {
 					add(m.Pos, true, "%s: jobName is %s, the target's name (the input's job was %s)", what, name, orDefault(want["jobName"], "probe/"+m.Namespace+"/"+m.Name))
 				}
@@ -86,7 +88,7 @@ func CompareMonitors(in *Input, imp *Import, tree *artifact.Tree) []Difference {
 			if stripJobRelabel(b, listKey, name) {
 				add(m.Pos, true, "%s: a relabel step sets job=%q, the target's name (the input's job came from the Service or Pod, or jobLabel)", what, name)
 			}
-			for _, k := range sortedKeys(union2(want, b)) {
+			for _, k := range sortedKeys(convert.UnionKeys(want, b)) {
 				if reflect.DeepEqual(want[k], b[k]) {
 					continue
 				}
@@ -111,7 +113,7 @@ func compareEndpoint(add func(string, bool, string, ...any), pos, what string, w
 	}
 	w, _ := wl[0].(map[string]any)
 	g, _ := gl[0].(map[string]any)
-	for _, k := range sortedKeys(union2(w, g)) {
+	for _, k := range sortedKeys(convert.UnionKeys(w, g)) {
 		if !reflect.DeepEqual(w[k], g[k]) {
 			add(pos, false, "%s: endpoint %s is %s, the input has %s", what, k, short(g[k]), short(w[k]))
 		}
@@ -215,7 +217,7 @@ func builtMonitors(tree *artifact.Tree) (map[string]map[string]any, error) {
 				return nil, fmt.Errorf("%s: %w", f.Path, err)
 			}
 			switch obj.Kind {
-			case KindServiceMonitor, KindPodMonitor, KindProbe:
+			case read.KindServiceMonitor, read.KindPodMonitor, read.KindProbe:
 				out[obj.Kind+"/"+obj.Metadata.Name] = obj.Spec
 			}
 		}

@@ -1,4 +1,4 @@
-package importer
+package roundtrip
 
 import (
 	"fmt"
@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/importer/convert"
+	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
@@ -18,7 +20,7 @@ import (
 // built routes' endpoints. An alert the input sent only to receivers
 // without an integration, which the import leaves out, reaching the
 // fallback instead is a normalisation; any other difference is reported.
-func CompareRouting(in *Input, imp *Import, plan *expand.Plan, built []byte) []Difference {
+func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, built []byte) []Difference {
 	var out []Difference
 	add := func(pos string, explained bool, format string, args ...any) {
 		out = append(out, Difference{Pos: pos, Explained: explained, Msg: fmt.Sprintf(format, args...)})
@@ -57,7 +59,7 @@ func CompareRouting(in *Input, imp *Import, plan *expand.Plan, built []byte) []D
 					dropped = append(dropped, m.Receiver)
 					continue
 				}
-				want = append(want, groupKey(m.Receiver))
+				want = append(want, convert.GroupKey(m.Receiver))
 			}
 			var got []string
 			for _, m := range gotTree.Match(labels) {

@@ -1,4 +1,4 @@
-package importer
+package tiers
 
 import (
 	"fmt"
@@ -10,19 +10,19 @@ import (
 // none) that no other entry maps.
 const OtherSeverity = "other"
 
-// Tiering maps an alert's severity label to a mongen tier.
-type Tiering map[string]string
+// Map maps an alert's severity label to a mongen tier.
+type Map map[string]string
 
-// DefaultTiering is mongen's own correspondence (schemas/tier.cue):
+// Default is mongen's own correspondence (schemas/tier.cue):
 // critical is P0, warning P1, info P2.
-func DefaultTiering() Tiering {
-	return Tiering{"critical": "P0", "warning": "P1", "info": "P2"}
+func Default() Map {
+	return Map{"critical": "P0", "warning": "P1", "info": "P2"}
 }
 
 // ParseSeverityMap adds --severity-map entries ("none=P2",
 // "other=P2") to the default tiering.
-func ParseSeverityMap(entries []string) (Tiering, error) {
-	t := DefaultTiering()
+func ParseSeverityMap(entries []string) (Map, error) {
+	t := Default()
 	for _, e := range entries {
 		for _, part := range strings.Split(e, ",") {
 			sev, tier, ok := strings.Cut(strings.TrimSpace(part), "=")
@@ -43,7 +43,7 @@ func ParseSeverityMap(entries []string) (Tiering, error) {
 // TierOf returns the tier of an alert with the given severity label
 // (has: whether it has one) and whether the mapping was explicit for the
 // value.
-func (t Tiering) TierOf(sev string, has bool) (string, bool) {
+func (t Map) TierOf(sev string, has bool) (string, bool) {
 	if has {
 		if tier, ok := t[sev]; ok {
 			return tier, true
@@ -67,7 +67,7 @@ func Severity(tier string) string {
 }
 
 // String lists the mapping, for messages.
-func (t Tiering) String() string {
+func (t Map) String() string {
 	keys := make([]string, 0, len(t))
 	for k := range t {
 		keys = append(keys, k)

@@ -1,4 +1,4 @@
-package importer
+package vet
 
 import (
 	"fmt"
@@ -6,8 +6,10 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 )
@@ -23,24 +25,24 @@ const CheckDeprecatedMatchers = "alertmanager/deprecated-matchers"
 //
 // The checks CUE mode runs on its routing policy run too (vetAlertmanagerConfig),
 // with the alerts of the rule files in the same run (in).
-func proveAlertmanager(f File, plan *expand.Plan, in *Input) ([]finding.Finding, error) {
+func proveAlertmanager(f read.File, plan *expand.Plan, in *read.Input) ([]finding.Finding, error) {
 	cfg, err := amcheck.Load(f.Data)
 	if err != nil {
-		return nil, &PosError{File: f.Name, Msg: err.Error()}
+		return nil, diag.List{{Pos: diag.Pos{File: f.Name}, Msg: err.Error()}}
 	}
 	t := amcheck.NewTree(cfg)
-	d := f.doc
-	root := resolveAlias(d.root)
-	routePos := d.pos(get(root, "route"))
+	d := f.Doc
+	root := read.ResolveAlias(d.Root)
+	routePos := d.Pos(read.Get(root, "route"))
 	var out []finding.Finding
 	add := func(check string, sev finding.Severity, pos, subject, format string, args ...any) {
 		out = append(out, finding.Finding{Check: check, Severity: sev, Position: pos, Subject: subject, Message: fmt.Sprintf(format, args...)})
 	}
 	receiverPos := map[string]string{}
-	if rs := resolveAlias(get(root, "receivers")); rs != nil && rs.Kind == yaml.SequenceNode {
+	if rs := read.ResolveAlias(read.Get(root, "receivers")); rs != nil && rs.Kind == yaml.SequenceNode {
 		for _, r := range rs.Content {
-			if n := get(r, "name"); n != nil {
-				receiverPos[n.Value] = d.pos(r)
+			if n := read.Get(r, "name"); n != nil {
+				receiverPos[n.Value] = d.Pos(r)
 			}
 		}
 	}
@@ -75,7 +77,7 @@ func proveAlertmanager(f File, plan *expand.Plan, in *Input) ([]finding.Finding,
 	for i, s := range shadows {
 		pos := routePos
 		if len(v.shadowed) == len(shadows) {
-			pos = d.pos(v.shadowed[i])
+			pos = d.Pos(v.shadowed[i])
 		}
 		add(amcheck.CheckShadowed, finding.Error, pos, "", "%s", s)
 	}
@@ -89,12 +91,12 @@ func proveAlertmanager(f File, plan *expand.Plan, in *Input) ([]finding.Finding,
 			add(amcheck.CheckNoIntegration, finding.Warning, pos, "receiver "+name, "has no integration: alerts routed to it are dropped")
 		}
 	}
-	deprecatedMatchers(d, get(root, "route"), add)
-	if inh := resolveAlias(get(root, "inhibit_rules")); inh != nil && inh.Kind == yaml.SequenceNode {
+	deprecatedMatchers(d, read.Get(root, "route"), add)
+	if inh := read.ResolveAlias(read.Get(root, "inhibit_rules")); inh != nil && inh.Kind == yaml.SequenceNode {
 		for _, r := range inh.Content {
 			for _, k := range []string{"source_match", "source_match_re", "target_match", "target_match_re"} {
-				if n := get(r, k); n != nil {
-					add(CheckDeprecatedMatchers, finding.Warning, d.pos(n), "inhibit rule", "%s is deprecated: use %s_matchers", k, strings.SplitN(k, "_", 2)[0])
+				if n := read.Get(r, k); n != nil {
+					add(CheckDeprecatedMatchers, finding.Warning, d.Pos(n), "inhibit rule", "%s is deprecated: use %s_matchers", k, strings.SplitN(k, "_", 2)[0])
 				}
 			}
 		}
@@ -102,17 +104,17 @@ func proveAlertmanager(f File, plan *expand.Plan, in *Input) ([]finding.Finding,
 	return out, nil
 }
 
-func deprecatedMatchers(d doc, route *yaml.Node, add func(string, finding.Severity, string, string, string, ...any)) {
-	route = resolveAlias(route)
+func deprecatedMatchers(d read.Doc, route *yaml.Node, add func(string, finding.Severity, string, string, string, ...any)) {
+	route = read.ResolveAlias(route)
 	if route == nil {
 		return
 	}
 	for _, k := range []string{"match", "match_re"} {
-		if n := get(route, k); n != nil {
-			add(CheckDeprecatedMatchers, finding.Warning, d.pos(n), "route", "%s is deprecated: use matchers (mongen import rewrites it)", k)
+		if n := read.Get(route, k); n != nil {
+			add(CheckDeprecatedMatchers, finding.Warning, d.Pos(n), "route", "%s is deprecated: use matchers (mongen import rewrites it)", k)
 		}
 	}
-	if rs := resolveAlias(get(route, "routes")); rs != nil && rs.Kind == yaml.SequenceNode {
+	if rs := read.ResolveAlias(read.Get(route, "routes")); rs != nil && rs.Kind == yaml.SequenceNode {
 		for _, r := range rs.Content {
 			deprecatedMatchers(d, r, add)
 		}

@@ -1,4 +1,4 @@
-package importer
+package vet
 
 import (
 	"fmt"
@@ -13,6 +13,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/mongen-dev/mongen/internal/textdist"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 )
@@ -84,11 +85,11 @@ func (a amAlert) mayCarry(l string) bool {
 // vetAlerts lists the alerts of the rule files given in the run, with the
 // labels Alertmanager sees (the severity as written, not as --severity-map
 // reads it). external is nil when no prometheus.yml was given.
-func vetAlerts(in *Input, external map[string]string) []amAlert {
+func vetAlerts(in *read.Input, external map[string]string) []amAlert {
 	var out []amAlert
 	for _, g := range in.Groups {
 		for _, r := range g.Rules {
-			if r.Kind != Alert {
+			if r.Kind != read.Alert {
 				continue
 			}
 			a := amAlert{static: map[string]string{}, externalKnown: external != nil}
@@ -105,15 +106,15 @@ func vetAlerts(in *Input, external map[string]string) []amAlert {
 
 // externalLabels reads global.external_labels of the prometheus.yml files
 // given; nil when there is none.
-func externalLabels(in *Input) map[string]string {
+func externalLabels(in *read.Input) map[string]string {
 	if len(in.Prometheus) == 0 {
 		return nil
 	}
 	out := map[string]string{}
 	for _, f := range in.Prometheus {
-		el := resolveAlias(get(get(resolveAlias(f.doc.root), "global"), "external_labels"))
-		for _, kv := range fields(el) {
-			out[kv[0].Value] = resolveAlias(kv[1]).Value
+		el := read.ResolveAlias(read.Get(read.Get(read.ResolveAlias(f.Doc.Root), "global"), "external_labels"))
+		for _, kv := range read.Fields(el) {
+			out[kv[0].Value] = read.ResolveAlias(kv[1]).Value
 		}
 	}
 	return out
@@ -125,7 +126,7 @@ func externalLabels(in *Input) map[string]string {
 // and routes no alert given in the run reaches. Findings point at the
 // alertmanager.yml line.
 type amVet struct {
-	d      doc
+	d      read.Doc
 	alerts []amAlert
 	// haveRules: rule files were given, so reachability is known.
 	haveRules bool
@@ -140,14 +141,14 @@ type amVet struct {
 }
 
 func (v *amVet) add(check string, sev finding.Severity, n *yaml.Node, subject, format string, args ...any) {
-	v.out = append(v.out, finding.Finding{Check: check, Severity: sev, Position: v.d.pos(n), Subject: subject, Message: fmt.Sprintf(format, args...)})
+	v.out = append(v.out, finding.Finding{Check: check, Severity: sev, Position: v.d.Pos(n), Subject: subject, Message: fmt.Sprintf(format, args...)})
 }
 
-func vetAlertmanagerConfig(d doc, cfg *config.Config, in *Input) *amVet {
+func vetAlertmanagerConfig(d read.Doc, cfg *config.Config, in *read.Input) *amVet {
 	alerts := vetAlerts(in, externalLabels(in))
 	v := &amVet{d: d, alerts: alerts, haveRules: len(alerts) > 0, routeLabels: map[string]bool{}}
-	root := resolveAlias(d.root)
-	routeNode := resolveAlias(get(root, "route"))
+	root := read.ResolveAlias(d.Root)
+	routeNode := read.ResolveAlias(read.Get(root, "route"))
 	droot := dispatch.NewRoute(cfg.Route, nil)
 	droot.Walk(func(r *dispatch.Route) {
 		for _, m := range r.Matchers {
@@ -167,7 +168,7 @@ func vetAlertmanagerConfig(d doc, cfg *config.Config, in *Input) *amVet {
 		all[i] = i
 	}
 	v.route(routeNode, droot, all, "root")
-	v.inhibits(resolveAlias(get(root, "inhibit_rules")), cfg.InhibitRules)
+	v.inhibits(read.ResolveAlias(read.Get(root, "inhibit_rules")), cfg.InhibitRules)
 	return v
 }
 
@@ -175,14 +176,14 @@ func vetAlertmanagerConfig(d doc, cfg *config.Config, in *Input) *amVet {
 func (v *amVet) route(n *yaml.Node, r *dispatch.Route, reach []int, where string) {
 	v.literalRegexps(n, r.Matchers, "route "+where)
 	v.groupBy(n, reach, "route "+where)
-	children := resolveAlias(get(n, "routes"))
+	children := read.ResolveAlias(read.Get(n, "routes"))
 	if children == nil || children.Kind != yaml.SequenceNode || len(children.Content) != len(r.Routes) {
 		return
 	}
 	// stopped: an earlier sibling without continue surely took the alert.
 	stopped := map[int]bool{}
 	for i, c := range r.Routes {
-		cn := resolveAlias(children.Content[i])
+		cn := read.ResolveAlias(children.Content[i])
 		name := where + " > " + amcheck.MatchersString(c.Matchers)
 		var got, left []int
 		for _, a := range reach {
@@ -274,7 +275,7 @@ func (v *amVet) staticValues(l string) []string {
 // can reach it (those reaching its children with another group_by
 // included: the check errs on the side of silence).
 func (v *amVet) groupBy(n *yaml.Node, reach []int, subject string) {
-	gb := resolveAlias(get(n, "group_by"))
+	gb := read.ResolveAlias(read.Get(n, "group_by"))
 	if gb == nil || gb.Kind != yaml.SequenceNode {
 		return
 	}
@@ -282,7 +283,7 @@ func (v *amVet) groupBy(n *yaml.Node, reach []int, subject string) {
 		v.known = v.knownLabels()
 	}
 	for _, item := range gb.Content {
-		l := resolveAlias(item).Value
+		l := read.ResolveAlias(item).Value
 		if l == "..." {
 			continue
 		}
@@ -339,20 +340,20 @@ func (v *amVet) literalRegexps(n *yaml.Node, ms labels.Matchers, subject string)
 // matchers entry naming its label and value, a match map's key, or n.
 func matcherNode(n *yaml.Node, m *labels.Matcher) *yaml.Node {
 	for _, key := range []string{"matchers", "source_matchers", "target_matchers"} {
-		seq := resolveAlias(get(n, key))
+		seq := read.ResolveAlias(read.Get(n, key))
 		if seq == nil || seq.Kind != yaml.SequenceNode {
 			continue
 		}
 		for _, item := range seq.Content {
-			s := resolveAlias(item).Value
+			s := read.ResolveAlias(item).Value
 			if strings.Contains(s, m.Name) && strings.Contains(s, m.Value) {
 				return item
 			}
 		}
 	}
 	for _, key := range []string{"match", "source_match", "target_match"} {
-		for _, kv := range fields(resolveAlias(get(n, key))) {
-			if kv[0].Value == m.Name && resolveAlias(kv[1]).Value == m.Value {
+		for _, kv := range read.Fields(read.ResolveAlias(read.Get(n, key))) {
+			if kv[0].Value == m.Name && read.ResolveAlias(kv[1]).Value == m.Value {
 				return kv[1]
 			}
 		}
@@ -367,7 +368,7 @@ func (v *amVet) inhibits(seq *yaml.Node, rules []amcommoncfg.InhibitRule) {
 		return
 	}
 	for i, ir := range rules {
-		n := resolveAlias(seq.Content[i])
+		n := read.ResolveAlias(seq.Content[i])
 		subject := fmt.Sprintf("inhibit rule %d", i)
 		if ir.Name != "" {
 			subject = "inhibit rule " + ir.Name

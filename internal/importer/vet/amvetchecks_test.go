@@ -1,8 +1,9 @@
-package importer
+package vet
 
 import (
 	"testing"
 
+	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/prometheus/alertmanager/pkg/labels"
 )
 
@@ -17,7 +18,7 @@ func TestAMAlertMatches(t *testing.T) {
 		}
 		return labels.Matchers{m}
 	}
-	in := &Input{}
+	in := &read.Input{}
 	rules := "groups:\n- name: g\n  rules:\n  - alert: Agg\n    expr: sum by (job) (up) > 0\n    labels: {team: web}\n  - alert: Raw\n    expr: up == 0\n"
 	if err := in.Read("rules.yaml", []byte(rules)); err != nil {
 		t.Fatal(err)

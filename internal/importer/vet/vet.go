@@ -1,4 +1,9 @@
-package importer
+// Package vet runs mongen's lint checks and Alertmanager proofs on the
+// YAML read read (`mongen vet FILE...`): the rule files become a plan
+// the lint checks take, each alertmanager.yml is proven against the
+// alerts of the rule files given in the same run, and findings carry the
+// YAML file, line and column.
+package vet
 
 import (
 	"sort"
@@ -7,19 +12,21 @@ import (
 
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/importer/read"
+	"github.com/mongen-dev/mongen/internal/importer/tiers"
 	"github.com/mongen-dev/mongen/internal/lint"
 	"github.com/mongen-dev/mongen/internal/model"
 )
 
-// VetOptions tune `mongen vet FILE...`.
-type VetOptions struct {
-	Tiering Tiering
+// Options tune `mongen vet FILE...`.
+type Options struct {
+	Tiering tiers.Map
 	// ScrapeInterval is the global scrape interval when no prometheus.yml
 	// is given (mongen's default, 30s, when empty).
 	ScrapeInterval string
 }
 
-// Vet runs mongen's lint checks on the rules read from YAML, and the
+// Run runs mongen's lint checks on the rules read from YAML, and the
 // routing proofs on each alertmanager.yml against those rules. Findings
 // carry the YAML file, line and column.
 //
@@ -27,11 +34,11 @@ type VetOptions struct {
 // the tier policy's checks (annotations, `for` bounds) apply to it. The
 // promql/selector check needs to know every job, so it runs only when a
 // prometheus.yml is given.
-func Vet(in *Input, opt VetOptions) (lint.Result, error) {
+func Run(in *read.Input, opt Options) (lint.Result, error) {
 	if opt.Tiering == nil {
-		opt.Tiering = DefaultTiering()
+		opt.Tiering = tiers.Default()
 	}
-	plan := in.Plan(opt.Tiering)
+	plan := Plan(in, opt.Tiering)
 	if opt.ScrapeInterval != "" {
 		plan.Env.Prometheus.ScrapeInterval = opt.ScrapeInterval
 	}
@@ -58,26 +65,26 @@ func Vet(in *Input, opt VetOptions) (lint.Result, error) {
 
 // Plan is the input as mongen's lint checks see it: rule groups (with
 // tiers from severities) and the jobs of any prometheus.yml.
-func (in *Input) Plan(t Tiering) *expand.Plan {
+func Plan(in *read.Input, t tiers.Map) *expand.Plan {
 	env := &model.Environment{Prometheus: model.Prometheus{ScrapeInterval: "30s", EvaluationInterval: "30s"}}
 	plan := &expand.Plan{Env: env}
 	for _, g := range in.Groups {
 		eg := expand.Group{Name: g.Name, Origin: g.Pos}
 		for _, r := range g.Rules {
-			eg.Rules = append(eg.Rules, r.planRule(t))
+			eg.Rules = append(eg.Rules, planRule(r, t))
 		}
 		plan.Groups = append(plan.Groups, eg)
 	}
 	for _, f := range in.Prometheus {
-		readJobs(f.doc, plan)
+		readJobs(f.Doc, plan)
 	}
 	sort.SliceStable(plan.Jobs, func(i, j int) bool { return plan.Jobs[i].Name < plan.Jobs[j].Name })
 	return plan
 }
 
-func (r Rule) planRule(t Tiering) expand.Rule {
+func planRule(r read.Rule, t tiers.Map) expand.Rule {
 	kind := model.RuleAlert
-	if r.Kind == Record {
+	if r.Kind == read.Record {
 		kind = model.RuleRecord
 	}
 	out := expand.Rule{
@@ -94,7 +101,7 @@ func (r Rule) planRule(t Tiering) expand.Rule {
 	if kind == model.RuleAlert {
 		sev, has := r.Labels["severity"]
 		out.Tier, _ = t.TierOf(sev, has)
-		if want := Severity(out.Tier); want != "" && sev != want {
+		if want := tiers.Severity(out.Tier); want != "" && sev != want {
 			// --severity-map said what this severity means: the import
 			// gives it the tier's severity, so vet checks it that way.
 			labels := map[string]string{}
@@ -110,39 +117,39 @@ func (r Rule) planRule(t Tiering) expand.Rule {
 
 // readJobs adds a prometheus.yml's scrape jobs to plan: their names and
 // intervals, and federation jobs' match[] selectors.
-func readJobs(d doc, plan *expand.Plan) {
-	root := resolveAlias(d.root)
-	if g := get(root, "global"); g != nil {
-		if v, _ := d.scalar(get(g, "scrape_interval"), "scrape_interval"); v != "" {
+func readJobs(d read.Doc, plan *expand.Plan) {
+	root := read.ResolveAlias(d.Root)
+	if g := read.Get(root, "global"); g != nil {
+		if v, _ := d.Scalar(read.Get(g, "scrape_interval"), "scrape_interval"); v != "" {
 			plan.Env.Prometheus.ScrapeInterval = v
 		}
-		if v, _ := d.scalar(get(g, "evaluation_interval"), "evaluation_interval"); v != "" {
+		if v, _ := d.Scalar(read.Get(g, "evaluation_interval"), "evaluation_interval"); v != "" {
 			plan.Env.Prometheus.EvaluationInterval = v
 		}
 	}
-	sc := resolveAlias(get(root, "scrape_configs"))
+	sc := read.ResolveAlias(read.Get(root, "scrape_configs"))
 	if sc == nil || sc.Kind != yaml.SequenceNode {
 		return
 	}
 	for _, j := range sc.Content {
-		name, _ := d.scalar(get(j, "job_name"), "job_name")
+		name, _ := d.Scalar(read.Get(j, "job_name"), "job_name")
 		if name == "" {
 			continue
 		}
-		interval, _ := d.scalar(get(j, "scrape_interval"), "scrape_interval")
-		path, _ := d.scalar(get(j, "metrics_path"), "metrics_path")
-		honor, _ := d.scalar(get(j, "honor_labels"), "honor_labels")
+		interval, _ := d.Scalar(read.Get(j, "scrape_interval"), "scrape_interval")
+		path, _ := d.Scalar(read.Get(j, "metrics_path"), "metrics_path")
+		honor, _ := d.Scalar(read.Get(j, "honor_labels"), "honor_labels")
 		if path == "/federate" {
 			fed := model.Federation{Interval: interval}
-			if m := resolveAlias(get(get(j, "params"), "match[]")); m != nil && m.Kind == yaml.SequenceNode {
+			if m := read.ResolveAlias(read.Get(read.Get(j, "params"), "match[]")); m != nil && m.Kind == yaml.SequenceNode {
 				for _, s := range m.Content {
 					fed.Match = append(fed.Match, s.Value)
 				}
 			}
-			plan.Federation = append(plan.Federation, expand.FederationJob{Name: name, Federation: fed, Origin: d.pos(j)})
+			plan.Federation = append(plan.Federation, expand.FederationJob{Name: name, Federation: fed, Origin: d.Pos(j)})
 			continue
 		}
-		plan.Jobs = append(plan.Jobs, expand.Job{Name: name, Origin: d.pos(j),
+		plan.Jobs = append(plan.Jobs, expand.Job{Name: name, Origin: d.Pos(j),
 			Target: model.Target{Interval: interval, HonorLabels: honor == "true"}})
 	}
 }

@@ -1,0 +1,68 @@
+package roundtrip
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"testing/fstest"
+
+	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/pipeline"
+)
+
+// Builds compiles the environment an import is about to write (the
+// repository's CUE files as they are, with files in rel, its
+// environments/<env>/) without writing anything, so that an import whose
+// result would not build fails and leaves the repository untouched.
+func Builds(root, rel string, files map[string][]byte) error {
+	src, err := repositoryCUE(root)
+	if err != nil {
+		return err
+	}
+	for name, data := range files {
+		src[path.Join(rel, name)] = &fstest.MapFile{Data: data, Mode: 0o644}
+	}
+	ref, err := load.ParseRef(rel)
+	if err != nil {
+		return err
+	}
+	if _, err := pipeline.Compile(root, ref, load.Options{Source: src}); err != nil {
+		return fmt.Errorf("%v\nmongen import: the environment it would write to %s does not build (above, at the positions of the CUE it would write); nothing was written", err, rel)
+	}
+	return nil
+}
+
+// repositoryCUE reads the repository's CUE files (outside out/ and
+// hidden or _ directories) into an in-memory file system.
+func repositoryCUE(root string) (fstest.MapFS, error) {
+	src := fstest.MapFS{}
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		r, _ := filepath.Rel(root, p)
+		r = filepath.ToSlash(r)
+		if d.IsDir() {
+			if r != "." && (r == "out" || strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
+				return fs.SkipDir
+			}
+			return nil
+		}
+		if path.Ext(r) != ".cue" || !d.Type().IsRegular() {
+			return nil
+		}
+		data, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		src[r] = &fstest.MapFile{Data: data, Mode: 0o644}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read the repository's CUE files: %w", err)
+	}
+	return src, nil
+}
