@@ -171,7 +171,8 @@ func (l *List) AddErr(err error) {
 
 // FromError is err as a List: its diagnostics when it carries some (As),
 // otherwise one per line of its message, with leading positions read by
-// FromString.
+// FromString, the first keeping err as its Cause (so errors.Is still
+// sees it).
 func FromError(err error) List {
 	if err == nil {
 		return nil
@@ -180,8 +181,12 @@ func FromError(err error) List {
 		return l
 	}
 	var out List
-	for _, line := range strings.Split(err.Error(), "\n") {
-		out = append(out, FromString(line))
+	for i, line := range strings.Split(err.Error(), "\n") {
+		d := FromString(line)
+		if i == 0 {
+			d.Cause = err
+		}
+		out = append(out, d)
 	}
 	return out
 }

@@ -93,8 +93,12 @@ func TestFromError(t *testing.T) {
 	plain := errors.New("a.cue:1:2: first\nno position\nb.yml:3: third")
 	got := FromError(plain)
 	want := List{{Pos: Pos{"a.cue", 1, 2}, Msg: "first"}, {Msg: "no position"}, {Pos: Pos{"b.yml", 3, 0}, Msg: "third"}}
+	want[0].Cause = plain
 	if fmt.Sprint(got) != fmt.Sprint(want) {
 		t.Errorf("FromError(plain) = %+v, want %+v", got, want)
+	}
+	if !errors.Is(got, plain) {
+		t.Error("FromError lost the error behind the lines")
 	}
 	d := Diagnostic{Pos: Pos{"x.cue", 2, 2}, Msg: "m: with: colons"}
 	if got := FromError(fmt.Errorf("ctx: %w", List{d})); len(got) != 1 || got[0].Pos != d.Pos || got[0].Msg != d.Msg {

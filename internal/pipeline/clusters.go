@@ -1,12 +1,10 @@
 package pipeline
 
 import (
-	"errors"
 	"fmt"
-	"slices"
-	"strings"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/model"
@@ -55,15 +53,11 @@ func joinErrors(errs []error) error {
 	if len(errs) == 1 {
 		return errs[0]
 	}
-	var lines []string
+	var all diag.List
 	for _, err := range errs {
-		for _, l := range strings.Split(err.Error(), "\n") {
-			if !slices.Contains(lines, l) {
-				lines = append(lines, l)
-			}
-		}
+		all.AddErr(err)
 	}
-	return errors.New(strings.Join(lines, "\n"))
+	return all.Err() // sorted, each problem once
 }
 
 func uniqueFindings(fs []finding.Finding) []finding.Finding {

@@ -1,21 +1,22 @@
 package pipeline
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/credgate"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/par"
 	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
-// CredentialError stops a build whose output would hold a credential:
-// the last check before any byte reaches out/ (or a diff), whatever the
-// stages before it missed. It names each file, line and field, and the
-// CUE the file came from, never the value.
-type CredentialError struct{ Problems []string }
-
-func (e *CredentialError) Error() string { return strings.Join(e.Problems, "\n") }
+// ErrCredential matches (errors.Is) the error that stops a build whose
+// output would hold a credential: the last check before any byte reaches
+// out/ (or a diff), whatever the stages before it missed. The error is a
+// diag.List at the CUE each file came from, naming the file, line and
+// field, never the value.
+var ErrCredential = errors.New("a credential would be written")
 
 // gate passes every file of the environment's finished tree through the
 // credential gate, on every core. A file whose exact bytes passed before
@@ -45,21 +46,23 @@ func gate(res *Result, vc *verifycache.Cache) error {
 	if res.Plan != nil && res.Plan.Env != nil {
 		env = res.Plan.Env.Name
 	}
-	var problems []string
+	var problems diag.List
 	for _, f := range fs {
 		file, _, _ := strings.Cut(f.Pos, ":")
-		from := "the environment's CUE"
+		var at diag.Pos
+		from := "the environment's CUE: " // no position known
 		if a, ok := res.Tree.Get(file); ok && a.Origin != "" {
-			from = a.Origin
+			at, from = diag.Origin(a.Origin), ""
 		}
 		field := ""
 		if f.Field != "" {
 			field = f.Field + ": "
 		}
-		problems = append(problems, fmt.Sprintf("%s: out/%s/%s: %sa credential would be written (%s): keep it in a Kubernetes Secret and reference it; the value is not shown",
-			from, env, f.Pos, field, f.What))
+		problems = append(problems, diag.Diagnostic{Pos: at, Cause: ErrCredential, Msg: fmt.Sprintf(
+			"%sout/%s/%s: %sa credential would be written (%s): keep it in a Kubernetes Secret and reference it; the value is not shown",
+			from, env, f.Pos, field, f.What)})
 	}
-	return &CredentialError{Problems: problems}
+	return problems
 }
 
 // gated returns res when its tree passes the gate.

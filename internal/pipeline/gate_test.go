@@ -1,11 +1,13 @@
 package pipeline
 
 import (
+	"errors"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/verifycache"
@@ -41,6 +43,15 @@ func TestGateStopsACredentialBeforeWrite(t *testing.T) {
 	}
 	if strings.Contains(msg, "GATESECRET") {
 		t.Errorf("the error quotes a credential:\n%s", msg)
+	}
+	// The CUE the file came from is the diagnostic's position; a file
+	// without an origin has none, and says so in words.
+	l, ok := diag.As(err)
+	if !ok || len(l) != 2 || !errors.Is(err, ErrCredential) {
+		t.Fatalf("want two credential diagnostics, got %v", err)
+	}
+	if l[1].Pos != (diag.Pos{File: "environments/dev/targets.cue", Line: 3, Col: 2}) || !l[0].Pos.IsZero() { // in the files' order
+		t.Errorf("positions %v and %v, want none and the targets' CUE", l[0].Pos, l[1].Pos)
 	}
 	clean := artifact.NewTree()
 	if err := clean.Add(artifact.File{Path: "a.yaml", Data: []byte("password_file: /etc/x\n")}); err != nil {

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/lint"
@@ -42,6 +43,17 @@ type Result struct {
 // FindingsError fails a build on error-severity findings; it lists every
 // finding, warnings included, one per line.
 type FindingsError struct{ Findings []finding.Finding }
+
+// Diagnostics are the findings as diagnostics at their CUE positions, in
+// the findings' order, each message "<severity> [<check>] <subject>:
+// <message>", for the CLI's one printer (diag.As).
+func (e *FindingsError) Diagnostics() diag.List {
+	out := make(diag.List, len(e.Findings))
+	for i, f := range e.Findings {
+		out[i] = diag.Diagnostic{Pos: diag.Origin(f.Position), Msg: strings.TrimPrefix(f.String(), f.Position+": ")}
+	}
+	return out
+}
 
 func (e *FindingsError) Error() string {
 	lines := make([]string, len(e.Findings))
