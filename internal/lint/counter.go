@@ -147,26 +147,26 @@ func checkCounter(p *pass) {
 				return nil
 			}
 			seen[key] = true
-			sev, why := finding.Error, fmt.Sprintf("the counter %s", name)
+			sev, why, guess := finding.Error, "the counter "+name, ""
 			if !kind.known {
-				sev, why = finding.Warning, fmt.Sprintf("%s, a counter by its name (its TYPE is not declared: if it is a gauge, say so in metricTypes)", name)
+				sev, why, guess = finding.Warning, name, fmt.Sprintf(" (judged by the name: the TYPE of %s is not declared)", name)
 			}
 			at, text := r.at(bad.PositionRange().Start), snippet(r.Expr, bad)
 			switch how {
 			case compares:
-				p.report("promql/counter", sev, r.exprOrigin(), r, "%s: `%s` compares the raw value of %s without rate(), increase() or irate(): a counter only grows from its process's start, so the comparison holds or fails by the total so far, not by what happens now", at, text, why)
+				p.report("promql/counter", sev, r.exprOrigin(), r, "%s: `%s` compares the raw value of %s without rate(), increase() or irate(): a counter only grows from its process's start, so the comparison holds or fails by the total so far, not by what happens now%s", at, text, why, guess)
 			case aggregates:
-				p.report("promql/counter", sev, r.exprOrigin(), r, "%s: `%s` aggregates the raw value of %s without rate(), increase() or irate(): the result is a total since each process started, and drops whenever one restarts", at, text, why)
+				p.report("promql/counter", sev, r.exprOrigin(), r, "%s: `%s` aggregates the raw value of %s without rate(), increase() or irate(): the result is a total since each process started, and drops whenever one restarts%s", at, text, why, guess)
 			case deltaOf:
 				fn := bad.(*parser.Call).Func.Name
 				instead := "increase()"
 				if fn == "deriv" || fn == "predict_linear" || fn == "idelta" {
 					instead = "rate() (or irate())"
 				}
-				p.report("promql/counter", sev, r.exprOrigin(), r, "%s: `%s` applies %s() to %s: %s() is for gauges and does not know counter resets, so a restart reads as a huge drop; use %s", at, text, fn, why, fn, instead)
+				p.report("promql/counter", sev, r.exprOrigin(), r, "%s: `%s` applies %s() to %s: %s() is for gauges and does not know counter resets, so a restart reads as a huge drop; use %s%s", at, text, fn, why, fn, instead, guess)
 			case overTimeOf:
 				fn := bad.(*parser.Call).Func.Name
-				p.report("promql/counter", sev, r.exprOrigin(), r, "%s: `%s` applies %s() to the raw value of %s: that value is a total since the process started, so %s() of it says nothing about the range; use rate() or increase() over the range", at, text, fn, why, fn)
+				p.report("promql/counter", sev, r.exprOrigin(), r, "%s: `%s` applies %s() to the raw value of %s: that value is a total since the process started, so %s() of it says nothing about the range; use rate() or increase() over the range%s", at, text, fn, why, fn, guess)
 			}
 			return nil
 		})

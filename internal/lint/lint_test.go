@@ -137,6 +137,7 @@ func runCases(t *testing.T, check string, cases []checkCase) {
 
 func TestRuleTier(t *testing.T) {
 	runCases(t, "rule/tier", []checkCase{
+		{"severity none needs no tier", []expand.Rule{alert("Watchdog", "vector(1)", tier("", "none"))}, nil},
 		{"tier and severity agree", []expand.Rule{alert("A", "up == 0")}, nil},
 		{"each tier", []expand.Rule{
 			alert("A", "up == 0", tier("P0", "critical")),
@@ -330,7 +331,7 @@ func TestPromQLCounter(t *testing.T) {
 		{"declared counter compared: error", []expand.Rule{alert("A", `orders_failed_total > 0`)},
 			[]string{"env.cue:11:9: error [promql/counter] rule A: expr 1:1: `orders_failed_total > 0` compares the raw value of the counter orders_failed_total without rate(), increase() or irate()"}},
 		{"counter by name only: warning", []expand.Rule{alert("A", `kube_pod_container_status_restarts_total > 0`)},
-			[]string{"env.cue:11:9: warning [promql/counter] rule A: expr 1:1: `kube_pod_container_status_restarts_total > 0` compares the raw value of kube_pod_container_status_restarts_total, a counter by its name (its TYPE is not declared"}},
+			[]string{"env.cue:11:9: warning [promql/counter] rule A: expr 1:1: `kube_pod_container_status_restarts_total > 0` compares the raw value of kube_pod_container_status_restarts_total without rate(), increase() or irate(): a counter only grows from its process's start, so the comparison holds or fails by the total so far, not by what happens now (judged by the name: the TYPE of kube_pod_container_status_restarts_total is not declared)"}},
 		{"declared gauge named like a counter", []expand.Rule{alert("A", `queue_items_total > 100`), alert("B", `sum(queue_items_total) > 100`)}, nil},
 		{"histogram series of a declared histogram: error", []expand.Rule{alert("A", `histogram_quantile(0.9, sum by (le) (http_request_duration_seconds_bucket)) > 1`)},
 			[]string{"error [promql/counter] rule A: expr 1:25: `sum by (le) (http_request_duration_seconds_bucket)` aggregates the raw value of the counter http_request_duration_seconds_bucket"}},
@@ -343,7 +344,7 @@ func TestPromQLCounter(t *testing.T) {
 		{"delta of a counter", []expand.Rule{alert("A", `delta(node_cpu_seconds_total[5m]) > 1`), alert("B", `deriv(x_total[10m]) > 0`)},
 			[]string{
 				"error [promql/counter] rule A: expr 1:1: `delta(node_cpu_seconds_total[5m])` applies delta() to the counter node_cpu_seconds_total: delta() is for gauges and does not know counter resets, so a restart reads as a huge drop; use increase()",
-				"warning [promql/counter] rule B: expr 1:1: `deriv(x_total[10m])` applies deriv() to x_total, a counter by its name",
+				"warning [promql/counter] rule B: expr 1:1: `deriv(x_total[10m])` applies deriv() to x_total: deriv() is for gauges and does not know counter resets, so a restart reads as a huge drop; use rate() (or irate()) (judged by the name: the TYPE of x_total is not declared)",
 			}},
 		{"average over time of a counter", []expand.Rule{alert("A", `avg_over_time(node_network_receive_bytes_total[5m]) > 1e6`)},
 			[]string{"error [promql/counter] rule A: expr 1:1: `avg_over_time(node_network_receive_bytes_total[5m])` applies avg_over_time() to the raw value of the counter node_network_receive_bytes_total: that value is a total since the process started, so avg_over_time() of it says nothing about the range; use rate() or increase() over the range"}},

@@ -16,6 +16,10 @@ import (
 
 const severityLabel = "severity"
 
+// severityNone marks an alert that notifies nobody by design
+// (kube-prometheus's Watchdog and InfoInhibitor): it needs no tier.
+const severityNone = "none"
+
 // checkTier: every alert names one known tier and carries that tier's
 // severity; a label key that looks like a misspelt severity is flagged.
 func checkTier(p *pass) {
@@ -30,6 +34,11 @@ func checkTier(p *pass) {
 			continue
 		}
 		sev, hasSev := r.Labels[severityLabel]
+		if r.Tier == "" && sev == severityNone {
+			// For machines, not people: a dead man's switch (Watchdog),
+			// an inhibition helper (InfoInhibitor).
+			continue
+		}
 		if r.Tier == "" {
 			hint := ""
 			if t, ok := p.cfg.Policy.tierOf(sev); ok && hasSev {
