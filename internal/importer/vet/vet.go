@@ -150,6 +150,31 @@ func readJobs(d read.Doc, plan *expand.Plan) {
 			continue
 		}
 		plan.Jobs = append(plan.Jobs, expand.Job{Name: name, Origin: d.Pos(j),
-			Target: model.Target{Interval: interval, HonorLabels: honor == "true"}})
+			Target: model.Target{Interval: interval, HonorLabels: honor == "true", Relabel: jobRelabels(d, j)}})
 	}
+}
+
+// jobRelabels are a scrape config's relabel_configs that write the job
+// label (target_label: job): promql/selector then knows the job values
+// they give.
+func jobRelabels(d read.Doc, j *yaml.Node) []model.Relabel {
+	rcs := read.ResolveAlias(read.Get(j, "relabel_configs"))
+	if rcs == nil || rcs.Kind != yaml.SequenceNode {
+		return nil
+	}
+	var out []model.Relabel
+	for _, rc := range rcs.Content {
+		target, _ := d.Scalar(read.Get(rc, "target_label"), "target_label")
+		if target != "job" {
+			continue
+		}
+		action, _ := d.Scalar(read.Get(rc, "action"), "action")
+		r := model.Relabel{Action: action, TargetLabel: target}
+		if n := read.Get(rc, "replacement"); n != nil {
+			v, _ := d.Scalar(n, "replacement")
+			r.Replacement = &v
+		}
+		out = append(out, r)
+	}
+	return out
 }
