@@ -62,14 +62,24 @@ func (o object) id() string { return o.kind + "/" + o.name }
 type violation struct {
 	check, origin, object, msg string
 	// reason is why the source accepts it (a target's
-	// tls.insecureReason); empty when nothing does.
-	reason string
+	// tls.insecureReason), and by where it says so; empty when nothing
+	// does.
+	reason, by string
 }
 
 // Check holds every object of tree to the hardened defaults and returns
 // the findings hardening.accept does not accept, plus problems of
 // hardening.accept itself.
 func Check(plan *expand.Plan, tree *artifact.Tree) []finding.Finding {
+	findings, _ := CheckAll(plan, tree)
+	return findings
+}
+
+// CheckAll is Check, and also returns the findings the environment
+// accepts: by hardening.accept, or by a target's tls.insecureReason. Each
+// carries the reason and the position of what accepts it, so mongen build
+// can print what is accepted, as mongen vet prints suppressed findings.
+func CheckAll(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, []finding.Suppressed) {
 	objs, vs := objects(tree)
 	c := &checker{objs: objs}
 	for _, o := range objs {
@@ -84,9 +94,19 @@ func Check(plan *expand.Plan, tree *artifact.Tree) []finding.Finding {
 		}
 		// A monitor, scrape config or plain job is named after its job.
 		_, name, _ := strings.Cut(v.object, "/")
-		vs[i].reason = reasons[name]
+		vs[i].reason, vs[i].by = reasons[name].reason, reasons[name].by
 	}
 	return accept(plan.Env, objs, vs)
+}
+
+// Accepted returns the findings the environment accepts (CheckAll), and
+// costs nothing when it accepts none.
+func Accepted(plan *expand.Plan, tree *artifact.Tree) []finding.Suppressed {
+	if len(plan.Env.Hardening.Accept) == 0 && len(insecureReasons(plan)) == 0 {
+		return nil
+	}
+	_, accepted := CheckAll(plan, tree)
+	return accepted
 }
 
 // objects decodes every manifest of the tree (any YAML file that is a
@@ -338,20 +358,23 @@ func (c *checker) insecureTLS(o object, v any, at string) {
 
 // insecureReasons are the tls.insecureReason of each job and federation
 // job that skips verification, by job name.
-func insecureReasons(plan *expand.Plan) map[string]string {
-	out := map[string]string{}
+func insecureReasons(plan *expand.Plan) map[string]insecure {
+	out := map[string]insecure{}
 	for _, j := range plan.Jobs {
 		if t := j.Target.TLS; t != nil && t.InsecureSkipVerify && t.InsecureReason != "" {
-			out[j.Name] = t.InsecureReason
+			out[j.Name] = insecure{t.InsecureReason, j.Origin}
 		}
 	}
 	for _, f := range plan.Federation {
 		if t := f.Federation.TLS; t != nil && t.InsecureSkipVerify && t.InsecureReason != "" {
-			out[f.Name] = t.InsecureReason
+			out[f.Name] = insecure{t.InsecureReason, f.Origin}
 		}
 	}
 	return out
 }
+
+// insecure is a job's tls.insecureReason and where the job is written.
+type insecure struct{ reason, by string }
 
 // plainTLS flags insecure_skip_verify in the plain flavour's Prometheus
 // configuration files.
@@ -380,12 +403,16 @@ func plainTLS(tree *artifact.Tree) []violation {
 // accepted for every object or for its object; what remains is an error.
 // An accepted check that is unknown, names an object mongen does not
 // generate, or accepts nothing is reported too.
-func accept(env *model.Environment, objs []object, vs []violation) []finding.Finding {
+func accept(env *model.Environment, objs []object, vs []violation) ([]finding.Finding, []finding.Suppressed) {
 	var out []finding.Finding
+	var accepted []finding.Suppressed
 	used := map[string]map[string]bool{}
 	for _, v := range vs {
+		f := finding.Finding{Check: v.check, Severity: finding.Error, Position: v.origin, Subject: v.object, Message: v.msg}
 		if v.reason != "" {
-			continue // the target says why (tls.insecureReason)
+			// The target says why (tls.insecureReason).
+			accepted = append(accepted, finding.Suppressed{Finding: f, Reason: v.reason, By: v.by})
+			continue
 		}
 		a, ok := env.Hardening.Accept[v.check]
 		if ok && (len(a.Objects) == 0 || slices.Contains(a.Objects, v.object)) {
@@ -393,6 +420,7 @@ func accept(env *model.Environment, objs []object, vs []violation) []finding.Fin
 				used[v.check] = map[string]bool{}
 			}
 			used[v.check][v.object] = true
+			accepted = append(accepted, finding.Suppressed{Finding: f, Reason: a.Reason, By: env.Source("hardening", "accept", v.check)})
 			continue
 		}
 		out = append(out, finding.Finding{Check: v.check, Severity: finding.Error, Position: v.origin, Subject: v.object,
@@ -441,5 +469,23 @@ func accept(env *model.Environment, objs []object, vs []violation) []finding.Fin
 		}
 	}
 	finding.Sort(out)
-	return out
+	sort.SliceStable(accepted, func(i, j int) bool {
+		a, b := accepted[i], accepted[j]
+		if a.Finding != b.Finding {
+			return lessFinding(a.Finding, b.Finding)
+		}
+		return a.Reason < b.Reason
+	})
+	return out, slices.CompactFunc(accepted, func(a, b finding.Suppressed) bool { return a == b })
+}
+
+// lessFinding orders findings as finding.Sort does: by position, check,
+// subject and message.
+func lessFinding(a, b finding.Finding) bool {
+	for _, c := range [][2]string{{a.Position, b.Position}, {a.Check, b.Check}, {a.Subject, b.Subject}} {
+		if c[0] != c[1] {
+			return c[0] < c[1]
+		}
+	}
+	return a.Message < b.Message
 }

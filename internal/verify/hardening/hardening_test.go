@@ -334,7 +334,44 @@ func TestInsecureReason(t *testing.T) {
 		t.Fatalf("without a reason: want one tls-verify finding, got:\n%s", render(got))
 	}
 	p.Jobs[0].Target.TLS.InsecureReason = "self-signed serving certificate"
+	p.Jobs[0].Origin = "library/exporter/kubelet.cue:30:2"
 	if got := Check(p, tree); len(got) != 0 {
 		t.Fatalf("with a reason: got:\n%s", render(got))
+	}
+	// Accepted, it is still shown, with the target's reason and position.
+	got := Accepted(p, tree)
+	if len(got) != 1 || got[0].Check != CheckTLSVerify || got[0].Subject != "ServiceMonitor/kubelet" ||
+		got[0].Reason != "self-signed serving certificate" || got[0].By != "library/exporter/kubelet.cue:30:2" || got[0].Position != "library/exporter/kubelet.cue:28:11" {
+		t.Fatalf("accepted: got %+v", got)
+	}
+}
+
+// What hardening.accept accepts is returned with the accept's reason and
+// position, so build can print it; what it does not accept is not, and an
+// environment that accepts nothing has nothing accepted.
+func TestAcceptedFindings(t *testing.T) {
+	f := newFixture(t)
+	f.container().Image = "example.org/bridge:v1"
+	f.drop("PodDisruptionBudget", "bridge")
+	tree := f.tree(t)
+	p := plan(map[string]model.HardeningAccept{CheckImageDigest: {Reason: "mirror pins it", Objects: []string{"Deployment/bridge"}}})
+	findings, accepted := CheckAll(p, tree)
+	if len(findings) != 1 || findings[0].Check != CheckPDB {
+		t.Fatalf("the PodDisruptionBudget finding is not accepted: got\n%s", render(findings))
+	}
+	if len(accepted) != 1 {
+		t.Fatalf("want the image finding accepted, got %+v", accepted)
+	}
+	a := accepted[0]
+	if a.Check != CheckImageDigest || a.Subject != "Deployment/bridge" || a.Severity != finding.Error ||
+		a.Reason != "mirror pins it" || a.By != "environments/x/main.cue:9:3" || a.Position != "environments/x/main.cue:1:1" ||
+		!strings.Contains(a.Message, "example.org/bridge:v1") || strings.Contains(a.Message, "accept it with a reason") {
+		t.Errorf("accepted finding: %+v", a)
+	}
+	if got := Accepted(p, tree); len(got) != 1 || got[0] != a {
+		t.Errorf("Accepted = %+v, want what CheckAll accepts", got)
+	}
+	if got := Accepted(plan(nil), tree); got != nil {
+		t.Errorf("nothing accepted, got %+v", got)
 	}
 }
