@@ -23,6 +23,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/scale"
 	"github.com/mongen-dev/mongen/internal/verify"
+	"github.com/mongen-dev/mongen/internal/verify/hardening"
 )
 
 // Result is one environment's verified output and what the checks found
@@ -36,7 +37,9 @@ type Result struct {
 	Tree     *artifact.Tree
 	Clusters []Cluster
 	Findings []finding.Finding
-	// Suppressed are findings the environment's vet.disable hides.
+	// Suppressed are findings the environment's vet.disable hides, and
+	// those its hardening.accept (or a target's tls.insecureReason)
+	// accepts, each with its reason.
 	Suppressed []finding.Suppressed
 }
 
@@ -90,6 +93,8 @@ func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Opti
 		checked := lint.Vet(plan, vetConfig(plan, findings))
 		res.Findings = append(res.Findings, checked.Findings...)
 		res.Suppressed = append(res.Suppressed, checked.Suppressed...)
+		// What hardening.accept accepts is shown with its reason.
+		res.Suppressed = append(res.Suppressed, hardening.Accepted(plan, c.Tree)...)
 	}
 	if err := joinErrors(errs); err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/scale"
 	"github.com/mongen-dev/mongen/internal/verify"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
+	"github.com/mongen-dev/mongen/internal/verify/hardening"
 )
 
 // VetResult is what mongen vet found in one environment.
@@ -49,6 +50,7 @@ func Vet(root string, ref load.Ref, opts load.Options) (*VetResult, error) {
 		tree, buildErr := clusters[i].Tree, renderErrs[i]
 		if buildErr == nil {
 			external, buildErr = verify.Tree(plan, tree)
+			res.Suppressed = append(res.Suppressed, hardening.Accepted(plan, tree)...)
 		}
 		external = append(external, scale.ShardFindings(plan)...)
 		external = append(external, sharedFindings(plan, shared)...)
