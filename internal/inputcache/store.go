@@ -23,6 +23,9 @@ type Record struct {
 	Files []OutFile `json:"files"`
 	// Findings are the build's warnings.
 	Findings []finding.Finding `json:"findings,omitempty"`
+	// Accepted are the hardening findings the environment accepts, with
+	// their reasons, which the build prints (docs/output.md).
+	Accepted []finding.Suppressed `json:"accepted,omitempty"`
 	// TestsPassed says mongen check ran the rule tests at this hash and
 	// all of them (Tests) passed; when false, check runs them.
 	TestsPassed bool   `json:"testsPassed,omitempty"`
