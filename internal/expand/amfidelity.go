@@ -112,18 +112,20 @@ func receiverUses(a *model.Alerting) []receiverUse {
 func checkTemplates(env *model.Environment) diag.List {
 	a := env.Alerting
 	var problems diag.List
-	tmpl, err := amtemplate.FromGlobs(nil)
-	if err != nil {
-		problems.Add(diag.Origin(env.Source("alerting")), "Alertmanager's default templates: %v", err)
-		return problems
-	}
-	tmpl.ExternalURL = &url.URL{Scheme: "http", Host: "alertmanager.example:9093"}
+	// A failed parse leaves Alertmanager's Template unusable, so each file
+	// is parsed on its own first (after the defaults, whose definitions it
+	// may use), then all of them together.
 	for _, name := range sortedKeys(a.Templates) {
-		if err := tmpl.Parse(strings.NewReader(a.Templates[name])); err != nil {
+		if _, err := parseTemplates(map[string]string{name: a.Templates[name]}); err != nil {
 			problems.Add(diag.Origin(env.Source("alerting", "templates", name)), "alerting.templates.%q: Alertmanager cannot parse this template: %v", name, err)
 		}
 	}
 	if len(problems) > 0 {
+		return problems
+	}
+	tmpl, err := parseTemplates(a.Templates)
+	if err != nil {
+		problems.Add(diag.Origin(env.Source("alerting", "templates")), "alerting.templates: Alertmanager cannot parse these templates together: %v", err)
 		return problems
 	}
 	data := SampleNotification(tmpl)
@@ -152,6 +154,22 @@ func checkTemplates(env *model.Environment) diag.List {
 		}
 	}
 	return problems
+}
+
+// parseTemplates loads Alertmanager's default templates and then files,
+// in name order, as the server loads its templates.
+func parseTemplates(files map[string]string) (*amtemplate.Template, error) {
+	tmpl, err := amtemplate.FromGlobs(nil)
+	if err != nil {
+		return nil, fmt.Errorf("alertmanager's default templates: %w", err)
+	}
+	tmpl.ExternalURL = &url.URL{Scheme: "http", Host: "alertmanager.example:9093"}
+	for _, name := range sortedKeys(files) {
+		if err := tmpl.Parse(strings.NewReader(files[name])); err != nil {
+			return nil, err
+		}
+	}
+	return tmpl, nil
 }
 
 // SampleNotification is the notification templates are checked against:

@@ -125,6 +125,8 @@ type Inhibit struct {
 	Source  []string `json:"source"`
 	Target  []string `json:"target"`
 	Equal   []string `json:"equal"`
+	// Global says an empty Equal is meant.
+	Global bool `json:"global,omitempty"`
 }
 
 // RouteTest is a label set and the receivers it must reach.

@@ -54,9 +54,11 @@ type amRoute struct {
 }
 
 type inhibitRule struct {
-	SourceMatchers []string `yaml:"source_matchers"`
-	TargetMatchers []string `yaml:"target_matchers"`
-	Equal          []string `yaml:"equal,flow"`
+	// Empty source matchers match every alert; an empty equal is no
+	// condition (both kept as written: the input meant them).
+	SourceMatchers []string `yaml:"source_matchers,omitempty"`
+	TargetMatchers []string `yaml:"target_matchers,omitempty"`
+	Equal          []string `yaml:"equal,flow,omitempty"`
 }
 
 type amReceiver struct {
@@ -243,6 +245,12 @@ func Config(p *expand.Plan) ([]byte, error) {
 		rcv := amReceiver{Name: r.Name}
 		for _, name := range r.Endpoints {
 			for _, in := range a.Policy.Receivers[name].Integrations() {
+				if r.Name == expand.DeadMansSwitchReceiver {
+					// A resolved notification would ping the heartbeat
+					// service when the alert stops: when Prometheus is
+					// down, the one moment it must not.
+					in.SendResolved = false
+				}
 				if err := integrate(&rcv, a.Policy, in, file); err != nil {
 					return nil, fmt.Errorf("render alertmanager: receiver %q: %w", name, err)
 				}

@@ -140,10 +140,10 @@ func canSilence(p *expand.Plan, rule amcommon.InhibitRule, target model.LabelSet
 	return ""
 }
 
-// inhibitEqual warns about enabled inhibit rules without `equal`: one
-// source alert anywhere silences every target alert everywhere. Such rules
-// are kept (an imported configuration means them as written), so the
-// warning is the place to see them.
+// inhibitEqual reports enabled inhibit rules without `equal`: one source
+// alert anywhere silences every target alert everywhere. It is an error
+// unless the rule says `global: true` (an imported configuration that
+// means it as written), and a warning then, so it stays in sight.
 func inhibitEqual(a *expand.AlertingPlan, add func(string, finding.Severity, string, string, string, ...any)) {
 	for _, in := range a.Inhibits {
 		if len(in.Equal) > 0 {
@@ -157,7 +157,12 @@ func inhibitEqual(a *expand.AlertingPlan, add func(string, finding.Severity, str
 		if len(in.Target) == 0 {
 			target = "every alert"
 		}
-		add(CheckInhibitEqual, finding.Warning, in.Origin, "inhibit rule "+in.Name,
-			"has no equal: while %s fires, %s is silenced, in every cluster and namespace; list the labels both must share in equal (cluster, namespace, ...) unless that is what you mean", source, target)
+		if in.Global {
+			add(CheckInhibitEqual, finding.Warning, in.Origin, "inhibit rule "+in.Name,
+				"has no equal (global: true): while %s fires, %s is silenced, in every cluster and namespace", source, target)
+			continue
+		}
+		add(CheckInhibitEqual, finding.Error, in.Origin, "inhibit rule "+in.Name,
+			"has no equal: while %s fires, %s is silenced, in every cluster and namespace; list the labels both must share in equal (cluster, namespace, ...), or set global: true if that is what you mean", source, target)
 	}
 }
