@@ -271,8 +271,8 @@ func (c *converter) sloth(d Doc) {
 		out.Alerting.Annotations = c.annotations(a.Annotations, func(k string) diag.Pos { return sk("alerting", "annotations", k) })
 		for _, b := range []struct {
 			burn, key, tier string
-			in          slothAlert
-			into        *model.BurnAlert
+			in              slothAlert
+			into            *model.BurnAlert
 		}{{"page", "page_alert", "P0", a.PageAlert, &out.Alerting.Page}, {"ticket", "ticket_alert", "P1", a.TicketAlert, &out.Alerting.Ticket}} {
 			ap := func(p ...any) diag.Pos { return sp(append([]any{"alerting", b.key}, p...)...) }
 			apk := func(p ...any) diag.Pos { return sk(append([]any{"alerting", b.key}, p...)...) }
