@@ -46,29 +46,95 @@ type adoptKey struct{ def, job, namespace string }
 // rules and no more. It runs after the targets are converted, because an
 // exporter brings its own scrape jobs.
 func (imp *Import) adoptLibrary(in *read.Input) error {
-	index := libraryIndex()
+	ad := &adoption{imp: imp, in: in, index: libraryIndex()}
 	if imp.Options.NoLibrary {
-		for _, g := range in.Groups {
-			for _, r := range g.Rules {
-				if libs := index[r.Name]; len(libs) > 0 && r.Kind == read.Alert {
-					imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s: kept as a copy (--no-library)", r.Name, libs[0])
-				}
-			}
-		}
+		ad.noteKeptCopies()
 		return nil
 	}
-	env := imp.Env
-	var probes []load.ExporterProbe
-	probeIdx := map[load.ExporterProbe]int{}
-	type candidate struct {
-		gi, ri int
-		probes []int
+	ad.findCandidates()
+	if len(ad.cands) == 0 {
+		return nil
 	}
-	var cands []candidate
-	for gi, g := range in.Groups {
+	if err := ad.probe(); err != nil {
+		return err
+	}
+	ad.match()
+	ad.choose()
+	ad.refuseClashes()
+	ad.take()
+	if len(ad.chosen) > 0 {
+		ad.adopt()
+	}
+	ad.noteCopies()
+	return nil
+}
+
+// adoption is the state of adoptLibrary's steps, in the order they fill
+// it.
+type adoption struct {
+	imp   *Import
+	in    *read.Input
+	index map[string][]string // rule name -> exporter definitions that have it
+
+	// cands are the input alerts with a library rule's name, each with
+	// the exporter evaluations (indexes into probes) to match it against.
+	cands  []candidate
+	probes []load.ExporterProbe
+	probed []load.ProbedExporter
+	// matches are the candidates whose expression is an evaluation's.
+	matches []libMatch
+	// chosen is the evaluation adopted per exporter definition; probeOf
+	// the probe of each matched evaluation.
+	chosen  map[string]adoptKey
+	probeOf map[adoptKey]int
+	// replacesTarget names imported targets an adopted exporter defines.
+	replacesTarget map[string]bool
+	// taken is the input rule each library rule becomes (first wins);
+	// takenIdx the same by input index.
+	taken    map[libRef]libMatch
+	takenIdx map[[2]int]bool
+	// copies are input rules with a library rule's name that stay
+	// copies: the first one's position, by name.
+	copies map[string]string
+}
+
+// candidate is an input alert with a library rule's name.
+type candidate struct {
+	gi, ri int
+	probes []int
+}
+
+// libRef is a library rule: exporter definition and rule key.
+type libRef struct{ def, key string }
+
+func (ad *adoption) rule(gi, ri int) read.Rule { return ad.in.Groups[gi].Rules[ri] }
+
+func (ad *adoption) keyOf(pi int) adoptKey {
+	return adoptKey{ad.probes[pi].Definition, ad.probed[pi].Job, ad.probed[pi].Namespace}
+}
+
+// noteKeptCopies notes, under --no-library, each alert with a library
+// rule's name.
+func (ad *adoption) noteKeptCopies() {
+	for _, g := range ad.in.Groups {
+		for _, r := range g.Rules {
+			if libs := ad.index[r.Name]; len(libs) > 0 && r.Kind == read.Alert {
+				ad.imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s: kept as a copy (--no-library)", r.Name, libs[0])
+			}
+		}
+	}
+}
+
+// findCandidates lists the input alerts with a library rule's name, and
+// the evaluations of each exporter that has it: under each job the alert
+// selects, and under the exporter's default job.
+func (ad *adoption) findCandidates() {
+	env := ad.imp.Env
+	probeIdx := map[load.ExporterProbe]int{}
+	for gi, g := range ad.in.Groups {
 		for ri, r := range g.Rules {
-			libs := index[r.Name]
-			if r.Kind != read.Alert || len(libs) == 0 || ri >= len(imp.Placed[gi]) {
+			libs := ad.index[r.Name]
+			if r.Kind != read.Alert || len(libs) == 0 || ri >= len(ad.imp.Placed[gi]) {
 				continue
 			}
 			c := candidate{gi: gi, ri: ri}
@@ -80,33 +146,36 @@ func (imp *Import) adoptLibrary(in *read.Input) error {
 					}
 					i, seen := probeIdx[p]
 					if !seen {
-						i = len(probes)
+						i = len(ad.probes)
 						probeIdx[p] = i
-						probes = append(probes, p)
+						ad.probes = append(ad.probes, p)
 					}
 					c.probes = append(c.probes, i)
 				}
 			}
-			cands = append(cands, c)
+			ad.cands = append(ad.cands, c)
 		}
 	}
-	if len(cands) == 0 {
-		return nil
-	}
-	probed, err := load.ProbeExporters(nil, probes, thresholdSentinel)
+}
+
+// probe evaluates the library for every exporter evaluation, with the
+// threshold sentinel that shows where a rule's threshold goes.
+func (ad *adoption) probe() error {
+	probed, err := load.ProbeExporters(nil, ad.probes, thresholdSentinel)
 	if err != nil {
 		return fmt.Errorf("read the library: %w", err)
 	}
-	keyOf := func(pi int) adoptKey {
-		return adoptKey{probes[pi].Definition, probed[pi].Job, probed[pi].Namespace}
-	}
+	ad.probed = probed
+	return nil
+}
 
-	// Match every candidate against the evaluations of its exporters.
-	var matches []libMatch
-	for _, c := range cands {
-		r := in.Groups[c.gi].Rules[c.ri]
+// match matches every candidate against the evaluations of its
+// exporters: the first whose rule is the input's as PromQL.
+func (ad *adoption) match() {
+	for _, c := range ad.cands {
+		r := ad.rule(c.gi, c.ri)
 		for _, pi := range c.probes {
-			pe := probed[pi]
+			pe := ad.probed[pi]
 			if pe.Err != nil {
 				continue
 			}
@@ -115,33 +184,42 @@ func (imp *Import) adoptLibrary(in *read.Input) error {
 				continue
 			}
 			if ok, th := MatchLibraryExpr(pe.Sentinel[g][r.Name].Expr, r.Expr); ok {
-				matches = append(matches, libMatch{gi: c.gi, ri: c.ri, probe: pi, threshold: th})
+				ad.matches = append(ad.matches, libMatch{gi: c.gi, ri: c.ri, probe: pi, threshold: th})
 				break
 			}
 		}
 	}
+}
 
-	// One evaluation per exporter definition: the one most rules match.
+// choose keeps one evaluation per exporter definition: the one most rules
+// match.
+func (ad *adoption) choose() {
 	count := map[adoptKey]int{}
-	for _, m := range matches {
-		count[keyOf(m.probe)]++
+	for _, m := range ad.matches {
+		count[ad.keyOf(m.probe)]++
 	}
-	chosen := map[string]adoptKey{}
+	ad.chosen = map[string]adoptKey{}
 	for _, k := range slices.SortedFunc(maps.Keys(count), compareAdoptKey) {
-		if best, ok := chosen[k.def]; !ok || count[k] > count[best] {
-			chosen[k.def] = k
+		if best, ok := ad.chosen[k.def]; !ok || count[k] > count[best] {
+			ad.chosen[k.def] = k
 		}
 	}
-	// Refuse an exporter whose scrape jobs clash with imported ones.
-	probeOf := map[adoptKey]int{}
-	for _, m := range matches {
-		probeOf[keyOf(m.probe)] = m.probe
+	ad.probeOf = map[adoptKey]int{}
+	for _, m := range ad.matches {
+		ad.probeOf[ad.keyOf(m.probe)] = m.probe
 	}
-	replacesTarget := map[string]bool{}
+}
+
+// refuseClashes drops the exporters whose scrape jobs clash with imported
+// ones (or with another adopted exporter's), noting why on each rule that
+// matched them.
+func (ad *adoption) refuseClashes() {
+	env := ad.imp.Env
+	ad.replacesTarget = map[string]bool{}
 	jobs := map[string]string{}
-	for _, def := range slices.Sorted(maps.Keys(chosen)) {
-		k := chosen[def]
-		pe := probed[probeOf[k]]
+	for _, def := range slices.Sorted(maps.Keys(ad.chosen)) {
+		k := ad.chosen[def]
+		pe := ad.probed[ad.probeOf[k]]
 		why := ""
 		for _, tn := range slices.Sorted(maps.Keys(pe.Targets)) {
 			switch {
@@ -162,11 +240,11 @@ func (imp *Import) adoptLibrary(in *read.Input) error {
 			}
 		}
 		if why != "" {
-			delete(chosen, def)
-			for _, m := range matches {
-				if keyOf(m.probe) == k {
-					r := in.Groups[m.gi].Rules[m.ri]
-					imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s) as PromQL, but the exporter is not adopted: %s; the rule is imported as a copy", r.Name, def, k.job, why)
+			delete(ad.chosen, def)
+			for _, m := range ad.matches {
+				if ad.keyOf(m.probe) == k {
+					r := ad.rule(m.gi, m.ri)
+					ad.imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s) as PromQL, but the exporter is not adopted: %s; the rule is imported as a copy", r.Name, def, k.job, why)
 				}
 			}
 			continue
@@ -174,56 +252,53 @@ func (imp *Import) adoptLibrary(in *read.Input) error {
 		for tn := range pe.Targets {
 			jobs[tn] = def
 			if _, ok := env.Targets[tn]; ok {
-				replacesTarget[tn] = true
+				ad.replacesTarget[tn] = true
 			}
 		}
 	}
+}
 
-	// Library rules the input matches, by exporter definition and rule
-	// key; the first input rule wins, later ones stay copies.
-	type libRef struct{ def, key string }
-	taken := map[libRef]libMatch{}
-	for _, m := range matches {
-		k := keyOf(m.probe)
-		r := in.Groups[m.gi].Rules[m.ri]
+// take gives each library rule of an adopted evaluation the first input
+// rule that matches it; later ones, and matches of evaluations not
+// adopted, stay copies.
+func (ad *adoption) take() {
+	ad.taken = map[libRef]libMatch{}
+	for _, m := range ad.matches {
+		k := ad.keyOf(m.probe)
+		r := ad.rule(m.gi, m.ri)
 		switch {
-		case chosen[k.def] == (adoptKey{}):
-		case chosen[k.def] != k:
-			imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s with job %s, but the exporter is adopted with job %s (more rules match it): imported as a copy", r.Name, k.def, k.job, chosen[k.def].job)
+		case ad.chosen[k.def] == (adoptKey{}):
+		case ad.chosen[k.def] != k:
+			ad.imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s with job %s, but the exporter is adopted with job %s (more rules match it): imported as a copy", r.Name, k.def, k.job, ad.chosen[k.def].job)
 		default:
 			ref := libRef{k.def, r.Name}
-			if prev, dup := taken[ref]; dup {
-				imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s as PromQL, which the rule at %s already became: imported as a copy", r.Name, k.def, in.Groups[prev.gi].Rules[prev.ri].Pos)
+			if prev, dup := ad.taken[ref]; dup {
+				ad.imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s as PromQL, which the rule at %s already became: imported as a copy", r.Name, k.def, ad.rule(prev.gi, prev.ri).Pos)
 				continue
 			}
-			taken[ref] = m
+			ad.taken[ref] = m
 		}
 	}
-	takenIdx := map[[2]int]bool{}
-	for _, m := range taken {
-		takenIdx[[2]int{m.gi, m.ri}] = true
+	ad.takenIdx = map[[2]int]bool{}
+	for _, m := range ad.taken {
+		ad.takenIdx[[2]int{m.gi, m.ri}] = true
 	}
-	// Input rules with a library rule's name that stay copies: that library
-	// rule is switched off, or the alert would be defined twice.
-	copies := map[string]string{}
-	for _, c := range cands {
-		r := in.Groups[c.gi].Rules[c.ri]
-		if _, seen := copies[r.Name]; !seen && !takenIdx[[2]int{c.gi, c.ri}] {
-			copies[r.Name] = r.Pos
+	// Input rules with a library rule's name that stay copies: that
+	// library rule is switched off, or the alert would be defined twice.
+	ad.copies = map[string]string{}
+	for _, c := range ad.cands {
+		r := ad.rule(c.gi, c.ri)
+		if _, seen := ad.copies[r.Name]; !seen && !ad.takenIdx[[2]int{c.gi, c.ri}] {
+			ad.copies[r.Name] = r.Pos
 		}
 	}
-	defer func() {
-		for _, c := range cands {
-			r := in.Groups[c.gi].Rules[c.ri]
-			if !takenIdx[[2]int{c.gi, c.ri}] && !imp.noted(r.Pos, NoteLibrary) {
-				imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s, but its expression is not the library's: imported as a copy", r.Name, index[r.Name][0])
-			}
-		}
-	}()
+}
 
-	if len(chosen) == 0 {
-		return nil
-	}
+// adopt brings each chosen exporter into the environment with an
+// override per library rule (the input's version, or off), drops the
+// imported targets the exporters define and settles the groups.
+func (ad *adoption) adopt() {
+	env := ad.imp.Env
 	if env.Exporters == nil {
 		env.Exporters = map[string]model.Exporter{}
 	}
@@ -231,64 +306,87 @@ func (imp *Import) adoptLibrary(in *read.Input) error {
 		env.Overrides = map[string]model.Override{}
 	}
 	adoptedGroups := map[string]bool{}
-	for _, def := range slices.Sorted(maps.Keys(chosen)) {
-		k := chosen[def]
-		pi := probeOf[k]
-		pe := probed[pi]
-		a := Adopted{Key: k.job, Definition: def, Namespace: probes[pi].Namespace}
-		if probes[pi].Job != "" && probes[pi].Job != defaultJob(probed, probes, def) {
-			a.Job = k.job
-		}
-		ex := pe.Exporter
-		ex.Rules = map[string]model.RuleGroup{}
-		for _, g := range slices.Sorted(maps.Keys(pe.Rules)) {
-			adoptedGroups[g] = true
-			ex.Rules[g] = model.RuleGroup{}
-			for _, key := range slices.Sorted(maps.Keys(pe.Rules[g])) {
-				lib, sent := pe.Rules[g][key], pe.Sentinel[g][key]
-				m, matched := taken[libRef{def, key}]
-				if !matched {
-					reason := "not in the imported rules: delete this override to adopt the library's rule"
-					if pos, ok := copies[lib.Name]; ok {
-						reason = fmt.Sprintf("the rule imported from %s keeps its own expression, which is not the library's: this one is off so the alert is not defined twice", pos)
-					}
-					off := true
-					env.Overrides[key] = model.Override{Reason: reason, Disabled: &off}
-					lib.Enabled = false
-					ex.Rules[g][key] = lib
-					continue
-				}
-				r := in.Groups[m.gi].Rules[m.ri]
-				place := imp.Placed[m.gi][m.ri]
-				mine := env.Rules[place.Group][place.Key]
-				delete(env.Rules[place.Group], place.Key)
-				imp.Placed[m.gi][m.ri] = Place{Group: g, Key: key, Exporter: k.job}
-				a.Rules++
-				ov, what := overrideFor(lib, sent, mine, m.threshold)
-				applied := applyOverride(lib, sent, ov)
-				ex.Rules[g][key] = applied
-				if len(what) == 0 {
-					imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s, group %s) as it is: imported as that rule, no override needed", r.Name, def, k.job, g)
-					continue
-				}
-				ov.Reason = fmt.Sprintf("imported from %s, which sets its %s", r.Pos, strings.Join(what, ", "))
-				env.Overrides[key] = ov
-				imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s, group %s) as PromQL: imported as an override of it (%s)", r.Name, def, k.job, g, strings.Join(what, ", "))
-			}
-		}
-		env.Exporters[a.Key] = ex
-		imp.Adopted = append(imp.Adopted, a)
-		imp.note("", NoteLibrary, "exporter.%s is adopted as exporters.%s for %d of its %d rules; it brings its scrape jobs (%s), dashboards and rule tests, and team %s on its alerts", def, cuetext.Label(a.Key), a.Rules, countRules(pe.Rules), strings.Join(slices.Sorted(maps.Keys(pe.Targets)), ", "), orNone(pe.Team))
+	for _, def := range slices.Sorted(maps.Keys(ad.chosen)) {
+		ad.adoptExporter(def, adoptedGroups)
 	}
-	for tn := range replacesTarget {
+	for tn := range ad.replacesTarget {
 		delete(env.Targets, tn)
-		imp.note("", NoteLibrary, "target %s is the adopted exporter's own scrape job: the exporter defines it", tn)
+		ad.imp.note("", NoteLibrary, "target %s is the adopted exporter's own scrape job: the exporter defines it", tn)
 	}
 	if len(env.Targets) == 0 {
 		env.Targets = nil
 	}
-	imp.settleGroups(adoptedGroups)
-	return nil
+	ad.imp.settleGroups(adoptedGroups)
+}
+
+// adoptExporter adopts the evaluation chosen for def: every rule of it
+// becomes the input rule it was matched with (an override where they
+// differ) or is switched off; the input rule leaves env.rules.
+func (ad *adoption) adoptExporter(def string, adoptedGroups map[string]bool) {
+	imp, env := ad.imp, ad.imp.Env
+	k := ad.chosen[def]
+	pi := ad.probeOf[k]
+	pe := ad.probed[pi]
+	a := Adopted{Key: k.job, Definition: def, Namespace: ad.probes[pi].Namespace}
+	if ad.probes[pi].Job != "" && ad.probes[pi].Job != defaultJob(ad.probed, ad.probes, def) {
+		a.Job = k.job
+	}
+	ex := pe.Exporter
+	ex.Rules = map[string]model.RuleGroup{}
+	for _, g := range slices.Sorted(maps.Keys(pe.Rules)) {
+		adoptedGroups[g] = true
+		ex.Rules[g] = model.RuleGroup{}
+		for _, key := range slices.Sorted(maps.Keys(pe.Rules[g])) {
+			lib, sent := pe.Rules[g][key], pe.Sentinel[g][key]
+			m, matched := ad.taken[libRef{def, key}]
+			if !matched {
+				ex.Rules[g][key] = ad.switchOff(key, lib)
+				continue
+			}
+			r := ad.rule(m.gi, m.ri)
+			place := imp.Placed[m.gi][m.ri]
+			mine := env.Rules[place.Group][place.Key]
+			delete(env.Rules[place.Group], place.Key)
+			imp.Placed[m.gi][m.ri] = Place{Group: g, Key: key, Exporter: k.job}
+			a.Rules++
+			ov, what := overrideFor(lib, sent, mine, m.threshold)
+			ex.Rules[g][key] = applyOverride(lib, sent, ov)
+			if len(what) == 0 {
+				imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s, group %s) as it is: imported as that rule, no override needed", r.Name, def, k.job, g)
+				continue
+			}
+			ov.Reason = fmt.Sprintf("imported from %s, which sets its %s", r.Pos, strings.Join(what, ", "))
+			env.Overrides[key] = ov
+			imp.note(r.Pos, NoteLibrary, "%s is the rule of exporter.%s (job %s, group %s) as PromQL: imported as an override of it (%s)", r.Name, def, k.job, g, strings.Join(what, ", "))
+		}
+	}
+	env.Exporters[a.Key] = ex
+	imp.Adopted = append(imp.Adopted, a)
+	imp.note("", NoteLibrary, "exporter.%s is adopted as exporters.%s for %d of its %d rules; it brings its scrape jobs (%s), dashboards and rule tests, and team %s on its alerts", def, cuetext.Label(a.Key), a.Rules, countRules(pe.Rules), strings.Join(slices.Sorted(maps.Keys(pe.Targets)), ", "), orNone(pe.Team))
+}
+
+// switchOff is the library rule key, not in the input, switched off by an
+// override with the reason.
+func (ad *adoption) switchOff(key string, lib model.Rule) model.Rule {
+	reason := "not in the imported rules: delete this override to adopt the library's rule"
+	if pos, ok := ad.copies[lib.Name]; ok {
+		reason = fmt.Sprintf("the rule imported from %s keeps its own expression, which is not the library's: this one is off so the alert is not defined twice", pos)
+	}
+	off := true
+	ad.imp.Env.Overrides[key] = model.Override{Reason: reason, Disabled: &off}
+	lib.Enabled = false
+	return lib
+}
+
+// noteCopies notes each candidate that stayed a copy without a note
+// saying why: its expression is not the library's.
+func (ad *adoption) noteCopies() {
+	for _, c := range ad.cands {
+		r := ad.rule(c.gi, c.ri)
+		if !ad.takenIdx[[2]int{c.gi, c.ri}] && !ad.imp.noted(r.Pos, NoteLibrary) {
+			ad.imp.note(r.Pos, NoteLibrary, "%s has the name of a rule of exporter.%s, but its expression is not the library's: imported as a copy", r.Name, ad.index[r.Name][0])
+		}
+	}
 }
 
 // settleGroups drops imported groups the library took every rule of and

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing/fstest"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/pipeline"
 )
@@ -30,7 +31,7 @@ func Builds(root, rel string, files map[string][]byte) error {
 		return err
 	}
 	if _, err := pipeline.Compile(root, ref, load.Options{Source: src}); err != nil {
-		return fmt.Errorf("%v\nmongen import: the environment it would write to %s does not build (above, at the positions of the CUE it would write); nothing was written", err, rel)
+		return withConclusion(err, fmt.Sprintf("mongen import: the environment it would write to %s does not build (above, at the positions of the CUE it would write); nothing was written", rel))
 	}
 	return nil
 }
@@ -65,4 +66,14 @@ func repositoryCUE(root string) (fstest.MapFS, error) {
 		return nil, fmt.Errorf("read the repository's CUE files: %w", err)
 	}
 	return src, nil
+}
+
+// withConclusion is err followed by a line saying what it means for the
+// import: a diag.List keeps its diagnostics, in their order, with the
+// conclusion as one more without a position.
+func withConclusion(err error, conclusion string) error {
+	if l, ok := diag.As(err); ok {
+		return append(append(diag.List(nil), l...), diag.Diagnostic{Msg: conclusion})
+	}
+	return fmt.Errorf("%w\n%s", err, conclusion)
 }

@@ -28,7 +28,7 @@ func Check(root, rel string, in *read.Input, imp *convert.Import) ([]Difference,
 	// The findings the import suppressed do not fail the build.
 	res, err := pipeline.Compile(root, ref, load.Options{})
 	if err != nil {
-		return nil, fmt.Errorf("%w\n%s does not build, so it cannot be compared with the input: fix the errors above", err, rel)
+		return nil, withConclusion(err, rel+" does not build, so it cannot be compared with the input: fix the errors above")
 	}
 	diffs := Compare(in, imp, res.Plan)
 	for _, step := range []func(string, *read.Input, *convert.Import, *expand.Plan, *artifact.Tree) ([]Difference, error){
