@@ -195,11 +195,10 @@ const (
 )
 
 type simulation struct {
-	series            []series
-	healthy, failing  []state
-	maxMinutes        int
-	historyMinutes    int
-	mongenHasAnyAlert bool
+	series           []series
+	healthy, failing []state
+	maxMinutes       int
+	historyMinutes   int
 }
 
 // newSimulation finds the series both tools' indicators read and a

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	commonmodel "github.com/prometheus/common/model"
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
@@ -520,13 +521,13 @@ func pyrraLatency(success, total string) (model.Indicator, error) {
 		switch {
 		case m.Name == "le" && m.Type == labels.MatchEqual:
 			le = m.Value
-		case m.Name != labels.MetricName:
+		case m.Name != commonmodel.MetricNameLabel:
 			rest = append(rest, m)
 		}
 	}
 	var totalRest []*labels.Matcher
 	for _, m := range tv.LabelMatchers {
-		if m.Name != labels.MetricName {
+		if m.Name != commonmodel.MetricNameLabel {
 			totalRest = append(totalRest, m)
 		}
 	}
