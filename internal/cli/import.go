@@ -41,6 +41,11 @@ With --check, nothing is written: the environment as it is now is built and
 every difference from the input files is printed, normalisations (with their
 reason) and real differences; exits 1 if there is any real difference.
 
+Sloth specs (prometheus/v1, PrometheusServiceLevel) and Pyrra
+ServiceLevelObjectives become SLOs in environments/NAME/slos.cue; with
+--check and the rules Sloth generated from them, the first firing minute
+of each page and ticket alert is compared (docs/slo.md#importing-sloth-and-pyrra-slos).
+
 See docs/migrating.md.`,
 		Args: func(_ *cobra.Command, args []string) error {
 			if len(args) == 0 {
@@ -71,6 +76,11 @@ func (a *app) importFiles(files []string, f importFlags) error {
 	root, err := load.FindRoot(a.cwd)
 	if err != nil {
 		return err
+	}
+	if docs, ok, err := a.sloInputs(files); err != nil {
+		return err
+	} else if ok {
+		return a.importSLOs(root, docs, files, f) // Sloth and Pyrra SLOs: importslo.go
 	}
 	in, err := a.readInputs(files)
 	if err != nil {
