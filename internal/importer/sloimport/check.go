@@ -55,6 +55,8 @@ type Subject struct {
 type Firing struct {
 	ID, Burn, Scenario string
 	Mongen, Source     time.Duration
+	// SourceName names the source tool ("Sloth").
+	SourceName string
 	// ErrorRatio is the share of failing events in the scenario.
 	ErrorRatio float64
 }
@@ -77,7 +79,11 @@ func (f Firing) String() string {
 	if !f.Same() {
 		verdict = "different"
 	}
-	return fmt.Sprintf("slo %s %s, %s (%.4g%% errors): mongen %s, source %s: %s", f.ID, f.Burn, f.Scenario, f.ErrorRatio*100, minutes(f.Mongen), minutes(f.Source), verdict)
+	src := f.SourceName
+	if src == "" {
+		src = "source"
+	}
+	return fmt.Sprintf("slo %s %s, %s (%.4g%% errors): mongen %s, %s %s: %s", f.ID, f.Burn, f.Scenario, f.ErrorRatio*100, minutes(f.Mongen), src, minutes(f.Source), verdict)
 }
 
 // MongenRules renders the plan's rules of one SLO as a rule file.
@@ -171,7 +177,7 @@ func Check(ctx context.Context, subjects []Subject) ([]Firing, []string, error) 
 				return nil, nil, fmt.Errorf("slo %s: %s's rules, %s: %w", s.ID, s.SourceName, sc.name, err)
 			}
 			for _, burn := range []string{slo.BurnPage, slo.BurnTicket} {
-				out = append(out, Firing{ID: s.ID, Burn: burn, Scenario: sc.name, ErrorRatio: sc.p, Mongen: m[burn], Source: src[burn]})
+				out = append(out, Firing{ID: s.ID, Burn: burn, Scenario: sc.name, ErrorRatio: sc.p, Mongen: m[burn], Source: src[burn], SourceName: s.SourceName})
 			}
 		}
 	}
