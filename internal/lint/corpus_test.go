@@ -214,3 +214,85 @@ func TestKubePrometheusCorpus(t *testing.T) {
 }
 
 func golden(t *testing.T, path, got string) { t.Helper(); goldenfile.CompareFile(t, path, got) }
+
+// libraryEnv brings in every library exporter, the blackbox exporter with
+// a single probe (the smallest environment that has its probe rules), and
+// the standard tier policy with the receivers mongen init writes.
+const libraryEnv = `package lib
+
+import (
+	"mongen.dev/mongen/schemas"
+	"mongen.dev/mongen/library/exporter"
+	"mongen.dev/mongen/library/policy"
+)
+
+env: schemas.#Environment & {
+	name:     "lib"
+	cluster:  "lib"
+	flavour:  "operator"
+	selector: {}
+	exporters: {
+		node:                 exporter.#NodeExporter
+		"kube-state-metrics": exporter.#KubeStateMetrics
+		kubelet:              exporter.#Kubelet
+		apiserver:            exporter.#KubeAPIServer
+		coredns:              exporter.#CoreDNS
+		"ingress-nginx":      exporter.#IngressNginx
+		etcd: exporter.#Etcd & {tls: secret: "etcd-certs", endpoints: ["10.0.0.1:2379"]}
+		"kube-scheduler":          exporter.#KubeScheduler
+		"kube-controller-manager": exporter.#KubeControllerManager
+		"kube-proxy":              exporter.#KubeProxy
+		mysqld:                    exporter.#MysqldExporter
+		blackbox: exporter.#BlackboxExporter & {probes: site: {module: "http_2xx", static: ["https://example.com"]}}
+	}
+	alerting: policy.#Standard & {
+		fallback: "ops-email"
+		tiers: {
+			P0: receivers: ["ops-pager"]
+			P1: receivers: ["ops-chat"]
+			P2: receivers: ["ops-email"]
+		}
+		receivers: {
+			"ops-pager": {kind: "webhook", urlSecret: {secret: "alertmanager-receivers", key: "pager-url"}}
+			"ops-chat": {kind: "webhook", urlSecret: {secret: "alertmanager-receivers", key: "chat-url"}}
+			"ops-email": {
+				kind: "email"
+				to: ["ops@example.com"]
+				from:         "alertmanager@example.com"
+				smarthost:    "smtp.example.com:587"
+				sendResolved: false
+			}
+		}
+	}
+}
+`
+
+// TestLibraryRulesVetClean: the library's own rules give no finding, at
+// any severity, in an environment with every library exporter and one
+// probe (docs/lint.md, The shipped environments), now that the exporters
+// declare their metric TYPEs and promql/counter is exact for them.
+func TestLibraryRulesVetClean(t *testing.T) {
+	root := t.TempDir()
+	goldenfile.WriteFiles(t, root, map[string]string{
+		"cue.mod/module.cue":       "module: \"example.com/lib@v0\"\nlanguage: version: \"v0.17.0\"\ndeps: \"mongen.dev/mongen@v0\": v: \"v0.1.0\"\n",
+		"environments/lib/lib.cue": libraryEnv,
+	})
+	env, err := load.Environment(root, load.Ref{Name: "lib", Dir: "environments/lib"}, load.Options{})
+	if err != nil {
+		t.Fatalf("load: %v", err)
+	}
+	plan, err := expand.Expand(env)
+	if err != nil {
+		t.Fatalf("expand: %v", err)
+	}
+	if len(plan.Groups) < 12 {
+		t.Fatalf("only %d rule groups: the environment lost exporters", len(plan.Groups))
+	}
+	res := Vet(plan, ConfigFor(env))
+	for _, f := range res.Findings {
+		t.Errorf("library rule finding: %s", f)
+	}
+	if env.Exporters["etcd"].MetricTypes["etcd_mvcc_db_total_size_in_bytes"] != model.MetricGauge {
+		t.Errorf("the library's metric TYPEs did not reach the model: etcd has %v", env.Exporters["etcd"].MetricTypes)
+	}
+}
