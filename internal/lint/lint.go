@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/prometheus/model/labels"
 	"github.com/prometheus/prometheus/promql/parser"
 	"github.com/prometheus/prometheus/promql/parser/posrange"
+	"go.yaml.in/yaml/v3"
 
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
@@ -224,6 +225,32 @@ func relabelJobs(rs []mmodel.Relabel) (values []string, dynamic bool) {
 	return values, dynamic
 }
 
+// rawJob reads what lint needs of a raw scrape config (YAML text): its
+// interval and the job values its relabel_configs write. One that does
+// not parse is the job name alone; verify reports it.
+func rawJob(name, text string, scrape time.Duration) job {
+	var raw struct {
+		ScrapeInterval string `yaml:"scrape_interval"`
+		RelabelConfigs []struct {
+			Action       string   `yaml:"action"`
+			SourceLabels []string `yaml:"source_labels"`
+			TargetLabel  string   `yaml:"target_label"`
+			Replacement  *string  `yaml:"replacement"`
+		} `yaml:"relabel_configs"`
+	}
+	j := job{name: name, interval: scrape}
+	if err := yaml.Unmarshal([]byte(text), &raw); err != nil {
+		return j
+	}
+	j.interval = durationOr(raw.ScrapeInterval, scrape)
+	var rs []mmodel.Relabel
+	for _, r := range raw.RelabelConfigs {
+		rs = append(rs, mmodel.Relabel{Action: r.Action, SourceLabels: r.SourceLabels, TargetLabel: r.TargetLabel, Replacement: r.Replacement})
+	}
+	j.relabelled, j.relabelledAny = relabelJobs(rs)
+	return j
+}
+
 // matches reports whether every matcher accepts one of the job's values.
 func (j job) matches(ms []*labels.Matcher) bool {
 	if j.relabelledAny {
@@ -277,7 +304,7 @@ func newPass(plan *expand.Plan, cfg Config) *pass {
 	}
 	for _, name := range sortedKeys(env.RawScrapeConfigs) {
 		// A raw scrape config's metrics are unknown (schemas/raw.cue).
-		p.jobs = append(p.jobs, job{name: name, interval: p.scrape})
+		p.jobs = append(p.jobs, rawJob(name, env.RawScrapeConfigs[name], p.scrape))
 	}
 	for _, f := range plan.Federation {
 		info := job{name: f.Name, interval: durationOr(f.Federation.Interval, p.scrape)}

@@ -452,6 +452,15 @@ func TestPromQLSelectorRelabelledJob(t *testing.T) {
 	}
 }
 
+func TestPromQLSelectorRawScrapeConfigRelabel(t *testing.T) {
+	plan := testPlan(t, alert("A", `up{job="mysql"} == 0`), alert("B", `up{job="raw-db"} == 0`), alert("C", `up{job="redis"} == 0`))
+	plan.Env.RawScrapeConfigs = map[string]string{"raw-db": "job_name: raw-db\nscrape_interval: 1m\nrelabel_configs:\n  - target_label: job\n    replacement: mysql\n"}
+	got := Run(plan, Config{Only: []string{"promql/selector"}})
+	if len(got) != 1 || !strings.Contains(got[0].String(), "rule C:") {
+		t.Errorf("a raw scrape config's relabelled job value should be known: %v", got)
+	}
+}
+
 func TestPromQLSelectorOnlyListedJobs(t *testing.T) {
 	plan := testPlan(t, alert("A", `mysql_up > 0`), alert("B", `node_load1 > 0`))
 	// Without targets of unknown metrics, a metric no list covers is
