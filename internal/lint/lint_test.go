@@ -431,7 +431,7 @@ func TestPromQLSelectorRelabelledJob(t *testing.T) {
 	plan := testPlan(t,
 		alert("A", `mysql_up{job="mysql"} == 0`),
 		alert("B", `up{job="kubernetes-pods"} == 0`),
-		alert("C", `up{job="nowhere"} == 0`),
+		alert("C", `up{job="mysqll"} == 0`),
 	)
 	plan.Jobs = append(plan.Jobs,
 		expand.Job{Name: "db", Target: model.Target{Kind: model.KindStatic, Relabel: []model.Relabel{{TargetLabel: "job", Replacement: &fixed}}}},
@@ -441,7 +441,7 @@ func TestPromQLSelectorRelabelledJob(t *testing.T) {
 	for _, f := range got {
 		lines = append(lines, f.String())
 	}
-	if len(got) != 2 || !strings.Contains(lines[0], "rule B:") || !strings.Contains(lines[1], "rule C:") {
+	if len(got) != 2 || !strings.Contains(lines[0], "rule B:") || !strings.Contains(lines[1], `rule C: expr 1:1: `+"`"+`up{job="mysqll"}`+"`"+` selects job="mysqll", but no job of the environment has that name (did you mean "mysql"?)`) {
 		t.Errorf("a job value written by relabelling (target_label: job) should be known, others not:\n%s", strings.Join(lines, "\n"))
 	}
 	plan.Jobs = append(plan.Jobs,

@@ -259,8 +259,10 @@ func (p *pass) jobHint(vs *parser.VectorSelector) string {
 		}
 		best, bestD := "", 4
 		for _, j := range p.jobs {
-			if d := textdist.Distance(m.Value, j.name); d < bestD {
-				best, bestD = j.name, d
+			for _, name := range append([]string{j.name}, j.relabelled...) {
+				if d := textdist.Distance(m.Value, name); d < bestD {
+					best, bestD = name, d
+				}
 			}
 		}
 		if best != "" {
