@@ -132,7 +132,7 @@ func expandAlerting(env *model.Environment, p *Plan) diag.List {
 			if r.Kind != model.RuleAlert {
 				continue
 			}
-			if len(Endpoints(a, r.Tier, r.Team)) == 0 {
+			if len(Endpoints(a, r.Tier, r.Team)) == 0 && !(a.DeadMansSwitch != nil && r.Name == a.DeadMansSwitch.Alertname) {
 				team := r.Team
 				if team == "" {
 					team = "(none)"
