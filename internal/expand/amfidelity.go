@@ -19,12 +19,13 @@ import (
 const DeadMansSwitchReceiver = "dead-mans-switch"
 
 // rootRoute is the root of the routing tree: the fallback receiver, the
-// environment's grouping and its timing (empty timings are Alertmanager's
-// defaults).
+// environment's grouping (nil: mongen's default; empty: none, as
+// Alertmanager's default) and its timing (empty timings are
+// Alertmanager's defaults).
 func rootRoute(env *model.Environment) Route {
 	r := env.Alerting.Root
 	groupBy := r.GroupBy
-	if len(groupBy) == 0 {
+	if groupBy == nil {
 		groupBy = []string{"alertname", "cluster"}
 	}
 	return Route{
