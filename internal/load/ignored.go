@@ -39,7 +39,6 @@ type ignoredField struct {
 var (
 	onPlain       = []string{mmodel.ProfilePlain}
 	onOperator    = []string{mmodel.ProfileOperator}
-	onPlatform    = []string{mmodel.ProfileKubePrometheusStack, mmodel.ProfileKubePrometheus}
 	onOperatorAll = []string{mmodel.ProfileOperator, mmodel.ProfileKubePrometheusStack, mmodel.ProfileKubePrometheus}
 )
 
