@@ -17,6 +17,7 @@ import (
 
 	"github.com/prometheus/prometheus/promql/parser"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
 	"github.com/mongen-dev/mongen/internal/importer/read"
@@ -196,71 +197,26 @@ func GroupKey(name string) string {
 	return s
 }
 
+// convertRules turns each input group into a group of env.rules, in
+// input order: alerts get the tier of their severity, rules keep the
+// input's evaluation order. Expressions and templates that do not parse,
+// and dependency cycles, are problems at their positions; alerts whose
+// severity maps to no tier are one error listing every one of them.
 func (imp *Import) convertRules(in *read.Input) error {
-	env := imp.Env
 	p := parser.NewParser(parser.Options{})
-	var untiered, problems []string
+	var problems, untiered diag.List
 	imp.Placed = make([][]Place, len(in.Groups))
 	for gi, g := range in.Groups {
-		key := GroupKey(g.Name)
-		for n := 2; env.Rules[key] != nil; n++ {
-			key = fmt.Sprintf("%s-%d", GroupKey(g.Name), n)
-		}
-		if key != g.Name {
-			imp.note(g.Pos, NoteChange, "group %s is called %s: mongen group names are Kubernetes names", g.Name, key)
-		}
-		if s, ok := g.Settings(); ok {
-			if env.RuleGroups == nil {
-				env.RuleGroups = map[string]model.RuleGroupSettings{}
-			}
-			env.RuleGroups[key] = s
-		}
-		if len(g.Labels) > 0 {
-			imp.note(g.Pos, NoteChange, "group %s: its labels %s are copied onto each rule", g.Name, labelString(g.Labels))
-		}
+		key := imp.groupFor(g)
 		group := model.RuleGroup{}
 		var placed []read.Rule // in input order, with their keys
 		var keys []string
 		for _, r := range g.Rules {
-			if _, err := p.ParseExpr(r.Expr); err != nil {
-				problems = append(problems, fmt.Sprintf("%s: rule %s: expression does not parse: %v", r.ExprPos, r.Name, err))
-			}
-			problems = append(problems, r.TemplateProblems()...)
-			labels := map[string]string{}
-			for k, v := range g.Labels {
-				labels[k] = v
-			}
-			for k, v := range r.Labels {
-				labels[k] = v
-			}
-			mr := model.Rule{
-				Kind: model.RuleAlert, Name: r.Name, Expr: r.Expr, For: r.For, KeepFiringFor: r.KeepFiringFor,
-				Labels: labels, Annotations: r.Annotations, Enabled: true,
-			}
-			if r.Kind == read.Record {
-				mr.Kind = model.RuleRecord
-			} else {
-				sev, has := labels["severity"]
-				tier, ok := imp.Options.Tiering.TierOf(sev, has)
-				if !ok {
-					what := fmt.Sprintf("severity %q", sev)
-					if !has {
-						what = "no severity label"
-					}
-					untiered = append(untiered, fmt.Sprintf("%s: alert %s has %s", r.Pos, r.Name, what))
-					continue
-				}
-				mr.Tier = tier
-				want := tiers.Severity(tier)
-				switch {
-				case !has:
-					imp.note(r.Pos, NoteTier, "%s: no severity label -> %s (severity %s added)", r.Name, tier, want)
-				case sev != want:
-					imp.note(r.Pos, NoteTier, "%s: severity %s -> %s (severity becomes %s)", r.Name, sev, tier, want)
-				default:
-					imp.note(r.Pos, NoteTier, "%s: severity %s -> %s", r.Name, sev, tier)
-				}
-				labels["severity"] = want
+			problems = append(problems, ruleProblems(p, r)...)
+			mr, ok := imp.convertRule(g, r)
+			if !ok {
+				untiered = append(untiered, untieredAlert(g, r))
+				continue
 			}
 			rkey := r.Name
 			for n := 2; ; n++ {
@@ -273,18 +229,107 @@ func (imp *Import) convertRules(in *read.Input) error {
 			imp.Placed[gi] = append(imp.Placed[gi], Place{Group: key, Key: rkey})
 			placed, keys = append(placed, r), append(keys, rkey)
 		}
-		env.Rules[key] = group
-		if cycle := imp.keepOrder(g, group, placed, keys); cycle != nil {
-			problems = append(problems, cycle...)
+		imp.Env.Rules[key] = group
+		for _, c := range imp.keepOrder(g, group, placed, keys) {
+			problems = append(problems, diag.FromString(c))
 		}
 	}
 	if len(problems) > 0 {
-		return errors.New(strings.Join(problems, "\n"))
+		return problems
 	}
 	if len(untiered) > 0 {
-		return fmt.Errorf("%s\nevery alert needs a tier, inferred from its severity (%s): map the other values with --severity-map, e.g. --severity-map none=P2 or --severity-map other=P2", strings.Join(untiered, "\n"), imp.Options.Tiering)
+		return append(untiered, diag.Diagnostic{Msg: fmt.Sprintf("every alert needs a tier, inferred from its severity (%s): map the other values with --severity-map, e.g. --severity-map none=P2 or --severity-map other=P2", imp.Options.Tiering)})
 	}
 	return nil
+}
+
+// groupFor is the key of the env.rules group an input group becomes (a
+// Kubernetes name, unique), with its settings; a renamed group and labels
+// copied onto its rules are noted.
+func (imp *Import) groupFor(g read.Group) string {
+	env := imp.Env
+	key := GroupKey(g.Name)
+	for n := 2; env.Rules[key] != nil; n++ {
+		key = fmt.Sprintf("%s-%d", GroupKey(g.Name), n)
+	}
+	if key != g.Name {
+		imp.note(g.Pos, NoteChange, "group %s is called %s: mongen group names are Kubernetes names", g.Name, key)
+	}
+	if s, ok := g.Settings(); ok {
+		if env.RuleGroups == nil {
+			env.RuleGroups = map[string]model.RuleGroupSettings{}
+		}
+		env.RuleGroups[key] = s
+	}
+	if len(g.Labels) > 0 {
+		imp.note(g.Pos, NoteChange, "group %s: its labels %s are copied onto each rule", g.Name, labelString(g.Labels))
+	}
+	return key
+}
+
+// ruleProblems are a rule's expression and templates that do not parse.
+func ruleProblems(p parser.Parser, r read.Rule) diag.List {
+	var out diag.List
+	if _, err := p.ParseExpr(r.Expr); err != nil {
+		out = append(out, diag.FromString(fmt.Sprintf("%s: rule %s: expression does not parse: %v", r.ExprPos, r.Name, err)))
+	}
+	for _, t := range r.TemplateProblems() {
+		out = append(out, diag.FromString(t))
+	}
+	return out
+}
+
+// convertRule is the input rule as a mongen rule, with the group's labels
+// under its own; an alert gets the tier of its severity and that tier's
+// severity label, noted. ok is false for an alert whose severity maps to
+// no tier.
+func (imp *Import) convertRule(g read.Group, r read.Rule) (model.Rule, bool) {
+	labels := map[string]string{}
+	for k, v := range g.Labels {
+		labels[k] = v
+	}
+	for k, v := range r.Labels {
+		labels[k] = v
+	}
+	mr := model.Rule{
+		Kind: model.RuleAlert, Name: r.Name, Expr: r.Expr, For: r.For, KeepFiringFor: r.KeepFiringFor,
+		Labels: labels, Annotations: r.Annotations, Enabled: true,
+	}
+	if r.Kind == read.Record {
+		mr.Kind = model.RuleRecord
+		return mr, true
+	}
+	sev, has := labels["severity"]
+	tier, ok := imp.Options.Tiering.TierOf(sev, has)
+	if !ok {
+		return model.Rule{}, false
+	}
+	mr.Tier = tier
+	want := tiers.Severity(tier)
+	switch {
+	case !has:
+		imp.note(r.Pos, NoteTier, "%s: no severity label -> %s (severity %s added)", r.Name, tier, want)
+	case sev != want:
+		imp.note(r.Pos, NoteTier, "%s: severity %s -> %s (severity becomes %s)", r.Name, sev, tier, want)
+	default:
+		imp.note(r.Pos, NoteTier, "%s: severity %s -> %s", r.Name, sev, tier)
+	}
+	labels["severity"] = want
+	return mr, true
+}
+
+// untieredAlert names an alert whose severity (its own, or its group's)
+// maps to no tier.
+func untieredAlert(g read.Group, r read.Rule) diag.Diagnostic {
+	sev, has := r.Labels["severity"]
+	if !has {
+		sev, has = g.Labels["severity"]
+	}
+	what := fmt.Sprintf("severity %q", sev)
+	if !has {
+		what = "no severity label"
+	}
+	return diag.FromString(fmt.Sprintf("%s: alert %s has %s", r.Pos, r.Name, what))
 }
 
 // suppressFindings runs mongen's lint checks on the environment as it

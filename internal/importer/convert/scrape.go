@@ -7,6 +7,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/importer/read"
 	"github.com/mongen-dev/mongen/internal/model"
@@ -418,7 +419,7 @@ func (imp *Import) rawScrapeConfig(d read.Doc, j *yaml.Node, name string) (strin
 	replace(cp)
 	out, err := yaml.Marshal(cp)
 	if err != nil {
-		return "", fmt.Errorf("%s: %w", d.Pos(j), err)
+		return "", diag.List{{Pos: d.At(j), Msg: err.Error()}}
 	}
 	return string(out), nil
 }

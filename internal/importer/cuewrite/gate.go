@@ -1,7 +1,6 @@
 package cuewrite
 
 import (
-	"errors"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -9,6 +8,7 @@ import (
 	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 	"github.com/mongen-dev/mongen/internal/credgate"
+	"github.com/mongen-dev/mongen/internal/diag"
 )
 
 // gateFiles passes every file import is about to write through the
@@ -34,9 +34,9 @@ func gateFiles(dir string, files map[string][]byte) error {
 	if len(fs) == 0 {
 		return nil
 	}
-	lines := make([]string, 0, len(fs))
+	out := make(diag.List, 0, len(fs))
 	for _, f := range credgate.Sort(fs) {
-		lines = append(lines, f.String()+": a credential would be written; remove it from the input or make it a file (the value is not shown); nothing was written")
+		out = append(out, diag.FromString(f.String()+": a credential would be written; remove it from the input or make it a file (the value is not shown); nothing was written"))
 	}
-	return errors.New(strings.Join(lines, "\n"))
+	return out
 }
