@@ -36,14 +36,11 @@ type ignoredField struct {
 	why, instead string
 }
 
-var (
-	onPlain       = []string{mmodel.ProfilePlain}
-	onOperator    = []string{mmodel.ProfileOperator}
-	onOperatorAll = []string{mmodel.ProfileOperator, mmodel.ProfileKubePrometheusStack, mmodel.ProfileKubePrometheus}
-)
-
 // ignoredFields are the fields some profile ignores, in the schema's order.
 func ignoredFields() []ignoredField {
+	onPlain := []string{mmodel.ProfilePlain}
+	onOperator := []string{mmodel.ProfileOperator}
+	onOperatorAll := []string{mmodel.ProfileOperator, mmodel.ProfileKubePrometheusStack, mmodel.ProfileKubePrometheus}
 	return []ignoredField{{
 		path: "prometheus/name", profiles: onPlain,
 		why:     "you run the Prometheus, and nothing mongen writes is named after it: the Grafana datasource reaches the Service prometheus in prometheus.namespace",
