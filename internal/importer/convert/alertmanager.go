@@ -122,6 +122,13 @@ func (imp *Import) convertAlertmanager(f read.File) (*amImport, error) {
 	}
 	a.Fallback = fallback
 	base := timing(d, route, model.TierPolicy{})
+	// The root keeps the input's grouping (none when it has no group_by,
+	// as Alertmanager) and timing: what reaches the fallback, and raw
+	// routes, keep their behaviour.
+	a.Root = model.RootRoute{GroupBy: base.GroupBy, GroupWait: base.GroupWait, GroupInterval: base.GroupInterval, RepeatInterval: base.RepeatInterval}
+	if a.Root.GroupBy == nil {
+		a.Root.GroupBy = []string{}
+	}
 	for _, tier := range model.TierNames {
 		p := base
 		p.Severity = tiers.Severity(tier)
@@ -146,16 +153,22 @@ func (imp *Import) convertAlertmanager(f read.File) (*amImport, error) {
 					in.Equal = append(in.Equal, x.Value)
 				}
 			}
-			if len(in.Source) == 0 || len(in.Target) == 0 || len(in.Equal) == 0 {
-				warn(r, "inhibit rule %d is not imported: mongen's inhibit rules need source, target and equal", i+1)
-				continue
-			}
 			name := fmt.Sprintf("imported-%d", i+1)
+			if len(in.Equal) == 0 {
+				// Kept as written: the input means it across every
+				// cluster and namespace (kube-prometheus-stack silences
+				// InfoInhibitor itself so); vet keeps it in sight.
+				in.Global = true
+				imp.note(d.Pos(r), NoteChange, "inhibit rule %d becomes inhibit %s, with global: true: it has no equal, so it acts across every cluster and namespace as in the input (alertmanager/inhibit-equal warns about it)", i+1, name)
+			} else {
+				imp.note(d.Pos(r), NoteChange, "inhibit rule %d becomes inhibit %s", i+1, name)
+			}
 			a.Inhibit[name] = in
-			imp.note(d.Pos(r), NoteChange, "inhibit rule %d becomes inhibit %s", i+1, name)
 		}
 	}
-	out.disabledInhibits = []string{"critical-silences-twins", "warning-silences-twins"}
+	out.disabledInhibits = []string{"critical-silences-twins", "node-down", "warning-silences-twins"}
+	imp.importTemplates(f, root, a, warn)
+	imp.warnDropped(d, root, global, warn)
 	return out, nil
 }
 
@@ -264,8 +277,10 @@ func (imp *Import) receiver(d read.Doc, r *yaml.Node, name string, global *yaml.
 		}
 	}
 	if len(configs) == 0 {
-		warn(r, "receiver %s has no integration: it is not imported (mongen drops nothing on purpose; routes to it are reported)", name)
-		return model.Receiver{}, false
+		// Alerts routed here are dropped on purpose (kube-prometheus-stack's
+		// "null"): a receiver of kind none says so.
+		imp.note(d.Pos(r), NoteChange, "receiver %s has no integration: it becomes a receiver of kind none, which drops the alerts routed to it as the input did", name)
+		return model.Receiver{Integration: model.Integration{Kind: model.ReceiverNone, SendResolved: true}}, true
 	}
 	var ins []model.Integration
 	var kinds []string
@@ -397,9 +412,10 @@ func (imp *Import) integration(d read.Doc, kindNode, c *yaml.Node, name, key str
 		warn(kindNode, "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, opsgenie, telegram, discord, dingtalk, feishu): that integration is not imported", name, kind)
 		return model.Integration{}, false
 	}
+	took := texts(d, kind, c, &rec)
 	for _, kv := range read.Fields(c) {
-		if f := kv[0].Value; !integrationFields[kind][f] && f != "send_resolved" {
-			warn(kv[0], "receiver %s: %s field %s is not kept: mongen's %s receivers have no such setting (their texts are mongen's templates)", name, strings.TrimSuffix(kind, "_configs"), f, rec.Kind)
+		if f := kv[0].Value; !integrationFields[kind][f] && f != "send_resolved" && !took[f] {
+			warn(kv[0], "receiver %s: %s field %s is not kept: mongen's %s receivers have no such setting", name, strings.TrimSuffix(kind, "_configs"), f, rec.Kind)
 		}
 	}
 	return rec, true

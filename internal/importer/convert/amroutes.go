@@ -18,6 +18,7 @@ const (
 	routeTier
 	routeTeam
 	routeRaw
+	routeSwitch // the dead man's switch (amfidelity.go)
 )
 
 type childRoute struct {
@@ -41,6 +42,7 @@ func (imp *Import) importRoutes(d read.Doc, root *yaml.Node, children []*yaml.No
 	rootRecv, _ := d.Scalar(read.Get(root, "receiver"), "receiver")
 	var cs []childRoute
 	tierTaken := map[string]bool{}
+	uses := receiverUses(d, root)
 	for _, r := range children {
 		r = read.ResolveAlias(r)
 		c := childRoute{node: r, matchers: matchers(d, r)}
@@ -63,6 +65,11 @@ func (imp *Import) importRoutes(d read.Doc, root *yaml.Node, children []*yaml.No
 			c.kind, c.why = routeRaw, "it continues"
 		case read.Get(r, "mute_time_intervals") != nil:
 			c.kind, c.why = routeRaw, "it has mute time intervals"
+		case single && key == "alertname" && a.DeadMansSwitch == nil && uses[c.recv] == 1 && a.Receivers[name].Notifies() &&
+			read.Get(r, "active_time_intervals") == nil && disjointFromAll(cs, c.matchers):
+			// A receiver for this one always-firing alert alone is a
+			// heartbeat: the dead man's switch.
+			c.kind = routeSwitch
 		case single && key == "severity":
 			tier, ok := imp.Options.Tiering.TierOf(value, true)
 			if !ok || tierTaken[tier] {
@@ -94,6 +101,8 @@ func (imp *Import) importRoutes(d read.Doc, root *yaml.Node, children []*yaml.No
 	for _, c := range cs {
 		r, ms := c.node, c.matchers
 		switch c.kind {
+		case routeSwitch:
+			imp.deadMansSwitch(d, a, r, c, base, warn)
 		case routeSkip:
 			warn(r, "route %s to receiver %s is not imported: the receiver has no integration mongen can express (alerts it would drop go to the fallback)", describeMatchers(ms), c.recv)
 		case routeTier:

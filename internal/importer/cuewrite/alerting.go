@@ -34,6 +34,27 @@ func alertingFile(imp *convert.Import) ([]byte, error) {
 		w.Comment("WeChat receivers read their secret from a file, which Alertmanager accepts\nfrom v0.31.0 on: set the version your Alertmanager runs.")
 		w.Line("alertmanager: version: %s", w.Quote("v0.31.0"))
 	}
+	if r := a.Root; r.GroupBy != nil || r.GroupWait != "" || r.GroupInterval != "" || r.RepeatInterval != "" {
+		w.Comment("The input's root route: its grouping and timing apply to the fallback\nand to raw routes that set none.")
+		w.Open("root")
+		if r.GroupBy != nil {
+			w.StrList("groupBy", r.GroupBy)
+		}
+		w.OptStr("groupWait", r.GroupWait)
+		w.OptStr("groupInterval", r.GroupInterval)
+		w.OptStr("repeatInterval", r.RepeatInterval)
+		w.Close()
+	}
+	if d := a.DeadMansSwitch; d != nil {
+		w.Comment("The input sent " + d.Alertname + " to a receiver of its own: the heartbeat.")
+		w.Open("deadMansSwitch")
+		w.Str("alertname", d.Alertname)
+		w.Str("receiver", d.Receiver)
+		w.Str("groupWait", d.GroupWait)
+		w.Str("groupInterval", d.GroupInterval)
+		w.Str("repeatInterval", d.RepeatInterval)
+		w.Close()
+	}
 	w.Open("tiers")
 	for _, tier := range model.TierNames {
 		p := a.Tiers[tier]
@@ -128,6 +149,9 @@ func alertingFile(imp *convert.Import) ([]byte, error) {
 		w.StrList("source", in.Source)
 		w.StrList("target", in.Target)
 		w.StrList("equal", in.Equal)
+		if in.Global {
+			w.Line("global: true")
+		}
 		w.Close()
 	}
 	w.Close()
@@ -198,6 +222,28 @@ func writeIntegration(w *writer, r model.Integration) {
 	if r.ChatID != 0 {
 		w.Line("chatID: %d", r.ChatID)
 	}
+	w.OptStr("title", r.Title)
+	w.OptStr("text", r.Text)
+	w.OptStr("html", r.HTML)
+}
+
+// templatesFile renders templates.cue: the notification template files
+// the input's alertmanager.yml named, by file name.
+func templatesFile(imp *convert.Import) ([]byte, error) {
+	a := imp.Env.Alerting
+	if a == nil || len(a.Templates) == 0 {
+		return nil, nil
+	}
+	var w writer
+	w.Comment("Notification templates imported from the files alertmanager.yml named:\nrendered next to alertmanager.yml and listed in its templates.")
+	w.Line("package %s", imp.Options.Env)
+	w.Line("")
+	w.OpenRaw("env: alerting: templates:")
+	for _, name := range sortedKeys(a.Templates) {
+		w.Str(name, a.Templates[name])
+	}
+	w.Close()
+	return w.Source()
 }
 
 // usesWeChat reports whether a receiver has a WeChat integration.

@@ -17,7 +17,8 @@ import (
 // by name: <env>.cue with the environment itself and its vet
 // suppressions, rules.cue with the rules, library.cue with the adopted
 // library exporters and their overrides, alerting.cue with the routing,
-// targets.cue with the targets. A file with nothing to say is left out.
+// templates.cue with the notification templates, targets.cue with the
+// targets. A file with nothing to say is left out.
 func Files(imp *convert.Import) (map[string][]byte, error) {
 	files := map[string][]byte{}
 	for _, f := range []struct {
@@ -28,6 +29,7 @@ func Files(imp *convert.Import) (map[string][]byte, error) {
 		{"library.cue", libraryFile},
 		{"rules.cue", rulesFile},
 		{"alerting.cue", alertingFile},
+		{"templates.cue", templatesFile},
 		{"targets.cue", targetsFile},
 	} {
 		src, err := f.write(imp)
