@@ -12,6 +12,7 @@ import (
 	"github.com/prometheus/prometheus/promql/parser"
 	"go.yaml.in/yaml/v3"
 
+	"github.com/mongen-dev/mongen/internal/credgate"
 	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/slo"
@@ -358,6 +359,8 @@ func (c *converter) labels(in map[string]string, pos func(string) diag.Pos) map[
 			c.errs.Add(pos(k), "label %q is not a Prometheus label name", k)
 		case strings.HasPrefix(k, "slo_"):
 			c.errs.Add(pos(k), "label %q: slo_* labels are mongen's own (slo_id, slo_burn, ...): rename it", k)
+		case credgate.Field([]string{"labels", k}, in[k]) != "":
+			c.errs.Add(pos(k), "label %s holds %s: mongen never writes a credential into CUE or rules; route with a label naming the team and keep the key in the receiver's Secret (the value is not shown)", k, credgate.Field([]string{"labels", k}, in[k]))
 		default:
 			out[k] = in[k]
 		}
