@@ -167,7 +167,7 @@ func (imp *Import) convertAlertmanager(f read.File) (*amImport, error) {
 		}
 	}
 	out.disabledInhibits = []string{"critical-silences-twins", "node-down", "warning-silences-twins"}
-	imp.importTemplates(f, root, a, warn)
+	imp.importTemplates(f, a, warn)
 	imp.warnDropped(d, root, global, warn)
 	return out, nil
 }

@@ -71,24 +71,31 @@ func orDefault(v, def string) string {
 	return v
 }
 
-// importTemplates reads the template files alertmanager.yml names, as
+// TemplateGlob is one entry of alertmanager.yml's templates and the files
+// it names, read next to the input.
+type TemplateGlob struct {
+	Node  *yaml.Node
+	Glob  string
+	Files map[string]string // file name -> content; empty: matched nothing
+	Err   error
+}
+
+// ReadTemplates reads the template files alertmanager.yml names, as
 // Alertmanager does (globs relative to the file's directory); a path
 // inside the pod (/etc/alertmanager/config/*.tmpl) is looked for next to
-// the input by its file name. Each file becomes alerting.templates.<name>;
-// a glob that matches nothing here is reported.
-func (imp *Import) importTemplates(f read.File, root *yaml.Node, a *model.Alerting, warn func(*yaml.Node, string, ...any)) {
-	ts := read.ResolveAlias(read.Get(root, "templates"))
+// the input by its file name.
+func ReadTemplates(f read.File) []TemplateGlob {
+	ts := read.ResolveAlias(read.Get(read.ResolveAlias(f.Doc.Root), "templates"))
 	if ts == nil {
-		return
+		return nil
 	}
 	dir := filepath.Dir(f.Name)
+	var out []TemplateGlob
 	for _, t := range ts.Content {
-		glob := t.Value
-		candidates := []string{glob}
-		if !filepath.IsAbs(glob) {
-			candidates = []string{filepath.Join(dir, glob)}
-		} else {
-			candidates = append(candidates, filepath.Join(dir, filepath.Base(glob)))
+		g := TemplateGlob{Node: t, Glob: t.Value, Files: map[string]string{}}
+		candidates := []string{filepath.Join(dir, g.Glob)}
+		if filepath.IsAbs(g.Glob) {
+			candidates = []string{g.Glob, filepath.Join(dir, filepath.Base(g.Glob))}
 		}
 		var files []string
 		for _, c := range candidates {
@@ -97,23 +104,37 @@ func (imp *Import) importTemplates(f read.File, root *yaml.Node, a *model.Alerti
 				break
 			}
 		}
-		if len(files) == 0 {
-			warn(t, "template %s matches no file next to the input: its templates are not imported; put the files next to alertmanager.yml and import again, or write them in alerting.templates", glob)
-			continue
-		}
 		slices.Sort(files)
 		for _, file := range files {
 			data, err := os.ReadFile(file)
 			if err != nil {
-				warn(t, "template %s: %v: not imported", file, err)
+				g.Err = err
 				continue
 			}
-			name := filepath.Base(file)
+			g.Files[filepath.Base(file)] = string(data)
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// importTemplates makes each template file alertmanager.yml names
+// alerting.templates.<name>; a glob that matches nothing here is reported.
+func (imp *Import) importTemplates(f read.File, a *model.Alerting, warn func(*yaml.Node, string, ...any)) {
+	for _, g := range ReadTemplates(f) {
+		if g.Err != nil {
+			warn(g.Node, "template %s: %v: not imported", g.Glob, g.Err)
+		}
+		if len(g.Files) == 0 {
+			warn(g.Node, "template %s matches no file next to the input: its templates are not imported; put the files next to alertmanager.yml and import again, or write them in alerting.templates", g.Glob)
+			continue
+		}
+		for _, name := range sortedKeys(g.Files) {
 			if a.Templates == nil {
 				a.Templates = map[string]string{}
 			}
-			a.Templates[name] = string(data)
-			imp.note(f.Doc.Pos(t), NoteChange, "template file %s becomes alerting.templates.%q", file, name)
+			a.Templates[name] = g.Files[name]
+			imp.note(f.Doc.Pos(g.Node), NoteChange, "template file %s becomes alerting.templates.%q", name, name)
 		}
 	}
 }

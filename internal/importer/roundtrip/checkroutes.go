@@ -13,17 +13,18 @@ import (
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 )
 
-// CompareRouting routes every alerting rule of the built environment
-// through the input's alertmanager.yml and through the one mongen built,
-// both with Alertmanager's own dispatch code, and compares who is
-// notified: the input's receivers (by their imported names) against the
-// built routes' endpoints. An alert the input sent only to receivers
-// without an integration, which the import leaves out, reaching the
-// fallback instead is a normalisation; any other difference is reported.
+// CompareRouting routes every alerting rule of the built environment, and
+// a label set for every route of the input's tree, through the input's
+// alertmanager.yml and through the one mongen built, both with
+// Alertmanager's own dispatch code, and compares who is notified (the
+// input's receivers by their imported names against the built routes'
+// endpoints) and how: grouping, timing, active and mute time intervals.
+// It then compares the inhibit rules, the time intervals routes use and
+// the notification templates. Every change is a difference.
 func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, built []byte) []Difference {
 	var out []Difference
-	add := func(pos string, explained bool, format string, args ...any) {
-		out = append(out, Difference{Pos: pos, Explained: explained, Msg: fmt.Sprintf(format, args...)})
+	add := func(pos string, format string, args ...any) {
+		out = append(out, Difference{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 	}
 	if len(in.Alertmanager) == 0 || plan.Alerting == nil {
 		return nil
@@ -31,18 +32,45 @@ func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, buil
 	f := in.Alertmanager[0]
 	wantCfg, err := amcheck.Load(f.Data)
 	if err != nil {
-		add(f.Name, false, "%v", err)
+		add(f.Name, "%v", err)
 		return out
 	}
 	gotCfg, err := amcheck.Load(built)
 	if err != nil {
-		add(plan.Env.Name, false, "the built alertmanager.yml does not load: %v", err)
+		add(plan.Env.Name, "the built alertmanager.yml does not load: %v", err)
 		return out
 	}
 	wantTree, gotTree := amcheck.NewTree(wantCfg), amcheck.NewTree(gotCfg)
 	endpoints := map[string][]string{}
 	for _, r := range plan.Alerting.Receivers {
 		endpoints[r.Name] = r.Endpoints
+	}
+	alertingPos := plan.Env.Source("alerting")
+	if alertingPos == "" {
+		alertingPos = f.Name
+	}
+	compare := func(pos, what string, labels map[string]string) {
+		var want, wantHow []string
+		for _, m := range wantTree.Match(labels) {
+			r := convert.GroupKey(m.Receiver)
+			want = append(want, r)
+			wantHow = append(wantHow, how(r, m, convert.GroupKey))
+		}
+		var got, gotHow []string
+		for _, m := range gotTree.Match(labels) {
+			for _, e := range endpoints[m.Receiver] {
+				got = append(got, e)
+				gotHow = append(gotHow, how(e, m, func(s string) string { return s }))
+			}
+		}
+		want, got = sortedSet(want), sortedSet(got)
+		if !slices.Equal(want, got) {
+			add(pos, "%s (%s) reaches %v; through the input's alertmanager.yml it reached %v", what, labelSet(labels), got, want)
+			return
+		}
+		if wantHow, gotHow = sortedSet(wantHow), sortedSet(gotHow); !slices.Equal(wantHow, gotHow) {
+			add(pos, "%s (%s) is notified with %s; through the input's alertmanager.yml with %s", what, labelSet(labels), strings.Join(gotHow, "; "), strings.Join(wantHow, "; "))
+		}
 	}
 	for _, g := range plan.Groups {
 		for _, r := range g.Rules {
@@ -53,30 +81,87 @@ func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, buil
 			for k, v := range plain.RuleLabels(r) {
 				labels[k] = v
 			}
-			var want, dropped []string
-			for _, m := range wantTree.Match(labels) {
-				if wantTree.Integrations(m.Receiver) == 0 {
-					dropped = append(dropped, m.Receiver)
-					continue
-				}
-				want = append(want, convert.GroupKey(m.Receiver))
-			}
-			var got []string
-			for _, m := range gotTree.Match(labels) {
-				got = append(got, endpoints[m.Receiver]...)
-			}
-			want, got = sortedSet(want), sortedSet(got)
-			if slices.Equal(want, got) {
-				continue
-			}
-			if len(want) == 0 && len(dropped) > 0 && slices.Equal(got, []string{plan.Env.Alerting.Fallback}) {
-				add(r.Origin, true, "alert %s went only to %s, which has no integration and is not imported: it reaches the fallback %s", r.Name, strings.Join(dropped, ", "), got[0])
-				continue
-			}
-			add(r.Origin, false, "alert %s (%s) reaches %v; through the input's alertmanager.yml it reached %v", r.Name, labelSet(labels), got, want)
+			compare(r.Origin, "alert "+r.Name, labels)
 		}
 	}
+	for _, labels := range wantTree.RouteLabelSets() {
+		compare(f.Name, "an alert the input routes by", labels)
+	}
+	compareInhibits(wantTree.InhibitRules(), gotTree.InhibitRules(), func(format string, args ...any) { add(alertingPos, format, args...) })
+	wantTI, gotTI := wantTree.TimeIntervals(), gotTree.TimeIntervals()
+	for name := range wantTree.UsedTimeIntervals() {
+		key := convert.GroupKey(name)
+		if gotTI[key] != wantTI[name] {
+			add(alertingPos, "time interval %s is %q; in the input's alertmanager.yml %q", key, gotTI[key], wantTI[name])
+		}
+	}
+	compareTemplates(convert.ReadTemplates(f), plan.Env.Alerting.Templates, func(format string, args ...any) { add(alertingPos, format, args...) })
 	return out
+}
+
+// how describes how a route notifies one receiver.
+func how(receiver string, m amcheck.Match, name func(string) string) string {
+	groupBy := strings.Join(m.GroupBy, ",")
+	if m.GroupByAll {
+		groupBy = "..."
+	}
+	names := func(ns []string) string {
+		out := make([]string, len(ns))
+		for i, n := range ns {
+			out[i] = name(n)
+		}
+		slices.Sort(out)
+		return strings.Join(out, ",")
+	}
+	return fmt.Sprintf("%s: group_by [%s], group_wait %s, group_interval %s, repeat_interval %s, active [%s], mute [%s]",
+		receiver, groupBy, m.GroupWait, m.GroupInterval, m.RepeatInterval, names(m.ActiveTimeIntervals), names(m.MuteTimeIntervals))
+}
+
+// compareInhibits reports inhibit rules of the input the built file lacks
+// and rules it adds, as multisets.
+func compareInhibits(want, got []string, add func(string, ...any)) {
+	count := map[string]int{}
+	for _, r := range want {
+		count[r]++
+	}
+	for _, r := range got {
+		count[r]--
+	}
+	for _, r := range sortedKeys(count) {
+		switch n := count[r]; {
+		case n > 0:
+			add("inhibit rule %s is in the input's alertmanager.yml, not in the built one", r)
+		case n < 0:
+			add("inhibit rule %s is in the built alertmanager.yml, not in the input's", r)
+		}
+	}
+}
+
+// compareTemplates reports template files the input named that the
+// environment does not have (or has with other content), and ones it adds.
+func compareTemplates(globs []convert.TemplateGlob, built map[string]string, add func(string, ...any)) {
+	want := map[string]string{}
+	for _, g := range globs {
+		if len(g.Files) == 0 {
+			add("templates %s of the input's alertmanager.yml match no file here, so the built alertmanager.yml has none of its definitions", g.Glob)
+		}
+		for name, data := range g.Files {
+			want[name] = data
+		}
+	}
+	for _, name := range sortedKeys(want) {
+		switch data, ok := built[name]; {
+		case !ok:
+			add("template file %s of the input is not in alerting.templates", name)
+		case data != want[name]:
+			add("template file %s differs from the input's", name)
+		}
+	}
+	for _, name := range sortedKeys(built) {
+		if _, ok := want[name]; !ok {
+			add("template file %s is in alerting.templates, not in the input", name)
+		}
+	}
 }
 
 func sortedSet(s []string) []string { return slices.Compact(slices.Sorted(slices.Values(s))) }

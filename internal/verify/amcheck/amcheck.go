@@ -7,11 +7,13 @@ package amcheck
 import (
 	"fmt"
 	"log/slog"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
 
 	"github.com/prometheus/alertmanager/config"
+	amcommon "github.com/prometheus/alertmanager/config/common"
 	"github.com/prometheus/alertmanager/dispatch"
 	"github.com/prometheus/alertmanager/featurecontrol"
 	"github.com/prometheus/alertmanager/matcher/compat"
@@ -72,7 +74,8 @@ func (t *Tree) Match(labels map[string]string) []Match {
 		}
 		sort.Strings(groupBy)
 		out = append(out, Match{Receiver: r.RouteOpts.Receiver, Path: path, GroupBy: groupBy, GroupByAll: r.RouteOpts.GroupByAll,
-			ActiveTimeIntervals: r.RouteOpts.ActiveTimeIntervals})
+			ActiveTimeIntervals: r.RouteOpts.ActiveTimeIntervals, MuteTimeIntervals: r.RouteOpts.MuteTimeIntervals,
+			GroupWait: r.RouteOpts.GroupWait.String(), GroupInterval: r.RouteOpts.GroupInterval.String(), RepeatInterval: r.RouteOpts.RepeatInterval.String()})
 	}
 	return out
 }
@@ -86,6 +89,65 @@ type Match struct {
 	// ActiveTimeIntervals of the matching route itself: Alertmanager does
 	// not inherit them from parents.
 	ActiveTimeIntervals []string
+	MuteTimeIntervals   []string
+	// GroupWait, GroupInterval and RepeatInterval are the route's timing,
+	// inherited and defaulted as Alertmanager does ("30s").
+	GroupWait, GroupInterval, RepeatInterval string
+}
+
+// InhibitRules lists the loaded inhibit rules as "source → target
+// equal [...]" with matchers in Alertmanager's own notation, so rules
+// written differently (match vs matchers, quoting) compare equal.
+func (t *Tree) InhibitRules() []string {
+	var out []string
+	for _, r := range t.cfg.InhibitRules {
+		eq := slices.Clone(r.Equal)
+		slices.Sort(eq)
+		out = append(out, fmt.Sprintf("source {%s}, target {%s}, equal [%s]",
+			strings.Join(matcherSet(r.SourceMatchers, r.SourceMatch, r.SourceMatchRE), ", "),
+			strings.Join(matcherSet(r.TargetMatchers, r.TargetMatch, r.TargetMatchRE), ", "), strings.Join(eq, ", ")))
+	}
+	sort.Strings(out)
+	return out
+}
+
+// matcherSet writes matchers and the deprecated match and match_re maps
+// as one sorted list of matchers in Alertmanager's notation.
+func matcherSet(ms amcommon.Matchers, eq map[string]string, re amcommon.MatchRegexps) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.String())
+	}
+	for k, v := range eq {
+		if m, err := labels.NewMatcher(labels.MatchEqual, k, v); err == nil {
+			out = append(out, m.String())
+		}
+	}
+	for k, v := range re {
+		if m, err := labels.NewMatcher(labels.MatchRegexp, k, v.Original); err == nil {
+			out = append(out, m.String())
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// TimeIntervals describes each loaded time interval, by name, in a form
+// that compares equal when Alertmanager would count the same times.
+func (t *Tree) TimeIntervals() map[string]string {
+	out := map[string]string{}
+	for _, ti := range t.cfg.TimeIntervals {
+		var parts []string
+		for _, x := range ti.TimeIntervals {
+			loc := "UTC"
+			if x.Location != nil && x.Location.Location != nil {
+				loc = x.Location.String()
+			}
+			parts = append(parts, fmt.Sprintf("times %v weekdays %v days %v months %v years %v in %s", x.Times, x.Weekdays, x.DaysOfMonth, x.Months, x.Years, loc))
+		}
+		out[ti.Name] = strings.Join(parts, "; ")
+	}
+	return out
 }
 
 func matchersString(r *dispatch.Route) string { return MatchersString(r.Matchers) }
@@ -194,5 +256,46 @@ func subset(a, b *dispatch.Route) bool {
 func (t *Tree) Routed() map[string]bool {
 	out := map[string]bool{}
 	t.root.Walk(func(r *dispatch.Route) { out[r.RouteOpts.Receiver] = true })
+	return out
+}
+
+// RouteLabelSets are label sets that reach each route of the tree: the
+// equality matchers on the path from the root to it, and an empty set
+// for the root. The import check routes them through both trees, so a
+// route no rule reaches (Watchdog's, in a chart's values) is compared too.
+func (t *Tree) RouteLabelSets() []map[string]string {
+	var out []map[string]string
+	seen := map[string]bool{}
+	var walk func(r *dispatch.Route, ls map[string]string)
+	walk = func(r *dispatch.Route, ls map[string]string) {
+		cur := map[string]string{}
+		for k, v := range ls {
+			cur[k] = v
+		}
+		for _, m := range r.Matchers {
+			if m.Type == labels.MatchEqual {
+				cur[m.Name] = m.Value
+			}
+		}
+		if key := fmt.Sprint(cur); !seen[key] {
+			seen[key] = true
+			out = append(out, cur)
+		}
+		for _, c := range r.Routes {
+			walk(c, cur)
+		}
+	}
+	walk(t.root, map[string]string{})
+	return out
+}
+
+// UsedTimeIntervals are the time intervals some route names.
+func (t *Tree) UsedTimeIntervals() map[string]bool {
+	out := map[string]bool{}
+	t.root.Walk(func(r *dispatch.Route) {
+		for _, n := range append(slices.Clone(r.RouteOpts.ActiveTimeIntervals), r.RouteOpts.MuteTimeIntervals...) {
+			out[n] = true
+		}
+	})
 	return out
 }
