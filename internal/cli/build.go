@@ -80,6 +80,9 @@ type result struct {
 	tree     *artifact.Tree
 	clusters []pipeline.Cluster
 	findings []finding.Finding // warnings only: errors fail the build
+	// accepted are the hardening findings the environment accepts, with
+	// their reasons: printed, never failing (accepted.go).
+	accepted []finding.Suppressed
 	err      error
 	cache    cacheEntry // a hit has no plan, tree or clusters
 }
@@ -119,6 +122,7 @@ func (a *app) build(args []string, f buildFlags) error {
 		for _, w := range r.findings {
 			fmt.Fprintf(a.stderr, "%s: %s\n", r.ref.Name, w)
 		}
+		printAccepted(a.stderr, r.ref.Name, r.accepted)
 		dir := filepath.Join(outBase, r.ref.Name)
 		if r.cache.record != nil {
 			if !f.check {
@@ -180,7 +184,7 @@ func compileAll(root string, refs []load.Ref, cache *inputCache, needTests bool)
 			defer wg.Done()
 			entry := cache.lookup(ref, needTests)
 			if entry.record != nil {
-				results[i] = result{ref: ref, cache: entry, findings: entry.record.Findings}
+				results[i] = result{ref: ref, cache: entry, findings: entry.record.Findings, accepted: entry.record.Accepted}
 				return
 			}
 			vc, vcPath := cache.verified(ref)
@@ -194,6 +198,7 @@ func compileAll(root string, refs []load.Ref, cache *inputCache, needTests bool)
 				results[i].tree = res.Tree
 				results[i].clusters = res.Clusters
 				results[i].findings = res.Findings
+				results[i].accepted = acceptedHardening(res.Suppressed)
 			}
 		}()
 	}

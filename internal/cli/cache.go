@@ -111,7 +111,7 @@ func (c *inputCache) save(r result, tests *ruletest.Result) {
 	if c == nil || r.cache.inputs == "" || r.tree == nil {
 		return
 	}
-	rec := &inputcache.Record{Env: r.ref.Name, Inputs: r.cache.inputs, Files: inputcache.Manifest(r.tree), Findings: r.findings}
+	rec := &inputcache.Record{Env: r.ref.Name, Inputs: r.cache.inputs, Files: inputcache.Manifest(r.tree), Findings: r.findings, Accepted: r.accepted}
 	if tests != nil && tests.Failed() == 0 {
 		rec.TestsPassed = true
 		for _, t := range tests.Tests {

@@ -104,6 +104,7 @@ func (a *app) check(args []string, f checkFlags) error {
 		for _, w := range e.findings {
 			fmt.Fprintf(a.stderr, "%s: %s\n", e.ref.Name, w)
 		}
+		printAccepted(a.stderr, e.ref.Name, e.accepted)
 		for _, line := range e.diff.Lines() {
 			fmt.Fprintln(a.stdout, line)
 		}
@@ -185,6 +186,7 @@ func (e checked) annotations() report.Env {
 		return env
 	}
 	env.Findings = append(env.Findings, e.findings...)
+	env.Suppressed = e.accepted
 	for _, en := range e.diff.Entries() {
 		env.Findings = append(env.Findings, finding.Finding{
 			Check: checkStale, Severity: finding.Error, Position: e.diff.DisplayPath(en.Path),
