@@ -75,7 +75,7 @@ func (t *Tree) Match(labels map[string]string) []Match {
 		sort.Strings(groupBy)
 		out = append(out, Match{Receiver: r.RouteOpts.Receiver, Path: path, GroupBy: groupBy, GroupByAll: r.RouteOpts.GroupByAll,
 			ActiveTimeIntervals: r.RouteOpts.ActiveTimeIntervals, MuteTimeIntervals: r.RouteOpts.MuteTimeIntervals,
-			GroupWait: r.RouteOpts.GroupWait.String(), GroupInterval: r.RouteOpts.GroupInterval.String(), RepeatInterval: r.RouteOpts.RepeatInterval.String()})
+			GroupWait: model.Duration(r.RouteOpts.GroupWait).String(), GroupInterval: model.Duration(r.RouteOpts.GroupInterval).String(), RepeatInterval: model.Duration(r.RouteOpts.RepeatInterval).String()})
 	}
 	return out
 }
