@@ -46,141 +46,188 @@ func (d Difference) String() string {
 // as rendered and annotations. imp places each input rule in the
 // environment (Convert with the options of the import).
 func Compare(in *read.Input, imp *convert.Import, plan *expand.Plan) []Difference {
-	var out []Difference
-	add := func(pos string, explained bool, format string, args ...any) {
-		out = append(out, Difference{Pos: pos, Explained: explained, Msg: fmt.Sprintf(format, args...)})
-	}
-	built := map[convert.Place]expand.Rule{}
+	c := &comparison{imp: imp, plan: plan, built: map[convert.Place]expand.Rule{}, adopted: map[string]convert.Adopted{}, seen: map[convert.Place]bool{}}
 	for _, g := range plan.Groups {
 		for _, r := range g.Rules {
-			built[convert.Place{Group: g.Name, Key: r.Key, Exporter: g.Exporter}] = r
+			c.built[convert.Place{Group: g.Name, Key: r.Key, Exporter: g.Exporter}] = r
 		}
 	}
-	adopted := map[string]convert.Adopted{}
 	for _, a := range imp.Adopted {
-		adopted[a.Key] = a
+		c.adopted[a.Key] = a
 	}
-	seen := map[convert.Place]bool{}
 	for gi, g := range in.Groups {
-		own := ""
-		for _, pl := range imp.Placed[gi] {
-			if pl.Exporter == "" {
-				own = pl.Group
-				break
-			}
-		}
-		switch {
-		case own == "" || own == g.Name:
-		case strings.HasPrefix(own, convert.GroupKey(g.Name)+"-imported"):
-			add(g.Pos, true, "group %s is group %s: an adopted library exporter has a group called %s", g.Name, own, convert.GroupKey(g.Name))
-		default:
-			add(g.Pos, true, "group %s is group %s: mongen group names are Kubernetes names", g.Name, own)
-		}
-		for _, d := range compareSettings(g, settingsGroup(plan, imp.Placed[gi], own)) {
-			add(g.Pos, false, "%s", d)
-		}
-		var order []string
-		for ri, r := range g.Rules {
-			if ri >= len(imp.Placed[gi]) {
-				break
-			}
-			pl := imp.Placed[gi][ri]
-			seen[pl] = true
-			b, ok := built[pl]
-			if !ok {
-				add(r.Pos, false, "rule %s is not in group %s of the environment (key %s)", r.Name, pl.Group, pl.Key)
-				continue
-			}
-			lib, isLib := adopted[pl.Exporter]
-			if isLib {
-				add(r.Pos, true, "rule %s is the rule of library exporter.%s (exporters.%s, group %s), changed by overrides where the input differs", r.Name, lib.Definition, cuetext.Label(lib.Key), pl.Group)
-			} else {
-				order = append(order, pl.Key)
-			}
-			if b.Name != r.Name {
-				add(r.Pos, false, "rule %s is called %s in the environment", r.Name, b.Name)
-			}
-			if b.Expr != r.Expr {
-				// The same PromQL tree, parentheses, layout and label
-				// matcher order aside.
-				if same, _ := convert.MatchLibraryExpr(b.Expr, r.Expr); same {
-					add(r.ExprPos, true, "rule %s: expression written differently, same PromQL", r.Name)
-				} else {
-					add(r.ExprPos, false, "rule %s: expression is %q, the input has %q", r.Name, b.Expr, r.Expr)
-				}
-			}
-			if !read.SameDuration(b.For, r.For) {
-				add(r.Pos, false, "rule %s: for is %q, the input has %q", r.Name, b.For, r.For)
-			}
-			if !read.SameDuration(b.KeepFiringFor, r.KeepFiringFor) {
-				add(r.Pos, false, "rule %s: keep_firing_for is %q, the input has %q", r.Name, b.KeepFiringFor, r.KeepFiringFor)
-			}
-			want := map[string]string{}
-			for k, v := range g.Labels {
-				want[k] = v
-			}
-			for k, v := range r.Labels {
-				want[k] = v
-			}
-			got := plain.RuleLabels(b)
-			for _, k := range sortedKeys(union(want, got)) {
-				w, inWant := want[k]
-				v, inGot := got[k]
-				switch {
-				case inWant && inGot && w == v:
-				case k == "severity" && b.Kind == mmodel.RuleAlert && v == tiers.Severity(b.Tier):
-					if inWant {
-						add(r.Pos, true, "rule %s: severity %s is %s, the severity of tier %s (--severity-map)", r.Name, w, v, b.Tier)
-					} else {
-						add(r.Pos, true, "rule %s: severity %s added, the severity of tier %s (--severity-map)", r.Name, v, b.Tier)
-					}
-				case k == "team" && isLib && !inWant && v == b.Team:
-					add(r.Pos, true, "rule %s: label team=%q added: the library exporter's alerts carry its team (set exporters.%s.team to change it)", r.Name, v, cuetext.Label(lib.Key))
-				case inWant && inGot:
-					add(r.Pos, false, "rule %s: label %s is %q, the input has %q", r.Name, k, v, w)
-				case inGot:
-					add(r.Pos, false, "rule %s: label %s=%q is not in the input", r.Name, k, v)
-				default:
-					add(r.Pos, false, "rule %s: label %s=%q of the input is missing", r.Name, k, w)
-				}
-			}
-			if !maps.Equal(nonNil(b.Annotations), nonNil(r.Annotations)) {
-				for _, k := range sortedKeys(union(b.Annotations, r.Annotations)) {
-					_, inInput := r.Annotations[k]
-					switch {
-					case b.Annotations[k] == r.Annotations[k]:
-					case isLib && !inInput:
-						add(r.Pos, true, "rule %s: annotation %s added by the library rule: %q", r.Name, k, b.Annotations[k])
-					default:
-						add(r.Pos, false, "rule %s: annotation %s is %q, the input has %q", r.Name, k, b.Annotations[k], r.Annotations[k])
-					}
-				}
-			}
-		}
-		if len(order) > 0 {
-			var builtRules []expand.Rule
-			for _, bg := range plan.Groups {
-				if bg.Name == own && bg.Exporter == "" {
-					builtRules = bg.Rules
-				}
-			}
-			if d, fixed := orderDifference(g.Name, order, builtRules); d != "" {
-				add(g.Pos, fixed, "%s", d)
-			}
+		c.group(gi, g)
+	}
+	c.notInInput()
+	return c.out
+}
+
+// comparison is the state of Compare: the built rules by place, the
+// adopted exporters by key, the places the input's rules went to.
+type comparison struct {
+	imp     *convert.Import
+	plan    *expand.Plan
+	built   map[convert.Place]expand.Rule
+	adopted map[string]convert.Adopted
+	seen    map[convert.Place]bool
+	out     []Difference
+}
+
+func (c *comparison) add(pos string, explained bool, format string, args ...any) {
+	c.out = append(c.out, Difference{Pos: pos, Explained: explained, Msg: fmt.Sprintf(format, args...)})
+}
+
+// group compares input group gi: its name, settings, each rule, and the
+// order of the rules it kept.
+func (c *comparison) group(gi int, g read.Group) {
+	placed := c.imp.Placed[gi]
+	own := ""
+	for _, pl := range placed {
+		if pl.Exporter == "" {
+			own = pl.Group
+			break
 		}
 	}
-	for _, bg := range plan.Groups {
+	switch {
+	case own == "" || own == g.Name:
+	case strings.HasPrefix(own, convert.GroupKey(g.Name)+"-imported"):
+		c.add(g.Pos, true, "group %s is group %s: an adopted library exporter has a group called %s", g.Name, own, convert.GroupKey(g.Name))
+	default:
+		c.add(g.Pos, true, "group %s is group %s: mongen group names are Kubernetes names", g.Name, own)
+	}
+	for _, d := range compareSettings(g, settingsGroup(c.plan, placed, own)) {
+		c.add(g.Pos, false, "%s", d)
+	}
+	var order []string
+	for ri, r := range g.Rules {
+		if ri >= len(placed) {
+			break
+		}
+		pl := placed[ri]
+		c.seen[pl] = true
+		if c.rule(g, r, pl) {
+			order = append(order, pl.Key)
+		}
+	}
+	if len(order) > 0 {
+		var builtRules []expand.Rule
+		for _, bg := range c.plan.Groups {
+			if bg.Name == own && bg.Exporter == "" {
+				builtRules = bg.Rules
+			}
+		}
+		if d, fixed := orderDifference(g.Name, order, builtRules); d != "" {
+			c.add(g.Pos, fixed, "%s", d)
+		}
+	}
+}
+
+// rule compares input rule r with the rule built at pl. It reports
+// whether r stayed in its own group (not a library rule), where its order
+// counts.
+func (c *comparison) rule(g read.Group, r read.Rule, pl convert.Place) bool {
+	b, ok := c.built[pl]
+	if !ok {
+		c.add(r.Pos, false, "rule %s is not in group %s of the environment (key %s)", r.Name, pl.Group, pl.Key)
+		return false
+	}
+	lib, isLib := c.adopted[pl.Exporter]
+	if isLib {
+		c.add(r.Pos, true, "rule %s is the rule of library exporter.%s (exporters.%s, group %s), changed by overrides where the input differs", r.Name, lib.Definition, cuetext.Label(lib.Key), pl.Group)
+	}
+	if b.Name != r.Name {
+		c.add(r.Pos, false, "rule %s is called %s in the environment", r.Name, b.Name)
+	}
+	if b.Expr != r.Expr {
+		// The same PromQL tree, parentheses, layout and label
+		// matcher order aside.
+		if same, _ := convert.MatchLibraryExpr(b.Expr, r.Expr); same {
+			c.add(r.ExprPos, true, "rule %s: expression written differently, same PromQL", r.Name)
+		} else {
+			c.add(r.ExprPos, false, "rule %s: expression is %q, the input has %q", r.Name, b.Expr, r.Expr)
+		}
+	}
+	if !read.SameDuration(b.For, r.For) {
+		c.add(r.Pos, false, "rule %s: for is %q, the input has %q", r.Name, b.For, r.For)
+	}
+	if !read.SameDuration(b.KeepFiringFor, r.KeepFiringFor) {
+		c.add(r.Pos, false, "rule %s: keep_firing_for is %q, the input has %q", r.Name, b.KeepFiringFor, r.KeepFiringFor)
+	}
+	var adopted *convert.Adopted
+	if isLib {
+		adopted = &lib
+	}
+	c.labels(g, r, b, adopted)
+	c.annotations(r, b, adopted)
+	return !isLib
+}
+
+// labels compares the input rule's labels (its group's under its own)
+// with those the built rule renders. lib is the adopted exporter of a
+// library rule, nil for the input's own rules.
+func (c *comparison) labels(g read.Group, r read.Rule, b expand.Rule, lib *convert.Adopted) {
+	want := map[string]string{}
+	for k, v := range g.Labels {
+		want[k] = v
+	}
+	for k, v := range r.Labels {
+		want[k] = v
+	}
+	got := plain.RuleLabels(b)
+	for _, k := range sortedKeys(union(want, got)) {
+		w, inWant := want[k]
+		v, inGot := got[k]
+		switch {
+		case inWant && inGot && w == v:
+		case k == "severity" && b.Kind == mmodel.RuleAlert && v == tiers.Severity(b.Tier):
+			if inWant {
+				c.add(r.Pos, true, "rule %s: severity %s is %s, the severity of tier %s (--severity-map)", r.Name, w, v, b.Tier)
+			} else {
+				c.add(r.Pos, true, "rule %s: severity %s added, the severity of tier %s (--severity-map)", r.Name, v, b.Tier)
+			}
+		case k == "team" && lib != nil && !inWant && v == b.Team:
+			c.add(r.Pos, true, "rule %s: label team=%q added: the library exporter's alerts carry its team (set exporters.%s.team to change it)", r.Name, v, cuetext.Label(lib.Key))
+		case inWant && inGot:
+			c.add(r.Pos, false, "rule %s: label %s is %q, the input has %q", r.Name, k, v, w)
+		case inGot:
+			c.add(r.Pos, false, "rule %s: label %s=%q is not in the input", r.Name, k, v)
+		default:
+			c.add(r.Pos, false, "rule %s: label %s=%q of the input is missing", r.Name, k, w)
+		}
+	}
+}
+
+// annotations compares the input rule's annotations with the built
+// rule's; a library rule (lib not nil) may add its own.
+func (c *comparison) annotations(r read.Rule, b expand.Rule, lib *convert.Adopted) {
+	if maps.Equal(nonNil(b.Annotations), nonNil(r.Annotations)) {
+		return
+	}
+	for _, k := range sortedKeys(union(b.Annotations, r.Annotations)) {
+		_, inInput := r.Annotations[k]
+		switch {
+		case b.Annotations[k] == r.Annotations[k]:
+		case lib != nil && !inInput:
+			c.add(r.Pos, true, "rule %s: annotation %s added by the library rule: %q", r.Name, k, b.Annotations[k])
+		default:
+			c.add(r.Pos, false, "rule %s: annotation %s is %q, the input has %q", r.Name, k, b.Annotations[k], r.Annotations[k])
+		}
+	}
+}
+
+// notInInput reports the built rules no input rule became.
+func (c *comparison) notInInput() {
+	for _, bg := range c.plan.Groups {
 		for _, r := range bg.Rules {
-			if !seen[convert.Place{Group: bg.Name, Key: r.Key, Exporter: bg.Exporter}] {
+			if !c.seen[convert.Place{Group: bg.Name, Key: r.Key, Exporter: bg.Exporter}] {
 				pos := r.Origin
 				if pos == "" {
-					pos = plan.Env.Name
+					pos = c.plan.Env.Name
 				}
-				add(pos, false, "rule %s (group %s) is not in the input", r.Name, bg.Name)
+				c.add(pos, false, "rule %s (group %s) is not in the input", r.Name, bg.Name)
 			}
 		}
 	}
-	return out
 }
 
 // settingsGroup is the built group the input group's settings belong to:
