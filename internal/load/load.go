@@ -76,7 +76,7 @@ func Environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 }
 
 func environments(root string, ref Ref, opts Options) ([]*model.Environment, error) {
-	if err := checkEnvDir(ref); err != nil { // messages.go
+	if err := checkEnvDir(root, ref, valuesSource(opts)); err != nil { // messages.go
 		return nil, err
 	}
 	if opts.Module == nil {

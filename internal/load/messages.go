@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"io/fs"
 	"math"
+	"os"
+	"path/filepath"
 	"regexp"
 	"slices"
 	"sort"
@@ -11,12 +13,15 @@ import (
 	"strings"
 
 	"cuelang.org/go/cue"
+	"cuelang.org/go/cue/ast"
 	"cuelang.org/go/cue/cuecontext"
 	cueerrors "cuelang.org/go/cue/errors"
+	"cuelang.org/go/cue/parser"
 	"cuelang.org/go/cue/token"
 
 	"github.com/mongen-dev/mongen"
 	"github.com/mongen-dev/mongen/internal/diag"
+	"github.com/mongen-dev/mongen/internal/inputlimit"
 	"github.com/mongen-dev/mongen/internal/textdist"
 )
 
@@ -331,8 +336,9 @@ var envNameRe = regexp.MustCompile(`^[a-z0-9]([-a-z0-9]*[a-z0-9])?$`)
 
 // checkEnvDir refuses an environment directory whose name env.name could
 // never equal (a space, capitals): CUE's loader would only say it found no
-// dependency for a package path.
-func checkEnvDir(ref Ref) error {
+// dependency for a package path. src is the repository's tree when it is
+// not read from disk (valuesSource).
+func checkEnvDir(root string, ref Ref, src fs.FS) error {
 	if envNameRe.MatchString(ref.Name) {
 		return nil
 	}
@@ -341,6 +347,50 @@ func checkEnvDir(ref Ref) error {
 	if fixed != "" {
 		hint = fmt.Sprintf(", for example to %q", fixed)
 	}
-	// The directory itself is the place: it has no line.
-	return diag.List{diag.At(diag.Pos{File: ref.Dir}, "an environment directory is named like env.name, in lowercase letters, digits and - (a Kubernetes DNS-1123 label): rename the directory%s", hint)}
+	msg := fmt.Sprintf("an environment directory is named like env.name, in lowercase letters, digits and - (a Kubernetes DNS-1123 label): rename the directory%s", hint)
+	at := envDirPos(root, ref, src)
+	if at.File != ref.Dir {
+		msg = ref.Dir + ": " + msg // the directory, at its package clause
+	}
+	return diag.List{{Pos: at, Msg: msg}}
+}
+
+// envDirPos is where the user declared the environment's package: the
+// package clause of the directory's first CUE file (each file names it),
+// or the directory itself when it holds none. A file on disk is read
+// within the CUE file limit (inputlimit), so a named pipe cannot block.
+func envDirPos(root string, ref Ref, src fs.FS) diag.Pos {
+	fsys := src
+	if fsys == nil {
+		fsys = os.DirFS(root)
+	}
+	entries, err := fs.ReadDir(fsys, ref.Dir)
+	if err != nil {
+		return diag.Pos{File: ref.Dir}
+	}
+	for _, e := range entries {
+		if !e.Type().IsRegular() || !strings.HasSuffix(e.Name(), ".cue") {
+			continue
+		}
+		rel := ref.Dir + "/" + e.Name()
+		var data []byte
+		if src != nil {
+			data, err = fs.ReadFile(src, rel)
+		} else {
+			data, err = inputlimit.CUE().ReadFile(filepath.Join(root, filepath.FromSlash(rel)), rel)
+		}
+		if err != nil {
+			continue
+		}
+		f, err := parser.ParseFile(rel, data, parser.PackageClauseOnly)
+		if err != nil {
+			continue
+		}
+		for _, d := range f.Decls {
+			if p, ok := d.(*ast.Package); ok && p.Pos().IsValid() {
+				return diag.Pos{File: rel, Line: p.Pos().Line(), Col: p.Pos().Column()}
+			}
+		}
+	}
+	return diag.Pos{File: ref.Dir}
 }

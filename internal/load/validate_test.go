@@ -1,6 +1,10 @@
 package load
 
-import "testing"
+import (
+	"strings"
+	"testing"
+	"testing/fstest"
+)
 
 func TestCheckHostPort(t *testing.T) {
 	for addr, want := range map[string]string{
@@ -37,12 +41,27 @@ func TestBadChar(t *testing.T) {
 }
 
 func TestEnvDirName(t *testing.T) {
-	if err := checkEnvDir(Ref{Name: "prod-eu", Dir: "environments/prod-eu"}); err != nil {
+	root := writeFiles(t, map[string]string{
+		"environments/Dev Env/a.cue":    "// the environment\n\npackage dev\n",
+		"environments/Dev Env/b.cue":    "package dev\n",
+		"environments/Empty Env/README": "no CUE here\n",
+	})
+	if err := checkEnvDir(root, Ref{Name: "prod-eu", Dir: "environments/prod-eu"}, nil); err != nil {
 		t.Errorf("a valid name refused: %v", err)
 	}
-	err := checkEnvDir(Ref{Name: "Dev Env", Dir: "environments/Dev Env"})
-	want := `environments/Dev Env: an environment directory is named like env.name, in lowercase letters, digits and - (a Kubernetes DNS-1123 label): rename the directory, for example to "dev-env"`
+	// At the package clause of the directory's first CUE file.
+	err := checkEnvDir(root, Ref{Name: "Dev Env", Dir: "environments/Dev Env"}, nil)
+	want := `environments/Dev Env/a.cue:3:1: environments/Dev Env: an environment directory is named like env.name, in lowercase letters, digits and - (a Kubernetes DNS-1123 label): rename the directory, for example to "dev-env"`
 	if err == nil || err.Error() != want {
 		t.Errorf("got  %v\nwant %s", err, want)
+	}
+	// The same from a tree that is not the disk (a git revision).
+	src := fstest.MapFS{"environments/Dev Env/z.cue": {Data: []byte("package dev\n")}}
+	if err := checkEnvDir(root, Ref{Name: "Dev Env", Dir: "environments/Dev Env"}, src); err == nil || !strings.HasPrefix(err.Error(), "environments/Dev Env/z.cue:1:1: environments/Dev Env: ") {
+		t.Errorf("from a tree: %v", err)
+	}
+	// Without a CUE file, the directory is the place.
+	if err := checkEnvDir(root, Ref{Name: "Empty Env", Dir: "environments/Empty Env"}, nil); err == nil || !strings.HasPrefix(err.Error(), "environments/Empty Env: an environment directory") {
+		t.Errorf("without CUE: %v", err)
 	}
 }
