@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
-	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -115,7 +114,7 @@ func (a *app) build(args []string, f buildFlags) error {
 		outRel := filepath.ToSlash(filepath.Join(f.out, r.ref.Name))
 		if r.err != nil {
 			failed = true
-			fmt.Fprintf(a.stderr, "%s: %s\n", r.ref.Name, indentAfterFirst(r.err.Error()))
+			printError(a.stderr, r.ref.Name, r.err)
 			fmt.Fprintf(a.stderr, "%s: build failed; %s left unchanged\n", r.ref.Name, outRel)
 			continue
 		}
@@ -152,7 +151,7 @@ func (a *app) build(args []string, f buildFlags) error {
 		d, err := write.Apply(dir, r.tree)
 		if err != nil {
 			failed = true
-			fmt.Fprintf(a.stderr, "%s: %v\n", r.ref.Name, err)
+			printError(a.stderr, r.ref.Name, err)
 			continue
 		}
 		d.Dir = outRel
@@ -230,9 +229,4 @@ func (a *app) resolve(root string, args []string, all bool) ([]load.Ref, error) 
 		}
 	}
 	return refs, nil
-}
-
-// indentAfterFirst keeps multi-line error reports readable under a prefix.
-func indentAfterFirst(s string) string {
-	return strings.ReplaceAll(s, "\n", "\n    ")
 }

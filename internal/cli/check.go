@@ -97,7 +97,7 @@ func (a *app) check(args []string, f checkFlags) error {
 			continue
 		}
 		if e.err != nil {
-			fmt.Fprintf(a.stderr, "%s: %s\n", e.ref.Name, indentAfterFirst(e.err.Error()))
+			printError(a.stderr, e.ref.Name, e.err)
 			fmt.Fprintf(a.stderr, "%s\n", summary)
 			continue
 		}
@@ -109,7 +109,7 @@ func (a *app) check(args []string, f checkFlags) error {
 			fmt.Fprintln(a.stdout, line)
 		}
 		if e.testErr != nil {
-			fmt.Fprintf(a.stdout, "%s: rule tests: %s\n", e.ref.Name, indentAfterFirst(e.testErr.Error()))
+			printError(a.stdout, e.ref.Name+": rule tests", e.testErr)
 		}
 		if e.tests != nil {
 			for _, t := range e.tests.Tests {
@@ -182,7 +182,7 @@ func (e checked) summary(outRel string) (string, bool) {
 func (e checked) annotations() report.Env {
 	env := report.Env{Name: e.ref.Name}
 	if e.err != nil {
-		env.Error = e.err.Error()
+		env.Error = formatError(e.err)
 		return env
 	}
 	env.Findings = append(env.Findings, e.findings...)
@@ -194,7 +194,7 @@ func (e checked) annotations() report.Env {
 		})
 	}
 	if e.testErr != nil {
-		env.Findings = append(env.Findings, finding.Finding{Check: checkRuleTest, Severity: finding.Error, Message: "rule tests did not run: " + e.testErr.Error()})
+		env.Findings = append(env.Findings, finding.Finding{Check: checkRuleTest, Severity: finding.Error, Message: "rule tests did not run: " + formatError(e.testErr)})
 	}
 	if e.tests != nil {
 		for _, t := range e.tests.Tests {

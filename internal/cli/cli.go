@@ -38,7 +38,7 @@ func Main(args []string, stdout, stderr io.Writer) int {
 	stdout, stderr = redacting(stdout), redacting(stderr)
 	cwd, err := os.Getwd()
 	if err != nil {
-		fmt.Fprintf(stderr, "mongen: %v\n", err)
+		fmt.Fprintf(stderr, "mongen: %s\n", formatError(err))
 		return ExitFailed
 	}
 	root := newRoot(&app{stdout: stdout, stderr: stderr, cwd: cwd})
@@ -58,10 +58,11 @@ func Main(args []string, stdout, stderr io.Writer) int {
 		if cmd == nil {
 			cmd = root
 		}
-		fmt.Fprintf(stderr, "mongen: %v\nRun '%s --help' for usage.\n", err, cmd.CommandPath())
+		fmt.Fprintf(stderr, "mongen: %s\nRun '%s --help' for usage.\n", formatError(err), cmd.CommandPath())
 		return ExitUsage
 	}
-	fmt.Fprintf(stderr, "mongen: %v\n", err)
+	// Unindented, as a command's own multi-line message lays itself out.
+	fmt.Fprintf(stderr, "mongen: %s\n", formatError(err))
 	return exitUnknown
 }
 

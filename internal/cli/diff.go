@@ -7,7 +7,6 @@ import (
 	"maps"
 	"slices"
 	"sort"
-	"strings"
 	"sync"
 
 	"github.com/spf13/cobra"
@@ -244,7 +243,7 @@ func compareSides(root string, base, head side, args []string, outDir string) (*
 		fail := func(s side, err error) {
 			mu.Lock()
 			defer mu.Unlock()
-			msg := fmt.Sprintf("%s: %s", s.name, strings.TrimRight(err.Error(), "\n"))
+			msg := fmt.Sprintf("%s: %s", s.name, formatError(err))
 			if inputs[i].Err != "" {
 				inputs[i].Err += "\n"
 			}

@@ -7,19 +7,26 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/mongen-dev/mongen/internal/credgate"
 )
 
 // TestErrorCatalogue walks docs/errors.md: every case it lists has its test
 // (a `# case: <id>` in the testscript it names, or the Go test it names),
-// and every case a testscript marks is listed.
+// and every case a testscript marks is listed. Each case's message starts
+// at a file:line:col relative to the repository and quotes no credential,
+// and the testscript's assertions for the case match it, so the catalogue
+// says what mongen prints.
 func TestErrorCatalogue(t *testing.T) {
 	row := regexp.MustCompile("^\\| `([a-z0-9-]+)` \\|.*\\| ([A-Za-z0-9_.-]+) \\|$")
+	says := regexp.MustCompile("\\| `` (.+?) `` ")
 	f, err := os.Open("../../docs/errors.md")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer f.Close()
-	listed := map[string]string{} // case -> test
+	listed := map[string]string{}  // case -> test
+	message := map[string]string{} // case -> what mongen says
 	sc := bufio.NewScanner(f)
 	sc.Buffer(nil, 1<<20)
 	for sc.Scan() {
@@ -28,14 +35,19 @@ func TestErrorCatalogue(t *testing.T) {
 				t.Errorf("docs/errors.md lists case %s twice", m[1])
 			}
 			listed[m[1]] = m[2]
+			if s := says.FindStringSubmatch(sc.Text()); s != nil {
+				message[m[1]] = s[1]
+			}
 		}
 	}
 	if len(listed) < 20 {
 		t.Fatalf("docs/errors.md lists %d cases; the table did not parse", len(listed))
 	}
 
-	// The cases each testscript marks, in its comment lines.
-	marked := map[string]string{} // case -> script
+	// The cases each testscript marks, in its comment lines, with the
+	// stdout and stderr patterns that follow the mark.
+	marked := map[string]string{}     // case -> script
+	patterns := map[string][]string{} // case -> its output assertions
 	scripts, _ := filepath.Glob("testdata/script/*.txtar")
 	for _, s := range scripts {
 		data, err := os.ReadFile(s)
@@ -43,10 +55,36 @@ func TestErrorCatalogue(t *testing.T) {
 			t.Fatal(err)
 		}
 		script, _, _ := strings.Cut(string(data), "\n-- ")
+		current := ""
 		for _, line := range strings.Split(script, "\n") {
 			if id, ok := strings.CutPrefix(line, "# case: "); ok {
-				marked[strings.TrimSpace(id)] = filepath.Base(s)
+				current = strings.TrimSpace(id)
+				marked[current] = filepath.Base(s)
+				continue
 			}
+			if p, ok := outputPattern(line); ok && current != "" {
+				patterns[current] = append(patterns[current], p)
+			}
+		}
+	}
+
+	for id := range listed {
+		msg, ok := message[id]
+		if !ok {
+			t.Errorf("case %s: docs/errors.md gives no message (`` message `` in the third column)", id)
+			continue
+		}
+		if !relativePosition.MatchString(msg) {
+			t.Errorf("case %s: %q does not start at a file:line:col relative to the repository", id, msg)
+		}
+		if r := credgate.Redact(msg); r != msg {
+			t.Errorf("case %s: the message holds a credential's shape:\n%s\nredacted:\n%s", id, msg, r)
+		}
+		if !strings.HasSuffix(listed[id], ".txtar") {
+			continue
+		}
+		if !matchesOne(patterns[id], msg) {
+			t.Errorf("case %s: no stdout/stderr assertion of %s after `# case: %s` matches the catalogue's message %q (assertions: %q)", id, listed[id], id, msg, patterns[id])
 		}
 	}
 
@@ -90,4 +128,46 @@ func goTestNames(t *testing.T, root string) map[string]bool {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// relativePosition is a message that starts at file:line:col, the file
+// relative to the repository (no leading /, no ..).
+var relativePosition = regexp.MustCompile(`^(?:[^/.\s:][^:]*|\.[^./][^:]*):[0-9]+:[0-9]+: \S`)
+
+// outputPattern is the regular expression of a testscript stdout or stderr
+// assertion (its single-quoted argument, with ” for a quote), or false.
+func outputPattern(line string) (string, bool) {
+	rest, ok := strings.CutPrefix(strings.TrimPrefix(line, "! "), "stderr ")
+	if !ok {
+		if rest, ok = strings.CutPrefix(strings.TrimPrefix(line, "! "), "stdout "); !ok {
+			return "", false
+		}
+	}
+	for strings.HasPrefix(rest, "-") { // -count=N
+		_, rest, _ = strings.Cut(rest, " ")
+	}
+	if len(rest) < 2 || rest[0] != '\'' || rest[len(rest)-1] != '\'' {
+		return "", false
+	}
+	return strings.ReplaceAll(rest[1:len(rest)-1], "''", "'"), true
+}
+
+// matchesOne reports whether one of the patterns matches msg as mongen
+// prints it: alone, or under the environment's name.
+func matchesOne(patterns []string, msg string) bool {
+	for _, p := range patterns {
+		re, err := regexp.Compile(p)
+		if err != nil {
+			continue
+		}
+		if re.MatchString(msg) {
+			return true
+		}
+		for _, env := range []string{"mongen", "dev", "prod", "dev env", "files"} {
+			if re.MatchString(env + ": " + msg) {
+				return true
+			}
+		}
+	}
+	return false
 }

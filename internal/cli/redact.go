@@ -14,6 +14,10 @@ func redacting(w io.Writer) io.Writer { return redactWriter{w} }
 
 type redactWriter struct{ w io.Writer }
 
+// redactMessage is the redaction formatError passes every error through
+// before it is printed or put in a report.
+func redactMessage(s string) string { return credgate.Redact(s) }
+
 // Write redacts p and reports it written whole: callers print one message
 // per call (fmt.Fprint*), so a credential is not split across writes.
 func (r redactWriter) Write(p []byte) (int, error) {

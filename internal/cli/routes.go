@@ -82,7 +82,7 @@ func (a *app) routes(envArg string, labelArgs []string, f routesFlags) error {
 	}
 	res, err := pipeline.Compile(root, ref, load.Options{})
 	if err != nil {
-		fmt.Fprintf(a.stderr, "%s: %s\n", ref.Name, indentAfterFirst(err.Error()))
+		printError(a.stderr, ref.Name, err)
 		return failure{ExitFailed}
 	}
 	// A multi-cluster environment routes per cluster: the alert's cluster
@@ -234,7 +234,8 @@ func (v routesView) printMatches(stderr io.Writer, env string, tree *dispatch.Ro
 	if len(matches) == 1 && matches[0] == tree {
 		if problems := unmatchedValues(tree, labels); len(problems) > 0 {
 			for _, p := range problems {
-				fmt.Fprintf(stderr, "%s: %s\n", env, p)
+				// A label value given on the command line: no position.
+				printError(stderr, env, errors.New(p))
 			}
 			return failure{ExitFailed}
 		}

@@ -109,7 +109,7 @@ func (a *app) test(args []string, f testFlags) error {
 	for _, o := range outcomes {
 		if o.err != nil {
 			failed = true
-			fmt.Fprintf(a.stderr, "%s: %s\n", o.ref.Name, indentAfterFirst(o.err.Error()))
+			printError(a.stderr, o.ref.Name, o.err)
 			fmt.Fprintf(a.stderr, "%s: tests not run\n", o.ref.Name)
 			continue
 		}

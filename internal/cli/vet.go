@@ -96,12 +96,12 @@ func vetOne(root string, ref load.Ref) report.Env {
 	env := report.Env{Name: ref.Name}
 	res, err := pipeline.Vet(root, ref, load.Options{})
 	if err != nil {
-		env.Error = err.Error()
+		env.Error = formatError(err)
 		return env
 	}
 	env.Findings, env.Suppressed = res.Findings, res.Suppressed
 	if res.BuildErr != nil {
-		env.Error = "mongen build fails: " + res.BuildErr.Error()
+		env.Error = "mongen build fails: " + formatError(res.BuildErr)
 	}
 	return env
 }

@@ -86,7 +86,7 @@ func (a *app) vetFiles(files []string, format report.Format, f vetFileFlags) err
 		env.Findings, env.Suppressed, err = res.Findings, res.Suppressed, verr
 	}
 	if err != nil {
-		env.Error = err.Error()
+		env.Error = formatError(err)
 	}
 	opts := report.Options{Color: format == report.Text && colorful(a.stdout), Rules: checkRules(), ToolVersion: toolVersion()}
 	if err := report.Write(a.stdout, format, []report.Env{env}, opts); err != nil {
