@@ -150,7 +150,8 @@ func SourceRules(docs []Doc) (map[string]*rulefmt.RuleGroups, error) {
 
 // Check evaluates both tools' rules of each subject over the same
 // synthetic series, a full outage and a partial one (twenty times the
-// budget's rate of errors, at most half the events), with Prometheus's
+// budget's rate of errors, at most half the events; for indicators that
+// read gauges, half the series fail), with Prometheus's
 // own rule evaluation, and reports when each page and ticket alert first
 // fires. Subjects whose queries no synthetic series can make healthy and
 // failing are noted and skipped.
@@ -176,8 +177,12 @@ func Check(ctx context.Context, subjects []Subject) ([]Firing, []string, error) 
 			if err != nil {
 				return nil, nil, fmt.Errorf("slo %s: %s's rules, %s: %w", s.ID, s.SourceName, sc.name, err)
 			}
+			ratio, err := sim.measure(ctx, sc.p)
+			if err != nil {
+				return nil, nil, fmt.Errorf("slo %s: %s: %w", s.ID, sc.name, err)
+			}
 			for _, burn := range []string{slo.BurnPage, slo.BurnTicket} {
-				out = append(out, Firing{ID: s.ID, Burn: burn, Scenario: sc.name, ErrorRatio: sc.p, Mongen: m[burn], Source: src[burn], SourceName: s.SourceName})
+				out = append(out, Firing{ID: s.ID, Burn: burn, Scenario: sc.name, ErrorRatio: ratio, Mongen: m[burn], Source: src[burn], SourceName: s.SourceName})
 			}
 		}
 	}
@@ -203,6 +208,7 @@ const (
 type simulation struct {
 	series           []series
 	healthy, failing []state
+	ratio            string // mongen's 5m error ratio expression
 	maxMinutes       int
 	historyMinutes   int
 }
@@ -266,6 +272,7 @@ func newSimulation(ctx context.Context, s Subject) (*simulation, error) {
 		}
 	}
 	slices.SortFunc(sim.series, func(a, b series) int { return strings.Compare(a.key, b.key) })
+	sim.ratio = ratioExprs[0]
 	if n := len(sim.series); n == 0 || n > 6 {
 		return nil, fmt.Errorf("the indicators read %d series: the check synthesises outages for 1 to 6", n)
 	}
@@ -279,13 +286,103 @@ func newSimulation(ctx context.Context, s Subject) (*simulation, error) {
 	}
 	for _, h := range healthy {
 		for _, f := range failing {
-			if compatible(h, f) {
+			if !compatible(h, f) {
+				continue
+			}
+			ok, err := sim.verify(ctx, ratioExprs, h, f)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
 				sim.healthy, sim.failing = h, f
 				return sim, nil
 			}
 		}
 	}
-	return nil, errors.New("no synthetic series is both a counter and a gauge in the healthy and failing states the indicators need")
+	return nil, errors.New("no synthetic series turns from healthy to failing in both tools' indicators (a counter that stops is not a gauge at 0)")
+}
+
+// verify runs the pair of states as the scenarios do, on a short
+// timeline: 15 healthy minutes (error ratio 0 in both tools), then 15 of
+// a full outage (1). A counter that holds keeps its value, which a query
+// reading the series as a gauge sees, unlike the 0 of the search.
+func (sim *simulation) verify(ctx context.Context, exprs []string, h, f []state) (bool, error) {
+	short := *sim
+	short.healthy, short.failing = h, f
+	short.historyMinutes, short.maxMinutes = 15, 30
+	loader, err := newLoader(short.load(1))
+	if err != nil {
+		return false, err
+	}
+	defer loader.Close()
+	ok := true
+	for _, c := range []struct {
+		at   time.Duration
+		want float64
+	}{{15 * time.Minute, 0}, {30 * time.Minute, 1}} {
+		at := time.Unix(0, 0).Add(c.at)
+		loader.WithSamplesTill(at, func(err error) {
+			if err != nil {
+				ok = false
+				return
+			}
+			for _, e := range exprs {
+				if v, err := instant(ctx, loader, e, at); err != nil || v != c.want {
+					ok = false
+				}
+			}
+		})
+	}
+	return ok, nil
+}
+
+// newLoader is a test storage with the series of a promqltest load
+// command; subqueries without a step take the evaluation interval, as
+// in Prometheus.
+func newLoader(load string) (*promqltest.LazyLoader, error) {
+	l, err := promqltest.NewLazyLoader(load, promqltest.LazyLoaderOpts{Parser: ruleParser})
+	if err != nil {
+		return nil, err
+	}
+	l.SubqueryInterval = step
+	return l, nil
+}
+
+// instant evaluates e at t and returns its one sample's value.
+func instant(ctx context.Context, loader *promqltest.LazyLoader, e string, at time.Time) (float64, error) {
+	q, err := loader.QueryEngine().NewInstantQuery(ctx, loader.Queryable(), nil, e, at)
+	if err != nil {
+		return 0, err
+	}
+	defer q.Close()
+	res := q.Exec(ctx)
+	if res.Err != nil {
+		return 0, res.Err
+	}
+	v, ok := res.Value.(promql.Vector)
+	if !ok || len(v) != 1 {
+		return 0, fmt.Errorf("%s: %d samples, want 1", e, len(v))
+	}
+	return v[0].F, nil
+}
+
+// measure is the scenario's error ratio as mongen's 5m error ratio
+// reads it 15 minutes into the outage: the share of failing events for
+// counters, of failing series for gauges (each copy counts alike).
+func (sim *simulation) measure(ctx context.Context, p float64) (float64, error) {
+	loader, err := newLoader(sim.load(p))
+	if err != nil {
+		return 0, err
+	}
+	defer loader.Close()
+	at := time.Unix(0, 0).Add(History + 15*time.Minute)
+	var v float64
+	loader.WithSamplesTill(at, func(lerr error) {
+		if err = lerr; err == nil {
+			v, err = instant(ctx, loader, sim.ratio, at)
+		}
+	})
+	return v, err
 }
 
 // compatible: a series is a gauge (one) in both phases or in neither.
@@ -347,7 +444,7 @@ func (sim *simulation) steady(ctx context.Context, st []state, exprs []string, w
 		}
 		b.WriteString("\n")
 	}
-	loader, err := promqltest.NewLazyLoader(b.String(), promqltest.LazyLoaderOpts{Parser: ruleParser})
+	loader, err := newLoader(b.String())
 	if err != nil {
 		return false, err
 	}
@@ -360,15 +457,7 @@ func (sim *simulation) steady(ctx context.Context, st []state, exprs []string, w
 			return
 		}
 		for _, e := range exprs {
-			q, err := loader.QueryEngine().NewInstantQuery(ctx, loader.Queryable(), nil, e, at)
-			if err != nil {
-				ok = false
-				return
-			}
-			res := q.Exec(ctx)
-			v, vok := res.Value.(promql.Vector)
-			q.Close()
-			if res.Err != nil || !vok || len(v) != 1 || v[0].F != want {
+			if v, err := instant(ctx, loader, e, at); err != nil || v != want {
 				ok = false
 				return
 			}
@@ -424,7 +513,7 @@ func (sim *simulation) load(p float64) string {
 // which Prometheus may evaluate an interval apart), and returns the first
 // firing of the page and ticket alerts after the outage starts.
 func (sim *simulation) run(ctx context.Context, groups *rulefmt.RuleGroups, p float64) (map[string]time.Duration, error) {
-	loader, err := promqltest.NewLazyLoader(sim.load(p), promqltest.LazyLoaderOpts{Parser: ruleParser})
+	loader, err := newLoader(sim.load(p))
 	if err != nil {
 		return nil, err
 	}

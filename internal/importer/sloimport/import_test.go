@@ -91,7 +91,7 @@ func importAndBuild(t *testing.T, name string, inputs ...string) (*Result, *pipe
 // minute Sloth's own generated rules (examples/_gen) fire: page and
 // ticket, in a full outage and in a partial one, every SLO.
 func TestSlothExamplesFireAtSlothsMinute(t *testing.T) {
-	for _, ex := range []string{"getting-started", "k8s-getting-started", "kubernetes-apiserver", "raw-home-wifi"} {
+	for _, ex := range []string{"getting-started", "k8s-getting-started", "kubernetes-apiserver", "raw-home-wifi", "home-wifi"} {
 		t.Run(ex, func(t *testing.T) {
 			res, built := importAndBuild(t, "sloth-"+ex, "sloth/"+ex+".yml", "sloth/_gen/"+ex+".yml")
 			source, err := SourceRules(res.Generated)
@@ -173,11 +173,10 @@ func TestCheckSeesALaterPage(t *testing.T) {
 	}
 }
 
-// Sloth's home-wifi and Pyrra's examples import and build (no generated
-// rules of theirs are kept to compare with).
+// Pyrra's examples import and build (no rules Pyrra generated are kept
+// to compare with).
 func TestImportBuilds(t *testing.T) {
 	for name, inputs := range map[string][]string{
-		"sloth-home-wifi": {"sloth/home-wifi.yml"},
 		"pyrra":           {"pyrra/apiserver-request-errors.yaml", "pyrra/apiserver-request-latency.yaml", "pyrra/caddy-response-latency.yaml", "pyrra/coredns-response-errors.yaml"},
 	} {
 		t.Run(name, func(t *testing.T) {
