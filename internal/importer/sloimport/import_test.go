@@ -177,7 +177,7 @@ func TestCheckSeesALaterPage(t *testing.T) {
 // to compare with).
 func TestImportBuilds(t *testing.T) {
 	for name, inputs := range map[string][]string{
-		"pyrra":           {"pyrra/apiserver-request-errors.yaml", "pyrra/apiserver-request-latency.yaml", "pyrra/caddy-response-latency.yaml", "pyrra/coredns-response-errors.yaml"},
+		"pyrra": {"pyrra/apiserver-request-errors.yaml", "pyrra/apiserver-request-latency.yaml", "pyrra/caddy-response-latency.yaml", "pyrra/coredns-response-errors.yaml"},
 	} {
 		t.Run(name, func(t *testing.T) {
 			res, built := importAndBuild(t, name, inputs...)
