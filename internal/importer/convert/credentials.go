@@ -33,16 +33,41 @@ var userinfoAddress = regexp.MustCompile(`^([^\s/@]+)@([^\s/@]+)$`)
 // any other credential (a proxy URL with a password, say) is an error at
 // its position: it cannot be kept without copying it.
 func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yaml.Node, error) {
-	j = deepCopy(j)
-	secretFile := func(n *yaml.Node, key, why string) string {
-		ref := imp.secret(d.Pos(n), job, key, why)
-		return expand.SecretPath(ref.Secret, ref.Key)
+	sc := &scrubber{imp: imp, d: d, j: deepCopy(j), job: job}
+	if err := sc.userInfo(); err != nil {
+		return nil, err
 	}
-	// Addresses with user info.
+	sc.headers()
+	sc.params()
+	sc.relabelling()
+	sc.staticLabels()
+	return sc.j, sc.rest()
+}
+
+// scrubber takes the credentials out of one scrape config (j, a copy of
+// the input's), one kind per step.
+type scrubber struct {
+	imp *Import
+	d   read.Doc
+	j   *yaml.Node
+	job string
+}
+
+// secretFile puts the Secret key for the value at n on the checklist and
+// returns the file Prometheus reads it from.
+func (sc *scrubber) secretFile(n *yaml.Node, key, why string) string {
+	ref := sc.imp.secret(sc.d.Pos(n), sc.job, key, why)
+	return expand.SecretPath(ref.Secret, ref.Key)
+}
+
+// userInfo strips user info from target addresses and reads it as
+// basic_auth from a Secret instead.
+func (sc *scrubber) userInfo() error {
+	imp, d, j, job := sc.imp, sc.d, sc.j, sc.job
 	stripped := false
 	var first *yaml.Node
-	for _, sc := range read.Seq(read.Get(j, "static_configs")) {
-		for _, t := range read.Seq(read.Get(sc, "targets")) {
+	for _, st := range read.Seq(read.Get(j, "static_configs")) {
+		for _, t := range read.Seq(read.Get(st, "targets")) {
 			if m := userinfoAddress.FindStringSubmatch(t.Value); m != nil && t.Kind == yaml.ScalarNode {
 				t.Value, t.Style = m[2], 0
 				if first == nil {
@@ -54,18 +79,24 @@ func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yam
 	}
 	if stripped {
 		if read.Get(j, "basic_auth") != nil || read.Get(j, "authorization") != nil || read.Get(j, "oauth2") != nil {
-			return nil, d.Errorf(first, "scrape config %s: a target address carries a user name or password besides the job's own authentication: remove it from the address (the value is not shown)", job)
+			return d.Errorf(first, "scrape config %s: a target address carries a user name or password besides the job's own authentication: remove it from the address (the value is not shown)", job)
 		}
 		why := "a target address had user info, which is not copied"
 		auth := &yaml.Node{Kind: yaml.MappingNode, Line: first.Line, Column: first.Column}
 		auth.Content = []*yaml.Node{
-			scalar("username_file"), scalar(secretFile(first, "username", why)),
-			scalar("password_file"), scalar(secretFile(first, "password", why)),
+			scalar("username_file"), scalar(sc.secretFile(first, "username", why)),
+			scalar("password_file"), scalar(sc.secretFile(first, "password", why)),
 		}
 		j.Content = append(j.Content, scalar("basic_auth"), auth)
 		imp.note(d.Pos(first), NoteChange, "scrape config %s: the user info of its target addresses becomes basic_auth read from Secret %s", job, SecretName(job))
 	}
-	// Header secrets become files.
+	return nil
+}
+
+// headers turns http_headers secrets, and the values of
+// Authorization-like headers, into header files.
+func (sc *scrubber) headers() {
+	j := sc.j
 	for _, h := range read.Fields(read.ResolveAlias(read.Get(j, "http_headers"))) {
 		name, hv := h[0].Value, read.ResolveAlias(h[1])
 		if hv == nil || hv.Kind != yaml.MappingNode {
@@ -87,7 +118,7 @@ func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yam
 						files = &yaml.Node{Kind: yaml.SequenceNode}
 						keep = append(keep, scalar("files"), files)
 					}
-					files.Content = append(files.Content, scalar(secretFile(s, key, "the input had the value of header "+name+", which is not copied")))
+					files.Content = append(files.Content, scalar(sc.secretFile(s, key, "the input had the value of header "+name+", which is not copied")))
 				}
 			default:
 				keep = append(keep, k, v)
@@ -95,7 +126,12 @@ func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yam
 		}
 		hv.Content = keep
 	}
-	// Token params cannot be files.
+}
+
+// params leaves out token params: Prometheus cannot read a param from a
+// file.
+func (sc *scrubber) params() {
+	imp, d, j, job := sc.imp, sc.d, sc.j, sc.job
 	if p := read.ResolveAlias(read.Get(j, "params")); p != nil && p.Kind == yaml.MappingNode {
 		var keep []*yaml.Node
 		for i := 0; i+1 < len(p.Content); i += 2 {
@@ -109,7 +145,12 @@ func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yam
 		}
 		p.Content = keep
 	}
-	// Relabelling a literal into a token param or a credential label.
+}
+
+// relabelling leaves out relabelling steps that write a literal
+// credential into a token param or a credential label.
+func (sc *scrubber) relabelling() {
+	imp, d, j, job := sc.imp, sc.d, sc.j, sc.job
 	for _, key := range []string{"relabel_configs", "metric_relabel_configs"} {
 		rc := read.ResolveAlias(read.Get(j, key))
 		if rc == nil || rc.Kind != yaml.SequenceNode {
@@ -134,9 +175,13 @@ func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yam
 		}
 		rc.Content = keep
 	}
-	// Credential-named static labels.
-	for _, sc := range read.Seq(read.Get(j, "static_configs")) {
-		l := read.ResolveAlias(read.Get(sc, "labels"))
+}
+
+// staticLabels leaves out credential-named static labels.
+func (sc *scrubber) staticLabels() {
+	imp, d, j, job := sc.imp, sc.d, sc.j, sc.job
+	for _, st := range read.Seq(read.Get(j, "static_configs")) {
+		l := read.ResolveAlias(read.Get(st, "labels"))
 		if l == nil || l.Kind != yaml.MappingNode {
 			continue
 		}
@@ -152,7 +197,12 @@ func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yam
 		}
 		l.Content = keep
 	}
-	// Anything else the gate knows is an error: nothing is written.
+}
+
+// rest is an error for any other credential the gate knows: it cannot be
+// kept without copying it, so nothing is written.
+func (sc *scrubber) rest() error {
+	d, j, job := sc.d, sc.j, sc.job
 	var ferr error
 	walkScalars(j, nil, func(n *yaml.Node, path []string) {
 		if ferr != nil || n.Value == "" {
@@ -165,7 +215,7 @@ func (imp *Import) scrubScrapeConfig(d read.Doc, j *yaml.Node, job string) (*yam
 			ferr = d.Errorf(n, "scrape config %s: %s holds a credential (%s) that cannot be read from a Secret: remove it from the input (the value is not shown)", job, strings.Join(path, "."), what)
 		}
 	})
-	return j, ferr
+	return ferr
 }
 
 // unimportedSections warns about what a prometheus.yml holds that import
