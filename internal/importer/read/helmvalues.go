@@ -46,6 +46,25 @@ func isHelmValues(root *yaml.Node) bool {
 func (in *Input) readHelmValues(d Doc) ([]string, error) {
 	root := ResolveAlias(d.Root)
 	var kinds []string
+	for _, part := range []func(Doc, *yaml.Node) ([]string, error){
+		in.helmRulesMap, in.helmRulesList, in.helmAlertmanager, in.helmScrapeConfigs, in.helmMonitors,
+	} {
+		k, err := part(d, root)
+		if err != nil {
+			return nil, err
+		}
+		kinds = append(kinds, k...)
+	}
+	if len(kinds) == 0 {
+		return nil, d.Errorf(root, "a kube-prometheus-stack values file with nothing mongen imports: it reads additionalPrometheusRulesMap, alertmanager.config, prometheus.prometheusSpec.additionalScrapeConfigs and prometheus.additionalServiceMonitors/additionalPodMonitors (the chart's defaultRules are rendered by the chart: export them with kubectl get prometheusrules -A -o yaml)")
+	}
+	return kinds, nil
+}
+
+// helmRulesMap reads additionalPrometheusRulesMap: PrometheusRule specs
+// by name.
+func (in *Input) helmRulesMap(d Doc, root *yaml.Node) ([]string, error) {
+	var kinds []string
 	if m := ResolveAlias(Get(root, "additionalPrometheusRulesMap")); m != nil {
 		if err := d.Expect(m, yaml.MappingNode, "additionalPrometheusRulesMap"); err != nil {
 			return nil, err
@@ -63,6 +82,12 @@ func (in *Input) readHelmValues(d Doc) ([]string, error) {
 			kinds = append(kinds, "additionalPrometheusRulesMap."+kv[0].Value)
 		}
 	}
+	return kinds, nil
+}
+
+// helmRulesList reads additionalPrometheusRules, the older list form.
+func (in *Input) helmRulesList(d Doc, root *yaml.Node) ([]string, error) {
+	var kinds []string
 	if l := ResolveAlias(Get(root, "additionalPrometheusRules")); l != nil {
 		if err := d.Expect(l, yaml.SequenceNode, "additionalPrometheusRules"); err != nil {
 			return nil, err
@@ -80,6 +105,12 @@ func (in *Input) readHelmValues(d Doc) ([]string, error) {
 			kinds = append(kinds, "additionalPrometheusRules."+name)
 		}
 	}
+	return kinds, nil
+}
+
+// helmAlertmanager reads alertmanager.config as an alertmanager.yml.
+func (in *Input) helmAlertmanager(d Doc, root *yaml.Node) ([]string, error) {
+	var kinds []string
 	if cfg := ResolveAlias(Get(Get(root, "alertmanager"), "config")); cfg != nil {
 		if err := d.Expect(cfg, yaml.MappingNode, "alertmanager.config"); err != nil {
 			return nil, err
@@ -94,7 +125,14 @@ func (in *Input) readHelmValues(d Doc) ([]string, error) {
 		in.Alertmanager = append(in.Alertmanager, File{Name: d.File, Data: data, Doc: Doc{File: d.File, Root: cfg}})
 		kinds = append(kinds, "alertmanager.config")
 	}
+	return kinds, nil
+}
+
+// helmScrapeConfigs reads prometheus.prometheusSpec.additionalScrapeConfigs
+// as a prometheus.yml.
+func (in *Input) helmScrapeConfigs(d Doc, root *yaml.Node) ([]string, error) {
 	prom := ResolveAlias(Get(root, "prometheus"))
+	var kinds []string
 	if sc := ResolveAlias(Get(Get(prom, "prometheusSpec"), "additionalScrapeConfigs")); sc != nil && !(sc.Kind == yaml.SequenceNode && len(sc.Content) == 0) {
 		if err := d.Expect(sc, yaml.SequenceNode, "prometheus.prometheusSpec.additionalScrapeConfigs"); err != nil {
 			return nil, err
@@ -122,6 +160,14 @@ func (in *Input) readHelmValues(d Doc) ([]string, error) {
 		in.Prometheus = append(in.Prometheus, File{Name: d.File, Data: data, Doc: Doc{File: d.File, Root: file}})
 		kinds = append(kinds, "prometheus.prometheusSpec.additionalScrapeConfigs")
 	}
+	return kinds, nil
+}
+
+// helmMonitors reads prometheus.additionalServiceMonitors and
+// additionalPodMonitors as monitors.
+func (in *Input) helmMonitors(d Doc, root *yaml.Node) ([]string, error) {
+	prom := ResolveAlias(Get(root, "prometheus"))
+	var kinds []string
 	for _, mk := range []struct{ key, kind string }{{"additionalServiceMonitors", KindServiceMonitor}, {"additionalPodMonitors", KindPodMonitor}} {
 		l := ResolveAlias(Get(prom, mk.key))
 		if l == nil || (l.Kind == yaml.SequenceNode && len(l.Content) == 0) {
@@ -150,9 +196,6 @@ func (in *Input) readHelmValues(d Doc) ([]string, error) {
 			in.Monitors = append(in.Monitors, Monitor{Kind: mk.kind, Name: name, Pos: d.Pos(it), Doc: Doc{File: d.File, Root: obj}})
 			kinds = append(kinds, fmt.Sprintf("prometheus.%s.%s", mk.key, name))
 		}
-	}
-	if len(kinds) == 0 {
-		return nil, d.Errorf(root, "a kube-prometheus-stack values file with nothing mongen imports: it reads additionalPrometheusRulesMap, alertmanager.config, prometheus.prometheusSpec.additionalScrapeConfigs and prometheus.additionalServiceMonitors/additionalPodMonitors (the chart's defaultRules are rendered by the chart: export them with kubectl get prometheusrules -A -o yaml)")
 	}
 	return kinds, nil
 }
