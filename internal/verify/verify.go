@@ -448,10 +448,18 @@ func tidyRuleMessage(msg, rule string) string {
 	return ruleFilePos.ReplaceAllString(msg, "")
 }
 
-// flatten splits errors.Join trees into their leaves.
+// flatten splits errors.Join trees into their leaves, and a diag.List
+// into its diagnostics (its Unwrap gives their causes, not them).
 func flatten(err error) []error {
 	if err == nil {
 		return nil
+	}
+	if l, ok := err.(diag.List); ok {
+		out := make([]error, len(l))
+		for i, d := range l {
+			out[i] = d
+		}
+		return out
 	}
 	if j, ok := err.(interface{ Unwrap() []error }); ok {
 		var out []error
