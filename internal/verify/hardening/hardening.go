@@ -110,12 +110,20 @@ func Accepted(plan *expand.Plan, tree *artifact.Tree) []finding.Suppressed {
 }
 
 // objects decodes every manifest of the tree (any YAML file that is a
-// Kubernetes object).
+// Kubernetes object). Rule groups and ConfigMaps hold nothing a check
+// reads (no pod, replicas or TLS setting), and are most of a large
+// environment's files: they are known by kind and name without decoding.
 func objects(tree *artifact.Tree) ([]object, []violation) {
 	var out []object
 	for _, f := range tree.Files() {
 		if path.Ext(f.Path) != ".yaml" || !strings.HasPrefix(f.Path, "manifests/") && !strings.Contains(f.Path, "/manifests/") {
 			continue
+		}
+		if kind := topLevel(f.Data, "kind"); kind == "PrometheusRule" || kind == "ConfigMap" {
+			if name := topLevelName(f.Data); name != "" {
+				out = append(out, object{file: f, kind: kind, name: name})
+				continue
+			}
 		}
 		var body map[string]any
 		if err := yaml.Unmarshal(f.Data, &body); err != nil || body == nil {

@@ -375,3 +375,50 @@ func TestAcceptedFindings(t *testing.T) {
 		t.Errorf("nothing accepted, got %+v", got)
 	}
 }
+
+// Rule groups and ConfigMaps are known by kind and name without decoding,
+// the same as a decoding would know them; anything written otherwise is
+// decoded.
+func TestInertObjectsNotDecoded(t *testing.T) {
+	tree := artifact.NewTree()
+	add := func(kind, name string, obj runtime.Object) {
+		data, err := operator.Marshal(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := tree.Add(artifact.File{Path: operator.FilePath(kind, name), Data: data}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	add("PrometheusRule", "app", &monitoringv1.PrometheusRule{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "monitoring.coreos.com/v1", Kind: "PrometheusRule"},
+		ObjectMeta: meta("app", "monitoring", map[string]string{"name": "not-the-name", "app.kubernetes.io/name": "x"}),
+		Spec:       monitoringv1.PrometheusRuleSpec{Groups: []monitoringv1.RuleGroup{{Name: "g", Rules: []monitoringv1.Rule{{Alert: "A", Expr: intstr.FromString("up == 0")}}}}},
+	})
+	add("ConfigMap", "dash", &corev1.ConfigMap{
+		TypeMeta:   metav1.TypeMeta{APIVersion: "v1", Kind: "ConfigMap"},
+		ObjectMeta: metav1.ObjectMeta{Name: "dash", Namespace: "monitoring", Annotations: map[string]string{"a": "b"}},
+		Data:       map[string]string{"d.json": "{\"insecureSkipVerify\": true}"},
+	})
+	// Quoted: decoded.
+	if err := tree.Add(artifact.File{Path: "manifests/configmap-quoted.yaml", Data: []byte("apiVersion: v1\nkind: \"ConfigMap\"\nmetadata:\n  name: quoted\n")}); err != nil {
+		t.Fatal(err)
+	}
+	objs, _ := objects(tree)
+	got := map[string]bool{}
+	for _, o := range objs {
+		got[o.id()] = o.body != nil
+	}
+	want := map[string]bool{"PrometheusRule/app": false, "ConfigMap/dash": false, "ConfigMap/quoted": true}
+	if len(got) != len(want) {
+		t.Fatalf("objects: got %v, want %v", got, want)
+	}
+	for id, decoded := range want {
+		if d, ok := got[id]; !ok || d != decoded {
+			t.Errorf("%s: found %v, decoded %v; want found, decoded %v", id, ok, d, decoded)
+		}
+	}
+	if fs := Check(plan(nil), tree); len(fs) != 0 {
+		t.Errorf("findings on rule groups and ConfigMaps:\n%s", render(fs))
+	}
+}

@@ -80,3 +80,42 @@ func labelString(l map[string]string) string {
 }
 
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps.Keys(m)) }
+
+// topLevel reads a top-level scalar "key: value" of a YAML document
+// without decoding it, or "" when it is not written so (then the caller
+// decodes the document).
+func topLevel(data []byte, key string) string {
+	for line := range strings.Lines(string(data)) {
+		if v, ok := strings.CutPrefix(line, key+":"); ok {
+			return plainScalar(v)
+		}
+	}
+	return ""
+}
+
+// topLevelName reads metadata.name, written as mongen's encoder writes it
+// (metadata: at the top, name: indented by two spaces), or "".
+func topLevelName(data []byte) string {
+	in := false
+	for line := range strings.Lines(string(data)) {
+		switch {
+		case strings.HasPrefix(line, "metadata:"):
+			in = strings.TrimSpace(strings.TrimPrefix(line, "metadata:")) == ""
+		case in && strings.HasPrefix(line, "  name:"):
+			return plainScalar(strings.TrimPrefix(line, "  name:"))
+		case in && !strings.HasPrefix(line, "  "):
+			return ""
+		}
+	}
+	return ""
+}
+
+// plainScalar is a YAML scalar written plainly (no quotes, comment or
+// continuation), or "".
+func plainScalar(v string) string {
+	v = strings.TrimSpace(v)
+	if v == "" || strings.ContainsAny(v, "\"'#&*!|>%@`{}[],") {
+		return ""
+	}
+	return v
+}
