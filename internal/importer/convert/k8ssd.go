@@ -42,41 +42,11 @@ var wellKnownLabels = map[string]string{
 // (credentials, which become Secret files, aside). Otherwise it returns
 // why not, and the job stays raw.
 func (imp *Import) kubernetesTarget(d read.Doc, j *yaml.Node, name, scrapeInterval string) (model.Target, string) {
-	for _, kv := range read.Fields(j) {
-		if k := kv[0].Value; k != "kubernetes_sd_configs" && (!scrapeKeys[k] || k == "static_configs") {
-			return model.Target{}, "it has " + k
-		}
+	role, names, why := kubernetesDiscovery(d, j)
+	if why != "" {
+		return model.Target{}, why
 	}
-	sds := read.ResolveAlias(read.Get(j, "kubernetes_sd_configs"))
-	if sds == nil || sds.Kind != yaml.SequenceNode || len(sds.Content) != 1 {
-		return model.Target{}, "it has several kubernetes_sd_configs"
-	}
-	sd := read.ResolveAlias(sds.Content[0])
-	role, _ := d.Scalar(read.Get(sd, "role"), "role")
-	how, ok := kubernetesSD[role]
-	if !ok {
-		return model.Target{}, fmt.Sprintf("its kubernetes_sd role is %s (a target discovers endpoints or pods)", role)
-	}
-	var names []string
-	for _, kv := range read.Fields(sd) {
-		switch kv[0].Value {
-		case "role":
-		case "namespaces":
-			for _, nk := range read.Fields(read.ResolveAlias(kv[1])) {
-				if nk[0].Value != "names" {
-					return model.Target{}, "its namespaces have " + nk[0].Value
-				}
-				for _, x := range read.ResolveAlias(nk[1]).Content {
-					names = append(names, x.Value)
-				}
-			}
-		default:
-			return model.Target{}, "its kubernetes_sd_configs have " + kv[0].Value
-		}
-	}
-	if len(names) == 0 {
-		return model.Target{}, "it discovers in every namespace (a target lists its namespaces)"
-	}
+	how := kubernetesSD[role]
 	steps, ok := relabels(d, read.Get(j, "relabel_configs"), false)
 	if !ok {
 		return model.Target{}, "a relabel step has a field #Relabel lacks"
@@ -87,43 +57,9 @@ func (imp *Import) kubernetesTarget(d read.Doc, j *yaml.Node, name, scrapeInterv
 	} else {
 		t.Namespace, t.Namespaces = names[0], names
 	}
-	i := 0
-	for ; i < len(steps); i++ {
-		s := steps[i]
-		if s.Action != "keep" || len(s.SourceLabels) != 1 || !strings.HasPrefix(s.SourceLabels[0], how.labelPrefix) {
-			break
-		}
-		value, ok := regexLiteral(s.Regex)
-		if !ok {
-			return model.Target{}, fmt.Sprintf("its keep step on %s is a pattern, not a label value", s.SourceLabels[0])
-		}
-		meta := strings.TrimPrefix(s.SourceLabels[0], how.labelPrefix)
-		key := meta
-		if wk, ok := wellKnownLabels[meta]; ok {
-			key = wk
-		} else if strings.Contains(meta, "_") {
-			return model.Target{}, fmt.Sprintf("its selector label %s may stand for several Kubernetes labels (Prometheus writes . / - as _), and a ServiceMonitor needs the label itself", s.SourceLabels[0])
-		}
-		t.Selector[key] = value
+	if t.Relabel, why = kubernetesSelection(&t, steps, role); why != "" {
+		return model.Target{}, why
 	}
-	if len(t.Selector) == 0 {
-		return model.Target{}, "it selects by no label (a target selects by labels)"
-	}
-	if i >= len(steps) || steps[i].Action != "keep" || !reflect.DeepEqual(steps[i].SourceLabels, []string{how.portLabel}) {
-		return model.Target{}, "it selects no port by name (a target scrapes a named port)"
-	}
-	port, ok := regexLiteral(steps[i].Regex)
-	if !ok {
-		return model.Target{}, "its port is a pattern, not a name"
-	}
-	t.Port = port
-	// A target adds namespace, service (endpoints), pod and container
-	// labels after the selection; what follows them is the job's own.
-	standard := map[string]int{"endpoints": 4, "pod": 3}[role]
-	if i+1+standard > len(steps) {
-		return model.Target{}, "it does not copy namespace, pod and container into labels as a target does"
-	}
-	t.Relabel = steps[i+1+standard:]
 	secrets := len(imp.Secrets)
 	undo := func(why string) (model.Target, string) {
 		imp.Secrets = imp.Secrets[:secrets]
@@ -132,23 +68,115 @@ func (imp *Import) kubernetesTarget(d read.Doc, j *yaml.Node, name, scrapeInterv
 	if why := imp.scrapeFields(d, j, name, &t); why != "" {
 		return undo(why)
 	}
+	if why := sameScrape(name, t, j, scrapeInterval); why != "" {
+		return undo(why)
+	}
+	return t, ""
+}
 
-	// The proof.
+// kubernetesDiscovery reads the job's one kubernetes_sd_configs entry: its
+// role and the namespaces it lists. why says what a target cannot say.
+func kubernetesDiscovery(d read.Doc, j *yaml.Node) (role string, names []string, why string) {
+	for _, kv := range read.Fields(j) {
+		if k := kv[0].Value; k != "kubernetes_sd_configs" && (!scrapeKeys[k] || k == "static_configs") {
+			return "", nil, "it has " + k
+		}
+	}
+	sds := read.ResolveAlias(read.Get(j, "kubernetes_sd_configs"))
+	if sds == nil || sds.Kind != yaml.SequenceNode || len(sds.Content) != 1 {
+		return "", nil, "it has several kubernetes_sd_configs"
+	}
+	sd := read.ResolveAlias(sds.Content[0])
+	role, _ = d.Scalar(read.Get(sd, "role"), "role")
+	if _, ok := kubernetesSD[role]; !ok {
+		return "", nil, fmt.Sprintf("its kubernetes_sd role is %s (a target discovers endpoints or pods)", role)
+	}
+	for _, kv := range read.Fields(sd) {
+		switch kv[0].Value {
+		case "role":
+		case "namespaces":
+			for _, nk := range read.Fields(read.ResolveAlias(kv[1])) {
+				if nk[0].Value != "names" {
+					return "", nil, "its namespaces have " + nk[0].Value
+				}
+				for _, x := range read.ResolveAlias(nk[1]).Content {
+					names = append(names, x.Value)
+				}
+			}
+		default:
+			return "", nil, "its kubernetes_sd_configs have " + kv[0].Value
+		}
+	}
+	if len(names) == 0 {
+		return "", nil, "it discovers in every namespace (a target lists its namespaces)"
+	}
+	return role, names, ""
+}
+
+// kubernetesSelection reads the relabel steps a target writes itself: keep
+// steps on the role's labels (t's selector), one on the port name (t's
+// port), then the standard namespace, service, pod and container labels.
+// It returns the steps after those, the job's own.
+func kubernetesSelection(t *model.Target, steps []model.Relabel, role string) ([]model.Relabel, string) {
+	how := kubernetesSD[role]
+	i := 0
+	for ; i < len(steps); i++ {
+		s := steps[i]
+		if s.Action != "keep" || len(s.SourceLabels) != 1 || !strings.HasPrefix(s.SourceLabels[0], how.labelPrefix) {
+			break
+		}
+		value, ok := regexLiteral(s.Regex)
+		if !ok {
+			return nil, fmt.Sprintf("its keep step on %s is a pattern, not a label value", s.SourceLabels[0])
+		}
+		meta := strings.TrimPrefix(s.SourceLabels[0], how.labelPrefix)
+		key := meta
+		if wk, ok := wellKnownLabels[meta]; ok {
+			key = wk
+		} else if strings.Contains(meta, "_") {
+			return nil, fmt.Sprintf("its selector label %s may stand for several Kubernetes labels (Prometheus writes . / - as _), and a ServiceMonitor needs the label itself", s.SourceLabels[0])
+		}
+		t.Selector[key] = value
+	}
+	if len(t.Selector) == 0 {
+		return nil, "it selects by no label (a target selects by labels)"
+	}
+	if i >= len(steps) || steps[i].Action != "keep" || !reflect.DeepEqual(steps[i].SourceLabels, []string{how.portLabel}) {
+		return nil, "it selects no port by name (a target scrapes a named port)"
+	}
+	port, ok := regexLiteral(steps[i].Regex)
+	if !ok {
+		return nil, "its port is a pattern, not a name"
+	}
+	t.Port = port
+	// A target adds namespace, service (endpoints), pod and container
+	// labels after the selection; what follows them is the job's own.
+	standard := map[string]int{"endpoints": 4, "pod": 3}[role]
+	if i+1+standard > len(steps) {
+		return nil, "it does not copy namespace, pod and container into labels as a target does"
+	}
+	return steps[i+1+standard:], ""
+}
+
+// sameScrape is the proof: target t, rendered as the plain flavour renders
+// it, loads with Prometheus's parser into the same scrape config as the
+// input job j (credentials aside). Otherwise it says why not.
+func sameScrape(name string, t model.Target, j *yaml.Node, scrapeInterval string) string {
 	built, err := plain.ScrapeConfigFile(expand.Job{Name: name, Target: t}, scrapeInterval)
 	if err != nil {
-		return undo(err.Error())
+		return err.Error()
 	}
 	got, err := LoadScrapeConfigs(built)
 	if err != nil {
-		return undo("the target's scrape config does not load: " + err.Error())
+		return "the target's scrape config does not load: " + err.Error()
 	}
 	input, err := yaml.Marshal(map[string]any{"global": map[string]string{"scrape_interval": scrapeInterval}, "scrape_configs": []*yaml.Node{j}})
 	if err != nil {
-		return undo(err.Error())
+		return err.Error()
 	}
 	want, err := LoadScrapeConfigs(input)
 	if err != nil {
-		return undo("it does not load: " + err.Error())
+		return "it does not load: " + err.Error()
 	}
 	g, w := got[name], want[name]
 	for _, k := range []string{"basic_auth", "authorization"} {
@@ -162,9 +190,9 @@ func (imp *Import) kubernetesTarget(d read.Doc, j *yaml.Node, name, scrapeInterv
 		}
 	}
 	if len(differ) > 0 {
-		return undo(fmt.Sprintf("a %s target would scrape it differently (%s)", t.Kind, strings.Join(differ, ", ")))
+		return fmt.Sprintf("a %s target would scrape it differently (%s)", t.Kind, strings.Join(differ, ", "))
 	}
-	return t, ""
+	return ""
 }
 
 // regexLiteral returns the string a regex matches when it is a plain literal.
