@@ -163,7 +163,9 @@ type slothSLO struct {
 }
 
 type slothAlert struct {
-	Disable     bool              `yaml:"disable"`
+	Disable bool `yaml:"disable"`
+	// For is newer Sloth's (the alert_for plugin's) for of the alert.
+	For         string            `yaml:"for"`
 	Labels      map[string]string `yaml:"labels"`
 	Annotations map[string]string `yaml:"annotations"`
 }
@@ -294,7 +296,13 @@ func (c *converter) sloth(d Doc) {
 					c.note(pos, "%s severity %q: the tier %s sets severity in mongen (%s), and routes the alert", b.burn, sev, ba.Tier, tierSeverity(ba.Tier))
 				}
 			}
-			if b.burn == "ticket" {
+			switch {
+			case b.in.For != "":
+				if _, err := commonmodel.ParseDuration(b.in.For); err != nil {
+					c.errs.Add(ap("for"), "for %q: %v", b.in.For, err)
+				}
+				ba.For = b.in.For
+			case b.burn == "ticket":
 				// Sloth's ticket has no for; mongen's default is 15m.
 				ba.For = "0s"
 			}

@@ -251,7 +251,7 @@ func TestConvertErrors(t *testing.T) {
 
 // Fields mongen has no place for are named, at their keys.
 func TestConvertNotesDroppedFields(t *testing.T) {
-	docs, err := Read("in.yml", []byte("version: prometheus/v1\nservice: app\nslo_plugins: {chain: []}\nslos:\n- name: a\n  objective: 99\n  sli: {raw: {error_ratio_query: \"x[{{.window}}]\"}}\n  alerting:\n    name: A\n    page_alert: {for: 5m}\n"))
+	docs, err := Read("in.yml", []byte("version: prometheus/v1\nservice: app\nslo_plugins: {chain: []}\nslos:\n- name: a\n  objective: 99\n  sli: {raw: {error_ratio_query: \"x[{{.window}}]\"}}\n  alerting:\n    name: A\n    page_alert: {for: 5m, silence: true}\n"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -265,10 +265,14 @@ func TestConvertNotesDroppedFields(t *testing.T) {
 	}
 	want := []string{
 		"in.yml:3:1: slo_plugins is not imported: mongen has no such setting; what it does is lost",
-		"in.yml:10:18: slos[0].alerting.page_alert.for is not imported: mongen has no such setting; what it does is lost",
+		"in.yml:10:27: slos[0].alerting.page_alert.silence is not imported: mongen has no such setting; what it does is lost",
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("notes:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// A page's for (newer Sloth) is kept; the ticket without one gets 0s.
+	if p, tk := res.SLOs[0].Alerting.Page.For, res.SLOs[0].Alerting.Ticket.For; p != "5m" || tk != "0s" {
+		t.Errorf("page for %q, ticket for %q; want 5m, 0s", p, tk)
 	}
 }
 
