@@ -129,6 +129,16 @@ func (imp *Import) convertAlertmanager(f read.File) (*amImport, error) {
 	if a.Root.GroupBy == nil {
 		a.Root.GroupBy = []string{}
 	}
+	// Tier routes state their timing: where the input's root sets none,
+	// its routes ran on Alertmanager's defaults, not on mongen's tiers'.
+	for _, f := range []struct {
+		dst *string
+		def string
+	}{{&base.GroupWait, "30s"}, {&base.GroupInterval, "5m"}, {&base.RepeatInterval, "4h"}} {
+		if *f.dst == "" {
+			*f.dst = f.def
+		}
+	}
 	for _, tier := range model.TierNames {
 		p := base
 		p.Severity = tiers.Severity(tier)
