@@ -23,20 +23,64 @@ var endpointKeys = map[string]bool{
 // reported, never dropped without a word.
 func (imp *Import) convertMonitor(mi int, m read.Monitor, targets map[string]model.Target) error {
 	d := m.Doc
-	root := read.ResolveAlias(d.Root)
-	spec := read.ResolveAlias(read.Get(root, "spec"))
+	spec := read.ResolveAlias(read.Get(read.ResolveAlias(d.Root), "spec"))
+	warn := func(n *yaml.Node, format string, args ...any) {
+		imp.note(d.Pos(n), NoteWarning, "%s %s: %s", m.Kind, m.Name, fmt.Sprintf(format, args...))
+	}
+	base, err := monitorBase(m, spec, warn)
+	if err != nil {
+		return err
+	}
+	switch m.Kind {
+	case read.KindProbe:
+		return imp.convertProbe(mi, m, spec, base, targets)
+	case read.KindServiceMonitor:
+		base.Kind = model.KindService
+	default:
+		base.Kind = model.KindPod
+	}
+	listKey := "endpoints"
+	if m.Kind == read.KindPodMonitor {
+		listKey = "podMetricsEndpoints"
+	}
+	eps := read.ResolveAlias(read.Get(spec, listKey))
+	if eps == nil || eps.Kind != yaml.SequenceNode || len(eps.Content) == 0 {
+		return d.Errorf(spec, "%s %s has no %s", m.Kind, m.Name, listKey)
+	}
+	for i, ep := range eps.Content {
+		ep = read.ResolveAlias(ep)
+		name := GroupKey(m.Name)
+		if len(eps.Content) > 1 {
+			name = fmt.Sprintf("%s-%d", name, i+1)
+		}
+		if _, dup := targets[name]; dup {
+			return d.Errorf(ep, "%s %s: target %s is defined twice", m.Kind, m.Name, name)
+		}
+		t, err := endpointTarget(m, base, ep, warn)
+		if err != nil {
+			return err
+		}
+		targets[name] = t
+		imp.MonitorTargets[mi] = append(imp.MonitorTargets[mi], name)
+		imp.note(d.Pos(ep), NoteChange, "%s %s becomes %s target %s (its series get job=%q)", m.Kind, m.Name, t.Kind, name, name)
+	}
+	return nil
+}
+
+// monitorBase is what every target of monitor m shares: its namespace,
+// selector and namespaces. Spec fields a target has no place for are
+// warned about.
+func monitorBase(m read.Monitor, spec *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Target, error) {
+	d := m.Doc
 	ns := m.Namespace
 	if ns == "" {
 		ns = "monitoring"
-	}
-	warn := func(n *yaml.Node, format string, args ...any) {
-		imp.note(d.Pos(n), NoteWarning, "%s %s: %s", m.Kind, m.Name, fmt.Sprintf(format, args...))
 	}
 	base := model.Target{Namespace: ns}
 	if sel := read.Get(spec, "selector"); sel != nil {
 		labels, _, err := d.StringMap(read.Get(sel, "matchLabels"), "matchLabels")
 		if err != nil {
-			return err
+			return model.Target{}, err
 		}
 		base.Selector = labels
 		if e := read.Get(sel, "matchExpressions"); e != nil {
@@ -65,77 +109,56 @@ func (imp *Import) convertMonitor(mi int, m read.Monitor, targets map[string]mod
 	if jl := read.Get(spec, "jobLabel"); jl != nil {
 		warn(jl, "jobLabel is not kept: the job label is the target's name, %s", m.Name)
 	}
-	switch m.Kind {
-	case read.KindProbe:
-		return imp.convertProbe(mi, m, spec, base, targets)
-	case read.KindServiceMonitor:
-		base.Kind = model.KindService
-	default:
-		base.Kind = model.KindPod
+	return base, nil
+}
+
+// endpointTarget is the target one endpoint of monitor m becomes: base
+// with the endpoint's port, path, scheme, timing, params, relabelling,
+// TLS and credentials (as Secret references).
+func endpointTarget(m read.Monitor, base model.Target, ep *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Target, error) {
+	d := m.Doc
+	t := base
+	s := func(key string) string { v, _ := d.Scalar(read.Get(ep, key), key); return v }
+	for _, kv := range read.Fields(ep) {
+		if !endpointKeys[kv[0].Value] {
+			warn(kv[0], "endpoint field %s is not kept: #Target has no such field", kv[0].Value)
+		}
 	}
-	listKey := "endpoints"
-	if m.Kind == read.KindPodMonitor {
-		listKey = "podMetricsEndpoints"
+	t.Port, t.Path, t.Scheme, t.Interval, t.Timeout = s("port"), s("path"), s("scheme"), s("interval"), s("scrapeTimeout")
+	t.HonorLabels = s("honorLabels") == "true"
+	if t.Port == "" {
+		return model.Target{}, d.Errorf(ep, "%s %s: the endpoint has no port name (targetPort is not supported): a target scrapes a named port", m.Kind, m.Name)
 	}
-	eps := read.ResolveAlias(read.Get(spec, listKey))
-	if eps == nil || eps.Kind != yaml.SequenceNode || len(eps.Content) == 0 {
-		return d.Errorf(spec, "%s %s has no %s", m.Kind, m.Name, listKey)
+	var ok bool
+	if t.Params, ok = paramsOf(read.Get(ep, "params")); !ok {
+		warn(read.Get(ep, "params"), "params are not kept: a value is not a list")
 	}
-	for i, ep := range eps.Content {
-		ep = read.ResolveAlias(ep)
-		name := GroupKey(m.Name)
-		if len(eps.Content) > 1 {
-			name = fmt.Sprintf("%s-%d", name, i+1)
-		}
-		if _, dup := targets[name]; dup {
-			return d.Errorf(ep, "%s %s: target %s is defined twice", m.Kind, m.Name, name)
-		}
-		t := base
-		s := func(key string) string { v, _ := d.Scalar(read.Get(ep, key), key); return v }
-		for _, kv := range read.Fields(ep) {
-			if !endpointKeys[kv[0].Value] {
-				warn(kv[0], "endpoint field %s is not kept: #Target has no such field", kv[0].Value)
-			}
-		}
-		t.Port, t.Path, t.Scheme, t.Interval, t.Timeout = s("port"), s("path"), s("scheme"), s("interval"), s("scrapeTimeout")
-		t.HonorLabels = s("honorLabels") == "true"
-		if t.Port == "" {
-			return d.Errorf(ep, "%s %s: the endpoint has no port name (targetPort is not supported): a target scrapes a named port", m.Kind, m.Name)
-		}
-		var ok bool
-		if t.Params, ok = paramsOf(read.Get(ep, "params")); !ok {
-			warn(read.Get(ep, "params"), "params are not kept: a value is not a list")
-		}
-		if t.Relabel, ok = relabels(d, read.Get(ep, "relabelings"), true); !ok {
-			warn(read.Get(ep, "relabelings"), "relabelings are not kept: a step has a field #Relabel lacks")
-		}
-		if t.MetricRelabel, ok = relabels(d, read.Get(ep, "metricRelabelings"), true); !ok {
-			warn(read.Get(ep, "metricRelabelings"), "metricRelabelings are not kept: a step has a field #Relabel lacks")
-		}
-		t.TLS = monitorTLS(d, read.Get(ep, "tlsConfig"), warn)
-		if b := read.ResolveAlias(read.Get(ep, "basicAuth")); b != nil {
-			t.BasicAuth = &model.BasicAuth{Username: selectorRef(d, read.Get(b, "username")), Password: selectorRef(d, read.Get(b, "password"))}
-		}
-		if b := read.Get(ep, "bearerTokenSecret"); b != nil {
-			r := selectorRef(d, b)
-			t.BearerToken = &r
-		}
-		if a := read.Get(ep, "authorization"); a != nil {
-			r := selectorRef(d, read.Get(a, "credentials"))
-			t.BearerToken = &r
-		}
-		if f := s("bearerTokenFile"); f != "" {
-			if f != model.ServiceAccountTokenFile {
-				warn(read.Get(ep, "bearerTokenFile"), "bearerTokenFile %s is not kept: only Prometheus's service account token (serviceAccountToken) is", f)
-			} else {
-				t.ServiceAccountToken = true
-			}
-		}
-		targets[name] = t
-		imp.MonitorTargets[mi] = append(imp.MonitorTargets[mi], name)
-		imp.note(d.Pos(ep), NoteChange, "%s %s becomes %s target %s (its series get job=%q)", m.Kind, m.Name, t.Kind, name, name)
+	if t.Relabel, ok = relabels(d, read.Get(ep, "relabelings"), true); !ok {
+		warn(read.Get(ep, "relabelings"), "relabelings are not kept: a step has a field #Relabel lacks")
 	}
-	return nil
+	if t.MetricRelabel, ok = relabels(d, read.Get(ep, "metricRelabelings"), true); !ok {
+		warn(read.Get(ep, "metricRelabelings"), "metricRelabelings are not kept: a step has a field #Relabel lacks")
+	}
+	t.TLS = monitorTLS(d, read.Get(ep, "tlsConfig"), warn)
+	if b := read.ResolveAlias(read.Get(ep, "basicAuth")); b != nil {
+		t.BasicAuth = &model.BasicAuth{Username: selectorRef(d, read.Get(b, "username")), Password: selectorRef(d, read.Get(b, "password"))}
+	}
+	if b := read.Get(ep, "bearerTokenSecret"); b != nil {
+		r := selectorRef(d, b)
+		t.BearerToken = &r
+	}
+	if a := read.Get(ep, "authorization"); a != nil {
+		r := selectorRef(d, read.Get(a, "credentials"))
+		t.BearerToken = &r
+	}
+	if f := s("bearerTokenFile"); f != "" {
+		if f != model.ServiceAccountTokenFile {
+			warn(read.Get(ep, "bearerTokenFile"), "bearerTokenFile %s is not kept: only Prometheus's service account token (serviceAccountToken) is", f)
+		} else {
+			t.ServiceAccountToken = true
+		}
+	}
+	return t, nil
 }
 
 // selectorRef reads a Kubernetes SecretKeySelector {name, key}.
