@@ -151,8 +151,12 @@ func (a *app) importSLOCheck(root, rel string, res *sloimport.Result) error {
 			different++
 			continue
 		}
+		if s.From == sloimport.PyrraSLO {
+			fmt.Fprintf(a.stdout, "%s: slo %s: builds; when its alerts fire is not compared with Pyrra's rules (not read yet)\n", s.Pos, s.ID())
+			continue
+		}
 		if source[s.ID()] == nil {
-			fmt.Fprintf(a.stdout, "%s: slo %s: no rules Sloth generated for it among the inputs: give sloth generate's output to compare when its alerts fire\n", s.Pos, s.ID())
+			fmt.Fprintf(a.stdout, "%s: slo %s: builds; no rules Sloth generated for it among the inputs: give sloth generate's output to compare when its alerts fire\n", s.Pos, s.ID())
 			continue
 		}
 		spec, err := slo.NewSpec(s.SLO)
