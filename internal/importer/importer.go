@@ -30,11 +30,7 @@ import (
 // The stages' types the CLI and the tests of the whole chain use.
 type (
 	Input      = read.Input
-	File       = read.File
-	Group      = read.Group
-	Rule       = read.Rule
 	Options    = convert.Options
-	Note       = convert.Note
 	Difference = roundtrip.Difference
 	Tiering    = tiers.Map
 	VetOptions = vet.Options
@@ -100,10 +96,7 @@ func Unexplained(ds []Difference) int { return roundtrip.Unexplained(ds) }
 func Vet(in *Input, opt VetOptions) (lint.Result, error) { return vet.Run(in, opt) }
 
 // RuleCount counts alerting and recording rules.
-func RuleCount(groups []Group) (alerts, records int) { return read.RuleCount(groups) }
+func RuleCount(groups []read.Group) (alerts, records int) { return read.RuleCount(groups) }
 
 // ParseSeverityMap adds --severity-map entries to the default tiering.
 func ParseSeverityMap(entries []string) (Tiering, error) { return tiers.ParseSeverityMap(entries) }
-
-// Severity is the severity label value mongen stamps on a tier's alerts.
-func Severity(tier string) string { return tiers.Severity(tier) }
