@@ -195,9 +195,8 @@ func locateRuleProblems(plan *expand.Plan) diag.List {
 			if err := promcheck.Rules("rule "+r.Name, data); err != nil {
 				for _, e := range flatten(err) {
 					msg := e.Error()
-					var pe *promcheck.Error
-					if errors.As(e, &pe) {
-						msg = pe.Msg
+					if d, ok := e.(diag.Diagnostic); ok {
+						msg = d.Msg // without the generated file's position
 					}
 					msg = tidyRuleMessage(msg, r.Name)
 					origin := ruleErrorOrigin(r, msg)

@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"log/slog"
 	"slices"
 	"strconv"
@@ -17,13 +18,14 @@ import (
 	"go.yaml.in/yaml/v3"
 )
 
-// Error is one problem found in a rule file.
+// located is one problem found in a rule file, on its way to a
+// diag.Diagnostic.
 //
 // Line and Column are 1-based positions in the file (0 when unknown). For
 // errors reported by rulefmt they are rulefmt's own position, kept verbatim.
 // Msg is the message without the file and position prefix; for PromQL
 // errors it ends with the exact position of the error in the file.
-type Error struct {
+type located struct {
 	File   string
 	Line   int
 	Column int
@@ -32,22 +34,10 @@ type Error struct {
 	Err error
 }
 
-func (e *Error) Error() string {
-	switch {
-	case e.Line > 0 && e.Column > 0:
-		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Msg)
-	case e.Line > 0:
-		return fmt.Sprintf("%s:%d: %s", e.File, e.Line, e.Msg)
-	}
-	return fmt.Sprintf("%s: %s", e.File, e.Msg)
-}
-
-func (e *Error) Unwrap() error { return e.Err }
-
 // Rules parses data as a Prometheus rule file the way the rule manager does
 // (rulefmt.Parse with strict fields, UTF-8 name validation and the default
 // PromQL parser), which checks every expression and every alerting rule's
-// label and annotation templates. Errors are *Error values, sorted by
+// label and annotation templates. Errors are *located values, sorted by
 // position and joined; filename prefixes every message.
 func Rules(filename string, data []byte) error {
 	_, err := ParseRules(filename, data)
@@ -64,7 +54,7 @@ func ParseRules(filename string, data []byte) (*rulefmt.RuleGroups, error) {
 
 	groups, errs := rulefmt.Parse(data, false, model.UTF8Validation, p, logger)
 
-	var out []*Error
+	var out []*located
 	var idx *index // built lazily: only needed to place errors
 	for _, err := range errs {
 		if idx == nil {
@@ -80,7 +70,7 @@ func ParseRules(filename string, data []byte) (*rulefmt.RuleGroups, error) {
 		}
 		// rulefmt only warns about this, and Prometheus then silently drops
 		// every rule after the first document.
-		out = append(out, &Error{File: filename, Msg: "rulefmt: " + msg, Err: errors.New(msg)})
+		out = append(out, &located{File: filename, Msg: "rulefmt: " + msg, Err: errors.New(msg)})
 	}
 	if len(out) == 0 {
 		return groups, nil
@@ -89,32 +79,33 @@ func ParseRules(filename string, data []byte) (*rulefmt.RuleGroups, error) {
 }
 
 // joinSorted sorts errors by position then message, drops duplicates (rulefmt
-// decodes the file twice, so YAML errors can appear twice) and joins them.
-func joinSorted(in []*Error) error {
-	slices.SortStableFunc(in, func(a, b *Error) int {
+// decodes the file twice, so YAML errors can appear twice) and returns them
+// as a diag.List.
+func joinSorted(in []*located) error {
+	slices.SortStableFunc(in, func(a, b *located) int {
 		return cmp.Or(
 			cmp.Compare(a.Line, b.Line),
 			cmp.Compare(a.Column, b.Column),
 			strings.Compare(a.Msg, b.Msg),
 		)
 	})
-	in = slices.CompactFunc(in, func(a, b *Error) bool {
+	in = slices.CompactFunc(in, func(a, b *located) bool {
 		return a.Line == b.Line && a.Column == b.Column && a.Msg == b.Msg
 	})
-	errs := make([]error, len(in))
+	out := make(diag.List, len(in))
 	for i, e := range in {
-		errs[i] = e
+		out[i] = diag.Diagnostic{Pos: diag.Pos{File: e.File, Line: e.Line, Col: e.Column}, Msg: e.Msg, Cause: e.Err}
 	}
-	return errors.Join(errs...)
+	return out
 }
 
 // describe turns one error from rulefmt.Parse into positioned Errors.
-func describe(file string, err error, idx *index, p parser.Parser) []*Error {
+func describe(file string, err error, idx *index, p parser.Parser) []*located {
 	if te, ok := errors.AsType[*yaml.TypeError](err); ok {
 		// One error per line, each with its own position.
-		out := make([]*Error, 0, len(te.Errors))
+		out := make([]*located, 0, len(te.Errors))
 		for _, msg := range te.Errors {
-			e := &Error{File: file, Msg: msg, Err: err}
+			e := &located{File: file, Msg: msg, Err: err}
 			if rest, ok := strings.CutPrefix(msg, "line "); ok {
 				if n, after, ok := leadingInt(rest); ok && strings.HasPrefix(after, ": ") {
 					e.Line, e.Msg = n, after[2:]
@@ -126,7 +117,7 @@ func describe(file string, err error, idx *index, p parser.Parser) []*Error {
 	}
 
 	msg := err.Error()
-	e := &Error{File: file, Msg: msg, Err: err}
+	e := &located{File: file, Msg: msg, Err: err}
 	if l, c, rest, ok := leadingPos(msg); ok {
 		e.Line, e.Column, e.Msg = l, c, rest
 		// rulefmt prints 0:0 for a field that is absent (expr, alert and
@@ -155,13 +146,13 @@ func describe(file string, err error, idx *index, p parser.Parser) []*Error {
 				e.Line, e.Column = l, c
 			}
 		}
-		return []*Error{e}
+		return []*located{e}
 	}
 	if strings.Contains(e.Msg, "could not parse expression: ") && e.Line > 0 {
 		if expr := idx.exprAt[[2]int{e.Line, e.Column}]; expr != nil {
 			e.Msg += promqlPosition(file, expr, idx.lines, p)
 		}
-		return []*Error{e}
+		return []*located{e}
 	}
 	if e.Line == 0 {
 		// rulefmt gives no position for template, label and annotation name
@@ -170,7 +161,7 @@ func describe(file string, err error, idx *index, p parser.Parser) []*Error {
 			e.Line, e.Column = l, c
 		}
 	}
-	return []*Error{e}
+	return []*located{e}
 }
 
 // promqlPosition re-parses the expression in node and returns the exact

@@ -3,6 +3,7 @@ package promcheck
 import (
 	"errors"
 	"fmt"
+	"github.com/mongen-dev/mongen/internal/diag"
 	"log/slog"
 	"strings"
 	"sync"
@@ -282,9 +283,14 @@ func TestRulesInvalid(t *testing.T) {
 			if got, want := err.Error(), strings.Join(tc.want, "\n"); got != want {
 				t.Errorf("error:\n%s\nwant:\n%s", got, want)
 			}
-			var pe *Error
-			if !errors.As(err, &pe) || pe.File != "r.yaml" {
-				t.Errorf("errors.As(*Error) = %v, %+v", errors.As(err, &pe), pe)
+			l, ok := diag.As(err)
+			if !ok || len(l) != len(tc.want) {
+				t.Fatalf("diag.As = %v, %+v", ok, l)
+			}
+			for _, d := range l {
+				if d.Pos.File != "r.yaml" {
+					t.Errorf("%q is not in r.yaml", d.Error())
+				}
 			}
 		})
 	}
