@@ -96,48 +96,7 @@ func (in *Input) readDoc(d Doc, data []byte, ndocs int) (string, error) {
 		return "", d.Errorf(root, "expected a mapping (a rule file, a Kubernetes manifest, alertmanager.yml or prometheus.yml), not %s", DescribeNode(root))
 	}
 	if kindNode := Get(root, "kind"); kindNode != nil && Get(root, "apiVersion") != nil {
-		kind, err := d.Scalar(kindNode, "kind")
-		if err != nil {
-			return "", err
-		}
-		meta := Get(root, "metadata")
-		name, _ := d.Scalar(Get(meta, "name"), "metadata.name")
-		ns, _ := d.Scalar(Get(meta, "namespace"), "metadata.namespace")
-		switch kind {
-		case "List":
-			// kubectl get prometheusrules,servicemonitors -A -o yaml
-			items := ResolveAlias(Get(root, "items"))
-			if err := d.Expect(items, yaml.SequenceNode, "items"); err != nil {
-				return "", err
-			}
-			var kinds []string
-			for _, it := range items.Content {
-				k, err := in.readDoc(Doc{File: d.File, Root: it}, data, ndocs)
-				if err != nil {
-					return "", err
-				}
-				kinds = append(kinds, k)
-			}
-			return "List of " + strings.Join(kinds, ", "), nil
-		case KindPrometheusRule:
-			spec := Get(root, "spec")
-			if spec == nil || Get(spec, "groups") == nil {
-				return "", d.Errorf(root, "PrometheusRule %s has no spec.groups", name)
-			}
-			groups, err := d.readGroups(Get(spec, "groups"), objectName(ns, name))
-			if err != nil {
-				return "", err
-			}
-			in.Groups = append(in.Groups, groups...)
-		case KindServiceMonitor, KindPodMonitor, KindProbe:
-			if Get(root, "spec") == nil {
-				return "", d.Errorf(root, "%s %s has no spec", kind, name)
-			}
-			in.Monitors = append(in.Monitors, Monitor{Kind: kind, Namespace: ns, Name: name, Pos: d.Pos(root), Doc: d})
-		default:
-			return "", d.Errorf(kindNode, "unsupported kind %s: mongen reads PrometheusRule, ServiceMonitor, PodMonitor and Probe manifests", kind)
-		}
-		return kind, nil
+		return in.readManifest(d, root, kindNode, data, ndocs)
 	}
 	if isHelmValues(root) {
 		if ndocs > 1 {
@@ -149,6 +108,59 @@ func (in *Input) readDoc(d Doc, data []byte, ndocs int) (string, error) {
 		}
 		return helmValuesKind(parts), nil
 	}
+	return in.readConfig(d, root, data, ndocs)
+}
+
+// readManifest reads a Kubernetes object: a List of them, a
+// PrometheusRule, or a monitor.
+func (in *Input) readManifest(d Doc, root, kindNode *yaml.Node, data []byte, ndocs int) (string, error) {
+	kind, err := d.Scalar(kindNode, "kind")
+	if err != nil {
+		return "", err
+	}
+	meta := Get(root, "metadata")
+	name, _ := d.Scalar(Get(meta, "name"), "metadata.name")
+	ns, _ := d.Scalar(Get(meta, "namespace"), "metadata.namespace")
+	switch kind {
+	case "List":
+		// kubectl get prometheusrules,servicemonitors -A -o yaml
+		items := ResolveAlias(Get(root, "items"))
+		if err := d.Expect(items, yaml.SequenceNode, "items"); err != nil {
+			return "", err
+		}
+		var kinds []string
+		for _, it := range items.Content {
+			k, err := in.readDoc(Doc{File: d.File, Root: it}, data, ndocs)
+			if err != nil {
+				return "", err
+			}
+			kinds = append(kinds, k)
+		}
+		return "List of " + strings.Join(kinds, ", "), nil
+	case KindPrometheusRule:
+		spec := Get(root, "spec")
+		if spec == nil || Get(spec, "groups") == nil {
+			return "", d.Errorf(root, "PrometheusRule %s has no spec.groups", name)
+		}
+		groups, err := d.readGroups(Get(spec, "groups"), objectName(ns, name))
+		if err != nil {
+			return "", err
+		}
+		in.Groups = append(in.Groups, groups...)
+	case KindServiceMonitor, KindPodMonitor, KindProbe:
+		if Get(root, "spec") == nil {
+			return "", d.Errorf(root, "%s %s has no spec", kind, name)
+		}
+		in.Monitors = append(in.Monitors, Monitor{Kind: kind, Namespace: ns, Name: name, Pos: d.Pos(root), Doc: d})
+	default:
+		return "", d.Errorf(kindNode, "unsupported kind %s: mongen reads PrometheusRule, ServiceMonitor, PodMonitor and Probe manifests", kind)
+	}
+	return kind, nil
+}
+
+// readConfig reads a configuration file by its top-level keys: a rule
+// file, an alertmanager.yml or a prometheus.yml.
+func (in *Input) readConfig(d Doc, root *yaml.Node, data []byte, ndocs int) (string, error) {
 	switch {
 	case Get(root, "groups") != nil:
 		if err := d.knownKeys(root, "rule file", []string{"groups"}); err != nil {
