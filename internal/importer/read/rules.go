@@ -139,11 +139,21 @@ func (d Doc) readRule(n *yaml.Node) (Rule, error) {
 		return Rule{}, err
 	}
 	r := Rule{Pos: d.Pos(n)}
+	for _, step := range []func(*yaml.Node, *Rule) error{d.ruleName, d.ruleExpr, d.ruleDurations, d.recordName, d.ruleLabels} {
+		if err := step(n, &r); err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// ruleName reads whether the rule alerts or records, and its name.
+func (d Doc) ruleName(n *yaml.Node, r *Rule) error {
 	alert, record := Get(n, "alert"), Get(n, "record")
 	var err error
 	switch {
 	case alert != nil && record != nil:
-		return r, d.Errorf(n, "a rule has either alert or record, not both")
+		return d.Errorf(n, "a rule has either alert or record, not both")
 	case alert != nil:
 		r.Kind = Alert
 		r.Name, err = d.Scalar(alert, "alert")
@@ -151,69 +161,94 @@ func (d Doc) readRule(n *yaml.Node) (Rule, error) {
 		r.Kind = Record
 		r.Name, err = d.Scalar(record, "record")
 	default:
-		return r, d.Errorf(n, "a rule needs alert or record")
+		return d.Errorf(n, "a rule needs alert or record")
 	}
 	if err != nil {
-		return r, err
+		return err
 	}
 	if r.Name == "" {
-		return r, d.Errorf(n, "the rule's %s name is empty", r.Kind)
+		return d.Errorf(n, "the rule's %s name is empty", r.Kind)
 	}
+	return nil
+}
+
+// ruleExpr reads the rule's expression and its position.
+func (d Doc) ruleExpr(n *yaml.Node, r *Rule) error {
+	var err error
 	expr := Get(n, "expr")
 	if expr == nil {
-		return r, d.Errorf(n, "rule %s has no expr", r.Name)
+		return d.Errorf(n, "rule %s has no expr", r.Name)
 	}
 	if r.Expr, err = d.Scalar(expr, "expr"); err != nil {
-		return r, err
+		return err
 	}
 	if strings.TrimSpace(r.Expr) == "" {
-		return r, d.Errorf(expr, "rule %s has an empty expr", r.Name)
+		return d.Errorf(expr, "rule %s has an empty expr", r.Name)
 	}
 	r.ExprPos = d.Pos(expr)
+	return nil
+}
+
+// ruleDurations reads for and keep_firing_for; a recording rule may have
+// them only as 0.
+func (d Doc) ruleDurations(n *yaml.Node, r *Rule) error {
+	var err error
 	if f := Get(n, "for"); f != nil {
 		if r.For, err = d.Scalar(f, "for"); err != nil {
-			return r, err
+			return err
 		}
 		r.ForPos = d.Pos(f)
 	}
 	if r.KeepFiringFor, err = d.Scalar(Get(n, "keep_firing_for"), "keep_firing_for"); err != nil {
-		return r, err
+		return err
 	}
 	for _, f := range []struct {
 		key string
 		val *string
 	}{{"for", &r.For}, {"keep_firing_for", &r.KeepFiringFor}} {
 		if err := d.checkDuration(Get(n, f.key), "rule "+r.Name+": "+f.key, *f.val); err != nil {
-			return r, err
+			return err
 		}
 		if r.Kind == Record && *f.val != "" {
 			if DurationOf(*f.val) != 0 {
-				return r, d.Errorf(Get(n, f.key), "recording rule %s has %s %s: Prometheus refuses it on a recording rule", r.Name, f.key, *f.val)
+				return d.Errorf(Get(n, f.key), "recording rule %s has %s %s: Prometheus refuses it on a recording rule", r.Name, f.key, *f.val)
 			}
 			*f.val = "" // 0 on a recording rule: Prometheus accepts and ignores it
 		}
 	}
+	return nil
+}
+
+// recordName refuses a recording rule's name with braces.
+func (d Doc) recordName(n *yaml.Node, r *Rule) error {
 	if r.Kind == Record && strings.ContainsAny(r.Name, "{}") {
-		return r, d.Errorf(alertOrRecord(n), "recording rule name %q has braces: Prometheus refuses it (move the label matchers into expr)", r.Name)
+		return d.Errorf(alertOrRecord(n), "recording rule name %q has braces: Prometheus refuses it (move the label matchers into expr)", r.Name)
 	}
+	return nil
+}
+
+// ruleLabels reads the rule's labels and annotations with their
+// positions; a recording rule has no annotations.
+func (d Doc) ruleLabels(n *yaml.Node, r *Rule) error {
+	var err error
 	if r.Labels, r.LabelPos, err = d.StringMap(Get(n, "labels"), "labels"); err != nil {
-		return r, err
+		return err
 	}
 	if err := d.checkLabelNames(Get(n, "labels"), "rule "+r.Name+": label"); err != nil {
-		return r, err
+		return err
 	}
 	if r.Annotations, r.AnnotationPos, err = d.StringMap(Get(n, "annotations"), "annotations"); err != nil {
-		return r, err
+		return err
 	}
 	for _, kv := range Fields(ResolveAlias(Get(n, "annotations"))) {
 		if kv[0].Value == "" {
-			return r, d.Errorf(kv[0], "rule %s: an annotation name is empty", r.Name)
+			return d.Errorf(kv[0], "rule %s: an annotation name is empty", r.Name)
 		}
 	}
 	if r.Kind == Record && len(r.Annotations) > 0 {
-		return r, d.Errorf(n, "recording rule %s has annotations: Prometheus refuses them", r.Name)
+		return d.Errorf(n, "recording rule %s has annotations: Prometheus refuses them", r.Name)
 	}
-	return r, nil
+	return nil
 }
 
 // TemplateProblems are the alert's label and annotation templates that do
