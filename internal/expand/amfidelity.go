@@ -6,8 +6,8 @@ import (
 	"strings"
 	"time"
 
+	amalert "github.com/prometheus/alertmanager/alert"
 	amtemplate "github.com/prometheus/alertmanager/template"
-	"github.com/prometheus/alertmanager/types"
 	pmodel "github.com/prometheus/common/model"
 
 	"github.com/mongen-dev/mongen/internal/diag"
@@ -177,7 +177,7 @@ func parseTemplates(files map[string]string) (*amtemplate.Template, error) {
 // one firing alert with the labels and annotations mongen's rules carry.
 func SampleNotification(tmpl *amtemplate.Template) *amtemplate.Data {
 	start := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	alert := &types.Alert{Alert: pmodel.Alert{
+	alert := &amalert.Alert{Alert: pmodel.Alert{
 		Labels: pmodel.LabelSet{
 			"alertname": "ExampleDown", "severity": "critical", "team": "example", "cluster": "example",
 			"namespace": "example", "service": "example", "instance": "example:9100", "job": "example",
