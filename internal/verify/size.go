@@ -27,9 +27,12 @@ func checkApplySize(plan *expand.Plan, tree *artifact.Tree, ids []kustomizecheck
 	for _, d := range plan.Dashboards {
 		dashboards[grafana.ConfigMapName(d.UID)] = d.Origin
 	}
-	objects := objectOrigins(tree)
+	var objects map[string]string // parsed only when an object is too big
 	for _, id := range ids {
 		if n := sizes[id]; n > MaxApplySize {
+			if objects == nil {
+				objects = objectOrigins(tree)
+			}
 			hint := "split it"
 			origin := objects[id.Kind+"/"+id.Name]
 			switch {
