@@ -141,3 +141,34 @@ func TestCacheOnPlainRuleFiles(t *testing.T) {
 		t.Error("the edited rule file was not checked again")
 	}
 }
+
+// TestCacheOnVersionGate: at an operator version that predates
+// keep_firing_for, a PrometheusRule that gains one is refused with a warm
+// cache, and only the edited file's gate verdict (with its manifest checks
+// and kustomize part) runs again.
+func TestCacheOnVersionGate(t *testing.T) {
+	plan, tree := shipped(t, "prod")
+	old := *plan
+	env := *plan.Env
+	env.Platform.Versions.Operator = "v0.65.0"
+	old.Env = &env
+	_, reopen := warm(t, &old, tree)
+
+	vc := reopen()
+	if _, err := verify.TreeWith(&old, tree, verify.Options{Verified: vc}); err != nil {
+		t.Fatal(err)
+	}
+	if n := vc.Misses(); n != 0 {
+		t.Errorf("the unchanged tree ran %d cached checks again, want 0", n)
+	}
+	vc = reopen()
+	_, err := verify.TreeWith(&old, edited(t, tree, "manifests/prometheusrule-openclaw.yaml", func(s string) string {
+		return strings.Replace(s, "      for: ", "      keep_firing_for: 5m\n      for: ", 1)
+	}), verify.Options{Verified: vc})
+	if err == nil || !strings.Contains(err.Error(), "keep_firing_for") {
+		t.Fatalf("err = %v, want the gate to refuse keep_firing_for at v0.65.0", err)
+	}
+	if n := vc.Misses(); n != 3 {
+		t.Errorf("%d checks ran again, want 3 (the edited file's manifest check and gate, and its kustomize part)", n)
+	}
+}

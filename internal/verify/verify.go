@@ -100,7 +100,7 @@ func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.F
 		}
 		// What the platform's versions do not accept (docs/versions.md).
 		var gate diag.List
-		for _, p := range versiongate.Check(plan.Env.Platform.Versions, tree.Files(), versiongate.PlanLocator(plan)) {
+		for _, p := range versiongate.CheckCached(plan.Env.Platform.Versions, tree.Files(), versiongate.PlanLocator(plan), vc) {
 			gate = append(gate, p.Diagnostic())
 		}
 		c.addProblems(gate)

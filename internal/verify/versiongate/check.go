@@ -13,6 +13,7 @@ package versiongate
 import (
 	"bytes"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"github.com/mongen-dev/mongen/internal/diag"
@@ -26,6 +27,7 @@ import (
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // Subject is what in a rendered file uses a feature, for a Locator to turn
@@ -151,6 +153,14 @@ func (c Citation) Short() string {
 // version is empty is not gated; a version that does not parse is one
 // problem. locate may be nil.
 func Check(v model.Versions, files []artifact.File, locate Locator) []Problem {
+	return CheckCached(v, files, locate, nil)
+}
+
+// CheckCached is Check with a verification cache: a file whose exact
+// bytes passed the gate at the same versions before is not decoded again;
+// the cache keeps which components it runs on, for the baseline check.
+// vc may be nil.
+func CheckCached(v model.Versions, files []artifact.File, locate Locator, vc *verifycache.Cache) []Problem {
 	deployed := map[Component]string{
 		Prometheus:   v.Prometheus,
 		Alertmanager: v.Alertmanager,
@@ -192,19 +202,41 @@ func Check(v model.Versions, files []artifact.File, locate Locator) []Problem {
 		return problems
 	}
 	present := map[Component]string{} // component -> first file that runs on it
+	seen := func(f artifact.File, cs []Component) {
+		for _, c := range cs {
+			if _, ok := present[c]; !ok {
+				present[c] = f.Path
+			}
+		}
+	}
+	gate := []byte(fmt.Sprint(deployed)) // fmt prints maps sorted
 	for _, f := range files {
+		key := vc.Key("version-gate", gate, []byte(f.Path), f.Data)
+		if payload, ok := vc.Passed(key); ok {
+			var cs []Component
+			if json.Unmarshal(payload, &cs) == nil {
+				seen(f, cs)
+				continue
+			}
+		}
 		docs, err := documents(f)
 		if err != nil {
 			// Not YAML: the parsers of verify report it; nothing to gate.
 			continue
 		}
+		var cs []Component
+		found := false
 		for _, d := range docs {
-			for _, c := range d.components() {
-				if _, ok := present[c]; !ok {
-					present[c] = f.Path
-				}
+			cs = append(cs, d.components()...)
+			ps := scan(d, f, table, deployed, locate)
+			found = found || len(ps) > 0
+			problems = append(problems, ps...)
+		}
+		seen(f, cs)
+		if !found {
+			if payload, err := json.Marshal(cs); err == nil {
+				vc.Pass(key, payload)
 			}
-			problems = append(problems, scan(d, f, table, deployed, locate)...)
 		}
 	}
 	for c, p := range present {
