@@ -28,6 +28,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
 	mmodel "github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // CheckInfo describes one check, for documentation, SARIF rule metadata and
@@ -96,6 +97,10 @@ type Config struct {
 	// MetricTypes declares more metric TYPEs by name (counter, gauge,
 	// histogram, summary), over the exporters' and vet.metricTypes.
 	MetricTypes map[string]string
+	// Verified remembers checks that passed on the same input before
+	// (the template checks, by rule name and text), so a rebuild runs them
+	// only on what changed; nil runs everything.
+	Verified *verifycache.Cache
 }
 
 // ConfigFor reads the configuration an environment gives: its tier policy
@@ -132,6 +137,12 @@ func Run(plan *expand.Plan, cfg Config) []finding.Finding {
 // Vet runs the checks on plan and sorts the findings into active and
 // suppressed ones.
 func Vet(plan *expand.Plan, cfg Config) Result {
+	return Suppress(plan, cfg, Unsuppressed(plan, cfg))
+}
+
+// Unsuppressed runs the checks alone, without cfg.External or suppression,
+// so it can run while the findings of other checks are still gathered.
+func Unsuppressed(plan *expand.Plan, cfg Config) []finding.Finding {
 	if len(cfg.Policy.Tiers) == 0 {
 		cfg.Policy = DefaultPolicy()
 	}
@@ -146,7 +157,13 @@ func Vet(plan *expand.Plan, cfg Config) Result {
 		}
 		c.run(p)
 	}
-	all := append(p.out, cfg.External...)
+	return p.out
+}
+
+// Suppress applies cfg's vet.disable to the findings of Unsuppressed and
+// cfg.External, and reports the entries that suppress nothing.
+func Suppress(plan *expand.Plan, cfg Config, own []finding.Finding) Result {
+	all := append(append([]finding.Finding(nil), own...), cfg.External...)
 	return suppress(plan, cfg, all)
 }
 

@@ -6,6 +6,7 @@ package pipeline
 import (
 	"fmt"
 	"strings"
+	"sync"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/diag"
@@ -81,16 +82,26 @@ func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Opti
 	shared := sharedRouting(res.Clusters)
 	for _, c := range res.Clusters {
 		plan := c.Plan
+		// mongen vet's checks read only the plan: they run while verify
+		// checks the tree.
+		var own []finding.Finding
+		var vet sync.WaitGroup
+		vet.Go(func() {
+			cfg := vetConfig(plan, nil)
+			cfg.Verified = vopts.Verified
+			own = lint.Unsuppressed(plan, cfg)
+		})
 		findings, err := verify.TreeWith(plan, c.Tree, vopts)
+		vet.Wait()
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
 		findings = append(findings, scale.ShardFindings(plan)...)
 		findings = append(findings, sharedFindings(plan, shared)...)
-		// mongen vet's checks, with verify's findings suppressed by the
-		// same vet.disable (vet.go).
-		checked := lint.Vet(plan, vetConfig(plan, findings))
+		// verify's findings are suppressed by the same vet.disable
+		// (vet.go).
+		checked := lint.Suppress(plan, vetConfig(plan, findings), own)
 		res.Findings = append(res.Findings, checked.Findings...)
 		res.Suppressed = append(res.Suppressed, checked.Suppressed...)
 		// What hardening.accept accepts is shown with its reason.
