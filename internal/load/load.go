@@ -422,6 +422,26 @@ func bestPosition(root string, v cue.Value) string {
 	return best
 }
 
+// schemaLabel is the position of a label of an environment's own rule that
+// the schema fills in (severity, team and tier from the tier policy): the
+// schema's own position, without the walk over its conjuncts that
+// bestPosition would do, which finds no better one for a label the
+// environment's files do not write, and costs a third of all positions
+// for 10,000 rules.
+func schemaLabel(root string, v cue.Value, written map[string]string, path []string) (string, bool) {
+	if len(path) == 0 || path[0] != "rules" {
+		return "", false
+	}
+	if _, ok := written[EnvField+"/"+strings.Join(path, "/")]; ok {
+		return "", false
+	}
+	p := position(root, v.Pos())
+	if strings.HasPrefix(p, "schemas/") || strings.Contains(p, "/schemas/") {
+		return p, true
+	}
+	return "", false
+}
+
 // sources records where each target, rule and override is defined, so later
 // stages can point their errors at the user's CUE.
 func sources(root string, envV cue.Value, written map[string]string) map[string]string {
@@ -459,7 +479,12 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 					record(av, append(p, "annotations", a)...)
 				})
 				fields(r.LookupPath(cue.ParsePath("labels")), func(a string, av cue.Value) {
-					record(av, append(p, "labels", a)...)
+					lp := append(p, "labels", a)
+					if pos, ok := schemaLabel(root, av, written, lp); ok {
+						out[model.SourcePath(lp...)] = pos
+						return
+					}
+					record(av, lp...)
 				})
 				testSources(root, r, p, out)
 			})
