@@ -1,6 +1,7 @@
 package verify_test
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -92,6 +93,10 @@ func TestCacheServesNoStaleVerdict(t *testing.T) {
 			func(s string) string {
 				return strings.Replace(s, "release: kube-prometheus-stack", "release: other", 1)
 			}, "would never select it", 2},
+		{"TLS verification off", "manifests/servicemonitor-openclaw.yaml",
+			func(s string) string {
+				return strings.Replace(s, "  - port: metrics\n", "  - port: metrics\n    tlsConfig:\n      insecureSkipVerify: true\n", 1)
+			}, "hardening/tls-verify", 2},
 		{"CRD schema", "manifests/probe-probe-websites.yaml",
 			func(s string) string { return strings.Replace(s, "spec:\n", "spec:\n  notAField: 1\n", 1) }, "probe-probe-websites.yaml", 2},
 		{"dashboard type", "dashboards/apiserver.json",
@@ -100,9 +105,13 @@ func TestCacheServesNoStaleVerdict(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			vc := reopen()
-			_, err := verify.TreeWith(plan, edited(t, tree, c.path, c.edit), verify.Options{Verified: vc})
-			if err == nil || !strings.Contains(err.Error(), c.want) {
-				t.Fatalf("err = %v, want it to name %q", err, c.want)
+			fs, err := verify.TreeWith(plan, edited(t, tree, c.path, c.edit), verify.Options{Verified: vc})
+			reported := fmt.Sprint(fs)
+			if err != nil {
+				reported = err.Error()
+			}
+			if !strings.Contains(reported, c.want) {
+				t.Fatalf("verify reported %s, want it to name %q", reported, c.want)
 			}
 			if n := vc.Misses(); n != c.misses {
 				t.Errorf("%d checks ran again, want %d (the edited file's and the kustomize build's)", n, c.misses)
