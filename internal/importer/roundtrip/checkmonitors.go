@@ -50,57 +50,65 @@ func CompareMonitors(in *read.Input, imp *convert.Import, tree *artifact.Tree) [
 				add(m.Pos, false, "%s %s: the environment builds no %s %s", m.Kind, m.Name, m.Kind, name)
 				continue
 			}
-			what := fmt.Sprintf("%s %s", m.Kind, m.Name)
-			if len(names) > 1 {
-				what = fmt.Sprintf("%s %s endpoint %d", m.Kind, m.Name, i+1)
-			}
-			want := map[string]any{}
-			for k, v := range spec {
-				want[k] = v
-			}
-			if listKey != "" {
-				eps, _ := spec[listKey].([]any)
-				if i < len(eps) {
-					want[listKey] = []any{eps[i]}
-				}
-			}
-			if _, has := want["namespaceSelector"]; !has && m.Kind != read.KindProbe {
-				ns := m.Namespace
-				if ns == "" {
-					ns = "monitoring"
-				}
-				want["namespaceSelector"] = map[string]any{"matchNames": []any{ns}}
-			}
-			if jl, has := want["jobLabel"]; has {
-				delete(want, "jobLabel")
-				add(m.Pos, true, "%s: jobLabel %v is gone: the job label is the target's name, %s", what, jl, name)
-			}
-			if m.Kind == read.KindProbe && b["jobName"] == name {
-				if jn, has := want["jobName"]; !has || jn != name {
-					add(m.Pos, true, "%s: jobName is %s, the target's name (the input's job was %s)", what, name, orDefault(want["jobName"], "probe/"+m.Namespace+"/"+m.Name))
-				}
-				delete(want, "jobName")
-				delete(b, "jobName")
-			}
-			if bearerAsAuthorization(want, listKey) {
-				add(m.Pos, true, "%s: bearerTokenSecret is written as authorization (type Bearer, the same Secret key), which replaces it", what)
-			}
-			if stripJobRelabel(b, listKey, name) {
-				add(m.Pos, true, "%s: a relabel step sets job=%q, the target's name (the input's job came from the Service or Pod, or jobLabel)", what, name)
-			}
-			for _, k := range sortedKeys(convert.UnionKeys(want, b)) {
-				if reflect.DeepEqual(want[k], b[k]) {
-					continue
-				}
-				if k == listKey {
-					compareEndpoint(add, m.Pos, what, want[k], b[k])
-					continue
-				}
-				add(m.Pos, false, "%s: spec.%s is %s, the input has %s", what, k, short(b[k]), short(want[k]))
-			}
+			compareMonitorTarget(add, m, spec, listKey, i, len(names), name, b)
 		}
 	}
 	return out
+}
+
+// compareMonitorTarget compares target name, the i-th of n that monitor
+// m (spec, decoded) became, with the monitor the environment builds for it
+// (b): the input's spec with that endpoint only and the namespace
+// selector the target implies.
+func compareMonitorTarget(add func(string, bool, string, ...any), m read.Monitor, spec map[string]any, listKey string, i, n int, name string, b map[string]any) {
+	what := fmt.Sprintf("%s %s", m.Kind, m.Name)
+	if n > 1 {
+		what = fmt.Sprintf("%s %s endpoint %d", m.Kind, m.Name, i+1)
+	}
+	want := map[string]any{}
+	for k, v := range spec {
+		want[k] = v
+	}
+	if listKey != "" {
+		eps, _ := spec[listKey].([]any)
+		if i < len(eps) {
+			want[listKey] = []any{eps[i]}
+		}
+	}
+	if _, has := want["namespaceSelector"]; !has && m.Kind != read.KindProbe {
+		ns := m.Namespace
+		if ns == "" {
+			ns = "monitoring"
+		}
+		want["namespaceSelector"] = map[string]any{"matchNames": []any{ns}}
+	}
+	if jl, has := want["jobLabel"]; has {
+		delete(want, "jobLabel")
+		add(m.Pos, true, "%s: jobLabel %v is gone: the job label is the target's name, %s", what, jl, name)
+	}
+	if m.Kind == read.KindProbe && b["jobName"] == name {
+		if jn, has := want["jobName"]; !has || jn != name {
+			add(m.Pos, true, "%s: jobName is %s, the target's name (the input's job was %s)", what, name, orDefault(want["jobName"], "probe/"+m.Namespace+"/"+m.Name))
+		}
+		delete(want, "jobName")
+		delete(b, "jobName")
+	}
+	if bearerAsAuthorization(want, listKey) {
+		add(m.Pos, true, "%s: bearerTokenSecret is written as authorization (type Bearer, the same Secret key), which replaces it", what)
+	}
+	if stripJobRelabel(b, listKey, name) {
+		add(m.Pos, true, "%s: a relabel step sets job=%q, the target's name (the input's job came from the Service or Pod, or jobLabel)", what, name)
+	}
+	for _, k := range sortedKeys(convert.UnionKeys(want, b)) {
+		if reflect.DeepEqual(want[k], b[k]) {
+			continue
+		}
+		if k == listKey {
+			compareEndpoint(add, m.Pos, what, want[k], b[k])
+			continue
+		}
+		add(m.Pos, false, "%s: spec.%s is %s, the input has %s", what, k, short(b[k]), short(want[k]))
+	}
 }
 
 // compareEndpoint reports the fields of one endpoint that differ.
