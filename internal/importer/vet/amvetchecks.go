@@ -382,7 +382,7 @@ func (v *amVet) inhibits(seq *yaml.Node, rules []amcommoncfg.InhibitRule) {
 				src = "any alert"
 			}
 			v.add(CheckInhibitEqual, finding.Warning, n, subject,
-				"has no equal: while %s fires, every alert matching %s is silenced, across every cluster, namespace and service: list the labels source and target must share (equal: [namespace] or [alertname, instance]), as mongen's schema requires",
+				"has no equal: while %s fires, every alert matching %s is silenced, across every cluster, namespace and service: list the labels source and target must share (equal: [namespace] or [alertname, instance]); mongen import keeps it as written, with global: true",
 				src, amcheck.MatchersString(target))
 		}
 	}
