@@ -14,7 +14,9 @@ import (
 type Catalog struct{ p *pass }
 
 // NewCatalog indexes the plan's jobs, federation and recording rules.
-func NewCatalog(plan *expand.Plan) *Catalog { return &Catalog{p: newPass(plan, Config{})} }
+// The rules' expressions are not parsed: a selector needs only the series
+// they record.
+func NewCatalog(plan *expand.Plan) *Catalog { return &Catalog{p: indexPlan(plan, Config{}, false)} }
 
 // SelectorProblem says why no series can match vs, or "" when some can.
 func (c *Catalog) SelectorProblem(vs *parser.VectorSelector) string { return c.p.selectorProblem(vs) }

@@ -285,7 +285,12 @@ func (j job) matches(ms []*labels.Matcher) bool {
 	return false
 }
 
-func newPass(plan *expand.Plan, cfg Config) *pass {
+func newPass(plan *expand.Plan, cfg Config) *pass { return indexPlan(plan, cfg, true) }
+
+// indexPlan indexes plan for the checks; with withRules false the rules'
+// expressions are not parsed and p.rules stays empty (a Catalog needs
+// only what the rules record).
+func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
 	p := &pass{plan: plan, cfg: cfg, recorded: map[string]bool{}, info: map[string]CheckInfo{}}
 	for _, c := range checks {
 		p.info[c.ID] = c.CheckInfo
@@ -300,14 +305,17 @@ func newPass(plan *expand.Plan, cfg Config) *pass {
 	parse := parser.NewParser(parser.Options{})
 	for _, g := range plan.Groups {
 		for _, r := range g.Rules {
+			if r.Kind == mmodel.RuleRecord {
+				p.recorded[r.Name] = true
+			}
+			if !withRules {
+				continue
+			}
 			expr, err := parse.ParseExpr(r.Expr)
 			if err != nil {
 				expr = nil
 			}
 			p.rules = append(p.rules, &rule{Rule: r, group: g.Name, exporter: g.Exporter, expr: expr, err: err})
-			if r.Kind == mmodel.RuleRecord {
-				p.recorded[r.Name] = true
-			}
 		}
 	}
 	for _, j := range plan.Jobs {
