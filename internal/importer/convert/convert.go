@@ -105,45 +105,20 @@ var envName = regexp.MustCompile(`^[a-z][a-z0-9]*$`)
 // Convert turns the input's rules into an environment. Alerts whose
 // severity maps to no tier are an error listing every one of them.
 func Convert(in *read.Input, opt Options) (*Import, error) {
-	if !envName.MatchString(opt.Env) {
-		return nil, fmt.Errorf("environment name %q: use lower-case letters and digits, starting with a letter (it is also the CUE package name)", opt.Env)
-	}
-	if opt.Cluster == "" {
-		opt.Cluster = opt.Env
-	}
-	if opt.Flavour != "" && opt.Flavour != model.FlavourOperator && opt.Flavour != model.FlavourPlain {
-		return nil, fmt.Errorf("flavour %q: use operator or plain", opt.Flavour)
-	}
-	if opt.Platform != "" {
-		if !slices.Contains(platform.Profiles(), opt.Platform) {
-			return nil, fmt.Errorf("platform %q: the known platforms are %s", opt.Platform, strings.Join(platform.Profiles(), ", "))
-		}
-		want := model.FlavourOperator
-		if opt.Platform == model.ProfilePlain {
-			want = model.FlavourPlain
-		}
-		if opt.Flavour != "" && opt.Flavour != want {
-			return nil, fmt.Errorf("flavour %q contradicts platform %q, which renders the %s flavour: give one of them", opt.Flavour, opt.Platform, want)
-		}
-		opt.Flavour = want
-	}
-	if opt.Release != "" && opt.Platform != model.ProfileKubePrometheusStack {
-		return nil, fmt.Errorf("release %q: only the kube-prometheus-stack platform has a Helm release", opt.Release)
-	}
-	if opt.Tiering == nil {
-		opt.Tiering = tiers.Default()
+	opt, err := opt.settle()
+	if err != nil {
+		return nil, err
 	}
 	if len(in.Groups) == 0 && len(in.Monitors) == 0 && len(in.Prometheus) == 0 {
 		return nil, errors.New("nothing to import: give rule files, PrometheusRule, ServiceMonitor, PodMonitor or Probe manifests, or a prometheus.yml")
 	}
 	imp := &Import{Options: opt}
-	env := &model.Environment{
+	imp.Env = &model.Environment{
 		Name: opt.Env, Cluster: opt.Cluster, Flavour: opt.Flavour, Selector: opt.Selector,
 		Platform:   model.Platform{Profile: opt.Platform, Release: opt.Release},
 		Prometheus: model.Prometheus{ScrapeInterval: "30s", EvaluationInterval: "30s"},
 		Rules:      map[string]model.RuleGroup{},
 	}
-	imp.Env = env
 	if err := imp.convertRules(in); err != nil {
 		return nil, err
 	}
@@ -153,21 +128,68 @@ func Convert(in *read.Input, opt Options) (*Import, error) {
 	if err := imp.adoptLibrary(in); err != nil {
 		return nil, err
 	}
-	imp.settleOrders() // rules.go
-	switch {
-	case opt.Flavour == "" && len(env.RawScrapeConfigs) > 0:
-		env.Flavour = model.FlavourPlain
-		imp.note("", NoteChange, "flavour plain: raw scrape configs are rendered into prometheus.yml, which the operator flavour has not")
-	case opt.Flavour == "":
-		env.Flavour = model.FlavourOperator
-	case opt.Flavour == model.FlavourOperator && len(env.RawScrapeConfigs) > 0:
-		return nil, fmt.Errorf("%d scrape configs can only be kept raw (%s), which the operator flavour cannot render: import with --flavour plain, or write them as ServiceMonitors", len(env.RawScrapeConfigs), strings.Join(sortedKeys(env.RawScrapeConfigs), ", "))
+	imp.settleOrders() // order.go
+	if err := imp.settleFlavour(); err != nil {
+		return nil, err
 	}
-	imp.Options.Flavour = env.Flavour
 	if err := imp.suppressFindings(); err != nil {
 		return nil, err
 	}
 	return imp, nil
+}
+
+// settle checks the options and fills in their defaults: the cluster is
+// the environment's name, the platform decides the flavour, the tiering
+// is mongen's own.
+func (opt Options) settle() (Options, error) {
+	if !envName.MatchString(opt.Env) {
+		return opt, fmt.Errorf("environment name %q: use lower-case letters and digits, starting with a letter (it is also the CUE package name)", opt.Env)
+	}
+	if opt.Cluster == "" {
+		opt.Cluster = opt.Env
+	}
+	if opt.Flavour != "" && opt.Flavour != model.FlavourOperator && opt.Flavour != model.FlavourPlain {
+		return opt, fmt.Errorf("flavour %q: use operator or plain", opt.Flavour)
+	}
+	if opt.Platform != "" {
+		if !slices.Contains(platform.Profiles(), opt.Platform) {
+			return opt, fmt.Errorf("platform %q: the known platforms are %s", opt.Platform, strings.Join(platform.Profiles(), ", "))
+		}
+		want := model.FlavourOperator
+		if opt.Platform == model.ProfilePlain {
+			want = model.FlavourPlain
+		}
+		if opt.Flavour != "" && opt.Flavour != want {
+			return opt, fmt.Errorf("flavour %q contradicts platform %q, which renders the %s flavour: give one of them", opt.Flavour, opt.Platform, want)
+		}
+		opt.Flavour = want
+	}
+	if opt.Release != "" && opt.Platform != model.ProfileKubePrometheusStack {
+		return opt, fmt.Errorf("release %q: only the kube-prometheus-stack platform has a Helm release", opt.Release)
+	}
+	if opt.Tiering == nil {
+		opt.Tiering = tiers.Default()
+	}
+	return opt, nil
+}
+
+// settleFlavour picks the flavour when the options did not: plain when
+// scrape configs stay raw (only prometheus.yml holds them), else
+// operator; an operator flavour asked for with raw scrape configs is an
+// error.
+func (imp *Import) settleFlavour() error {
+	env := imp.Env
+	switch {
+	case imp.Options.Flavour == "" && len(env.RawScrapeConfigs) > 0:
+		env.Flavour = model.FlavourPlain
+		imp.note("", NoteChange, "flavour plain: raw scrape configs are rendered into prometheus.yml, which the operator flavour has not")
+	case imp.Options.Flavour == "":
+		env.Flavour = model.FlavourOperator
+	case imp.Options.Flavour == model.FlavourOperator && len(env.RawScrapeConfigs) > 0:
+		return fmt.Errorf("%d scrape configs can only be kept raw (%s), which the operator flavour cannot render: import with --flavour plain, or write them as ServiceMonitors", len(env.RawScrapeConfigs), strings.Join(sortedKeys(env.RawScrapeConfigs), ", "))
+	}
+	imp.Options.Flavour = env.Flavour
+	return nil
 }
 
 func (imp *Import) note(pos, kind, format string, args ...any) {
