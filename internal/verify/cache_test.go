@@ -100,7 +100,7 @@ func TestCacheServesNoStaleVerdict(t *testing.T) {
 		{"CRD schema", "manifests/probe-probe-websites.yaml",
 			func(s string) string { return strings.Replace(s, "spec:\n", "spec:\n  notAField: 1\n", 1) }, "probe-probe-websites.yaml", 2},
 		{"dashboard type", "dashboards/apiserver.json",
-			func(s string) string { return strings.Replace(s, `"title": `, `"title": 7, "x": `, 1) }, "dashboards/apiserver.json", 2},
+			func(s string) string { return strings.Replace(s, `"title": `, `"title": 7, "x": `, 1) }, "dashboards/apiserver.json", 3}, // Grafana's types, the datasource check, kustomize
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -179,5 +179,19 @@ func TestCacheOnVersionGate(t *testing.T) {
 	}
 	if n := vc.Misses(); n != 3 {
 		t.Errorf("%d checks ran again, want 3 (the edited file's manifest check and gate, and its kustomize part)", n)
+	}
+}
+
+// TestCacheOnDashboardDatasource: a dashboard whose panel stops going
+// through the datasource variable is caught with a warm cache.
+func TestCacheOnDashboardDatasource(t *testing.T) {
+	plan, tree := shipped(t, "prod")
+	_, reopen := warm(t, plan, tree)
+	vc := reopen()
+	_, err := verify.TreeWith(plan, edited(t, tree, "dashboards/apiserver.json", func(s string) string {
+		return strings.Replace(s, `"uid": "${datasource}"`, `"uid": "prometheus-main"`, 1)
+	}), verify.Options{Verified: vc})
+	if err == nil || !strings.Contains(err.Error(), "not the datasource variable") {
+		t.Fatalf("err = %v, want the datasource reference refused", err)
 	}
 }

@@ -84,7 +84,7 @@ func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.F
 	})
 	wg.Go(func() {
 		var dash diag.List
-		for _, line := range dashcheck.Check(plan, tree) {
+		for _, line := range dashcheck.CheckCached(plan, tree, vc) {
 			dash = append(dash, diag.FromString(line))
 		}
 		c.addProblems(dash)

@@ -23,6 +23,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/lint"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 	"github.com/mongen-dev/mongen/internal/render/grafana"
 	"github.com/mongen-dev/mongen/internal/textdist"
 )
@@ -35,6 +36,13 @@ var rateFuncs = map[string]bool{"rate": true, "irate": true, "increase": true}
 // Check returns every problem, one line each, starting with a CUE position.
 // tree may be nil, to check the plan alone.
 func Check(plan *expand.Plan, tree *artifact.Tree) []string {
+	return CheckCached(plan, tree, nil)
+}
+
+// CheckCached is Check with a verification cache: a rendered dashboard
+// whose exact bytes passed the datasource check before is not parsed
+// again (vc may be nil). The checks of the plan's queries always run.
+func CheckCached(plan *expand.Plan, tree *artifact.Tree, vc *verifycache.Cache) []string {
 	if len(plan.Dashboards) == 0 {
 		return nil
 	}
@@ -45,7 +53,7 @@ func Check(plan *expand.Plan, tree *artifact.Tree) []string {
 	for i := range plan.Dashboards {
 		c.dashboard(&plan.Dashboards[i])
 		if tree != nil {
-			c.rendered(&plan.Dashboards[i], tree)
+			c.rendered(&plan.Dashboards[i], tree, vc)
 		}
 	}
 	return c.problems
@@ -248,12 +256,22 @@ func withoutVariables(vs *parser.VectorSelector) *parser.VectorSelector {
 // rendered checks the dashboard's JSON as written: every datasource
 // reference goes through the datasource variable, so one dashboard serves
 // any Prometheus the viewer picks.
-func (c *checker) rendered(d *expand.Dashboard, tree *artifact.Tree) {
+func (c *checker) rendered(d *expand.Dashboard, tree *artifact.Tree, vc *verifycache.Cache) {
 	f, ok := tree.Get(grafana.Path(d.UID))
 	if !ok {
 		c.report(d.Origin, d, "%s was not rendered", grafana.Path(d.UID))
 		return
 	}
+	key := vc.Key("dashboard-datasource", f.Data)
+	if _, ok := vc.Passed(key); ok {
+		return
+	}
+	before := len(c.problems)
+	defer func() {
+		if len(c.problems) == before {
+			vc.Pass(key, nil)
+		}
+	}()
 	var doc any
 	if err := json.Unmarshal(f.Data, &doc); err != nil {
 		c.report(d.Origin, d, "%s is not JSON: %v", f.Path, err)
