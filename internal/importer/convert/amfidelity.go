@@ -97,6 +97,19 @@ func ReadTemplates(f read.File) []TemplateGlob {
 		if filepath.IsAbs(g.Glob) {
 			candidates = []string{g.Glob, filepath.Join(dir, filepath.Base(g.Glob))}
 		}
+		// A values file's templateFiles are mounted where the chart's
+		// config.templates looks: /etc/alertmanager/config.
+		if dir, pattern := filepath.Split(g.Glob); filepath.Clean(dir) == "/etc/alertmanager/config" {
+			for _, name := range sortedKeys(f.TemplateFiles) {
+				if ok, _ := filepath.Match(pattern, name); ok {
+					g.Files[name] = f.TemplateFiles[name]
+				}
+			}
+		}
+		if len(g.Files) > 0 {
+			out = append(out, g)
+			continue
+		}
 		var files []string
 		for _, c := range candidates {
 			if m, err := filepath.Glob(c); err == nil && len(m) > 0 {

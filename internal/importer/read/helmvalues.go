@@ -122,7 +122,16 @@ func (in *Input) helmAlertmanager(d Doc, root *yaml.Node) ([]string, error) {
 		if err != nil {
 			return nil, d.Errorf(cfg, "alertmanager.config: %v", err)
 		}
-		in.Alertmanager = append(in.Alertmanager, File{Name: d.File, Data: data, Doc: Doc{File: d.File, Root: cfg}})
+		f := File{Name: d.File, Data: data, Doc: Doc{File: d.File, Root: cfg}}
+		// alertmanager.templateFiles: the chart mounts each next to the
+		// configuration, where config.templates finds them.
+		for _, kv := range Fields(ResolveAlias(Get(Get(root, "alertmanager"), "templateFiles"))) {
+			if f.TemplateFiles == nil {
+				f.TemplateFiles = map[string]string{}
+			}
+			f.TemplateFiles[kv[0].Value] = ResolveAlias(kv[1]).Value
+		}
+		in.Alertmanager = append(in.Alertmanager, f)
 		kinds = append(kinds, "alertmanager.config")
 	}
 	return kinds, nil

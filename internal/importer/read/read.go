@@ -32,6 +32,10 @@ type File struct {
 	Name string
 	Data []byte
 	Doc  Doc
+	// TemplateFiles are a values file's alertmanager.templateFiles, by
+	// file name: the notification templates the chart mounts in
+	// /etc/alertmanager/config.
+	TemplateFiles map[string]string
 }
 
 // Monitor is one ServiceMonitor, PodMonitor or Probe manifest.
