@@ -23,9 +23,9 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/lint"
 	"github.com/mongen-dev/mongen/internal/model"
-	"github.com/mongen-dev/mongen/internal/verifycache"
 	"github.com/mongen-dev/mongen/internal/render/grafana"
 	"github.com/mongen-dev/mongen/internal/textdist"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 var uidRe = regexp.MustCompile(`^[a-zA-Z0-9][-_a-zA-Z0-9]*$`)
