@@ -333,11 +333,26 @@ func (imp *Import) convertRule(g read.Group, r read.Rule) (model.Rule, bool) {
 		imp.note(r.Pos, NoteTier, "%s: no severity label -> %s (severity %s added)", r.Name, tier, want)
 	case sev != want:
 		imp.note(r.Pos, NoteTier, "%s: severity %s -> %s (severity becomes %s)", r.Name, sev, tier, want)
+		if sev == "none" {
+			imp.noteSeverityNone(r, tier, want)
+		}
 	default:
 		imp.note(r.Pos, NoteTier, "%s: severity %s -> %s", r.Name, sev, tier)
 	}
 	labels["severity"] = want
 	return mr, true
+}
+
+// noteSeverityNone warns that --severity-map gave an alert of severity
+// none (kube-prometheus-stack's mark for an alert that must not notify,
+// routed to its null receiver) the severity of a tier: routes and inhibit
+// rules that match on severity select it from now on.
+func (imp *Import) noteSeverityNone(r read.Rule, tier, severity string) {
+	entry := "none=" + tier
+	if _, explicit := imp.Options.Tiering["none"]; !explicit {
+		entry = tiers.OtherSeverity + "=" + tier
+	}
+	imp.note(r.Pos, NoteWarning, "%s: severity none marks an alert that must not notify; --severity-map %s gives it severity %s, so routes and inhibit rules that match severity=%q now select it (the chart's InfoInhibitor inhibition targets severity=\"info\"): mongen import --check lists each inhibit rule that selects other alerts", r.Name, entry, severity, severity)
 }
 
 // untieredAlert names an alert whose severity (its own, or its group's)

@@ -19,8 +19,10 @@ import (
 // Alertmanager's own dispatch code, and compares who is notified (the
 // input's receivers by their imported names against the built routes'
 // endpoints) and how: grouping, timing, active and mute time intervals.
-// It then compares the inhibit rules, the time intervals routes use and
-// the notification templates. Every change is a difference.
+// It then compares the inhibit rules, which of the input's alerts each
+// inhibit rule of the input selects before and after the import
+// (compareInhibitSelection), the time intervals routes use and the
+// notification templates. Every change is a difference.
 func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, built []byte) []Difference {
 	var out []Difference
 	add := func(pos string, format string, args ...any) {
@@ -100,6 +102,7 @@ func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, buil
 		}
 	}
 	compareInhibits(wantTree.InhibitRules(), gotTree.InhibitRules(), func(format string, args ...any) { add(alertingPos, format, args...) })
+	compareInhibitSelection(f, wantCfg.InhibitRules, importedAlerts(in, imp, plan), imp.Options.Tiering, add)
 	wantTI, gotTI := wantTree.TimeIntervals(), gotTree.TimeIntervals()
 	for name := range wantTree.UsedTimeIntervals() {
 		key := convert.GroupKey(name)
