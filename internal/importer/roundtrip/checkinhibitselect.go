@@ -60,8 +60,10 @@ func importedAlerts(in *read.Input, imp *convert.Import, plan *expand.Plan) []im
 				before[k] = v
 			}
 			before["alertname"] = r.Name
-			after := plain.RuleLabels(b)
-			after["alertname"] = b.Name
+			after := map[string]string{"alertname": b.Name}
+			for k, v := range plain.RuleLabels(b) { // nil without labels
+				after[k] = v
+			}
 			out = append(out, importedAlert{name: r.Name, before: before, after: after, tier: b.Tier})
 		}
 	}
@@ -86,7 +88,7 @@ func compareInhibitSelection(f read.File, rules []amcommon.InhibitRule, alerts [
 			pos = f.Doc.Pos(nodes.Content[i])
 		}
 		r := inhibit.NewInhibitRule(cr)
-		name := describeInhibit(i, r)
+		name := describeInhibit(i, cr)
 		for _, side := range []struct {
 			name     string
 			matchers amlabels.Matchers
@@ -129,22 +131,30 @@ func compareInhibitSelection(f read.File, rules []amcommon.InhibitRule, alerts [
 }
 
 // describeInhibit names input inhibit rule i (0-based) with its matchers
-// in Alertmanager's notation, sorted (match and match_re are maps).
-func describeInhibit(i int, r *inhibit.InhibitRule) string {
-	side := func(ms amlabels.Matchers) string {
-		parts := make([]string, len(ms))
-		for j, m := range ms {
-			parts[j] = m.String()
+// in Alertmanager's notation, sorted (match and match_re are maps, and
+// match_re as written, not anchored as Alertmanager compiles it).
+func describeInhibit(i int, cr amcommon.InhibitRule) string {
+	side := func(ms amcommon.Matchers, eq map[string]string, re amcommon.MatchRegexps) string {
+		var parts []string
+		for _, m := range ms {
+			parts = append(parts, m.String())
+		}
+		for k, v := range eq {
+			if m, err := amlabels.NewMatcher(amlabels.MatchEqual, k, v); err == nil {
+				parts = append(parts, m.String())
+			}
+		}
+		for k, v := range re {
+			if m, err := amlabels.NewMatcher(amlabels.MatchRegexp, k, v.Original); err == nil {
+				parts = append(parts, m.String())
+			}
 		}
 		slices.Sort(parts)
 		return "{" + strings.Join(parts, ", ") + "}"
 	}
-	equal := make([]string, 0, len(r.Equal))
-	for l := range r.Equal {
-		equal = append(equal, string(l))
-	}
-	slices.Sort(equal)
-	return fmt.Sprintf("inhibit rule %d (source %s, target %s, equal [%s])", i+1, side(r.SourceMatchers), side(r.TargetMatchers), strings.Join(equal, ", "))
+	equal := slices.Sorted(slices.Values(cr.Equal))
+	return fmt.Sprintf("inhibit rule %d (source %s, target %s, equal [%s])", i+1,
+		side(cr.SourceMatchers, cr.SourceMatch, cr.SourceMatchRE), side(cr.TargetMatchers, cr.TargetMatch, cr.TargetMatchRE), strings.Join(equal, ", "))
 }
 
 // selectionCause says which of the labels the matchers read differ
