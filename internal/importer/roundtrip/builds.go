@@ -19,7 +19,7 @@ import (
 // environments/<env>/) without writing anything, so that an import whose
 // result would not build fails and leaves the repository untouched.
 func Builds(root, rel string, files map[string][]byte) error {
-	src, err := repositoryCUE(root)
+	src, err := RepositoryCUE(root)
 	if err != nil {
 		return err
 	}
@@ -36,9 +36,10 @@ func Builds(root, rel string, files map[string][]byte) error {
 	return nil
 }
 
-// repositoryCUE reads the repository's CUE files (outside out/ and
-// hidden or _ directories) into an in-memory file system.
-func repositoryCUE(root string) (fstest.MapFS, error) {
+// RepositoryCUE reads the repository's CUE files (outside out/ and
+// hidden or _ directories) into an in-memory file system, for a build of
+// imported files that writes nothing to disk.
+func RepositoryCUE(root string) (fstest.MapFS, error) {
 	src := fstest.MapFS{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {

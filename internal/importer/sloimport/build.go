@@ -3,17 +3,15 @@ package sloimport
 import (
 	"errors"
 	"fmt"
-	"io/fs"
 	"maps"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing/fstest"
 
 	"github.com/mongen-dev/mongen/internal/diag"
 	"github.com/mongen-dev/mongen/internal/finding"
+	"github.com/mongen-dev/mongen/internal/importer/roundtrip"
 	"github.com/mongen-dev/mongen/internal/load"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/pipeline"
@@ -90,31 +88,9 @@ func suppressions(fs []finding.Finding, rel string) (map[string]model.VetDisable
 // compile builds environments/<env> from the repository's CUE files with
 // files in place of the environment's own.
 func compile(root, rel string, files map[string][]byte) (*pipeline.Result, error) {
-	src := fstest.MapFS{}
-	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		r, _ := filepath.Rel(root, p)
-		r = filepath.ToSlash(r)
-		if d.IsDir() {
-			if r != "." && (r == "out" || strings.HasPrefix(d.Name(), ".") || strings.HasPrefix(d.Name(), "_")) {
-				return fs.SkipDir
-			}
-			return nil
-		}
-		if path.Ext(r) != ".cue" || !d.Type().IsRegular() {
-			return nil
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		src[r] = &fstest.MapFile{Data: data, Mode: 0o644}
-		return nil
-	})
+	src, err := roundtrip.RepositoryCUE(root)
 	if err != nil {
-		return nil, fmt.Errorf("read the repository's CUE files: %w", err)
+		return nil, err
 	}
 	for name, data := range files {
 		src[path.Join(rel, name)] = &fstest.MapFile{Data: data, Mode: 0o644}
