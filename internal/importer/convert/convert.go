@@ -352,7 +352,7 @@ func (imp *Import) noteSeverityNone(r read.Rule, tier, severity string) {
 	if _, explicit := imp.Options.Tiering["none"]; !explicit {
 		entry = tiers.OtherSeverity + "=" + tier
 	}
-	imp.note(r.Pos, NoteWarning, "%s: severity none marks an alert that must not notify; --severity-map %s gives it severity %s, so routes and inhibit rules that match severity=%q now select it (the chart's InfoInhibitor inhibition targets severity=\"info\"): mongen import --check lists each inhibit rule that selects other alerts", r.Name, entry, severity, severity)
+	imp.note(r.Pos, NoteWarning, "%s: severity none marks an alert that must not notify; --severity-map %s gives it severity %s, so routes and inhibit rules that match severity=%q now select it (kube-prometheus-stack's InfoInhibitor inhibit rule targets severity=\"info\"): mongen import --check with the alertmanager.yml lists each of its inhibit rules that selects other alerts", r.Name, entry, severity, severity)
 }
 
 // untieredAlert names an alert whose severity (its own, or its group's)
