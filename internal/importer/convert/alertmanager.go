@@ -55,72 +55,140 @@ func (imp *Import) convertAlertmanager(f read.File) (*amImport, error) {
 	if v, _ := d.Scalar(read.Get(global, "resolve_timeout"), "resolve_timeout"); v != "" {
 		a.Alertmanager.ResolveTimeout = v
 	}
+	// The steps run in this order because each needs the one before:
+	// routes name receivers and time intervals, and only imported ones.
+	imp.importReceivers(d, root, global, a, warn)
+	intervals := imp.importTimeIntervals(d, root, a, warn)
+	if err := imp.importRouteTree(d, root, out, intervals, warn); err != nil {
+		return nil, err
+	}
+	imp.importInhibits(d, root, a)
+	out.disabledInhibits = []string{"critical-silences-twins", "node-down", "warning-silences-twins"}
+	imp.importTemplates(f, a, warn)
+	imp.warnDropped(d, root, global, warn)
+	return out, nil
+}
 
-	// Receivers.
-	if rs := read.ResolveAlias(read.Get(root, "receivers")); rs != nil {
-		for _, r := range rs.Content {
-			name, _ := d.Scalar(read.Get(r, "name"), "name")
-			rec, ok := imp.receiver(d, r, name, global, warn)
-			if ok {
-				a.Receivers[GroupKey(name)] = rec
-				if GroupKey(name) != name {
-					imp.note(d.Pos(r), NoteChange, "receiver %s is called %s: mongen receiver names are Kubernetes names", name, GroupKey(name))
-				}
+// importReceivers maps every receiver with an integration mongen can
+// express, under its Kubernetes name.
+func (imp *Import) importReceivers(d read.Doc, root, global *yaml.Node, a *model.Alerting, warn func(*yaml.Node, string, ...any)) {
+	rs := read.ResolveAlias(read.Get(root, "receivers"))
+	if rs == nil {
+		return
+	}
+	for _, r := range rs.Content {
+		name, _ := d.Scalar(read.Get(r, "name"), "name")
+		rec, ok := imp.receiver(d, r, name, global, warn)
+		if ok {
+			a.Receivers[GroupKey(name)] = rec
+			if GroupKey(name) != name {
+				imp.note(d.Pos(r), NoteChange, "receiver %s is called %s: mongen receiver names are Kubernetes names", name, GroupKey(name))
 			}
 		}
 	}
-	known := func(name string) (string, bool) { _, ok := a.Receivers[GroupKey(name)]; return GroupKey(name), ok }
+}
 
-	// Time intervals.
+// knownReceiver gives a receiver's imported name, and whether it was
+// imported: routes to a receiver that was not cannot be kept as they are.
+func knownReceiver(a *model.Alerting) func(string) (string, bool) {
+	return func(name string) (string, bool) { _, ok := a.Receivers[GroupKey(name)]; return GroupKey(name), ok }
+}
+
+// parsedInterval is one time interval of the input mongen can express,
+// with the zones its entries are in.
+type parsedInterval struct {
+	name  string
+	node  *yaml.Node
+	spec  []model.TimeInterval
+	zones []string
+}
+
+// importTimeIntervals maps the time intervals that are in the zone most
+// of them use, and returns the names of those imported: routes may only
+// name these.
+func (imp *Import) importTimeIntervals(d read.Doc, root *yaml.Node, a *model.Alerting, warn func(*yaml.Node, string, ...any)) map[string]bool {
 	intervals := map[string]bool{}
-	if ts := read.ResolveAlias(read.Get(root, "time_intervals")); ts != nil {
-		type parsed struct {
-			name  string
-			node  *yaml.Node
-			spec  []model.TimeInterval
-			zones []string
+	ts := read.ResolveAlias(read.Get(root, "time_intervals"))
+	if ts == nil {
+		return intervals
+	}
+	all, zoneCount := parseTimeIntervals(d, ts, warn)
+	zone := commonZone(zoneCount)
+	if zone != "" && zone != "UTC" {
+		a.TimeZone = zone
+		imp.note(d.Pos(ts), NoteChange, "time intervals are in %s: alerting.timeZone is %s, which mongen counts every interval in", zone, zone)
+	}
+	for _, r := range all {
+		if z := slices.Compact(slices.Sorted(slices.Values(r.zones))); len(z) > 1 || z[0] != zone {
+			warn(r.node, "time interval %s is in %s, not in %s where the others are: mongen counts every interval in alerting.timeZone; the interval is left out", r.name, strings.Join(z, ", "), zone)
+			continue
 		}
-		var all []parsed
-		zoneCount := map[string]int{}
-		for _, t := range ts.Content {
-			name, _ := d.Scalar(read.Get(t, "name"), "name")
-			if ti, zones, ok := timeInterval(d, read.Get(t, "time_intervals"), warn); ok {
-				all = append(all, parsed{name, t, ti, zones})
-				for _, z := range slices.Compact(slices.Sorted(slices.Values(zones))) {
-					zoneCount[z]++
-				}
+		a.TimeIntervals[GroupKey(r.name)] = r.spec
+		intervals[r.name] = true
+	}
+	return intervals
+}
+
+// parseTimeIntervals reads the intervals mongen can express and counts,
+// per zone, how many intervals use it.
+func parseTimeIntervals(d read.Doc, ts *yaml.Node, warn func(*yaml.Node, string, ...any)) ([]parsedInterval, map[string]int) {
+	var all []parsedInterval
+	zoneCount := map[string]int{}
+	for _, t := range ts.Content {
+		name, _ := d.Scalar(read.Get(t, "name"), "name")
+		if ti, zones, ok := timeInterval(d, read.Get(t, "time_intervals"), warn); ok {
+			all = append(all, parsedInterval{name, t, ti, zones})
+			for _, z := range slices.Compact(slices.Sorted(slices.Values(zones))) {
+				zoneCount[z]++
 			}
-		}
-		// mongen counts every interval in one zone, alerting.timeZone:
-		// the zone most intervals use (Alertmanager's default is UTC).
-		zone := ""
-		for _, z := range sortedKeys(zoneCount) {
-			if zone == "" || zoneCount[z] > zoneCount[zone] {
-				zone = z
-			}
-		}
-		if zone != "" && zone != "UTC" {
-			a.TimeZone = zone
-			imp.note(d.Pos(ts), NoteChange, "time intervals are in %s: alerting.timeZone is %s, which mongen counts every interval in", zone, zone)
-		}
-		for _, r := range all {
-			if z := slices.Compact(slices.Sorted(slices.Values(r.zones))); len(z) > 1 || z[0] != zone {
-				warn(r.node, "time interval %s is in %s, not in %s where the others are: mongen counts every interval in alerting.timeZone; the interval is left out", r.name, strings.Join(z, ", "), zone)
-				continue
-			}
-			a.TimeIntervals[GroupKey(r.name)] = r.spec
-			intervals[r.name] = true
 		}
 	}
+	return all, zoneCount
+}
 
-	// Routes.
+// commonZone picks the zone most intervals use (the first by name on a
+// tie): mongen counts every interval in one zone, alerting.timeZone
+// (Alertmanager's default is UTC).
+func commonZone(zoneCount map[string]int) string {
+	zone := ""
+	for _, z := range sortedKeys(zoneCount) {
+		if zone == "" || zoneCount[z] > zoneCount[zone] {
+			zone = z
+		}
+	}
+	return zone
+}
+
+// importRouteTree maps the root route: its receiver is the fallback, its
+// grouping and timing the root's, and its children tiers, teams and raw
+// routes (importRoutes). Every tier starts on the fallback.
+func (imp *Import) importRouteTree(d read.Doc, root *yaml.Node, out *amImport, intervals map[string]bool, warn func(*yaml.Node, string, ...any)) error {
+	a := out.alerting
+	known := knownReceiver(a)
 	route := read.ResolveAlias(read.Get(root, "route"))
 	rootRecv, _ := d.Scalar(read.Get(route, "receiver"), "receiver")
 	fallback, ok := known(rootRecv)
 	if !ok {
-		return nil, d.Errorf(route, "the root route's receiver %q has no integration mongen can express, and every mongen environment needs a fallback receiver: give it one (webhook, email, slack, pagerduty, msteams, wechat)", rootRecv)
+		return d.Errorf(route, "the root route's receiver %q has no integration mongen can express, and every mongen environment needs a fallback receiver: give it one (webhook, email, slack, pagerduty, msteams, wechat)", rootRecv)
 	}
 	a.Fallback = fallback
+	base := rootTiming(d, route, a)
+	for _, tier := range model.TierNames {
+		p := base
+		p.Severity = tiers.Severity(tier)
+		p.Receivers = []string{fallback}
+		p.ActiveTimeIntervals = []string{}
+		a.Tiers[tier] = p
+	}
+	if rs := read.ResolveAlias(read.Get(route, "routes")); rs != nil {
+		imp.importRoutes(d, route, rs.Content, out, base, known, intervals, warn)
+	}
+	return nil
+}
+
+// rootTiming sets the root route's grouping and timing from the input's
+// and returns the timing tier routes start from.
+func rootTiming(d read.Doc, route *yaml.Node, a *model.Alerting) model.TierPolicy {
 	base := timing(d, route, model.TierPolicy{})
 	// The root keeps the input's grouping (none when it has no group_by,
 	// as Alertmanager) and timing: what reaches the fallback, and raw
@@ -139,47 +207,46 @@ func (imp *Import) convertAlertmanager(f read.File) (*amImport, error) {
 			*f.dst = f.def
 		}
 	}
-	for _, tier := range model.TierNames {
-		p := base
-		p.Severity = tiers.Severity(tier)
-		p.Receivers = []string{fallback}
-		p.ActiveTimeIntervals = []string{}
-		a.Tiers[tier] = p
-	}
-	if rs := read.ResolveAlias(read.Get(route, "routes")); rs != nil {
-		imp.importRoutes(d, route, rs.Content, out, base, known, intervals, warn)
-	}
+	return base
+}
 
-	// Inhibit rules, with the deprecated matchers rewritten.
-	if is := read.ResolveAlias(read.Get(root, "inhibit_rules")); is != nil {
-		for i, r := range is.Content {
-			in := model.Inhibit{Enabled: true}
-			in.Source = append(matcherList(d, read.Get(r, "source_matchers")), mapMatchers(d, read.Get(r, "source_match"), "=")...)
-			in.Source = append(in.Source, mapMatchers(d, read.Get(r, "source_match_re"), "=~")...)
-			in.Target = append(matcherList(d, read.Get(r, "target_matchers")), mapMatchers(d, read.Get(r, "target_match"), "=")...)
-			in.Target = append(in.Target, mapMatchers(d, read.Get(r, "target_match_re"), "=~")...)
-			if eq := read.ResolveAlias(read.Get(r, "equal")); eq != nil {
-				for _, x := range eq.Content {
-					in.Equal = append(in.Equal, x.Value)
-				}
-			}
-			name := fmt.Sprintf("imported-%d", i+1)
-			if len(in.Equal) == 0 {
-				// Kept as written: the input means it across every
-				// cluster and namespace (kube-prometheus-stack silences
-				// InfoInhibitor itself so); vet keeps it in sight.
-				in.Global = true
-				imp.note(d.Pos(r), NoteChange, "inhibit rule %d becomes inhibit %s, with global: true: it has no equal, so it acts across every cluster and namespace as in the input (alertmanager/inhibit-equal warns about it)", i+1, name)
-			} else {
-				imp.note(d.Pos(r), NoteChange, "inhibit rule %d becomes inhibit %s", i+1, name)
-			}
-			a.Inhibit[name] = in
+// importInhibits maps the inhibit rules as imported-<n>, in the input's
+// order.
+func (imp *Import) importInhibits(d read.Doc, root *yaml.Node, a *model.Alerting) {
+	is := read.ResolveAlias(read.Get(root, "inhibit_rules"))
+	if is == nil {
+		return
+	}
+	for i, r := range is.Content {
+		in := inhibitRule(d, r)
+		name := fmt.Sprintf("imported-%d", i+1)
+		if len(in.Equal) == 0 {
+			// Kept as written: the input means it across every
+			// cluster and namespace (kube-prometheus-stack silences
+			// InfoInhibitor itself so); vet keeps it in sight.
+			in.Global = true
+			imp.note(d.Pos(r), NoteChange, "inhibit rule %d becomes inhibit %s, with global: true: it has no equal, so it acts across every cluster and namespace as in the input (alertmanager/inhibit-equal warns about it)", i+1, name)
+		} else {
+			imp.note(d.Pos(r), NoteChange, "inhibit rule %d becomes inhibit %s", i+1, name)
+		}
+		a.Inhibit[name] = in
+	}
+}
+
+// inhibitRule reads one inhibit rule, with the deprecated matchers
+// rewritten in the current syntax.
+func inhibitRule(d read.Doc, r *yaml.Node) model.Inhibit {
+	in := model.Inhibit{Enabled: true}
+	in.Source = append(matcherList(d, read.Get(r, "source_matchers")), mapMatchers(d, read.Get(r, "source_match"), "=")...)
+	in.Source = append(in.Source, mapMatchers(d, read.Get(r, "source_match_re"), "=~")...)
+	in.Target = append(matcherList(d, read.Get(r, "target_matchers")), mapMatchers(d, read.Get(r, "target_match"), "=")...)
+	in.Target = append(in.Target, mapMatchers(d, read.Get(r, "target_match_re"), "=~")...)
+	if eq := read.ResolveAlias(read.Get(r, "equal")); eq != nil {
+		for _, x := range eq.Content {
+			in.Equal = append(in.Equal, x.Value)
 		}
 	}
-	out.disabledInhibits = []string{"critical-silences-twins", "node-down", "warning-silences-twins"}
-	imp.importTemplates(f, a, warn)
-	imp.warnDropped(d, root, global, warn)
-	return out, nil
+	return in
 }
 
 // timing reads a route's grouping and timing over its parent's, as
