@@ -61,7 +61,8 @@ var (
 )
 
 // readGroups reads the `groups:` list of a rule file or of a
-// PrometheusRule's spec.
+// PrometheusRule's spec. A group is checked in this order: its
+// settings, then a duplicate name, then its labels and rules.
 func (d Doc) readGroups(n *yaml.Node, object string) ([]Group, error) {
 	n = ResolveAlias(n)
 	if n.Tag == "!!null" {
@@ -74,61 +75,83 @@ func (d Doc) readGroups(n *yaml.Node, object string) ([]Group, error) {
 	seen := map[string]string{}
 	for _, gn := range n.Content {
 		gn = ResolveAlias(gn)
-		if err := d.Expect(gn, yaml.MappingNode, "a rule group"); err != nil {
+		g, err := d.readGroupSettings(gn, object)
+		if err != nil {
 			return nil, err
-		}
-		if err := d.knownKeys(gn, "rule group", groupKeys); err != nil {
-			return nil, err
-		}
-		g := Group{Pos: d.Pos(gn), Source: d.File, Object: object}
-		var err error
-		for _, f := range []struct {
-			key string
-			dst *string
-		}{{"name", &g.Name}, {"interval", &g.Interval}, {"limit", &g.Limit}, {"query_offset", &g.QueryOffset}} {
-			if *f.dst, err = d.Scalar(Get(gn, f.key), "group "+f.key); err != nil {
-				return nil, err
-			}
-		}
-		if g.Name == "" {
-			return nil, d.Errorf(gn, "rule group has no name")
-		}
-		for _, f := range []struct{ key, val string }{{"interval", g.Interval}, {"query_offset", g.QueryOffset}} {
-			if err := d.checkDuration(Get(gn, f.key), "group "+g.Name+": "+f.key, f.val); err != nil {
-				return nil, err
-			}
-		}
-		if g.Limit != "" {
-			if _, err := strconv.Atoi(g.Limit); err != nil {
-				return nil, d.Errorf(Get(gn, "limit"), "group %s: limit %q is not a whole number", g.Name, g.Limit)
-			}
 		}
 		if prev, dup := seen[g.Name]; dup {
 			return nil, d.Errorf(gn, "rule group %q is also defined at %s: Prometheus refuses duplicate group names in one file", g.Name, prev)
 		}
 		seen[g.Name] = g.Pos
-		if g.Labels, _, err = d.StringMap(Get(gn, "labels"), "group labels"); err != nil {
+		if err := d.readGroupBody(gn, &g); err != nil {
 			return nil, err
-		}
-		if err := d.checkLabelNames(Get(gn, "labels"), "group "+g.Name+": label"); err != nil {
-			return nil, err
-		}
-		rn := ResolveAlias(Get(gn, "rules"))
-		if rn != nil && rn.Tag != "!!null" {
-			if err := d.Expect(rn, yaml.SequenceNode, "rules"); err != nil {
-				return nil, err
-			}
-			for _, r := range rn.Content {
-				rule, err := d.readRule(ResolveAlias(r))
-				if err != nil {
-					return nil, err
-				}
-				g.Rules = append(g.Rules, rule)
-			}
 		}
 		out = append(out, g)
 	}
 	return out, nil
+}
+
+// readGroupSettings reads a group's name, interval, limit and
+// query_offset, refusing what Prometheus refuses: unknown keys, no name,
+// durations it cannot parse, a limit that is not a whole number.
+func (d Doc) readGroupSettings(gn *yaml.Node, object string) (Group, error) {
+	if err := d.Expect(gn, yaml.MappingNode, "a rule group"); err != nil {
+		return Group{}, err
+	}
+	if err := d.knownKeys(gn, "rule group", groupKeys); err != nil {
+		return Group{}, err
+	}
+	g := Group{Pos: d.Pos(gn), Source: d.File, Object: object}
+	var err error
+	for _, f := range []struct {
+		key string
+		dst *string
+	}{{"name", &g.Name}, {"interval", &g.Interval}, {"limit", &g.Limit}, {"query_offset", &g.QueryOffset}} {
+		if *f.dst, err = d.Scalar(Get(gn, f.key), "group "+f.key); err != nil {
+			return Group{}, err
+		}
+	}
+	if g.Name == "" {
+		return Group{}, d.Errorf(gn, "rule group has no name")
+	}
+	for _, f := range []struct{ key, val string }{{"interval", g.Interval}, {"query_offset", g.QueryOffset}} {
+		if err := d.checkDuration(Get(gn, f.key), "group "+g.Name+": "+f.key, f.val); err != nil {
+			return Group{}, err
+		}
+	}
+	if g.Limit != "" {
+		if _, err := strconv.Atoi(g.Limit); err != nil {
+			return Group{}, d.Errorf(Get(gn, "limit"), "group %s: limit %q is not a whole number", g.Name, g.Limit)
+		}
+	}
+	return g, nil
+}
+
+// readGroupBody reads a group's labels and its rules into g; `rules:`
+// alone or absent is an empty group, as Prometheus loads it.
+func (d Doc) readGroupBody(gn *yaml.Node, g *Group) error {
+	var err error
+	if g.Labels, _, err = d.StringMap(Get(gn, "labels"), "group labels"); err != nil {
+		return err
+	}
+	if err := d.checkLabelNames(Get(gn, "labels"), "group "+g.Name+": label"); err != nil {
+		return err
+	}
+	rn := ResolveAlias(Get(gn, "rules"))
+	if rn == nil || rn.Tag == "!!null" {
+		return nil
+	}
+	if err := d.Expect(rn, yaml.SequenceNode, "rules"); err != nil {
+		return err
+	}
+	for _, r := range rn.Content {
+		rule, err := d.readRule(ResolveAlias(r))
+		if err != nil {
+			return err
+		}
+		g.Rules = append(g.Rules, rule)
+	}
+	return nil
 }
 
 func (d Doc) readRule(n *yaml.Node) (Rule, error) {
