@@ -385,117 +385,180 @@ func (imp *Import) receiver(d read.Doc, r *yaml.Node, name string, global *yaml.
 // integration maps one *_configs entry.
 func (imp *Import) integration(d read.Doc, kindNode, c *yaml.Node, name, key string, global *yaml.Node, warn func(*yaml.Node, string, ...any)) (model.Integration, bool) {
 	kind := kindNode.Value
-	s := func(key string) string { v, _ := d.Scalar(read.Get(c, key), key); return v }
+	ir := integrationReader{imp: imp, d: d, c: c, global: global, name: name, key: key, warn: warn}
 	rec := model.Integration{SendResolved: true}
-	if v := s("send_resolved"); v != "" {
+	if v := ir.s("send_resolved"); v != "" {
 		rec.SendResolved = v == "true"
 	}
-	secret := func(field string, n *yaml.Node, why string) *model.SecretRef {
-		if f := s(field + "_file"); f != "" {
-			if m := amSecretPath(f); m != nil {
-				return m
-			}
-			why = field + "_file read " + f
-		}
-		ref := imp.secretIn(d.Pos(n), receiverSecret, key+"-"+strings.ReplaceAll(field, "_", "-"), why)
-		return &ref
-	}
-	switch kind {
-	case "webhook_configs":
-		rec.Kind = model.ReceiverWebhook
-		u := s("url")
-		if pu, err := url.Parse(u); err == nil && pu.User == nil && pu.RawQuery == "" && u != "" {
-			rec.URL = u
-		} else {
-			rec.URLSecret = secret("url", c, "the URL may carry a credential; it is not copied")
-		}
-		if v := s("max_alerts"); v != "" && v != "0" {
-			var n int
-			fmt.Sscan(v, &n)
-			rec.MaxAlerts = &n
-		}
-	case "email_configs":
-		rec.Kind = model.ReceiverEmail
-		rec.To = strings.Split(s("to"), ",")
-		for i := range rec.To {
-			rec.To[i] = strings.TrimSpace(rec.To[i])
-		}
-		gs := func(k string) string { v, _ := d.Scalar(read.Get(global, k), k); return v }
-		rec.From, rec.Smarthost, rec.AuthUsername = s("from"), s("smarthost"), s("auth_username")
-		if rec.From == "" {
-			rec.From = gs("smtp_from")
-		}
-		if rec.Smarthost == "" {
-			rec.Smarthost = gs("smtp_smarthost")
-		}
-		if rec.AuthUsername == "" {
-			rec.AuthUsername = gs("smtp_auth_username")
-		}
-		if read.Get(c, "auth_password") != nil || read.Get(c, "auth_password_file") != nil || read.Get(global, "smtp_auth_password") != nil {
-			rec.AuthPassword = secret("auth_password", c, "the input had the password, which is not copied")
-		}
-		rec.RequireTLS = true
-		if v := s("require_tls"); v == "false" || (v == "" && gs("smtp_require_tls") == "false") {
-			rec.RequireTLS = false
-		}
-	case "slack_configs":
-		rec.Kind = model.ReceiverSlack
-		rec.APIURL = secret("api_url", c, "a Slack webhook URL is a credential; it is not copied")
-		rec.Channel = s("channel")
-	case "pagerduty_configs":
-		rec.Kind = model.ReceiverPagerDuty
-		rec.RoutingKey = secret("routing_key", c, "the routing key is a credential; it is not copied")
-	case "wechat_configs":
-		rec.Kind = model.ReceiverWeChat
-		gs := func(k string) string { v, _ := d.Scalar(read.Get(global, k), k); return v }
-		rec.CorpID, rec.AgentID, rec.ToUser, rec.ToParty = s("corp_id"), s("agent_id"), s("to_user"), s("to_party")
-		if rec.CorpID == "" {
-			rec.CorpID = gs("wechat_api_corp_id")
-		}
-		rec.APISecret = secret("api_secret", c, "the WeChat API secret is a credential; it is not copied")
-	case "msteams_configs":
-		rec.Kind = model.ReceiverMSTeams
-		rec.WebhookURL = secret("webhook_url", c, "a Teams webhook URL is a credential; it is not copied")
-	case "opsgenie_configs":
-		rec.Kind = model.ReceiverOpsGenie
-		rec.APIKey = secret("api_key", c, "the OpsGenie API key is a credential; it is not copied")
-		rec.Priority = s("priority")
-		if p := rec.Priority; p != "" && (len(p) != 2 || p[0] != 'P' || p[1] < '1' || p[1] > '5') {
-			warn(read.Get(c, "priority"), "receiver %s: opsgenie priority %q is not kept: mongen takes P1 to P5 (a template is not supported)", name, p)
-			rec.Priority = ""
-		}
-		if rs := read.ResolveAlias(read.Get(c, "responders")); rs != nil {
-			for _, r := range rs.Content {
-				typ, _ := d.Scalar(read.Get(r, "type"), "type")
-				rn, _ := d.Scalar(read.Get(r, "name"), "name")
-				if rn == "" || !slices.Contains([]string{"team", "user", "escalation", "schedule"}, typ) {
-					warn(r, "receiver %s: opsgenie responder is not kept: mongen's responders have a type (team, user, escalation, schedule) and a name, not an id or username", name)
-					continue
-				}
-				rec.Responders = append(rec.Responders, model.OpsGenieResponder{Type: typ, Name: rn})
-			}
-		}
-	case "telegram_configs":
-		rec.Kind = model.ReceiverTelegram
-		rec.BotToken = secret("bot_token", c, "the Telegram bot token is a credential; it is not copied")
-		if _, err := fmt.Sscan(s("chat_id"), &rec.ChatID); err != nil || rec.ChatID == 0 {
-			warn(kindNode, "receiver %s: telegram needs a numeric chat_id (chat_id_file is not supported): that integration is not imported", name)
-			return model.Integration{}, false
-		}
-	case "discord_configs":
-		rec.Kind = model.ReceiverDiscord
-		rec.WebhookURL = secret("webhook_url", c, "a Discord webhook URL is a credential; it is not copied")
-	default:
-		warn(kindNode, "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, opsgenie, telegram, discord, dingtalk, feishu): that integration is not imported", name, kind)
+	if !ir.fill(kindNode, &rec) {
 		return model.Integration{}, false
 	}
 	took := texts(d, kind, c, &rec)
-	for _, kv := range read.Fields(c) {
+	ir.warnUnkeptFields(kind, rec.Kind, took)
+	return rec, true
+}
+
+// integrationReader reads one *_configs entry of receiver name: its
+// fields, the global defaults, and credentials, which become Secret
+// references under key (never copied).
+type integrationReader struct {
+	imp       *Import
+	d         read.Doc
+	c, global *yaml.Node
+	name, key string
+	warn      func(*yaml.Node, string, ...any)
+}
+
+// s is the entry's field, "" when unset.
+func (ir integrationReader) s(key string) string {
+	v, _ := ir.d.Scalar(read.Get(ir.c, key), key)
+	return v
+}
+
+// gs is the global default, "" when unset.
+func (ir integrationReader) gs(key string) string {
+	v, _ := ir.d.Scalar(read.Get(ir.global, key), key)
+	return v
+}
+
+// secret refers to the credential field: the Secret a <field>_file under
+// the operator's mount names, or else one on the credentials checklist,
+// saying why.
+func (ir integrationReader) secret(field string, n *yaml.Node, why string) *model.SecretRef {
+	if f := ir.s(field + "_file"); f != "" {
+		if m := amSecretPath(f); m != nil {
+			return m
+		}
+		why = field + "_file read " + f
+	}
+	ref := ir.imp.secretIn(ir.d.Pos(n), receiverSecret, ir.key+"-"+strings.ReplaceAll(field, "_", "-"), why)
+	return &ref
+}
+
+// fill sets the integration's kind and fields from the entry; false when
+// mongen cannot express it (reported).
+func (ir integrationReader) fill(kindNode *yaml.Node, rec *model.Integration) bool {
+	c := ir.c
+	switch kind := kindNode.Value; kind {
+	case "webhook_configs":
+		ir.webhook(rec)
+	case "email_configs":
+		ir.email(rec)
+	case "slack_configs":
+		rec.Kind = model.ReceiverSlack
+		rec.APIURL = ir.secret("api_url", c, "a Slack webhook URL is a credential; it is not copied")
+		rec.Channel = ir.s("channel")
+	case "pagerduty_configs":
+		rec.Kind = model.ReceiverPagerDuty
+		rec.RoutingKey = ir.secret("routing_key", c, "the routing key is a credential; it is not copied")
+	case "wechat_configs":
+		rec.Kind = model.ReceiverWeChat
+		rec.CorpID, rec.AgentID, rec.ToUser, rec.ToParty = ir.s("corp_id"), ir.s("agent_id"), ir.s("to_user"), ir.s("to_party")
+		if rec.CorpID == "" {
+			rec.CorpID = ir.gs("wechat_api_corp_id")
+		}
+		rec.APISecret = ir.secret("api_secret", c, "the WeChat API secret is a credential; it is not copied")
+	case "msteams_configs":
+		rec.Kind = model.ReceiverMSTeams
+		rec.WebhookURL = ir.secret("webhook_url", c, "a Teams webhook URL is a credential; it is not copied")
+	case "opsgenie_configs":
+		ir.opsGenie(rec)
+	case "telegram_configs":
+		rec.Kind = model.ReceiverTelegram
+		rec.BotToken = ir.secret("bot_token", c, "the Telegram bot token is a credential; it is not copied")
+		if _, err := fmt.Sscan(ir.s("chat_id"), &rec.ChatID); err != nil || rec.ChatID == 0 {
+			ir.warn(kindNode, "receiver %s: telegram needs a numeric chat_id (chat_id_file is not supported): that integration is not imported", ir.name)
+			return false
+		}
+	case "discord_configs":
+		rec.Kind = model.ReceiverDiscord
+		rec.WebhookURL = ir.secret("webhook_url", c, "a Discord webhook URL is a credential; it is not copied")
+	default:
+		ir.warn(kindNode, "receiver %s: %s are not among mongen's receiver kinds (webhook, email, slack, pagerduty, msteams, wechat, opsgenie, telegram, discord, dingtalk, feishu): that integration is not imported", ir.name, kind)
+		return false
+	}
+	return true
+}
+
+// webhook keeps a plain URL and moves one that may carry a credential
+// (user info or a query) to a Secret.
+func (ir integrationReader) webhook(rec *model.Integration) {
+	rec.Kind = model.ReceiverWebhook
+	u := ir.s("url")
+	if pu, err := url.Parse(u); err == nil && pu.User == nil && pu.RawQuery == "" && u != "" {
+		rec.URL = u
+	} else {
+		rec.URLSecret = ir.secret("url", ir.c, "the URL may carry a credential; it is not copied")
+	}
+	if v := ir.s("max_alerts"); v != "" && v != "0" {
+		var n int
+		fmt.Sscan(v, &n)
+		rec.MaxAlerts = &n
+	}
+}
+
+// email takes what the entry leaves unset from the global smtp_
+// settings, as Alertmanager does.
+func (ir integrationReader) email(rec *model.Integration) {
+	c, global := ir.c, ir.global
+	rec.Kind = model.ReceiverEmail
+	rec.To = strings.Split(ir.s("to"), ",")
+	for i := range rec.To {
+		rec.To[i] = strings.TrimSpace(rec.To[i])
+	}
+	rec.From, rec.Smarthost, rec.AuthUsername = ir.s("from"), ir.s("smarthost"), ir.s("auth_username")
+	if rec.From == "" {
+		rec.From = ir.gs("smtp_from")
+	}
+	if rec.Smarthost == "" {
+		rec.Smarthost = ir.gs("smtp_smarthost")
+	}
+	if rec.AuthUsername == "" {
+		rec.AuthUsername = ir.gs("smtp_auth_username")
+	}
+	if read.Get(c, "auth_password") != nil || read.Get(c, "auth_password_file") != nil || read.Get(global, "smtp_auth_password") != nil {
+		rec.AuthPassword = ir.secret("auth_password", c, "the input had the password, which is not copied")
+	}
+	rec.RequireTLS = true
+	if v := ir.s("require_tls"); v == "false" || (v == "" && ir.gs("smtp_require_tls") == "false") {
+		rec.RequireTLS = false
+	}
+}
+
+// opsGenie keeps the priorities and responders mongen can state; the
+// others are reported and left out.
+func (ir integrationReader) opsGenie(rec *model.Integration) {
+	c, d := ir.c, ir.d
+	rec.Kind = model.ReceiverOpsGenie
+	rec.APIKey = ir.secret("api_key", c, "the OpsGenie API key is a credential; it is not copied")
+	rec.Priority = ir.s("priority")
+	if p := rec.Priority; p != "" && (len(p) != 2 || p[0] != 'P' || p[1] < '1' || p[1] > '5') {
+		ir.warn(read.Get(c, "priority"), "receiver %s: opsgenie priority %q is not kept: mongen takes P1 to P5 (a template is not supported)", ir.name, p)
+		rec.Priority = ""
+	}
+	rs := read.ResolveAlias(read.Get(c, "responders"))
+	if rs == nil {
+		return
+	}
+	for _, r := range rs.Content {
+		typ, _ := d.Scalar(read.Get(r, "type"), "type")
+		rn, _ := d.Scalar(read.Get(r, "name"), "name")
+		if rn == "" || !slices.Contains([]string{"team", "user", "escalation", "schedule"}, typ) {
+			ir.warn(r, "receiver %s: opsgenie responder is not kept: mongen's responders have a type (team, user, escalation, schedule) and a name, not an id or username", ir.name)
+			continue
+		}
+		rec.Responders = append(rec.Responders, model.OpsGenieResponder{Type: typ, Name: rn})
+	}
+}
+
+// warnUnkeptFields reports each field of the entry the import did not
+// keep, so nothing is dropped silently.
+func (ir integrationReader) warnUnkeptFields(kind, recKind string, took map[string]bool) {
+	for _, kv := range read.Fields(ir.c) {
 		if f := kv[0].Value; !integrationFields[kind][f] && f != "send_resolved" && !took[f] {
-			warn(kv[0], "receiver %s: %s field %s is not kept: mongen's %s receivers have no such setting", name, strings.TrimSuffix(kind, "_configs"), f, rec.Kind)
+			ir.warn(kv[0], "receiver %s: %s field %s is not kept: mongen's %s receivers have no such setting", ir.name, strings.TrimSuffix(kind, "_configs"), f, recKind)
 		}
 	}
-	return rec, true
 }
 
 // integrationFields are the fields of each integration the import keeps.
