@@ -328,62 +328,85 @@ func relabels(d read.Doc, n *yaml.Node, camel bool) ([]model.Relabel, bool) {
 	}
 	var out []model.Relabel
 	for _, step := range n.Content {
-		step = read.ResolveAlias(step)
-		if step.Kind != yaml.MappingNode {
+		r, ok := relabelStep(read.ResolveAlias(step), camel)
+		if !ok {
 			return nil, false
-		}
-		r := model.Relabel{Action: "replace"}
-		for _, kv := range read.Fields(step) {
-			key := kv[0].Value
-			if camel {
-				found := false
-				for snake, c := range relabelKeys {
-					if c == key {
-						key, found = snake, true
-					}
-				}
-				if !found {
-					return nil, false
-				}
-			} else if _, ok := relabelKeys[key]; !ok {
-				return nil, false
-			}
-			v := read.ResolveAlias(kv[1])
-			switch key {
-			case "action":
-				r.Action = strings.ToLower(v.Value)
-				if !relabelActions[r.Action] {
-					return nil, false
-				}
-			case "source_labels":
-				if v.Kind != yaml.SequenceNode {
-					return nil, false
-				}
-				for _, x := range v.Content {
-					r.SourceLabels = append(r.SourceLabels, x.Value)
-				}
-			case "separator":
-				s := v.Value
-				r.Separator = &s
-			case "target_label":
-				r.TargetLabel = v.Value
-			case "regex":
-				s := v.Value
-				r.Regex = &s
-			case "replacement":
-				s := v.Value
-				r.Replacement = &s
-			case "modulus":
-				var m uint64
-				if _, err := fmt.Sscan(v.Value, &m); err != nil {
-					return nil, false
-				}
-				r.Modulus = m
-			}
 		}
 		out = append(out, r)
 	}
 	return out, true
+}
+
+// relabelStep maps one relabel step; its action defaults to replace, as
+// in Prometheus.
+func relabelStep(step *yaml.Node, camel bool) (model.Relabel, bool) {
+	if step.Kind != yaml.MappingNode {
+		return model.Relabel{}, false
+	}
+	r := model.Relabel{Action: "replace"}
+	for _, kv := range read.Fields(step) {
+		key, ok := relabelKey(kv[0].Value, camel)
+		if !ok {
+			return model.Relabel{}, false
+		}
+		if !setRelabelField(&r, key, read.ResolveAlias(kv[1])) {
+			return model.Relabel{}, false
+		}
+	}
+	return r, true
+}
+
+// relabelKey is a step's key in Prometheus's snake case (the operator's
+// relabelings spell it in camel case); false for a key #Relabel lacks.
+func relabelKey(key string, camel bool) (string, bool) {
+	if !camel {
+		_, ok := relabelKeys[key]
+		return key, ok
+	}
+	found := false
+	for snake, c := range relabelKeys {
+		if c == key {
+			key, found = snake, true
+		}
+	}
+	return key, found
+}
+
+// setRelabelField sets one field of r from its YAML value; false when the
+// value is not one #Relabel can hold (unknown action, bad modulus, ...).
+func setRelabelField(r *model.Relabel, key string, v *yaml.Node) bool {
+	switch key {
+	case "action":
+		r.Action = strings.ToLower(v.Value)
+		if !relabelActions[r.Action] {
+			return false
+		}
+	case "source_labels":
+		if v.Kind != yaml.SequenceNode {
+			return false
+		}
+		for _, x := range v.Content {
+			r.SourceLabels = append(r.SourceLabels, x.Value)
+		}
+	case "separator":
+		s := v.Value
+		r.Separator = &s
+	case "target_label":
+		r.TargetLabel = v.Value
+	case "regex":
+		s := v.Value
+		r.Regex = &s
+	case "replacement":
+		s := v.Value
+		r.Replacement = &s
+	case "modulus":
+		var m uint64
+		if _, err := fmt.Sscan(v.Value, &m); err != nil {
+			return false
+		}
+		r.Modulus = m
+	}
+	return true
 }
 
 // rawCredentials are scrape config fields holding a credential's value,
