@@ -62,56 +62,68 @@ func (imp *Import) convertScrapeConfigs(f read.File, res *scrapeResult) error {
 		return err
 	}
 	for _, j := range sc.Content {
-		j = read.ResolveAlias(j)
-		if err := d.Expect(j, yaml.MappingNode, "a scrape config"); err != nil {
+		if err := imp.convertScrapeConfig(d, root, read.ResolveAlias(j), res); err != nil {
 			return err
 		}
-		name, err := d.Scalar(read.Get(j, "job_name"), "job_name")
-		if err != nil {
-			return err
-		}
-		if name == "" {
-			return d.Errorf(j, "scrape config has no job_name")
-		}
-		// Credentials become Secret references first (credentials.go).
-		if j, err = imp.scrubScrapeConfig(d, j, name); err != nil {
-			return err
-		}
-		if _, dup := res.targets[name]; dup || res.raw[name] != "" || res.federation[name].Addresses != nil {
-			return d.Errorf(j, "job_name %q is used twice", name)
-		}
-		var why string
-		if read.Get(j, "kubernetes_sd_configs") != nil {
-			interval := "1m" // Prometheus's default
-			if v, _ := d.Scalar(read.Get(read.Get(root, "global"), "scrape_interval"), "scrape_interval"); v != "" {
-				interval = v
-			}
-			t, reason := imp.kubernetesTarget(d, j, name, interval)
-			if reason == "" {
-				res.targets[name] = t
-				imp.note(d.Pos(j), NoteChange, "scrape config %s becomes %s target %s (it renders to the same scrape config, proven with Prometheus's config parser)", name, t.Kind, name)
-				continue
-			}
-			why = "it has kubernetes_sd_configs, and " + reason
-		} else {
-			why = imp.expressible(d, j)
-		}
-		if why == "" {
-			if why, err = imp.scrapeToTarget(d, j, name, res); err != nil {
-				return err
-			}
-			if why == "" {
-				continue
-			}
-		}
-		raw, err := imp.rawScrapeConfig(d, j, name)
-		if err != nil {
-			return err
-		}
-		res.raw[name] = raw
-		imp.note(d.Pos(j), NoteWarning, "scrape config %s is kept as a raw scrape config (%s): rendered verbatim by the plain flavour only", name, why)
 	}
 	return nil
+}
+
+// convertScrapeConfig converts one scrape config into res: a target or a
+// federation job when mongen can say it, else a raw scrape config, with a
+// note saying which and why.
+func (imp *Import) convertScrapeConfig(d read.Doc, root, j *yaml.Node, res *scrapeResult) error {
+	if err := d.Expect(j, yaml.MappingNode, "a scrape config"); err != nil {
+		return err
+	}
+	name, err := d.Scalar(read.Get(j, "job_name"), "job_name")
+	if err != nil {
+		return err
+	}
+	if name == "" {
+		return d.Errorf(j, "scrape config has no job_name")
+	}
+	// Credentials become Secret references first (credentials.go).
+	if j, err = imp.scrubScrapeConfig(d, j, name); err != nil {
+		return err
+	}
+	if _, dup := res.targets[name]; dup || res.raw[name] != "" || res.federation[name].Addresses != nil {
+		return d.Errorf(j, "job_name %q is used twice", name)
+	}
+	why, err := imp.scrapeConfigTarget(d, root, j, name, res)
+	if err != nil || why == "" {
+		return err
+	}
+	raw, err := imp.rawScrapeConfig(d, j, name)
+	if err != nil {
+		return err
+	}
+	res.raw[name] = raw
+	imp.note(d.Pos(j), NoteWarning, "scrape config %s is kept as a raw scrape config (%s): rendered verbatim by the plain flavour only", name, why)
+	return nil
+}
+
+// scrapeConfigTarget turns a scrape config into a Kubernetes target, a
+// static target or a federation job in res, and returns ""; or it
+// returns why none of them can say it.
+func (imp *Import) scrapeConfigTarget(d read.Doc, root, j *yaml.Node, name string, res *scrapeResult) (string, error) {
+	if read.Get(j, "kubernetes_sd_configs") == nil {
+		if why := imp.expressible(d, j); why != "" {
+			return why, nil
+		}
+		return imp.scrapeToTarget(d, j, name, res)
+	}
+	interval := "1m" // Prometheus's default
+	if v, _ := d.Scalar(read.Get(read.Get(root, "global"), "scrape_interval"), "scrape_interval"); v != "" {
+		interval = v
+	}
+	t, reason := imp.kubernetesTarget(d, j, name, interval)
+	if reason != "" {
+		return "it has kubernetes_sd_configs, and " + reason, nil
+	}
+	res.targets[name] = t
+	imp.note(d.Pos(j), NoteChange, "scrape config %s becomes %s target %s (it renders to the same scrape config, proven with Prometheus's config parser)", name, t.Kind, name)
+	return "", nil
 }
 
 // expressible says why a scrape config cannot be a target, or "".
