@@ -39,6 +39,27 @@ type childRoute struct {
 func (imp *Import) importRoutes(d read.Doc, root *yaml.Node, children []*yaml.Node, out *amImport, base model.TierPolicy,
 	known func(string) (string, bool), intervals map[string]bool, warn func(*yaml.Node, string, ...any)) {
 	a := out.alerting
+	cs := imp.classifyRoutes(d, root, children, a, known)
+	keepInputOrder(cs)
+	for _, c := range cs {
+		switch c.kind {
+		case routeSwitch:
+			imp.deadMansSwitch(d, a, c.node, c, base, warn)
+		case routeSkip:
+			warn(c.node, "route %s to receiver %s is not imported: the receiver has no integration mongen can express (alerts it would drop go to the fallback)", describeMatchers(c.matchers), c.recv)
+		case routeTier:
+			imp.placeTierRoute(d, c, out, base, intervals, warn)
+		case routeTeam:
+			imp.placeTeamRoute(d, c, out, warn)
+		case routeRaw:
+			imp.placeRawRoute(d, c, a, base, known, intervals, warn)
+		}
+	}
+}
+
+// classifyRoutes decides what each child of the root becomes, in the
+// input's order (a child inherits the root's receiver when it names none).
+func (imp *Import) classifyRoutes(d read.Doc, root *yaml.Node, children []*yaml.Node, a *model.Alerting, known func(string) (string, bool)) []childRoute {
 	rootRecv, _ := d.Scalar(read.Get(root, "receiver"), "receiver")
 	var cs []childRoute
 	tierTaken := map[string]bool{}
@@ -52,41 +73,52 @@ func (imp *Import) importRoutes(d read.Doc, root *yaml.Node, children []*yaml.No
 		}
 		name, ok := known(c.recv)
 		c.receiver = name
-		key, value, single := singleEquality(c.matchers)
-		cont, _ := d.Scalar(read.Get(r, "continue"), "continue")
-		switch {
-		case !ok && read.Get(r, "routes") == nil:
-			c.kind = routeSkip
-		case !ok:
-			c.kind, c.why = routeRaw, "it has child routes"
-		case read.Get(r, "routes") != nil:
-			c.kind, c.why = routeRaw, "it has child routes"
-		case cont == "true":
-			c.kind, c.why = routeRaw, "it continues"
-		case read.Get(r, "mute_time_intervals") != nil:
-			c.kind, c.why = routeRaw, "it has mute time intervals"
-		case single && key == "alertname" && a.DeadMansSwitch == nil && uses[c.recv] == 1 && a.Receivers[name].Notifies() &&
-			read.Get(r, "active_time_intervals") == nil && disjointFromAll(cs, c.matchers):
-			// A receiver for this one always-firing alert alone is a
-			// heartbeat: the dead man's switch.
-			c.kind = routeSwitch
-		case single && key == "severity":
-			tier, ok := imp.Options.Tiering.TierOf(value, true)
-			if !ok || tierTaken[tier] {
-				c.kind, c.why = routeRaw, fmt.Sprintf("severity %q maps to no tier, or its tier already has a route", value)
-				break
-			}
-			tierTaken[tier] = true
-			c.kind = routeTier
-		case single && key == "team":
-			c.kind = routeTeam
-		default:
-			c.kind, c.why = routeRaw, "mongen routes by tier (severity) and team"
-		}
+		c.kind, c.why = imp.routeKind(d, c, ok, a, uses, tierTaken, cs)
 		cs = append(cs, c)
 	}
-	// Keep the input's order: walking back, a tier or team route that can
-	// match what a later raw route matches becomes raw too.
+	return cs
+}
+
+// routeKind classifies one child route, and says why when it is raw;
+// imported tells whether its receiver was imported, tierTaken the tiers
+// earlier children took (it records this one's), earlier those children.
+func (imp *Import) routeKind(d read.Doc, c childRoute, imported bool, a *model.Alerting, uses map[string]int, tierTaken map[string]bool, earlier []childRoute) (int, string) {
+	r := c.node
+	key, value, single := singleEquality(c.matchers)
+	cont, _ := d.Scalar(read.Get(r, "continue"), "continue")
+	switch {
+	case !imported && read.Get(r, "routes") == nil:
+		return routeSkip, ""
+	case !imported:
+		return routeRaw, "it has child routes"
+	case read.Get(r, "routes") != nil:
+		return routeRaw, "it has child routes"
+	case cont == "true":
+		return routeRaw, "it continues"
+	case read.Get(r, "mute_time_intervals") != nil:
+		return routeRaw, "it has mute time intervals"
+	case single && key == "alertname" && a.DeadMansSwitch == nil && uses[c.recv] == 1 && a.Receivers[c.receiver].Notifies() &&
+		read.Get(r, "active_time_intervals") == nil && disjointFromAll(earlier, c.matchers):
+		// A receiver for this one always-firing alert alone is a
+		// heartbeat: the dead man's switch.
+		return routeSwitch, ""
+	case single && key == "severity":
+		tier, ok := imp.Options.Tiering.TierOf(value, true)
+		if !ok || tierTaken[tier] {
+			return routeRaw, fmt.Sprintf("severity %q maps to no tier, or its tier already has a route", value)
+		}
+		tierTaken[tier] = true
+		return routeTier, ""
+	case single && key == "team":
+		return routeTeam, ""
+	default:
+		return routeRaw, "mongen routes by tier (severity) and team"
+	}
+}
+
+// keepInputOrder keeps the input's order: walking back, a tier or team
+// route that can match what a later raw route matches becomes raw too.
+func keepInputOrder(cs []childRoute) {
 	for i := len(cs) - 1; i >= 0; i-- {
 		if cs[i].kind == routeRaw {
 			continue
@@ -98,71 +130,76 @@ func (imp *Import) importRoutes(d read.Doc, root *yaml.Node, children []*yaml.No
 			}
 		}
 	}
-	for _, c := range cs {
-		r, ms := c.node, c.matchers
-		switch c.kind {
-		case routeSwitch:
-			imp.deadMansSwitch(d, a, r, c, base, warn)
-		case routeSkip:
-			warn(r, "route %s to receiver %s is not imported: the receiver has no integration mongen can express (alerts it would drop go to the fallback)", describeMatchers(ms), c.recv)
-		case routeTier:
-			_, value, _ := singleEquality(ms)
-			tier, _ := imp.Options.Tiering.TierOf(value, true)
-			p := timing(d, r, base)
-			p.Severity = tiers.Severity(tier)
-			p.Receivers = []string{c.receiver}
-			p.ActiveTimeIntervals = activeIntervals(d, r, intervals, warn)
-			a.Tiers[tier] = p
-			out.tiers[tier] = true
-			imp.note(d.Pos(r), NoteTier, "route %s becomes tier %s, receiver %s", describeMatchers(ms), tier, c.receiver)
-		case routeTeam:
-			// Severity routes before the team route took the team's alerts
-			// of their tiers: the team gets only the other tiers, and its
-			// alerts of those tiers keep going to the tier's receivers.
-			_, value, _ := singleEquality(ms)
-			team := model.Team{Receivers: map[string][]string{}}
-			var own, taken []string
-			for _, tier := range model.TierNames {
-				if out.tiers[tier] {
-					taken = append(taken, tier)
-					continue
-				}
-				team.Receivers[tier] = []string{c.receiver}
-				own = append(own, tier)
-			}
-			if len(own) == 0 {
-				warn(r, "route %s is not imported: the severity routes before it take every tier's alerts, so no alert reached it", describeMatchers(ms))
-				continue
-			}
-			a.Teams[GroupKey(value)] = team
-			if len(taken) == 0 {
-				imp.note(d.Pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), GroupKey(value), c.receiver)
-			} else {
-				imp.note(d.Pos(r), NoteChange, "route %s becomes team %s, receiver %s for %s; the severity routes before it took the team's %s alerts, which keep going to the tier's receivers", describeMatchers(ms), GroupKey(value), c.receiver, strings.Join(own, ", "), strings.Join(taken, ", "))
-			}
-		case routeRaw:
-			rr := imp.rawRoute(d, r, a.Fallback, known, intervals, warn)
-			// The root's grouping and timing reach the route as they did
-			// in the input; mongen's own root has others.
-			if rr.GroupBy == nil {
-				rr.GroupBy = base.GroupBy
-			}
-			for _, f := range []struct {
-				dst *string
-				v   string
-			}{{&rr.GroupWait, base.GroupWait}, {&rr.GroupInterval, base.GroupInterval}, {&rr.RepeatInterval, base.RepeatInterval}} {
-				if *f.dst == "" {
-					*f.dst = f.v
-				}
-			}
-			a.Routes = append(a.Routes, rr)
-			recv := rr.Receiver
-			if recv == "" {
-				recv = a.Fallback // inherited from the root, as in the input
-			}
-			imp.note(d.Pos(r), NoteChange, "route %s becomes raw route %d, receiver %s: %s", describeMatchers(ms), len(a.Routes)-1, recv, c.why)
+}
+
+// placeTierRoute makes a severity route its tier's policy, with its own
+// timing over the root's.
+func (imp *Import) placeTierRoute(d read.Doc, c childRoute, out *amImport, base model.TierPolicy, intervals map[string]bool, warn func(*yaml.Node, string, ...any)) {
+	r, ms := c.node, c.matchers
+	_, value, _ := singleEquality(ms)
+	tier, _ := imp.Options.Tiering.TierOf(value, true)
+	p := timing(d, r, base)
+	p.Severity = tiers.Severity(tier)
+	p.Receivers = []string{c.receiver}
+	p.ActiveTimeIntervals = activeIntervals(d, r, intervals, warn)
+	out.alerting.Tiers[tier] = p
+	out.tiers[tier] = true
+	imp.note(d.Pos(r), NoteTier, "route %s becomes tier %s, receiver %s", describeMatchers(ms), tier, c.receiver)
+}
+
+// placeTeamRoute makes a team route a team. Severity routes before the
+// team route took the team's alerts of their tiers: the team gets only
+// the other tiers, and its alerts of those tiers keep going to the tier's
+// receivers.
+func (imp *Import) placeTeamRoute(d read.Doc, c childRoute, out *amImport, warn func(*yaml.Node, string, ...any)) {
+	r, ms := c.node, c.matchers
+	_, value, _ := singleEquality(ms)
+	team := model.Team{Receivers: map[string][]string{}}
+	var own, taken []string
+	for _, tier := range model.TierNames {
+		if out.tiers[tier] {
+			taken = append(taken, tier)
+			continue
+		}
+		team.Receivers[tier] = []string{c.receiver}
+		own = append(own, tier)
+	}
+	if len(own) == 0 {
+		warn(r, "route %s is not imported: the severity routes before it take every tier's alerts, so no alert reached it", describeMatchers(ms))
+		return
+	}
+	out.alerting.Teams[GroupKey(value)] = team
+	if len(taken) == 0 {
+		imp.note(d.Pos(r), NoteChange, "route %s becomes team %s, receiver %s for every tier", describeMatchers(ms), GroupKey(value), c.receiver)
+	} else {
+		imp.note(d.Pos(r), NoteChange, "route %s becomes team %s, receiver %s for %s; the severity routes before it took the team's %s alerts, which keep going to the tier's receivers", describeMatchers(ms), GroupKey(value), c.receiver, strings.Join(own, ", "), strings.Join(taken, ", "))
+	}
+}
+
+// placeRawRoute copies a route mongen cannot state as a tier or team as a
+// raw route, with the input root's grouping and timing where it sets none.
+func (imp *Import) placeRawRoute(d read.Doc, c childRoute, a *model.Alerting, base model.TierPolicy, known func(string) (string, bool), intervals map[string]bool, warn func(*yaml.Node, string, ...any)) {
+	r := c.node
+	rr := imp.rawRoute(d, r, a.Fallback, known, intervals, warn)
+	// The root's grouping and timing reach the route as they did
+	// in the input; mongen's own root has others.
+	if rr.GroupBy == nil {
+		rr.GroupBy = base.GroupBy
+	}
+	for _, f := range []struct {
+		dst *string
+		v   string
+	}{{&rr.GroupWait, base.GroupWait}, {&rr.GroupInterval, base.GroupInterval}, {&rr.RepeatInterval, base.RepeatInterval}} {
+		if *f.dst == "" {
+			*f.dst = f.v
 		}
 	}
+	a.Routes = append(a.Routes, rr)
+	recv := rr.Receiver
+	if recv == "" {
+		recv = a.Fallback // inherited from the root, as in the input
+	}
+	imp.note(d.Pos(r), NoteChange, "route %s becomes raw route %d, receiver %s: %s", describeMatchers(c.matchers), len(a.Routes)-1, recv, c.why)
 }
 
 // rawRoute copies one route and its children. A receiver that was not
