@@ -52,6 +52,7 @@ func unparen(e parser.Expr) parser.Expr {
 
 // same compares two expression trees node by node. Parentheses are
 // dropped because the tree already holds the precedence they expressed.
+// Node kinds with more than one field to compare have a step each.
 func (m *exprMatch) same(a, b parser.Expr) bool {
 	if a == nil || b == nil {
 		return a == nil && b == nil
@@ -60,18 +61,7 @@ func (m *exprMatch) same(a, b parser.Expr) bool {
 	switch a := a.(type) {
 	case *parser.NumberLiteral:
 		b, ok := b.(*parser.NumberLiteral)
-		if !ok {
-			return false
-		}
-		if a.Val == thresholdSentinel {
-			if m.threshold != nil {
-				return *m.threshold == b.Val
-			}
-			v := b.Val
-			m.threshold = &v
-			return true
-		}
-		return a.Val == b.Val || (math.IsNaN(a.Val) && math.IsNaN(b.Val))
+		return ok && m.sameNumber(a, b)
 	case *parser.StringLiteral:
 		b, ok := b.(*parser.StringLiteral)
 		return ok && a.Val == b.Val
@@ -80,38 +70,16 @@ func (m *exprMatch) same(a, b parser.Expr) bool {
 		return ok && selectorString(a) == selectorString(b)
 	case *parser.MatrixSelector:
 		b, ok := b.(*parser.MatrixSelector)
-		if !ok {
-			return false
-		}
-		av, aok := a.VectorSelector.(*parser.VectorSelector)
-		bv, bok := b.VectorSelector.(*parser.VectorSelector)
-		if !aok || !bok || selectorString(av) != selectorString(bv) {
-			return false
-		}
-		return a.Range == b.Range && durationString(a.RangeExpr) == durationString(b.RangeExpr)
+		return ok && sameMatrix(a, b)
 	case *parser.SubqueryExpr:
 		b, ok := b.(*parser.SubqueryExpr)
-		if !ok || a.Range != b.Range || a.Step != b.Step || a.OriginalOffset != b.OriginalOffset ||
-			!sameTimestamp(a.Timestamp, b.Timestamp) || a.StartOrEnd != b.StartOrEnd ||
-			durationString(a.RangeExpr) != durationString(b.RangeExpr) || durationString(a.StepExpr) != durationString(b.StepExpr) ||
-			durationString(a.OriginalOffsetExpr) != durationString(b.OriginalOffsetExpr) {
-			return false
-		}
-		return m.same(a.Expr, b.Expr)
+		return ok && m.sameSubquery(a, b)
 	case *parser.UnaryExpr:
 		b, ok := b.(*parser.UnaryExpr)
 		return ok && a.Op == b.Op && m.same(a.Expr, b.Expr)
 	case *parser.Call:
 		b, ok := b.(*parser.Call)
-		if !ok || a.Func.Name != b.Func.Name || len(a.Args) != len(b.Args) {
-			return false
-		}
-		for i := range a.Args {
-			if !m.same(a.Args[i], b.Args[i]) {
-				return false
-			}
-		}
-		return true
+		return ok && m.sameCall(a, b)
 	case *parser.AggregateExpr:
 		b, ok := b.(*parser.AggregateExpr)
 		if !ok || a.Op != b.Op || a.Without != b.Without || !sameSet(a.Grouping, b.Grouping) {
@@ -127,6 +95,57 @@ func (m *exprMatch) same(a, b parser.Expr) bool {
 	default:
 		return a.String() == b.String()
 	}
+}
+
+// sameNumber compares two numbers. At the library's sentinel the input
+// may have any number, but the same one at every sentinel: the first one
+// seen becomes the threshold.
+func (m *exprMatch) sameNumber(a, b *parser.NumberLiteral) bool {
+	if a.Val == thresholdSentinel {
+		if m.threshold != nil {
+			return *m.threshold == b.Val
+		}
+		v := b.Val
+		m.threshold = &v
+		return true
+	}
+	return a.Val == b.Val || (math.IsNaN(a.Val) && math.IsNaN(b.Val))
+}
+
+// sameMatrix compares two range selectors: selector (matcher order
+// aside) and range.
+func sameMatrix(a, b *parser.MatrixSelector) bool {
+	av, aok := a.VectorSelector.(*parser.VectorSelector)
+	bv, bok := b.VectorSelector.(*parser.VectorSelector)
+	if !aok || !bok || selectorString(av) != selectorString(bv) {
+		return false
+	}
+	return a.Range == b.Range && durationString(a.RangeExpr) == durationString(b.RangeExpr)
+}
+
+// sameSubquery compares two subqueries: range, step, offset and @ first,
+// then the inner expressions.
+func (m *exprMatch) sameSubquery(a, b *parser.SubqueryExpr) bool {
+	if a.Range != b.Range || a.Step != b.Step || a.OriginalOffset != b.OriginalOffset ||
+		!sameTimestamp(a.Timestamp, b.Timestamp) || a.StartOrEnd != b.StartOrEnd ||
+		durationString(a.RangeExpr) != durationString(b.RangeExpr) || durationString(a.StepExpr) != durationString(b.StepExpr) ||
+		durationString(a.OriginalOffsetExpr) != durationString(b.OriginalOffsetExpr) {
+		return false
+	}
+	return m.same(a.Expr, b.Expr)
+}
+
+// sameCall compares two function calls: name, then each argument in order.
+func (m *exprMatch) sameCall(a, b *parser.Call) bool {
+	if a.Func.Name != b.Func.Name || len(a.Args) != len(b.Args) {
+		return false
+	}
+	for i := range a.Args {
+		if !m.same(a.Args[i], b.Args[i]) {
+			return false
+		}
+	}
+	return true
 }
 
 // selectorString prints a selector with its matchers sorted.
