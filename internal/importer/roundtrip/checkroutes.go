@@ -42,38 +42,69 @@ func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, buil
 		add(plan.Env.Name, "the built alertmanager.yml does not load: %v", err)
 		return out
 	}
-	wantTree, gotTree := amcheck.NewTree(wantCfg), amcheck.NewTree(gotCfg)
-	endpoints := map[string][]string{}
-	for _, r := range plan.Alerting.Receivers {
-		endpoints[r.Name] = r.Endpoints
-	}
+	rc := newRouteComparison(amcheck.NewTree(wantCfg), amcheck.NewTree(gotCfg), plan, add)
+	// Differences at the alerting block where the environment has one;
+	// else at the input.
 	alertingPos := plan.Env.Source("alerting")
 	if alertingPos == "" {
 		alertingPos = f.Name
 	}
-	compare := func(pos, what string, labels map[string]string) {
-		var want, wantHow []string
-		for _, m := range wantTree.Match(labels) {
-			r := convert.GroupKey(m.Receiver)
-			want = append(want, r)
-			wantHow = append(wantHow, how(r, m, convert.GroupKey))
-		}
-		var got, gotHow []string
-		for _, m := range gotTree.Match(labels) {
-			for _, e := range endpoints[m.Receiver] {
-				got = append(got, e)
-				gotHow = append(gotHow, how(e, m, func(s string) string { return s }))
-			}
-		}
-		want, got = sortedSet(want), sortedSet(got)
-		if !slices.Equal(want, got) {
-			add(pos, "%s (%s) reaches %v; through the input's alertmanager.yml it reached %v", what, labelSet(labels), got, want)
-			return
-		}
-		if wantHow, gotHow = sortedSet(wantHow), sortedSet(gotHow); !slices.Equal(wantHow, gotHow) {
-			add(pos, "%s (%s) is notified with %s; through the input's alertmanager.yml with %s", what, labelSet(labels), strings.Join(gotHow, "; "), strings.Join(wantHow, "; "))
+	addAlerting := func(format string, args ...any) { add(alertingPos, format, args...) }
+	rc.compareRules(plan)
+	rc.compareInputRoutes(f.Name)
+	compareInhibits(rc.wantTree.InhibitRules(), rc.gotTree.InhibitRules(), addAlerting)
+	compareInhibitSelection(f, wantCfg.InhibitRules, importedAlerts(in, imp, plan), imp.Options.Tiering, add)
+	compareTimeIntervals(rc.wantTree, rc.gotTree, addAlerting)
+	compareTemplates(convert.ReadTemplates(f), plan.Env.Alerting.Templates, addAlerting)
+	return out
+}
+
+// routeComparison routes label sets through the input's routing tree and
+// the built one and reports where they part.
+type routeComparison struct {
+	wantTree, gotTree *amcheck.Tree
+	// endpoints are the imported receivers each built receiver notifies.
+	endpoints map[string][]string
+	add       func(pos string, format string, args ...any)
+}
+
+func newRouteComparison(wantTree, gotTree *amcheck.Tree, plan *expand.Plan, add func(pos string, format string, args ...any)) routeComparison {
+	endpoints := map[string][]string{}
+	for _, r := range plan.Alerting.Receivers {
+		endpoints[r.Name] = r.Endpoints
+	}
+	return routeComparison{wantTree: wantTree, gotTree: gotTree, endpoints: endpoints, add: add}
+}
+
+// compare routes one label set through both trees: who is notified
+// first, and only when that agrees, how.
+func (rc routeComparison) compare(pos, what string, labels map[string]string) {
+	var want, wantHow []string
+	for _, m := range rc.wantTree.Match(labels) {
+		r := convert.GroupKey(m.Receiver)
+		want = append(want, r)
+		wantHow = append(wantHow, how(r, m, convert.GroupKey))
+	}
+	var got, gotHow []string
+	for _, m := range rc.gotTree.Match(labels) {
+		for _, e := range rc.endpoints[m.Receiver] {
+			got = append(got, e)
+			gotHow = append(gotHow, how(e, m, func(s string) string { return s }))
 		}
 	}
+	want, got = sortedSet(want), sortedSet(got)
+	if !slices.Equal(want, got) {
+		rc.add(pos, "%s (%s) reaches %v; through the input's alertmanager.yml it reached %v", what, labelSet(labels), got, want)
+		return
+	}
+	if wantHow, gotHow = sortedSet(wantHow), sortedSet(gotHow); !slices.Equal(wantHow, gotHow) {
+		rc.add(pos, "%s (%s) is notified with %s; through the input's alertmanager.yml with %s", what, labelSet(labels), strings.Join(gotHow, "; "), strings.Join(wantHow, "; "))
+	}
+}
+
+// compareRules routes every alerting rule of the built environment, with
+// the labels it fires with.
+func (rc routeComparison) compareRules(plan *expand.Plan) {
 	for _, g := range plan.Groups {
 		for _, r := range g.Rules {
 			if r.Kind != model.RuleAlert {
@@ -83,14 +114,18 @@ func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, buil
 			for k, v := range plain.RuleLabels(r) {
 				labels[k] = v
 			}
-			compare(r.Origin, "alert "+r.Name, labels)
+			rc.compare(r.Origin, "alert "+r.Name, labels)
 		}
 	}
-	// Routes no rule may reach (Watchdog's, from outside the environment)
-	// are compared with the labels their matchers require. Tier and team
-	// routes match on severity and team only; the rules prove them, and
-	// an alert with a team but no severity exists outside mongen alone.
-	for _, labels := range wantTree.RouteLabelSets() {
+}
+
+// compareInputRoutes routes, for each route of the input no rule may
+// reach (Watchdog's, from outside the environment), the labels its
+// matchers require. Tier and team routes match on severity and team
+// only; the rules prove them, and an alert with a team but no severity
+// exists outside mongen alone.
+func (rc routeComparison) compareInputRoutes(file string) {
+	for _, labels := range rc.wantTree.RouteLabelSets() {
 		tierOrTeam := len(labels) > 0
 		for k := range labels {
 			if k != "severity" && k != "team" {
@@ -98,20 +133,21 @@ func CompareRouting(in *read.Input, imp *convert.Import, plan *expand.Plan, buil
 			}
 		}
 		if !tierOrTeam {
-			compare(f.Name, "an alert the input routes by", labels)
+			rc.compare(file, "an alert the input routes by", labels)
 		}
 	}
-	compareInhibits(wantTree.InhibitRules(), gotTree.InhibitRules(), func(format string, args ...any) { add(alertingPos, format, args...) })
-	compareInhibitSelection(f, wantCfg.InhibitRules, importedAlerts(in, imp, plan), imp.Options.Tiering, add)
+}
+
+// compareTimeIntervals reports each time interval the input's routes use
+// that the built file defines otherwise.
+func compareTimeIntervals(wantTree, gotTree *amcheck.Tree, add func(string, ...any)) {
 	wantTI, gotTI := wantTree.TimeIntervals(), gotTree.TimeIntervals()
 	for name := range wantTree.UsedTimeIntervals() {
 		key := convert.GroupKey(name)
 		if gotTI[key] != wantTI[name] {
-			add(alertingPos, "time interval %s is %q; in the input's alertmanager.yml %q", key, gotTI[key], wantTI[name])
+			add("time interval %s is %q; in the input's alertmanager.yml %q", key, gotTI[key], wantTI[name])
 		}
 	}
-	compareTemplates(convert.ReadTemplates(f), plan.Env.Alerting.Templates, func(format string, args ...any) { add(alertingPos, format, args...) })
-	return out
 }
 
 // how describes how a route notifies one receiver.
