@@ -2,6 +2,7 @@ package roundtrip
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -142,7 +143,8 @@ func (rc routeComparison) compareInputRoutes(file string) {
 // that the built file defines otherwise.
 func compareTimeIntervals(wantTree, gotTree *amcheck.Tree, add func(string, ...any)) {
 	wantTI, gotTI := wantTree.TimeIntervals(), gotTree.TimeIntervals()
-	for name := range wantTree.UsedTimeIntervals() {
+	// Sorted: one difference per interval, in the same order every run.
+	for _, name := range slices.Sorted(maps.Keys(wantTree.UsedTimeIntervals())) {
 		key := convert.GroupKey(name)
 		if gotTI[key] != wantTI[name] {
 			add("time interval %s is %q; in the input's alertmanager.yml %q", key, gotTI[key], wantTI[name])
