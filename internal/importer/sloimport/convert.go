@@ -202,22 +202,9 @@ func snakeKeys(n *yaml.Node) {
 
 // sloth converts a prometheus/v1 spec or a PrometheusServiceLevel.
 func (c *converter) sloth(d Doc) {
-	specNode, path := d.Node, ""
-	if d.Kind == SlothCRD {
-		c.res.Operator = true
-		var meta k8sMeta
-		if mn := get(d.Node, "metadata"); mn != nil {
-			if err := d.decode(mn, &meta, "metadata", &c.res.Notes); err != nil {
-				c.errs.AddErr(err)
-				return
-			}
-		}
-		c.dropTop(d, "apiVersion", "kind", "metadata", "spec", "status")
-		specNode, path = get(d.Node, "spec"), "spec"
-		if specNode == nil {
-			c.errs.Add(d.pos(d.Node), "a PrometheusServiceLevel without spec")
-			return
-		}
+	specNode, path, ok := c.slothSpecNode(d)
+	if !ok {
+		return
 	}
 	snakeKeys(specNode)
 	var spec slothService
@@ -234,85 +221,125 @@ func (c *converter) sloth(d Doc) {
 	for i, s := range spec.SLOs {
 		sp := func(p ...any) diag.Pos { return at(append([]any{"slos", i}, p...)...) }
 		sk := func(p ...any) diag.Pos { return key(append([]any{"slos", i}, p...)...) }
-		out := SLO{Pos: sp(), From: d.Kind}
-		out.Service, out.Name, out.Description = spec.Service, s.Name, strings.TrimSpace(s.Description)
-		if !namePattern.MatchString(s.Name) {
-			c.errs.Add(sp("name"), "SLO name %q is not a mongen name (lower case letters, digits and -): rename it", s.Name)
-			continue
+		if out, ok := c.slothSLO(d, spec, s, sp, sk, key); ok {
+			c.res.SLOs = append(c.res.SLOs, out)
 		}
-		if !c.objective(s.Objective, sp("objective")) {
-			continue
-		}
-		out.Objective = model.Decimal(s.Objective.text)
-		out.Period = "30d"
-		out.Labels = c.labels(merge(spec.Labels, s.Labels), func(k string) diag.Pos {
-			if _, own := s.Labels[k]; own {
-				return sk("labels", k)
-			}
-			return key("labels", k)
-		})
-		switch {
-		case s.SLI.Plugin != nil:
-			c.errs.Add(sp("sli", "plugin"), "Sloth SLI plugin %q cannot be imported: write the queries it generates as a custom indicator (errors and total with {{.window}}, docs/slo.md#indicators)", s.SLI.Plugin.ID)
-			continue
-		case s.SLI.Events != nil && s.SLI.Raw != nil:
-			c.errs.Add(sp("sli"), "an SLI with both events and raw: Sloth takes one")
-			continue
-		case s.SLI.Events != nil:
-			out.Indicator = model.Indicator{Kind: model.IndicatorCustom, Errors: strings.TrimSpace(s.SLI.Events.ErrorQuery), Total: strings.TrimSpace(s.SLI.Events.TotalQuery)}
-		case s.SLI.Raw != nil:
-			out.Indicator = model.Indicator{Kind: model.IndicatorCustom, ErrorRatio: strings.TrimSpace(s.SLI.Raw.ErrorRatioQuery)}
-		default:
-			c.errs.Add(sp("sli"), "an SLI needs events (error_query and total_query) or raw (error_ratio_query)")
-			continue
-		}
-		a := s.Alerting
-		if a.Name != "" && !alertPattern.MatchString(a.Name) {
-			c.errs.Add(sp("alerting", "name"), "alert name %q is not a Prometheus alert name", a.Name)
-			continue
-		}
-		out.Alerting.Labels = c.labels(a.Labels, func(k string) diag.Pos { return sk("alerting", "labels", k) })
-		out.Alerting.Annotations = c.annotations(a.Annotations, func(k string) diag.Pos { return sk("alerting", "annotations", k) })
-		for _, b := range []struct {
-			burn, key, tier string
-			in              slothAlert
-			into            *model.BurnAlert
-		}{{"page", "page_alert", "P0", a.PageAlert, &out.Alerting.Page}, {"ticket", "ticket_alert", "P1", a.TicketAlert, &out.Alerting.Ticket}} {
-			ap := func(p ...any) diag.Pos { return sp(append([]any{"alerting", b.key}, p...)...) }
-			apk := func(p ...any) diag.Pos { return sk(append([]any{"alerting", b.key}, p...)...) }
-			ba := model.BurnAlert{Enabled: !b.in.Disable, Name: a.Name, Tier: b.tier}
-			ba.Labels = c.labels(b.in.Labels, func(k string) diag.Pos { return apk("labels", k) })
-			ba.Annotations = c.annotations(b.in.Annotations, func(k string) diag.Pos { return apk("annotations", k) })
-			sev, hasSev := merge(a.Labels, b.in.Labels)["severity"]
-			if hasSev {
-				pos := ap("labels", "severity")
-				if _, own := b.in.Labels["severity"]; !own {
-					pos = sp("alerting", "labels", "severity")
-				}
-				if t, known := severityTier[sev]; known {
-					ba.Tier = t
-				}
-				if sev != tierSeverity(ba.Tier) {
-					c.note(pos, "%s severity %q: the tier %s sets severity in mongen (%s), and routes the alert", b.burn, sev, ba.Tier, tierSeverity(ba.Tier))
-				}
-			}
-			switch {
-			case b.in.For != "":
-				if _, err := commonmodel.ParseDuration(b.in.For); err != nil {
-					c.errs.Add(ap("for"), "for %q: %v", b.in.For, err)
-				}
-				ba.For = b.in.For
-			case b.burn == "ticket":
-				// Sloth's ticket has no for; mongen's default is 15m.
-				ba.For = "0s"
-			}
-			*b.into = ba
-		}
-		if a.Name == "" {
-			c.note(sp("alerting"), "no alert name: mongen names the alerts %s", slo.AlertName(out.SLO))
-		}
-		c.res.SLOs = append(c.res.SLOs, out)
 	}
+}
+
+// slothSpecNode finds the spec: the document itself, or a
+// PrometheusServiceLevel's spec (whose metadata is checked and whose other
+// top-level fields are noted as dropped); false after an error.
+func (c *converter) slothSpecNode(d Doc) (*yaml.Node, string, bool) {
+	if d.Kind != SlothCRD {
+		return d.Node, "", true
+	}
+	c.res.Operator = true
+	var meta k8sMeta
+	if mn := get(d.Node, "metadata"); mn != nil {
+		if err := d.decode(mn, &meta, "metadata", &c.res.Notes); err != nil {
+			c.errs.AddErr(err)
+			return nil, "", false
+		}
+	}
+	c.dropTop(d, "apiVersion", "kind", "metadata", "spec", "status")
+	specNode := get(d.Node, "spec")
+	if specNode == nil {
+		c.errs.Add(d.pos(d.Node), "a PrometheusServiceLevel without spec")
+		return nil, "", false
+	}
+	return specNode, "spec", true
+}
+
+// slothSLO converts one of the spec's SLOs; sp and sk give positions of
+// its values and keys, key of the spec's keys. False after an error.
+func (c *converter) slothSLO(d Doc, spec slothService, s slothSLO, sp, sk, key func(...any) diag.Pos) (SLO, bool) {
+	out := SLO{Pos: sp(), From: d.Kind}
+	out.Service, out.Name, out.Description = spec.Service, s.Name, strings.TrimSpace(s.Description)
+	if !namePattern.MatchString(s.Name) {
+		c.errs.Add(sp("name"), "SLO name %q is not a mongen name (lower case letters, digits and -): rename it", s.Name)
+		return SLO{}, false
+	}
+	if !c.objective(s.Objective, sp("objective")) {
+		return SLO{}, false
+	}
+	out.Objective = model.Decimal(s.Objective.text)
+	out.Period = "30d"
+	out.Labels = c.labels(merge(spec.Labels, s.Labels), func(k string) diag.Pos {
+		if _, own := s.Labels[k]; own {
+			return sk("labels", k)
+		}
+		return key("labels", k)
+	})
+	var ok bool
+	if out.Indicator, ok = c.slothIndicator(s, sp); !ok {
+		return SLO{}, false
+	}
+	a := s.Alerting
+	if a.Name != "" && !alertPattern.MatchString(a.Name) {
+		c.errs.Add(sp("alerting", "name"), "alert name %q is not a Prometheus alert name", a.Name)
+		return SLO{}, false
+	}
+	out.Alerting.Labels = c.labels(a.Labels, func(k string) diag.Pos { return sk("alerting", "labels", k) })
+	out.Alerting.Annotations = c.annotations(a.Annotations, func(k string) diag.Pos { return sk("alerting", "annotations", k) })
+	out.Alerting.Page = c.slothBurnAlert(s, "page", "page_alert", "P0", a.PageAlert, sp, sk)
+	out.Alerting.Ticket = c.slothBurnAlert(s, "ticket", "ticket_alert", "P1", a.TicketAlert, sp, sk)
+	if a.Name == "" {
+		c.note(sp("alerting"), "no alert name: mongen names the alerts %s", slo.AlertName(out.SLO))
+	}
+	return out, true
+}
+
+// slothIndicator maps the SLI: events and raw become a custom indicator;
+// a plugin's queries are unknown here, so it is refused.
+func (c *converter) slothIndicator(s slothSLO, sp func(...any) diag.Pos) (model.Indicator, bool) {
+	switch {
+	case s.SLI.Plugin != nil:
+		c.errs.Add(sp("sli", "plugin"), "Sloth SLI plugin %q cannot be imported: write the queries it generates as a custom indicator (errors and total with {{.window}}, docs/slo.md#indicators)", s.SLI.Plugin.ID)
+	case s.SLI.Events != nil && s.SLI.Raw != nil:
+		c.errs.Add(sp("sli"), "an SLI with both events and raw: Sloth takes one")
+	case s.SLI.Events != nil:
+		return model.Indicator{Kind: model.IndicatorCustom, Errors: strings.TrimSpace(s.SLI.Events.ErrorQuery), Total: strings.TrimSpace(s.SLI.Events.TotalQuery)}, true
+	case s.SLI.Raw != nil:
+		return model.Indicator{Kind: model.IndicatorCustom, ErrorRatio: strings.TrimSpace(s.SLI.Raw.ErrorRatioQuery)}, true
+	default:
+		c.errs.Add(sp("sli"), "an SLI needs events (error_query and total_query) or raw (error_ratio_query)")
+	}
+	return model.Indicator{}, false
+}
+
+// slothBurnAlert converts the page or ticket alert (burn) of an SLO: a
+// Sloth severity picks the tier, which then sets mongen's severity.
+func (c *converter) slothBurnAlert(s slothSLO, burn, key, tier string, in slothAlert, sp, sk func(...any) diag.Pos) model.BurnAlert {
+	a := s.Alerting
+	ap := func(p ...any) diag.Pos { return sp(append([]any{"alerting", key}, p...)...) }
+	apk := func(p ...any) diag.Pos { return sk(append([]any{"alerting", key}, p...)...) }
+	ba := model.BurnAlert{Enabled: !in.Disable, Name: a.Name, Tier: tier}
+	ba.Labels = c.labels(in.Labels, func(k string) diag.Pos { return apk("labels", k) })
+	ba.Annotations = c.annotations(in.Annotations, func(k string) diag.Pos { return apk("annotations", k) })
+	if sev, hasSev := merge(a.Labels, in.Labels)["severity"]; hasSev {
+		pos := ap("labels", "severity")
+		if _, own := in.Labels["severity"]; !own {
+			pos = sp("alerting", "labels", "severity")
+		}
+		if t, known := severityTier[sev]; known {
+			ba.Tier = t
+		}
+		if sev != tierSeverity(ba.Tier) {
+			c.note(pos, "%s severity %q: the tier %s sets severity in mongen (%s), and routes the alert", burn, sev, ba.Tier, tierSeverity(ba.Tier))
+		}
+	}
+	switch {
+	case in.For != "":
+		if _, err := commonmodel.ParseDuration(in.For); err != nil {
+			c.errs.Add(ap("for"), "for %q: %v", in.For, err)
+		}
+		ba.For = in.For
+	case burn == "ticket":
+		// Sloth's ticket has no for; mongen's default is 15m.
+		ba.For = "0s"
+	}
+	return ba
 }
 
 func tierSeverity(tier string) string {
