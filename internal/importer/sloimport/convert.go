@@ -448,23 +448,8 @@ type pyrraMetric struct {
 // pyrra converts a ServiceLevelObjective. Its service is the namespace
 // (default when none), its name the resource's.
 func (c *converter) pyrra(d Doc) {
-	c.res.Operator = true
-	var meta k8sMeta
-	if mn := get(d.Node, "metadata"); mn != nil {
-		if err := d.decode(mn, &meta, "metadata", &c.res.Notes); err != nil {
-			c.errs.AddErr(err)
-			return
-		}
-	}
-	c.dropTop(d, "apiVersion", "kind", "metadata", "spec", "status")
-	specNode := get(d.Node, "spec")
-	if specNode == nil {
-		c.errs.Add(d.pos(d.Node), "a ServiceLevelObjective without spec")
-		return
-	}
-	var spec pyrraSpec
-	if err := d.decode(specNode, &spec, "spec", &c.res.Notes); err != nil {
-		c.errs.AddErr(err)
+	meta, spec, ok := c.pyrraSpec(d)
+	if !ok {
 		return
 	}
 	at := func(p ...any) diag.Pos { return d.pos(locate(d.Node, p...)) }
@@ -490,28 +475,7 @@ func (c *converter) pyrra(d Doc) {
 		c.note(at("metadata", "labels"), "metadata.labels select the PrometheusRule Pyrra writes (for the Prometheus operator): the environment's selector does that in mongen")
 	}
 	c.note(at("spec"), "Pyrra gives each window pair its own alert with its own for and scales the windows with the SLO's window; mongen has one page (1h/5m, 6h/30m) and one ticket (1d/2h, 3d/6h) alert (docs/slo.md#alerts)")
-	ind := spec.Indicator
-	switch {
-	case ind.Ratio != nil:
-		r := ind.Ratio
-		out.Indicator = model.Indicator{Kind: model.IndicatorRatio, Errors: r.Errors.Metric, Total: r.Total.Metric, GroupBy: r.Grouping}
-	case ind.Latency != nil:
-		l := ind.Latency
-		i, err := pyrraLatency(l.Success.Metric, l.Total.Metric)
-		if err != nil {
-			c.errs.Add(at("spec", "indicator", "latency"), "%v", err)
-			return
-		}
-		i.GroupBy = l.Grouping
-		out.Indicator = i
-		if i.Kind == model.IndicatorLatency && !strings.Contains(i.Threshold, ".") {
-			c.note(at("spec", "indicator", "latency", "success", "metric"), "le=%q: Prometheus 3 stores an integer bound as %q; write threshold: %q if your Prometheus does (docs/slo.md#indicators)", i.Threshold, i.Threshold+".0", i.Threshold+".0")
-		}
-	case ind.LatencyNative != nil, ind.BoolGauge != nil:
-		c.errs.Add(at("spec", "indicator"), "Pyrra's latencyNative and bool_gauge indicators cannot be imported yet: write the SLI as a custom indicator (docs/slo.md#indicators)")
-		return
-	default:
-		c.errs.Add(at("spec", "indicator"), "an indicator needs ratio or latency")
+	if out.Indicator, ok = c.pyrraIndicator(spec, at); !ok {
 		return
 	}
 	name := spec.Alerting.Name
@@ -526,6 +490,59 @@ func (c *converter) pyrra(d Doc) {
 		c.note(at("spec", "alerting", "absent"), "absent alerts are not imported: mongen's target checks report a job without series")
 	}
 	c.res.SLOs = append(c.res.SLOs, out)
+}
+
+// pyrraSpec decodes a ServiceLevelObjective's metadata and spec, noting
+// the other top-level fields as dropped; false after an error.
+func (c *converter) pyrraSpec(d Doc) (k8sMeta, pyrraSpec, bool) {
+	c.res.Operator = true
+	var meta k8sMeta
+	if mn := get(d.Node, "metadata"); mn != nil {
+		if err := d.decode(mn, &meta, "metadata", &c.res.Notes); err != nil {
+			c.errs.AddErr(err)
+			return k8sMeta{}, pyrraSpec{}, false
+		}
+	}
+	c.dropTop(d, "apiVersion", "kind", "metadata", "spec", "status")
+	specNode := get(d.Node, "spec")
+	if specNode == nil {
+		c.errs.Add(d.pos(d.Node), "a ServiceLevelObjective without spec")
+		return k8sMeta{}, pyrraSpec{}, false
+	}
+	var spec pyrraSpec
+	if err := d.decode(specNode, &spec, "spec", &c.res.Notes); err != nil {
+		c.errs.AddErr(err)
+		return k8sMeta{}, pyrraSpec{}, false
+	}
+	return meta, spec, true
+}
+
+// pyrraIndicator maps ratio and latency indicators; Pyrra's others have
+// no mongen indicator yet, so they are refused. False after an error.
+func (c *converter) pyrraIndicator(spec pyrraSpec, at func(...any) diag.Pos) (model.Indicator, bool) {
+	ind := spec.Indicator
+	switch {
+	case ind.Ratio != nil:
+		r := ind.Ratio
+		return model.Indicator{Kind: model.IndicatorRatio, Errors: r.Errors.Metric, Total: r.Total.Metric, GroupBy: r.Grouping}, true
+	case ind.Latency != nil:
+		l := ind.Latency
+		i, err := pyrraLatency(l.Success.Metric, l.Total.Metric)
+		if err != nil {
+			c.errs.Add(at("spec", "indicator", "latency"), "%v", err)
+			return model.Indicator{}, false
+		}
+		i.GroupBy = l.Grouping
+		if i.Kind == model.IndicatorLatency && !strings.Contains(i.Threshold, ".") {
+			c.note(at("spec", "indicator", "latency", "success", "metric"), "le=%q: Prometheus 3 stores an integer bound as %q; write threshold: %q if your Prometheus does (docs/slo.md#indicators)", i.Threshold, i.Threshold+".0", i.Threshold+".0")
+		}
+		return i, true
+	case ind.LatencyNative != nil, ind.BoolGauge != nil:
+		c.errs.Add(at("spec", "indicator"), "Pyrra's latencyNative and bool_gauge indicators cannot be imported yet: write the SLI as a custom indicator (docs/slo.md#indicators)")
+	default:
+		c.errs.Add(at("spec", "indicator"), "an indicator needs ratio or latency")
+	}
+	return model.Indicator{}, false
 }
 
 // pyrraLatency reads Pyrra's latency indicator: success selects a
