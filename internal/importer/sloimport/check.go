@@ -218,11 +218,29 @@ type simulation struct {
 // ratio of 0 over 5m in both tools' recording rules, the failing ones 1.
 func newSimulation(ctx context.Context, s Subject) (*simulation, error) {
 	sim := &simulation{historyMinutes: int(History / step), maxMinutes: int((History + Outage) / step)}
+	recorded, ratioExprs, err := ratioExpressions(s)
+	if err != nil {
+		return nil, err
+	}
+	if sim.series, err = inputSeries(s, recorded); err != nil {
+		return nil, err
+	}
+	sim.ratio = ratioExprs[0]
+	if n := len(sim.series); n == 0 || n > 6 {
+		return nil, fmt.Errorf("the indicators read %d series: the check synthesises outages for 1 to 6", n)
+	}
+	return sim.pickStates(ctx, ratioExprs)
+}
+
+// ratioExpressions returns every series either rule set records and each
+// set's 5m error ratio expression (mongen's first): the search judges a
+// state by both.
+func ratioExpressions(s Subject) (map[string]bool, []string, error) {
 	recorded := map[string]bool{}
 	var ratioExprs []string
 	for _, rg := range []*rulefmt.RuleGroups{s.Mongen, s.Source} {
 		if rg == nil {
-			return nil, errors.New("no rules to compare")
+			return nil, nil, errors.New("no rules to compare")
 		}
 		found := ""
 		for _, g := range rg.Groups {
@@ -236,10 +254,17 @@ func newSimulation(ctx context.Context, s Subject) (*simulation, error) {
 			}
 		}
 		if found == "" {
-			return nil, errors.New("a rule set records no slo:sli_error:ratio_rate5m")
+			return nil, nil, errors.New("a rule set records no slo:sli_error:ratio_rate5m")
 		}
 		ratioExprs = append(ratioExprs, found)
 	}
+	return recorded, ratioExprs, nil
+}
+
+// inputSeries synthesises one series for each distinct selector the rules
+// read that no rule records, sorted by labels so the search is stable.
+func inputSeries(s Subject, recorded map[string]bool) ([]series, error) {
+	var out []series
 	keys := map[string]bool{}
 	for _, rg := range []*rulefmt.RuleGroups{s.Mongen, s.Source} {
 		for _, g := range rg.Groups {
@@ -261,7 +286,7 @@ func newSimulation(ctx context.Context, s Subject) (*simulation, error) {
 					}
 					if k := ls.String(); !keys[k] {
 						keys[k] = true
-						sim.series = append(sim.series, series{labels: ls, key: k})
+						out = append(out, series{labels: ls, key: k})
 					}
 					return nil
 				})
@@ -271,11 +296,13 @@ func newSimulation(ctx context.Context, s Subject) (*simulation, error) {
 			}
 		}
 	}
-	slices.SortFunc(sim.series, func(a, b series) int { return strings.Compare(a.key, b.key) })
-	sim.ratio = ratioExprs[0]
-	if n := len(sim.series); n == 0 || n > 6 {
-		return nil, fmt.Errorf("the indicators read %d series: the check synthesises outages for 1 to 6", n)
-	}
+	slices.SortFunc(out, func(a, b series) int { return strings.Compare(a.key, b.key) })
+	return out, nil
+}
+
+// pickStates searches the healthy and the failing states and keeps the
+// first compatible pair that verifies on a short timeline.
+func (sim *simulation) pickStates(ctx context.Context, ratioExprs []string) (*simulation, error) {
 	healthy, err := sim.search(ctx, ratioExprs, 0)
 	if err != nil {
 		return nil, err
