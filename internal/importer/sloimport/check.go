@@ -545,6 +545,33 @@ func (sim *simulation) run(ctx context.Context, groups *rulefmt.RuleGroups, p fl
 		return nil, err
 	}
 	defer loader.Close()
+	ordered, err := loadGroups(ctx, loader, groups)
+	if err != nil {
+		return nil, err
+	}
+	first := map[string]time.Duration{slo.BurnPage: Never, slo.BurnTicket: Never}
+	epoch := time.Unix(0, 0).UTC()
+	start := epoch.Add(History)
+	// The alerts read the window ratios recorded at the same evaluation,
+	// from the raw series: the history needs samples, not evaluations.
+	// Stop once both alerts have fired.
+	var evalErr error
+	for m := sim.historyMinutes; m <= sim.maxMinutes && evalErr == nil && (first[slo.BurnPage] == Never || first[slo.BurnTicket] == Never); m++ {
+		ts := epoch.Add(time.Duration(m) * step)
+		loader.WithSamplesTill(ts, func(err error) {
+			if err != nil {
+				evalErr = err
+				return
+			}
+			evalErr = evalMinute(ctx, ordered, ts, start, first)
+		})
+	}
+	return first, evalErr
+}
+
+// loadGroups loads the groups into a rule manager on the loader's storage
+// and returns them in the file's order, the order they are evaluated in.
+func loadGroups(ctx context.Context, loader *promqltest.LazyLoader, groups *rulefmt.RuleGroups) ([]*rules.Group, error) {
 	mgr := rules.NewManager(&rules.ManagerOptions{
 		QueryFunc:    rules.EngineQueryFunc(loader.QueryEngine(), loader.Storage()),
 		AppendableV2: loader.Storage(),
@@ -567,45 +594,37 @@ func (sim *simulation) run(ctx context.Context, groups *rulefmt.RuleGroups, p fl
 			}
 		}
 	}
-	first := map[string]time.Duration{slo.BurnPage: Never, slo.BurnTicket: Never}
-	epoch := time.Unix(0, 0).UTC()
-	start := epoch.Add(History)
-	// The alerts read the window ratios recorded at the same evaluation,
-	// from the raw series: the history needs samples, not evaluations.
-	// Stop once both alerts have fired.
+	return ordered, nil
+}
+
+// evalMinute evaluates every group at ts and records in first, for the
+// page and the ticket burn, the time since start of its first firing.
+// A rule's evaluation error is returned (the last one, as before).
+func evalMinute(ctx context.Context, ordered []*rules.Group, ts, start time.Time, first map[string]time.Duration) error {
 	var evalErr error
-	for m := sim.historyMinutes; m <= sim.maxMinutes && evalErr == nil && (first[slo.BurnPage] == Never || first[slo.BurnTicket] == Never); m++ {
-		ts := epoch.Add(time.Duration(m) * step)
-		loader.WithSamplesTill(ts, func(err error) {
-			if err != nil {
-				evalErr = err
-				return
+	for _, g := range ordered {
+		g.Eval(ctx, ts)
+		for _, r := range g.Rules() {
+			if err := r.LastError(); err != nil {
+				evalErr = fmt.Errorf("rule %s: %w", r.Name(), err)
 			}
-			for _, g := range ordered {
-				g.Eval(ctx, ts)
-				for _, r := range g.Rules() {
-					if err := r.LastError(); err != nil {
-						evalErr = fmt.Errorf("rule %s: %w", r.Name(), err)
-					}
-					ar, ok := r.(*rules.AlertingRule)
-					if !ok {
-						continue
-					}
-					burn := burnOf(ar.Labels())
-					if burn == "" || first[burn] != Never {
-						continue
-					}
-					for _, a := range ar.ActiveAlerts() {
-						if a.State == rules.StateFiring {
-							first[burn] = ts.Sub(start)
-							break
-						}
-					}
+			ar, ok := r.(*rules.AlertingRule)
+			if !ok {
+				continue
+			}
+			burn := burnOf(ar.Labels())
+			if burn == "" || first[burn] != Never {
+				continue
+			}
+			for _, a := range ar.ActiveAlerts() {
+				if a.State == rules.StateFiring {
+					first[burn] = ts.Sub(start)
+					break
 				}
 			}
-		})
+		}
 	}
-	return first, evalErr
+	return evalErr
 }
 
 // burnOf says whether an alert rule is a page or a ticket: mongen's
