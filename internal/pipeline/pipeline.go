@@ -24,7 +24,6 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/plain"
 	"github.com/mongen-dev/mongen/internal/scale"
 	"github.com/mongen-dev/mongen/internal/verify"
-	"github.com/mongen-dev/mongen/internal/verify/hardening"
 )
 
 // Result is one environment's verified output and what the checks found
@@ -91,13 +90,13 @@ func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Opti
 			cfg.Verified = vopts.Verified
 			own = lint.Unsuppressed(plan, cfg)
 		})
-		findings, err := verify.TreeWith(plan, c.Tree, vopts)
+		verified, err := verify.Check(plan, c.Tree, vopts)
 		vet.Wait()
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		findings = append(findings, scale.ShardFindings(plan)...)
+		findings := append(verified.Findings, scale.ShardFindings(plan)...)
 		findings = append(findings, sharedFindings(plan, shared)...)
 		// verify's findings are suppressed by the same vet.disable
 		// (vet.go).
@@ -105,7 +104,7 @@ func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Opti
 		res.Findings = append(res.Findings, checked.Findings...)
 		res.Suppressed = append(res.Suppressed, checked.Suppressed...)
 		// What hardening.accept accepts is shown with its reason.
-		res.Suppressed = append(res.Suppressed, hardening.Accepted(plan, c.Tree)...)
+		res.Suppressed = append(res.Suppressed, verified.Accepted...)
 	}
 	if err := joinErrors(errs); err != nil {
 		return nil, err

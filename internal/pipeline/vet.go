@@ -10,7 +10,6 @@ import (
 	"github.com/mongen-dev/mongen/internal/scale"
 	"github.com/mongen-dev/mongen/internal/verify"
 	"github.com/mongen-dev/mongen/internal/verify/amcheck"
-	"github.com/mongen-dev/mongen/internal/verify/hardening"
 )
 
 // VetResult is what mongen vet found in one environment.
@@ -49,8 +48,10 @@ func Vet(root string, ref load.Ref, opts load.Options) (*VetResult, error) {
 		var external []finding.Finding
 		tree, buildErr := clusters[i].Tree, renderErrs[i]
 		if buildErr == nil {
-			external, buildErr = verify.Tree(plan, tree)
-			res.Suppressed = append(res.Suppressed, hardening.Accepted(plan, tree)...)
+			var checked verify.Result
+			checked, buildErr = verify.Check(plan, tree, verify.Options{})
+			external = checked.Findings
+			res.Suppressed = append(res.Suppressed, checked.Accepted...)
 		}
 		external = append(external, scale.ShardFindings(plan)...)
 		external = append(external, sharedFindings(plan, shared)...)

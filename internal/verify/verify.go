@@ -58,8 +58,23 @@ type Options struct {
 
 // TreeWith is Tree with options.
 func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.Finding, error) {
+	res, err := Check(plan, tree, opts)
+	return res.Findings, err
+}
+
+// Result is what Check found: findings, and the hardening findings the
+// environment accepts (with their reasons), which build and vet print.
+type Result struct {
+	Findings []finding.Finding
+	Accepted []finding.Suppressed
+}
+
+// Check is TreeWith that also returns what the environment accepts, from
+// the same run of the hardening check.
+func Check(plan *expand.Plan, tree *artifact.Tree, opts Options) (Result, error) {
 	vc := opts.Verified
 	var c collector
+	var accepted []finding.Suppressed
 	var wg sync.WaitGroup
 	wg.Go(func() { checkRules(plan, tree, &c, vc) })
 	wg.Go(func() {
@@ -68,7 +83,9 @@ func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.F
 		if plan.Env.RunsAlertmanager() {
 			c.addFindings(checkAlerting(plan, tree, c.add))
 		}
-		c.addFindings(hardening.Check(plan, tree)) // docs/output.md#hardened-defaults
+		fs, acc := hardening.CheckAll(plan, tree) // docs/output.md#hardened-defaults
+		c.addFindings(fs)
+		accepted = acc
 	})
 	wg.Go(func() {
 		files := map[string][]byte{}
@@ -110,10 +127,10 @@ func TreeWith(plan *expand.Plan, tree *artifact.Tree, opts Options) ([]finding.F
 	// Every problem at the CUE position that produced it, when known;
 	// the generated file's path leads the message.
 	if err := c.problems.Err(); err != nil {
-		return nil, err
+		return Result{}, err
 	}
 	finding.Sort(c.findings)
-	return c.findings, nil
+	return Result{Findings: c.findings, Accepted: accepted}, nil
 }
 
 // collector gathers the concurrent checks' problems and findings.

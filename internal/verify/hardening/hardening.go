@@ -99,16 +99,6 @@ func CheckAll(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, []find
 	return accept(plan.Env, objs, vs)
 }
 
-// Accepted returns the findings the environment accepts (CheckAll), and
-// costs nothing when it accepts none.
-func Accepted(plan *expand.Plan, tree *artifact.Tree) []finding.Suppressed {
-	if len(plan.Env.Hardening.Accept) == 0 && len(insecureReasons(plan)) == 0 {
-		return nil
-	}
-	_, accepted := CheckAll(plan, tree)
-	return accepted
-}
-
 // objects decodes every manifest of the tree (any YAML file that is a
 // Kubernetes object). Rule groups and ConfigMaps hold nothing a check
 // reads (no pod, replicas or TLS setting), and are most of a large
