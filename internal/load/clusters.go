@@ -18,14 +18,14 @@ var clusterOnly = []string{"name", "cluster", "clusters", "global", "alertingTop
 // with cluster set to the cluster's key. Unification, not merging: a
 // shared concrete value an override contradicts is a conflict at both
 // positions, so shared values meant to vary are written as defaults.
-func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[string]string) ([]*model.Environment, error) {
+func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written, literals map[string]string) ([]*model.Environment, bool, error) {
 	clusterV := envV.LookupPath(cue.ParsePath("cluster"))
 	if name, err := clusterV.String(); err == nil {
-		return nil, diag.List{diag.At(posOf(root, clusterV.Pos()), "env.cluster is %q but env.clusters is set too: a multi-cluster environment names its clusters only as keys of clusters", name)}
+		return nil, false, diag.List{diag.At(posOf(root, clusterV.Pos()), "env.cluster is %q but env.clusters is set too: a multi-cluster environment names its clusters only as keys of clusters", name)}
 	}
 	it, err := clustersV.Fields()
 	if err != nil {
-		return nil, userErrorIn(root, ref, err, envV)
+		return nil, false, userErrorIn(root, ref, err, envV)
 	}
 	type cluster struct {
 		name string
@@ -43,10 +43,10 @@ func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[s
 		clusters = append(clusters, cluster{name, ov})
 	}
 	if len(problems) > 0 {
-		return nil, problems.Err()
+		return nil, false, problems.Err()
 	}
 	if len(clusters) == 0 {
-		return nil, diag.List{diag.At(posOf(root, clustersV.Pos()), "env.clusters is empty: name at least one cluster, or drop clusters and set cluster")}
+		return nil, false, diag.List{diag.At(posOf(root, clustersV.Pos()), "env.clusters is empty: name at least one cluster, or drop clusters and set cluster")}
 	}
 	sort.Slice(clusters, func(i, j int) bool { return clusters[i].name < clusters[j].name })
 	names := make([]string, len(clusters))
@@ -54,10 +54,12 @@ func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[s
 		names[i] = c.name
 	}
 	envs := make([]*model.Environment, 0, len(clusters))
+	allClean := true
 	var details diag.List
 	for _, c := range clusters {
 		view := envV.Unify(c.v).FillPath(cue.ParsePath("cluster"), c.name)
-		env, err := decode(root, ref, view, written)
+		env, clean, err := decode(root, ref, view, written, literals)
+		allClean = allClean && clean
 		if err != nil {
 			// Which cluster's view: the same shared line can fail in one
 			// cluster and not another.
@@ -71,9 +73,9 @@ func clusterViews(root string, ref Ref, envV, clustersV cue.Value, written map[s
 		envs = append(envs, env)
 	}
 	if len(details) > 0 {
-		return nil, details.Err()
+		return nil, false, details.Err()
 	}
-	return envs, nil
+	return envs, allClean, nil
 }
 
 // scaleSources records where the environment's global view is written.

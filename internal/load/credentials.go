@@ -79,17 +79,16 @@ func scanCredentials(root string, inst *build.Instance, secretRefs map[string]bo
 // scanValues looks at every string the evaluated environment holds: what
 // concatenation and interpolation built, and values from imported
 // packages, at the position that produced each. The decoded environments
-// (what the output is made of) are scanned first, which costs little;
-// only when they hold a credential, or when decoding failed (no envs), is
-// the CUE value walked for the positions, which costs about as much as
-// decoding.
-func scanValues(root string, envV cue.Value, envs []*model.Environment) error {
-	data, err := json.Marshal(envs)
-	if err == nil && len(envs) > 0 && envs[0] != nil {
-		if found, err := credgate.Holds(data); err == nil && !found {
-			return nil
-		}
+// (what the output is made of) are scanned first, which costs little
+// (credentialFree, while decode reads positions); clean says that pass
+// found nothing in all of them. Only when they hold a credential, or when
+// decoding failed, is the CUE value walked for the positions, which costs
+// about as much as decoding.
+func scanValues(root string, envV cue.Value, envs []*model.Environment, clean bool) error {
+	if clean && len(envs) > 0 && envs[0] != nil {
+		return nil
 	}
+	data, err := json.Marshal(envs)
 	fs := credgate.Value(envV, []string{EnvField}, func(p token.Pos) string { return position(root, p) })
 	if len(fs) == 0 && err == nil && len(envs) > 0 && envs[0] != nil {
 		// Only the decoded form shows it (a value the schema or the
@@ -101,6 +100,17 @@ func scanValues(root string, envV cue.Value, envs []*model.Environment) error {
 		}
 	}
 	return credentialError(fs)
+}
+
+// credentialFree reports whether the decoded environment holds no
+// credential by the output gate's rules.
+func credentialFree(env *model.Environment) bool {
+	data, err := json.Marshal([]*model.Environment{env})
+	if err != nil {
+		return false
+	}
+	found, err := credgate.Holds(data)
+	return err == nil && !found
 }
 
 // secretRefFields are the names of the schema's Secret reference fields.

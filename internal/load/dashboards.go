@@ -25,7 +25,7 @@ func dashboardSources(root string, v cue.Value, out map[string]string, prefix ..
 	for it.Next() {
 		d := append(append([]string{}, prefix...), it.Selector().Unquoted())
 		dv := it.Value()
-		set(dv.LookupPath(cue.ParsePath("title")), d...)
+		set(dv.LookupPath(sel("title")), d...)
 		list := func(field string, fn func(i int, v cue.Value, p []string)) {
 			l, err := dv.LookupPath(cue.MakePath(cue.Str(field))).List()
 			if err != nil {
@@ -36,26 +36,26 @@ func dashboardSources(root string, v cue.Value, out map[string]string, prefix ..
 			}
 		}
 		list("panels", func(_ int, pv cue.Value, p []string) {
-			set(pv.LookupPath(cue.ParsePath("title")), p...)
-			set(pv.LookupPath(cue.ParsePath("unit")), append(p, "unit")...)
-			tl, err := pv.LookupPath(cue.ParsePath("targets")).List()
+			set(pv.LookupPath(sel("title")), p...)
+			set(pv.LookupPath(sel("unit")), append(p, "unit")...)
+			tl, err := pv.LookupPath(sel("targets")).List()
 			if err != nil {
 				return
 			}
 			for j := 0; tl.Next(); j++ {
-				set(tl.Value().LookupPath(cue.ParsePath("expr")), append(p, "targets", strconv.Itoa(j), "expr")...)
+				set(tl.Value().LookupPath(sel("expr")), append(p, "targets", strconv.Itoa(j), "expr")...)
 			}
-			ll, err := pv.LookupPath(cue.ParsePath("links")).List()
+			ll, err := pv.LookupPath(sel("links")).List()
 			if err != nil {
 				return
 			}
 			for j := 0; ll.Next(); j++ {
-				set(ll.Value().LookupPath(cue.ParsePath("title")), append(p, "links", strconv.Itoa(j))...)
+				set(ll.Value().LookupPath(sel("title")), append(p, "links", strconv.Itoa(j))...)
 			}
 		})
 		// A list element's own position is the schema's; its fields' are
 		// where the user wrote them.
-		list("variables", func(_ int, vv cue.Value, p []string) { set(vv.LookupPath(cue.ParsePath("name")), p...) })
-		list("links", func(_ int, lv cue.Value, p []string) { set(lv.LookupPath(cue.ParsePath("title")), p...) })
+		list("variables", func(_ int, vv cue.Value, p []string) { set(vv.LookupPath(sel("name")), p...) })
+		list("links", func(_ int, lv cue.Value, p []string) { set(lv.LookupPath(sel("title")), p...) })
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 
 	"cuelang.org/go/cue"
 	"cuelang.org/go/cue/ast"
@@ -122,12 +123,24 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	if err := checkLoaded(root, ref, insts, opts); err != nil {
 		return nil, err
 	}
-	if err := scanCredentials(root, insts[0], secretRefFields(insts[1])); err != nil {
-		return nil, err
-	}
+	// The syntax is scanned for credentials on another core while CUE
+	// builds the instances (which only reads it); a credential is still
+	// reported before any message of CUE's, which could quote it.
+	// So are the positions of the fields the environment's files write.
+	var scan sync.WaitGroup
+	var credErr error
+	var written, literals map[string]string
+	scan.Go(func() {
+		credErr = scanCredentials(root, insts[0], secretRefFields(insts[1]))
+		written, literals = fieldPositions(root, insts[0]), literalPositions(root, insts[0])
+	})
 	// One context per environment: a context keeps all it evaluated.
 	ctx := cuecontext.New()
 	vals, err := ctx.BuildInstances(insts)
+	scan.Wait()
+	if credErr != nil {
+		return nil, credErr
+	}
 	if err != nil {
 		return nil, userError(root, ref, err)
 	}
@@ -143,19 +156,19 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	if !declaresSchema(insts[0]) {
 		envV = schemas.LookupPath(cue.ParsePath("#Environment")).Unify(envV)
 	}
-	written := fieldPositions(root, insts[0])
 	var envs []*model.Environment
+	clean := false
 	if clustersV := envV.LookupPath(cue.ParsePath("clusters")); clustersV.Exists() {
-		envs, err = clusterViews(root, ref, envV, clustersV, written)
+		envs, clean, err = clusterViews(root, ref, envV, clustersV, written, literals)
 	} else {
 		var env *model.Environment
-		env, err = decode(root, ref, envV, written)
+		env, clean, err = decode(root, ref, envV, written, literals)
 		envs = []*model.Environment{env}
 	}
 	// What evaluation built (concatenations, interpolations, values of
 	// imported packages) passes the credential gate too (credentials.go);
 	// a credential is reported before any other error.
-	if cerr := scanValues(root, envV, envs); cerr != nil {
+	if cerr := scanValues(root, envV, envs, clean && err == nil); cerr != nil {
 		return nil, cerr
 	}
 	if err != nil {
@@ -166,24 +179,31 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 
 // decode validates one environment value (or one cluster's view of it)
 // and decodes it with its source positions.
-func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*model.Environment, error) {
+func decode(root string, ref Ref, envV cue.Value, written, literals map[string]string) (*model.Environment, bool, error) {
 	if err := envV.Validate(cue.Concrete(true), cue.Final()); err != nil {
-		return nil, userErrorIn(root, ref, err, envV)
+		return nil, false, userErrorIn(root, ref, err, envV)
 	}
 	env, err := decodeModel(envV)
 	if err != nil {
 		if probs := numberError(root, envV); len(probs) > 0 { // messages.go
-			return nil, probs.Err()
+			return nil, false, probs.Err()
 		}
-		return nil, userError(root, ref, err)
+		return nil, false, userError(root, ref, err)
 	}
 	if env.Name != ref.Name {
-		return nil, diag.List{diag.At(posOf(root, envV.LookupPath(cue.ParsePath("name")).Pos()), "env.name is %q but the directory is %s: rename one so they match", env.Name, ref.Dir)}
+		return nil, false, diag.List{diag.At(posOf(root, envV.LookupPath(cue.ParsePath("name")).Pos()), "env.name is %q but the directory is %s: rename one so they match", env.Name, ref.Dir)}
 	}
 	if probs := platform.Apply(env, written); len(probs) > 0 {
-		return nil, probs.Err()
+		return nil, false, probs.Err()
 	}
-	env.Sources = sources(root, envV, written)
+	// The decoded model is scanned for credentials (scanValues) on another
+	// core while the positions are read from the evaluated value: neither
+	// writes what the other reads (Sources is not marshalled).
+	var scan sync.WaitGroup
+	free := false
+	scan.Go(func() { free = credentialFree(env) })
+	defer scan.Wait() // on an early return
+	env.Sources = sources(root, envV, written, literals)
 	scaleSources(env.Sources, written)
 	// The platform's fields, for the values file's and the renderers'
 	// messages (written by the environment's own files).
@@ -193,12 +213,13 @@ func decode(root string, ref Ref, envV cue.Value, written map[string]string) (*m
 		}
 	}
 	if probs := validate(root, env, envV, written); len(probs) > 0 { // validate.go
-		return nil, probs.Err()
+		return nil, false, probs.Err()
 	}
 	if err := checkOverrides(root, env, envV); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return env, nil
+	scan.Wait()
+	return env, free, nil
 }
 
 // decodeModel turns the validated, concrete environment into the model.
@@ -444,8 +465,22 @@ func schemaLabel(root string, v cue.Value, written map[string]string, path []str
 
 // sources records where each target, rule and override is defined, so later
 // stages can point their errors at the user's CUE.
-func sources(root string, envV cue.Value, written map[string]string) map[string]string {
+//
+// literals (literalPositions) are the positions of values the
+// environment's files write once: those are taken as they are, without
+// looking at the evaluated value, which costs most of the time for 10,000
+// rules. With nil, every position comes from the evaluated value: a test
+// holds the two to the same answer.
+func sources(root string, envV cue.Value, written, literals map[string]string) map[string]string {
 	out := map[string]string{}
+	literal := func(parts ...string) bool {
+		key := model.SourcePath(parts...)
+		pos, ok := literals[EnvField+"/"+key]
+		if ok {
+			out[key] = pos
+		}
+		return ok
+	}
 	record := func(v cue.Value, parts ...string) {
 		if pos := bestPosition(root, v); pos != "" {
 			out[model.SourcePath(parts...)] = pos
@@ -468,18 +503,24 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 				// A rule is where its expression is written: walking the
 				// conjuncts of every rule struct costs more than the
 				// evaluation itself.
-				exprV := r.LookupPath(cue.ParsePath("expr"))
-				record(exprV, append(p, "expr")...)
+				if !literal(append(p, "expr")...) {
+					record(r.LookupPath(sel("expr")), append(p, "expr")...)
+				}
 				if pos := position(root, r.Pos()); strings.HasPrefix(pos, EnvironmentsDir+"/") {
 					out[model.SourcePath(p...)] = pos
 				} else if pos := out[model.SourcePath(append(p, "expr")...)]; pos != "" {
 					out[model.SourcePath(p...)] = pos
 				}
-				fields(r.LookupPath(cue.ParsePath("annotations")), func(a string, av cue.Value) {
-					record(av, append(p, "annotations", a)...)
+				fields(r.LookupPath(sel("annotations")), func(a string, av cue.Value) {
+					if !literal(append(p, "annotations", a)...) {
+						record(av, append(p, "annotations", a)...)
+					}
 				})
-				fields(r.LookupPath(cue.ParsePath("labels")), func(a string, av cue.Value) {
+				fields(r.LookupPath(sel("labels")), func(a string, av cue.Value) {
 					lp := append(p, "labels", a)
+					if literal(lp...) {
+						return
+					}
 					if pos, ok := schemaLabel(root, av, written, lp); ok {
 						out[model.SourcePath(lp...)] = pos
 						return
@@ -490,47 +531,47 @@ func sources(root string, envV cue.Value, written map[string]string) map[string]
 			})
 		})
 	}
-	record(envV.LookupPath(cue.ParsePath("prometheus")), "prometheus")
-	alerting := envV.LookupPath(cue.ParsePath("alerting"))
+	record(envV.LookupPath(sel("prometheus")), "prometheus")
+	alerting := envV.LookupPath(sel("alerting"))
 	record(alerting, "alerting")
-	record(alerting.LookupPath(cue.ParsePath("fallback")), "alerting", "fallback")
+	record(alerting.LookupPath(sel("fallback")), "alerting", "fallback")
 	for _, part := range []string{"receivers", "teams", "inhibit", "tiers", "timeIntervals", "templates"} {
 		fields(alerting.LookupPath(cue.MakePath(cue.Str(part))), func(n string, v cue.Value) { record(v, "alerting", part, n) })
 	}
-	record(alerting.LookupPath(cue.ParsePath("deadMansSwitch")), "alerting", "deadMansSwitch")
-	record(alerting.LookupPath(cue.ParsePath("root")), "alerting", "root")
-	fields(alerting.LookupPath(cue.ParsePath("receivers")), func(n string, v cue.Value) {
+	record(alerting.LookupPath(sel("deadMansSwitch")), "alerting", "deadMansSwitch")
+	record(alerting.LookupPath(sel("root")), "alerting", "root")
+	fields(alerting.LookupPath(sel("receivers")), func(n string, v cue.Value) {
 		for _, f := range []string{"title", "text", "html"} {
 			record(v.LookupPath(cue.MakePath(cue.Str(f))), "alerting", "receivers", n, f)
 		}
 	})
-	rawRouteSources(alerting.LookupPath(cue.ParsePath("routes")), []string{"alerting", "routes"}, record)
-	if tests, err := alerting.LookupPath(cue.ParsePath("routeTests")).List(); err == nil {
+	rawRouteSources(alerting.LookupPath(sel("routes")), []string{"alerting", "routes"}, record)
+	if tests, err := alerting.LookupPath(sel("routeTests")).List(); err == nil {
 		for i := 0; tests.Next(); i++ {
 			record(tests.Value(), "alerting", "routeTests", strconv.Itoa(i))
 		}
 	}
-	fields(envV.LookupPath(cue.ParsePath("targets")), func(n string, v cue.Value) { record(v, "targets", n) })
-	dashboardSources(root, envV.LookupPath(cue.ParsePath("dashboards")), out, "dashboards")
-	fields(envV.LookupPath(cue.ParsePath("federation")), func(n string, v cue.Value) { record(v, "federation", n) })
-	fields(envV.LookupPath(cue.ParsePath("overrides")), func(n string, v cue.Value) { record(v, "overrides", n) })
-	fields(envV.LookupPath(cue.ParsePath("vet.disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
-	fields(envV.LookupPath(cue.ParsePath("hardening.accept")), func(n string, v cue.Value) { record(v, "hardening", "accept", n) })
-	rules(envV.LookupPath(cue.ParsePath("rules")), "rules")
-	fields(envV.LookupPath(cue.ParsePath("ruleGroups")), func(n string, v cue.Value) {
+	fields(envV.LookupPath(sel("targets")), func(n string, v cue.Value) { record(v, "targets", n) })
+	dashboardSources(root, envV.LookupPath(sel("dashboards")), out, "dashboards")
+	fields(envV.LookupPath(sel("federation")), func(n string, v cue.Value) { record(v, "federation", n) })
+	fields(envV.LookupPath(sel("overrides")), func(n string, v cue.Value) { record(v, "overrides", n) })
+	fields(envV.LookupPath(sel("vet", "disable")), func(n string, v cue.Value) { record(v, "vet", "disable", n) })
+	fields(envV.LookupPath(sel("hardening", "accept")), func(n string, v cue.Value) { record(v, "hardening", "accept", n) })
+	rules(envV.LookupPath(sel("rules")), "rules")
+	fields(envV.LookupPath(sel("ruleGroups")), func(n string, v cue.Value) {
 		record(v, "ruleGroups", n)
 		fields(v, func(f string, fv cue.Value) { record(fv, "ruleGroups", n, f) })
 	})
 	sloSources(root, envV, written, out)
-	fields(envV.LookupPath(cue.ParsePath("exporters")), func(n string, e cue.Value) {
+	fields(envV.LookupPath(sel("exporters")), func(n string, e cue.Value) {
 		// Where the user brought the exporter in; walking the conjuncts of
 		// a whole exporter costs more than evaluating it.
 		if pos, ok := written[model.SourcePath(EnvField, "exporters", n)]; ok {
 			out[model.SourcePath("exporters", n)] = pos
 		}
-		fields(e.LookupPath(cue.ParsePath("targets")), func(t string, v cue.Value) { record(v, "exporters", n, "targets", t) })
-		rules(e.LookupPath(cue.ParsePath("rules")), "exporters", n, "rules")
-		dashboardSources(root, e.LookupPath(cue.ParsePath("dashboards")), out, "exporters", n, "dashboards")
+		fields(e.LookupPath(sel("targets")), func(t string, v cue.Value) { record(v, "exporters", n, "targets", t) })
+		rules(e.LookupPath(sel("rules")), "exporters", n, "rules")
+		dashboardSources(root, e.LookupPath(sel("dashboards")), out, "exporters", n, "dashboards")
 	})
 	return out
 }

@@ -17,6 +17,6 @@ func rawRouteSources(v cue.Value, path []string, record func(cue.Value, ...strin
 	for i := 0; list.Next(); i++ {
 		p := append(append([]string(nil), path...), strconv.Itoa(i))
 		record(list.Value(), p...)
-		rawRouteSources(list.Value().LookupPath(cue.ParsePath("routes")), append(p, "routes"), record)
+		rawRouteSources(list.Value().LookupPath(sel("routes")), append(p, "routes"), record)
 	}
 }

@@ -12,7 +12,7 @@ import (
 // series and checks inside them, under <rule path>/tests/<i>[/series|alerts|exprs/<j>],
 // so a failing check names the line that wrote it.
 func testSources(root string, rule cue.Value, rulePath []string, out map[string]string) {
-	tests, err := rule.LookupPath(cue.ParsePath("tests")).List()
+	tests, err := rule.LookupPath(sel("tests")).List()
 	if err != nil {
 		return
 	}

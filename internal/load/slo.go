@@ -46,7 +46,7 @@ func sloSources(root string, envV cue.Value, written map[string]string, out map[
 			fn(it.Selector().Unquoted(), it.Value())
 		}
 	}
-	slos := envV.LookupPath(cue.ParsePath("slos"))
+	slos := envV.LookupPath(sel("slos"))
 	record(slos, "slos")
 	fields(slos, func(svc string, sv cue.Value) {
 		record(sv, "slos", svc)
@@ -57,9 +57,9 @@ func sloSources(root string, envV cue.Value, written map[string]string, out map[
 			for _, f := range []string{"objective", "period", "labels", "indicator", "alerting", "scope"} {
 				recordIn(p, s.LookupPath(cue.MakePath(cue.Str(f))), at(f)...)
 			}
-			fields(s.LookupPath(cue.ParsePath("labels")), func(k string, v cue.Value) { recordIn(p, v, at("labels", k)...) })
-			fields(s.LookupPath(cue.ParsePath("indicator")), func(k string, v cue.Value) { recordIn(p, v, at("indicator", k)...) })
-			fields(s.LookupPath(cue.ParsePath("alerting.labels")), func(k string, v cue.Value) { recordIn(p, v, at("alerting", "labels", k)...) })
+			fields(s.LookupPath(sel("labels")), func(k string, v cue.Value) { recordIn(p, v, at("labels", k)...) })
+			fields(s.LookupPath(sel("indicator")), func(k string, v cue.Value) { recordIn(p, v, at("indicator", k)...) })
+			fields(s.LookupPath(sel("alerting", "labels")), func(k string, v cue.Value) { recordIn(p, v, at("alerting", "labels", k)...) })
 			for _, burn := range []string{"page", "ticket"} {
 				bv := s.LookupPath(cue.MakePath(cue.Str("alerting"), cue.Str(burn)))
 				recordIn(p, bv, at("alerting", burn)...)

@@ -73,39 +73,47 @@ func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
 
 // CompileWith is Compile with verification options (a cache of verdicts).
 func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Options) (*Result, error) {
-	res, err := unverified(root, ref, opts, vopts.Verified)
+	plans, err := Plans(root, ref, opts)
 	if err != nil {
+		return nil, err
+	}
+	// mongen vet's checks read only the plans: they run while the output
+	// is rendered and verified.
+	own := make([][]finding.Finding, len(plans))
+	var vet sync.WaitGroup
+	for i, plan := range plans {
+		vet.Go(func() {
+			cfg := vetConfig(plan, nil)
+			cfg.Verified = vopts.Verified
+			own[i] = lint.Unsuppressed(plan, cfg)
+		})
+	}
+	res, err := rendered(plans, vopts.Verified)
+	if err != nil {
+		vet.Wait()
 		return nil, err
 	}
 	var errs []error
 	shared := sharedRouting(res.Clusters)
-	for _, c := range res.Clusters {
+	for i, c := range res.Clusters {
 		plan := c.Plan
-		// mongen vet's checks read only the plan: they run while verify
-		// checks the tree.
-		var own []finding.Finding
-		var vet sync.WaitGroup
-		vet.Go(func() {
-			cfg := vetConfig(plan, nil)
-			cfg.Verified = vopts.Verified
-			own = lint.Unsuppressed(plan, cfg)
-		})
 		verified, err := verify.Check(plan, c.Tree, vopts)
-		vet.Wait()
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
+		vet.Wait()
 		findings := append(verified.Findings, scale.ShardFindings(plan)...)
 		findings = append(findings, sharedFindings(plan, shared)...)
 		// verify's findings are suppressed by the same vet.disable
 		// (vet.go).
-		checked := lint.Suppress(plan, vetConfig(plan, findings), own)
+		checked := lint.Suppress(plan, vetConfig(plan, findings), own[i])
 		res.Findings = append(res.Findings, checked.Findings...)
 		res.Suppressed = append(res.Suppressed, checked.Suppressed...)
 		// What hardening.accept accepts is shown with its reason.
 		res.Suppressed = append(res.Suppressed, verified.Accepted...)
 	}
+	vet.Wait()
 	if err := joinErrors(errs); err != nil {
 		return nil, err
 	}

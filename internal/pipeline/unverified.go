@@ -22,6 +22,11 @@ func unverified(root string, ref load.Ref, opts load.Options, vc *verifycache.Ca
 	if err != nil {
 		return nil, err
 	}
+	return rendered(plans, vc)
+}
+
+// rendered renders every cluster's plan and puts the clusters together.
+func rendered(plans []*expand.Plan, vc *verifycache.Cache) (*Result, error) {
 	clusters := make([]Cluster, len(plans))
 	var errs []error
 	for i, plan := range plans {
