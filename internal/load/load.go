@@ -196,13 +196,6 @@ func decode(root string, ref Ref, envV cue.Value, written, literals map[string]s
 	if probs := platform.Apply(env, written); len(probs) > 0 {
 		return nil, false, probs.Err()
 	}
-	// The decoded model is scanned for credentials (scanValues) on another
-	// core while the positions are read from the evaluated value: neither
-	// writes what the other reads (Sources is not marshalled).
-	var scan sync.WaitGroup
-	free := false
-	scan.Go(func() { free = credentialFree(env) })
-	defer scan.Wait() // on an early return
 	env.Sources = sources(root, envV, written, literals)
 	scaleSources(env.Sources, written)
 	// The platform's fields, for the values file's and the renderers'
@@ -218,8 +211,10 @@ func decode(root string, ref Ref, envV cue.Value, written, literals map[string]s
 	if err := checkOverrides(root, env, envV); err != nil {
 		return nil, false, err
 	}
-	scan.Wait()
-	return env, free, nil
+	// The decoded model is scanned for credentials here, once positions
+	// are read (scanValues); scanning it on another core while they are
+	// read saved 0.2 s of 8 and added 100 MB to the peak.
+	return env, credentialFree(env), nil
 }
 
 // decodeModel turns the validated, concrete environment into the model.
@@ -482,6 +477,9 @@ func sources(root string, envV cue.Value, written, literals map[string]string) m
 		return ok
 	}
 	record := func(v cue.Value, parts ...string) {
+		if literal(parts...) {
+			return
+		}
 		if pos := bestPosition(root, v); pos != "" {
 			out[model.SourcePath(parts...)] = pos
 		}
@@ -512,9 +510,7 @@ func sources(root string, envV cue.Value, written, literals map[string]string) m
 					out[model.SourcePath(p...)] = pos
 				}
 				fields(r.LookupPath(sel("annotations")), func(a string, av cue.Value) {
-					if !literal(append(p, "annotations", a)...) {
-						record(av, append(p, "annotations", a)...)
-					}
+					record(av, append(p, "annotations", a)...)
 				})
 				fields(r.LookupPath(sel("labels")), func(a string, av cue.Value) {
 					lp := append(p, "labels", a)

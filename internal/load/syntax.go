@@ -43,6 +43,9 @@ func literalPositions(root string, inst *build.Instance) map[string]string {
 		switch f.Value.(type) {
 		case *ast.BasicLit, *ast.Interpolation:
 			out[key] = pos(f.Value.Pos())
+		case *ast.StructLit:
+			// A struct is placed at its field's label.
+			out[key] = pos(f.Pos())
 		}
 	})
 	for key := range twice {
