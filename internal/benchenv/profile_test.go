@@ -11,6 +11,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/pipeline"
 	"github.com/mongen-dev/mongen/internal/verify"
 	"github.com/mongen-dev/mongen/internal/verifycache"
+	"github.com/mongen-dev/mongen/internal/write"
 )
 
 // BenchmarkLargeCompileInProcess is the build without the write, in this
@@ -27,7 +28,8 @@ func BenchmarkLargeCompileInProcess(b *testing.B) {
 }
 
 // BenchmarkLargeRecompileInProcess is the build after a one-rule edit with
-// the verification cache of the build before, in this process, for
+// the verification cache and the output tree of the build before, in this
+// process, for
 // profiling where an incremental build's time goes. Each iteration saves
 // the cache it used, as a build does. With MONGEN_PROFILE=FILE only the
 // timed recompiles are profiled (-cpuprofile would include the first,
@@ -36,11 +38,16 @@ func BenchmarkLargeRecompileInProcess(b *testing.B) {
 	dir := largeEnvironment(b)
 	ref := load.Ref{Name: benchenv.Name, Dir: "environments/" + benchenv.Name}
 	path := filepath.Join(b.TempDir(), "verified.json")
+	outDir := filepath.Join(dir, "out", benchenv.Name)
 	vc := verifycache.Open(path, "bench")
-	if _, err := pipeline.CompileWith(dir, ref, load.Options{}, verify.Options{Verified: vc}); err != nil {
+	res, err := pipeline.CompileWith(dir, ref, load.Options{}, pipeline.Options{Verify: verify.Options{Verified: vc}, OutDir: outDir})
+	if err != nil {
 		b.Fatal(err)
 	}
 	if err := vc.Save(path); err != nil {
+		b.Fatal(err)
+	}
+	if _, err := write.Apply(outDir, res.Tree); err != nil {
 		b.Fatal(err)
 	}
 	if out := os.Getenv("MONGEN_PROFILE"); out != "" {
@@ -61,12 +68,16 @@ func BenchmarkLargeRecompileInProcess(b *testing.B) {
 		i++
 		vc := verifycache.Open(path, "bench")
 		b.StartTimer()
-		if _, err := pipeline.CompileWith(dir, ref, load.Options{}, verify.Options{Verified: vc}); err != nil {
+		res, err := pipeline.CompileWith(dir, ref, load.Options{}, pipeline.Options{Verify: verify.Options{Verified: vc}, OutDir: outDir})
+		if err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()
 		misses += vc.Misses()
 		if err := vc.Save(path); err != nil {
+			b.Fatal(err)
+		}
+		if _, err := write.Apply(outDir, res.Tree); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()

@@ -187,7 +187,12 @@ func compileAll(root string, refs []load.Ref, cache *inputCache, needTests bool)
 				return
 			}
 			vc, vcPath := cache.verified(ref)
-			res, err := pipeline.CompileWith(root, ref, entry.options(), verify.Options{Verified: vc}) // the hashed bytes, if any
+			copts := pipeline.Options{Verify: verify.Options{Verified: vc}}
+			if cache != nil {
+				// Unchanged objects' YAML is reused from out/<env> (render).
+				copts.OutDir = filepath.Join(cache.outBase, ref.Name)
+			}
+			res, err := pipeline.CompileWith(root, ref, entry.options(), copts) // the hashed bytes, if any
 			// Passes are true whatever else failed; a cache that cannot
 			// be written costs the next build time, not correctness.
 			_ = vc.Save(vcPath)

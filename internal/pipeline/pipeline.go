@@ -68,11 +68,24 @@ func (e *FindingsError) Error() string {
 
 // Compile turns environments/<ref.Name> into its verified output tree.
 func Compile(root string, ref load.Ref, opts load.Options) (*Result, error) {
-	return CompileWith(root, ref, opts, verify.Options{})
+	return CompileWith(root, ref, opts, Options{})
 }
 
-// CompileWith is Compile with verification options (a cache of verdicts).
-func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Options) (*Result, error) {
+// Options are what a build may reuse from the builds before it.
+type Options struct {
+	// Verify holds the cache of verdicts, which also remembers what each
+	// operator object was rendered to.
+	Verify verify.Options
+	// OutDir is the environment's output directory as it is before this
+	// build (out/<env>): render reuses from it the YAML of the objects the
+	// cache says are unchanged, after checking the bytes' hash
+	// (operator.Memo). Empty renders everything.
+	OutDir string
+}
+
+// CompileWith is Compile reusing what opts holds.
+func CompileWith(root string, ref load.Ref, opts load.Options, copts Options) (*Result, error) {
+	vopts := copts.Verify
 	plans, err := Plans(root, ref, opts)
 	if err != nil {
 		return nil, err
@@ -88,7 +101,7 @@ func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Opti
 			own[i] = lint.Unsuppressed(plan, cfg)
 		})
 	}
-	res, err := rendered(plans, vopts.Verified)
+	res, err := rendered(plans, vopts.Verified, copts.OutDir)
 	if err != nil {
 		vet.Wait()
 		return nil, err
@@ -128,7 +141,11 @@ func CompileWith(root string, ref load.Ref, opts load.Options, vopts verify.Opti
 }
 
 // Render runs the renderers the environment's flavour asks for.
-func Render(plan *expand.Plan) (*artifact.Tree, error) {
+func Render(plan *expand.Plan) (*artifact.Tree, error) { return renderWith(plan, nil) }
+
+// renderWith is Render reusing the YAML of unchanged operator objects
+// (memo, may be nil).
+func renderWith(plan *expand.Plan, memo *operator.Memo) (*artifact.Tree, error) {
 	tree := artifact.NewTree()
 	switch plan.Env.Flavour {
 	case model.FlavourPlain:
@@ -136,7 +153,7 @@ func Render(plan *expand.Plan) (*artifact.Tree, error) {
 			return nil, err
 		}
 	case model.FlavourOperator:
-		if err := operator.Render(plan, tree); err != nil {
+		if err := operator.RenderWith(plan, tree, memo); err != nil {
 			return nil, err
 		}
 	default:

@@ -1,8 +1,12 @@
 package pipeline
 
 import (
+	"os"
+	"path/filepath"
+
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/load"
+	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/scale"
 	"github.com/mongen-dev/mongen/internal/verifycache"
 )
@@ -22,15 +26,25 @@ func unverified(root string, ref load.Ref, opts load.Options, vc *verifycache.Ca
 	if err != nil {
 		return nil, err
 	}
-	return rendered(plans, vc)
+	return rendered(plans, vc, "")
 }
 
 // rendered renders every cluster's plan and puts the clusters together.
-func rendered(plans []*expand.Plan, vc *verifycache.Cache) (*Result, error) {
+// With outDir (out/<env> before this build) and a cache, the YAML of
+// unchanged operator objects is taken from there (operator.Memo).
+func rendered(plans []*expand.Plan, vc *verifycache.Cache, outDir string) (*Result, error) {
 	clusters := make([]Cluster, len(plans))
 	var errs []error
 	for i, plan := range plans {
-		tree, err := Render(plan)
+		var memo *operator.Memo
+		if outDir != "" && vc != nil {
+			dir := outDir
+			if plan.Env.MultiCluster() {
+				dir = filepath.Join(outDir, plan.Env.Cluster)
+			}
+			memo = &operator.Memo{Verified: vc, Previous: previousFile(dir)}
+		}
+		tree, err := renderWith(plan, memo)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -67,4 +81,17 @@ func Plans(root string, ref load.Ref, opts load.Options) ([]*expand.Plan, error)
 		return nil, err
 	}
 	return plans, nil
+}
+
+// previousFile reads a file of dir, the output tree before this build; a
+// file that is missing, unreadable or not a regular file is absent.
+func previousFile(dir string) func(path string) ([]byte, bool) {
+	return func(path string) ([]byte, bool) {
+		full := filepath.Join(dir, filepath.FromSlash(path))
+		if info, err := os.Lstat(full); err != nil || !info.Mode().IsRegular() {
+			return nil, false
+		}
+		data, err := os.ReadFile(full)
+		return data, err == nil
+	}
 }

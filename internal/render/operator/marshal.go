@@ -22,6 +22,11 @@ func Marshal(obj any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
+	return marshalJSON(raw)
+}
+
+// marshalJSON is Marshal from the object's JSON encoding.
+func marshalJSON(raw []byte) ([]byte, error) {
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	var v any

@@ -67,7 +67,10 @@ func FilePath(kind, name string) string {
 }
 
 // Render emits every object of the plan into t, one file each.
-func Render(p *expand.Plan, t *artifact.Tree) error {
+func Render(p *expand.Plan, t *artifact.Tree) error { return RenderWith(p, t, nil) }
+
+// RenderWith is Render reusing unchanged objects' YAML (memo, may be nil).
+func RenderWith(p *expand.Plan, t *artifact.Tree, memo *Memo) error {
 	if p != nil && p.Env != nil && len(p.Env.RawScrapeConfigs) > 0 {
 		return diag.List{diag.At(diag.Origin(p.Env.Source("rawScrapeConfigs")), "rawScrapeConfigs are rendered by the plain flavour only: write them as targets, or use flavour \"plain\"")}
 	}
@@ -76,7 +79,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 		return err
 	}
 	for _, o := range objs {
-		data, err := Marshal(o.Obj)
+		data, err := memo.marshal(o.Path(), o.Obj)
 		if err != nil {
 			return fmt.Errorf("render operator: %s %q: %w", o.Kind, o.Name, err)
 		}
