@@ -225,9 +225,24 @@ func (g groupByUse) observe(r expand.Rule, labels map[string]string, m Match) {
 		u = &routeUse{receiver: m.Receiver, groupBy: m.GroupBy, carried: map[string]bool{}}
 		g[key] = u
 	}
-	out, closed := outputLabels(r.Expr)
+	// The expression is parsed only for a label no alert seen so far
+	// carries: once a route's group_by labels are all carried, which
+	// takes a few alerts, 10,000 more parse nothing.
+	var out map[string]bool
+	closed, parsed := false, false
 	for _, l := range m.GroupBy {
-		if _, ok := labels[l]; ok || out[l] || !closed {
+		if u.carried[l] {
+			continue
+		}
+		if _, ok := labels[l]; ok {
+			u.carried[l] = true
+			continue
+		}
+		if !parsed {
+			out, closed = outputLabels(r.Expr)
+			parsed = true
+		}
+		if out[l] || !closed {
 			u.carried[l] = true
 		}
 	}
