@@ -34,7 +34,7 @@ func TestLiteralPositionsChangeNoSource(t *testing.T) {
 				t.Fatal(err)
 			}
 			envV := cuecontext.New().BuildInstance(insts[0]).LookupPath(cue.ParsePath(EnvField))
-			written, literals := fieldPositions(c.root, insts[0]), literalPositions(c.root, insts[0])
+			written, literals := syntaxPositions(c.root, insts[0])
 			if len(literals) == 0 {
 				t.Fatal("no literal positions: the shortcut is not exercised")
 			}

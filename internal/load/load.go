@@ -132,7 +132,7 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	var written, literals map[string]string
 	scan.Go(func() {
 		credErr = scanCredentials(root, insts[0], secretRefFields(insts[1]))
-		written, literals = fieldPositions(root, insts[0]), literalPositions(root, insts[0])
+		written, literals = syntaxPositions(root, insts[0])
 	})
 	// One context per environment: a context keeps all it evaluated.
 	ctx := cuecontext.New()

@@ -10,57 +10,48 @@ import (
 	"github.com/mongen-dev/mongen/internal/diag"
 )
 
-// fieldPositions maps the label path of every field the environment's own
-// files write ("env/exporters/node") to its position; the first file and
-// field win, in file order.
-func fieldPositions(root string, inst *build.Instance) map[string]string {
-	out := map[string]string{}
+// syntaxPositions reads, in one walk of the environment's own files:
+//
+//   - written: the label path of every field they write
+//     ("env/exporters/node") and its position; the first file and field
+//     win, in file order;
+//   - literals: the label path of every field they write exactly once, as
+//     a string, number or interpolation, with the position of that value,
+//     or as a struct, with its label's: where CUE places the evaluated
+//     value too, so sources can take it without asking the evaluated
+//     graph. A field a cluster also writes (env/clusters/<name>/...) is
+//     left out: its value in that cluster's view may come from there.
+func syntaxPositions(root string, inst *build.Instance) (written, literals map[string]string) {
+	written, literals = map[string]string{}, map[string]string{}
+	twice := map[string]bool{}
 	pos := positioner(root)
 	walkFields(inst, func(key string, f *ast.Field) {
-		if _, seen := out[key]; !seen {
-			out[key] = pos(f.Pos())
-		}
-	})
-	return out
-}
-
-// literalPositions maps the label path of every field the environment's
-// own files write exactly once, as a string, number or interpolation, to
-// the position of that value: where CUE places the evaluated value too,
-// so sources can take it without asking the evaluated graph. A field a
-// cluster also writes (env/clusters/<name>/...) is left out: its value
-// in that cluster's view may come from there.
-func literalPositions(root string, inst *build.Instance) map[string]string {
-	out := map[string]string{}
-	seen, twice := map[string]bool{}, map[string]bool{}
-	pos := positioner(root)
-	walkFields(inst, func(key string, f *ast.Field) {
-		if seen[key] {
+		if _, seen := written[key]; seen {
 			twice[key] = true
 			return
 		}
-		seen[key] = true
+		label := pos(f.Pos())
+		written[key] = label
 		switch f.Value.(type) {
 		case *ast.BasicLit, *ast.Interpolation:
-			out[key] = pos(f.Value.Pos())
+			literals[key] = pos(f.Value.Pos())
 		case *ast.StructLit:
-			// A struct is placed at its field's label.
-			out[key] = pos(f.Pos())
+			literals[key] = label
 		}
 	})
 	for key := range twice {
-		delete(out, key)
+		delete(literals, key)
 	}
-	for key := range out {
+	for key := range literals {
 		// env/clusters/<name>/<rest>: the cluster's view of env/<rest>
 		// may take its value from there, and the cluster's own field is
 		// not a path sources records.
 		if parts := strings.SplitN(key, "/", 4); len(parts) == 4 && parts[0] == EnvField && parts[1] == "clusters" {
-			delete(out, key)
-			delete(out, EnvField+"/"+parts[3])
+			delete(literals, key)
+			delete(literals, EnvField+"/"+parts[3])
 		}
 	}
-	return out
+	return written, literals
 }
 
 // positioner is position for many positions in few files: each file's
@@ -83,8 +74,8 @@ func positioner(root string) func(token.Pos) string {
 // walkFields calls fn with the label path ("env/rules/g/r/expr") of every
 // field with a plain label in the files of inst, in file order.
 func walkFields(inst *build.Instance, fn func(key string, f *ast.Field)) {
-	var visit func(n ast.Node, path []string)
-	visit = func(n ast.Node, path []string) {
+	var visit func(n ast.Node, prefix string)
+	visit = func(n ast.Node, prefix string) {
 		var elts []ast.Decl
 		switch x := n.(type) {
 		case *ast.File:
@@ -92,8 +83,8 @@ func walkFields(inst *build.Instance, fn func(key string, f *ast.Field)) {
 		case *ast.StructLit:
 			elts = x.Elts
 		case *ast.BinaryExpr: // env: schemas.#Environment & {...}
-			visit(x.X, path)
-			visit(x.Y, path)
+			visit(x.X, prefix)
+			visit(x.Y, prefix)
 			return
 		default:
 			return
@@ -107,13 +98,16 @@ func walkFields(inst *build.Instance, fn func(key string, f *ast.Field)) {
 			if err != nil {
 				continue
 			}
-			p := append(path[:len(path):len(path)], name)
-			fn(strings.Join(p, "/"), f)
-			visit(f.Value, p)
+			key := name
+			if prefix != "" {
+				key = prefix + "/" + name
+			}
+			fn(key, f)
+			visit(f.Value, key)
 		}
 	}
 	for _, f := range inst.Files {
-		visit(f, nil)
+		visit(f, "")
 	}
 }
 
