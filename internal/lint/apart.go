@@ -90,10 +90,10 @@ func resultConstraints(n parser.Node) constraints {
 
 // alertConstraints are what the alerts of rule r satisfy: its static
 // labels replace whatever the expression's series carry.
-func alertConstraints(r *rule) constraints {
+func (p *pass) alertConstraints(r *rule) constraints {
 	out := constraints{}
-	if r.expr != nil {
-		for l, ms := range resultConstraints(r.expr) {
+	if expr := p.exprOf(r); expr != nil {
+		for l, ms := range resultConstraints(expr) {
 			out[l] = ms
 		}
 	}

@@ -2,11 +2,13 @@ package lint
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 
 	"github.com/prometheus/prometheus/promql/parser"
 
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // BenchmarkVet10kRules runs every check on 10,000 alerting rules (the large
@@ -19,6 +21,25 @@ func BenchmarkVet10kRules(b *testing.B) {
 	for b.Loop() {
 		if res := Vet(plan, Config{}); len(res.Findings) != 0 {
 			b.Fatalf("unexpected findings: %v", res.Findings[:1])
+		}
+	}
+}
+
+// BenchmarkVet10kRulesWarm is BenchmarkVet10kRules on a rebuild: every
+// rule's verdict is in the verification cache of the run before.
+func BenchmarkVet10kRulesWarm(b *testing.B) {
+	plan := benchPlan(b)
+	path := filepath.Join(b.TempDir(), "verified.json")
+	vc := verifycache.Open(path, "bench")
+	Unsuppressed(plan, Config{Verified: vc})
+	if err := vc.Save(path); err != nil {
+		b.Fatal(err)
+	}
+	b.ReportAllocs()
+	for b.Loop() {
+		vc := verifycache.Open(path, "bench")
+		if fs := Unsuppressed(plan, Config{Verified: vc}); len(fs) != 0 || vc.Misses() != 0 {
+			b.Fatalf("unexpected findings %v or %d misses", fs, vc.Misses())
 		}
 	}
 }

@@ -171,10 +171,31 @@ func str(n *yaml.Node) string {
 // in an environment with kube-prometheus's jobs, and pins the findings.
 // docs/lint.md justifies each one.
 func TestKubePrometheusCorpus(t *testing.T) {
+	plan, alerts, records := kubePrometheusPlan(t)
+	if alerts != 139 || records != 95 {
+		t.Errorf("parsed %d alerting and %d recording rules; the corpus README says 139 and 95", alerts, records)
+	}
+
+	res := Vet(plan, Config{Policy: DefaultPolicy()})
+	var b strings.Builder
+	fmt.Fprintf(&b, "# mongen vet on the kube-prometheus corpus: %d alerting and %d recording rules.\n", alerts, records)
+	fmt.Fprintf(&b, "# Every finding is justified in docs/lint.md. Regenerate with UPDATE_GOLDEN=1.\n")
+	for _, f := range res.Findings {
+		b.WriteString(f.String() + "\n")
+	}
+	golden(t, filepath.Join("testdata", "kube-prometheus.golden"), b.String())
+	if len(res.Suppressed) != 0 {
+		t.Errorf("suppressed findings without configuration: %v", res.Suppressed)
+	}
+}
+
+// kubePrometheusPlan is the corpus environment with the kube-prometheus
+// rules as its groups, and how many alerting and recording rules they are.
+func kubePrometheusPlan(t *testing.T) (plan *expand.Plan, alerts, records int) {
+	t.Helper()
 	names := corpus.Files(t)
-	plan := corpusPlan(t)
+	plan = corpusPlan(t)
 	plan.Groups = nil
-	alerts, records := 0, 0
 	for _, name := range names {
 		data, err := os.ReadFile(name)
 		if err != nil {
@@ -196,21 +217,7 @@ func TestKubePrometheusCorpus(t *testing.T) {
 		plan.Groups = append(plan.Groups, groups...)
 	}
 	sort.SliceStable(plan.Groups, func(i, j int) bool { return plan.Groups[i].Name < plan.Groups[j].Name })
-	if alerts != 139 || records != 95 {
-		t.Errorf("parsed %d alerting and %d recording rules; the corpus README says 139 and 95", alerts, records)
-	}
-
-	res := Vet(plan, Config{Policy: DefaultPolicy()})
-	var b strings.Builder
-	fmt.Fprintf(&b, "# mongen vet on the kube-prometheus corpus: %d alerting and %d recording rules.\n", alerts, records)
-	fmt.Fprintf(&b, "# Every finding is justified in docs/lint.md. Regenerate with UPDATE_GOLDEN=1.\n")
-	for _, f := range res.Findings {
-		b.WriteString(f.String() + "\n")
-	}
-	golden(t, filepath.Join("testdata", "kube-prometheus.golden"), b.String())
-	if len(res.Suppressed) != 0 {
-		t.Errorf("suppressed findings without configuration: %v", res.Suppressed)
-	}
+	return plan, alerts, records
 }
 
 func golden(t *testing.T, path, got string) { t.Helper(); goldenfile.CompareFile(t, path, got) }

@@ -116,7 +116,7 @@ const (
 // (an exporter's metricTypes, vet.metricTypes) a finding is an error; on
 // the naming conventions alone it is a warning.
 func checkCounter(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if r.expr == nil {
 			continue
 		}

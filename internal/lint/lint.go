@@ -98,8 +98,10 @@ type Config struct {
 	// histogram, summary), over the exporters' and vet.metricTypes.
 	MetricTypes map[string]string
 	// Verified remembers checks that passed on the same input before
-	// (the template checks, by rule name and text), so a rebuild runs them
-	// only on what changed; nil runs everything.
+	// (the per-rule checks, by the rule's content and the plan-wide state
+	// they read; the template checks, by rule name and text), so a
+	// rebuild runs them only on what changed (cache.go); nil runs
+	// everything.
 	Verified *verifycache.Cache
 }
 
@@ -143,6 +145,11 @@ func Vet(plan *expand.Plan, cfg Config) Result {
 // Unsuppressed runs the checks alone, without cfg.External or suppression,
 // so it can run while the findings of other checks are still gathered.
 func Unsuppressed(plan *expand.Plan, cfg Config) []finding.Finding {
+	return runChecks(plan, cfg).out
+}
+
+// runChecks is Unsuppressed, returning the pass.
+func runChecks(plan *expand.Plan, cfg Config) *pass {
 	if len(cfg.Policy.Tiers) == 0 {
 		cfg.Policy = DefaultPolicy()
 	}
@@ -151,13 +158,19 @@ func Unsuppressed(plan *expand.Plan, cfg Config) []finding.Finding {
 	for _, id := range cfg.Only {
 		only[id] = true
 	}
+	var run []check
 	for _, c := range checks {
 		if c.run == nil || (len(only) > 0 && !only[c.ID]) {
 			continue
 		}
+		run = append(run, c)
+	}
+	p.recall(run)
+	for _, c := range run {
 		c.run(p)
 	}
-	return p.out
+	p.remember()
+	return p
 }
 
 // Suppress applies cfg's vet.disable to the findings of Unsuppressed and
@@ -173,6 +186,11 @@ type pass struct {
 	cfg  Config
 	// rules in plan order (groups by name, then their rules).
 	rules []*rule
+	// todo are the rules the per-rule checks look at: those without a
+	// cached verdict (recall), in plan order.
+	todo []*rule
+	// parse parses the rules' expressions.
+	parse parser.Parser
 	jobs  []job
 	// recorded names the series that the plan's recording rules write.
 	recorded map[string]bool
@@ -184,6 +202,11 @@ type pass struct {
 	info         map[string]CheckInfo
 	// templates caches parsed templates by text.
 	templates map[string]parsedTemplate
+	// nearSeverity caches nearSeverity by label key: rules share keys.
+	nearSeverity map[string]bool
+	// known caches knownMetrics; knownDone says it is computed.
+	known     []string
+	knownDone bool
 }
 
 // rule is one rule of the plan, with its parsed expression.
@@ -193,8 +216,19 @@ type rule struct {
 	// exporter is the library exporter whose rules hold this one, "" for
 	// the environment's own.
 	exporter string
-	expr     parser.Expr // nil when it does not parse
-	err      error
+	// expr and err are the parse of Expr once parsed is set (exprOf).
+	expr   parser.Expr // nil when it does not parse
+	err    error
+	parsed bool
+	// key names the rule's verdict in cfg.Verified ("" without a cache);
+	// cached says an earlier run's per-rule checks found nothing on the
+	// same rule and plan-wide state (recall), and selectors is what that
+	// run recorded of its expression for knownMetrics.
+	key       string
+	cached    bool
+	selectors []byte
+	// reported says this run reported a finding about the rule.
+	reported bool
 }
 
 func (r *rule) alert() bool { return r.Kind != mmodel.RuleRecord }
@@ -287,11 +321,12 @@ func (j job) matches(ms []*labels.Matcher) bool {
 
 func newPass(plan *expand.Plan, cfg Config) *pass { return indexPlan(plan, cfg, true) }
 
-// indexPlan indexes plan for the checks; with withRules false the rules'
-// expressions are not parsed and p.rules stays empty (a Catalog needs
-// only what the rules record).
+// indexPlan indexes plan for the checks; with withRules false p.rules
+// stays empty (a Catalog needs only what the rules record). The rules'
+// expressions are parsed later, by recall or exprOf, only where a check
+// needs them.
 func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
-	p := &pass{plan: plan, cfg: cfg, recorded: map[string]bool{}, info: map[string]CheckInfo{}}
+	p := &pass{plan: plan, cfg: cfg, recorded: map[string]bool{}, info: map[string]CheckInfo{}, parse: parser.NewParser(parser.Options{})}
 	for _, c := range checks {
 		p.info[c.ID] = c.CheckInfo
 	}
@@ -302,7 +337,6 @@ func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
 	p.types = metricTypes(env, cfg.MetricTypes)
 	p.scrape = durationOr(env.Prometheus.ScrapeInterval, time.Minute)
 	p.eval = durationOr(env.Prometheus.EvaluationInterval, time.Minute)
-	parse := parser.NewParser(parser.Options{})
 	for _, g := range plan.Groups {
 		for _, r := range g.Rules {
 			if r.Kind == mmodel.RuleRecord {
@@ -311,11 +345,7 @@ func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
 			if !withRules {
 				continue
 			}
-			expr, err := parse.ParseExpr(r.Expr)
-			if err != nil {
-				expr = nil
-			}
-			p.rules = append(p.rules, &rule{Rule: r, group: g.Name, exporter: g.Exporter, expr: expr, err: err})
+			p.rules = append(p.rules, &rule{Rule: r, group: g.Name, exporter: g.Exporter})
 		}
 	}
 	for _, j := range plan.Jobs {
@@ -334,7 +364,7 @@ func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
 	for _, f := range plan.Federation {
 		info := job{name: f.Name, interval: durationOr(f.Federation.Interval, p.scrape)}
 		for _, m := range f.Federation.Match {
-			ms, err := parse.ParseMetricSelector(m)
+			ms, err := p.parse.ParseMetricSelector(m)
 			if err != nil {
 				// Unparseable match[] selects nothing; verify reports it.
 				continue
@@ -366,6 +396,7 @@ func (p *pass) report(id string, sev finding.Severity, pos string, r *rule, form
 	}
 	f := finding.Finding{Check: id, Severity: sev, Position: pos, Message: fmt.Sprintf(format, args...)}
 	if r != nil {
+		r.reported = true
 		f.Subject = "rule " + r.Name
 		if f.Position == "" {
 			f.Position = r.Origin

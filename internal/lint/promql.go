@@ -18,7 +18,7 @@ import (
 // checkSyntax reports expressions that do not parse. The build's verify
 // stage reports them too; mongen vet, which does not render, needs its own.
 func checkSyntax(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if r.err == nil {
 			continue
 		}
@@ -58,7 +58,7 @@ var rateFuncs = map[string]bool{
 // intervals are errors: even without a missed scrape they often hold one
 // sample.
 func checkRateRange(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if r.expr == nil {
 			continue
 		}
@@ -182,7 +182,7 @@ var ruleSeries = map[string]bool{"ALERTS": true, "ALERTS_FOR_STATE": true}
 // has, or a metric that none of the jobs it can read exposes.
 func checkSelector(p *pass) {
 	checkSLOSelectors(p)
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		// SLO rules repeat their indicator's selectors once per window:
 		// checkSLOSelectors reports those at the indicator.
 		if r.expr == nil || r.SLO != "" {
@@ -285,7 +285,7 @@ func matchesName(sel []*labels.Matcher, name string) bool {
 // expression (it is matched literally), regular expressions that are
 // plain strings, and anchors that Prometheus adds itself.
 func checkRegexp(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if r.expr == nil {
 			continue
 		}

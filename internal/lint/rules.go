@@ -24,9 +24,9 @@ const severityNone = "none"
 // severity; a label key that looks like a misspelt severity is flagged.
 func checkTier(p *pass) {
 	tiers := sortedKeys(p.cfg.Policy.Tiers)
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		for _, k := range sortedKeys(r.Labels) {
-			if k != severityLabel && nearSeverity(k) {
+			if k != severityLabel && p.nearSeverityKey(k) {
 				p.report("rule/tier", finding.Warning, r.labelOrigin(k), r, "label %q looks like a misspelt %q: alerts are routed by %s only", k, severityLabel, severityLabel)
 			}
 		}
@@ -73,6 +73,19 @@ func nearSeverity(k string) bool {
 	return textdist.Distance(l, severityLabel) <= 1
 }
 
+// nearSeverityKey is nearSeverity, once per key and pass.
+func (p *pass) nearSeverityKey(k string) bool {
+	near, ok := p.nearSeverity[k]
+	if !ok {
+		near = nearSeverity(k)
+		if p.nearSeverity == nil {
+			p.nearSeverity = map[string]bool{}
+		}
+		p.nearSeverity[k] = near
+	}
+	return near
+}
+
 func (r *rule) labelOrigin(k string) string {
 	if o := r.LabelOrigins[k]; o != "" {
 		return o
@@ -93,7 +106,9 @@ func (r *rule) annotationOrigin(k string) string {
 func checkName(p *pass) {
 	byName := map[string][]*rule{}
 	for _, r := range p.rules {
-		if msg := badName(r.Name, r.alert()); msg != "" {
+		// A cached verdict saw a good name; the pairs below are
+		// plan-wide and always checked.
+		if msg := badName(r.Name, r.alert()); !r.cached && msg != "" {
 			p.report("rule/name", "", r.Origin, r, "%s", msg)
 		}
 		if r.alert() {
@@ -102,14 +117,32 @@ func checkName(p *pass) {
 	}
 	for _, name := range sortedKeys(byName) {
 		rs := byName[name]
+		if len(rs) < 2 {
+			continue
+		}
+		// The pairs' verdict is a function of the rules' contents (their
+		// keys), in order: a cached pass skips parsing them.
+		key := p.pairsKey(rs)
+		if _, ok := p.cfg.Verified.Passed(key); ok {
+			continue
+		}
+		cs := make([]constraints, len(rs))
+		for i, r := range rs {
+			cs[i] = p.alertConstraints(r)
+		}
+		found := false
 		for i := 1; i < len(rs); i++ {
 			for j := 0; j < i; j++ {
-				if apart(alertConstraints(rs[i]), alertConstraints(rs[j])) {
+				if apart(cs[i], cs[j]) {
 					continue
 				}
+				found = true
 				p.report("rule/name", "", rs[i].Origin, rs[i], "alert name %s is also used in group %s (%s) with labels that do not tell the two apart: rename one, give them a label with different values, or select different values of one label in their expressions", name, rs[j].group, rs[j].Origin)
 				break
 			}
+		}
+		if !found {
+			p.cfg.Verified.Pass(key, nil)
 		}
 	}
 }
@@ -172,7 +205,7 @@ func suggestName(name string) string {
 // checkAnnotations: the annotations the tier requires are present and not
 // blank; runbook_url is an absolute http(s) URL.
 func checkAnnotations(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if !r.alert() {
 			continue
 		}
@@ -234,7 +267,7 @@ func plural(n int, one, many string) string {
 // its tier's bounds (a missing `for` is 0: the alert fires on the first
 // evaluation that returns a series).
 func checkFor(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if !r.alert() {
 			if r.For != "" {
 				p.report("rule/for", finding.Error, r.Origin, r, "a recording rule cannot have `for` (%s): Prometheus refuses the rule file", r.For)

@@ -20,7 +20,6 @@ func checkSLOSelectors(p *pass) {
 	if p.plan.Env == nil {
 		return
 	}
-	known := p.knownMetrics()
 	for _, s := range p.plan.Env.SLOList() {
 		// Selectors that do not parse are left out: expand reports them.
 		// A custom indicator's are every selector of its queries.
@@ -28,7 +27,7 @@ func checkSLOSelectors(p *pass) {
 			vs := f.Selector
 			msg := p.selectorProblem(vs)
 			if msg == "" {
-				msg = p.nearMiss(vs, known)
+				msg = p.nearMiss(vs)
 			}
 			if msg != "" {
 				p.out = append(p.out, finding.Finding{
@@ -45,8 +44,14 @@ func checkSLOSelectors(p *pass) {
 
 // knownMetrics lists the metric names the environment names anywhere else:
 // its exporters' metrics lists, its targets' golden signals and the
-// selectors of its rules (SLO rules aside).
+// selectors of its rules (SLO rules aside). It is computed once, when
+// first needed; a rule with a cached verdict gives the names recorded
+// with it instead of a parse.
 func (p *pass) knownMetrics() []string {
+	if p.knownDone {
+		return p.known
+	}
+	p.knownDone = true
 	set := map[string]bool{}
 	for _, j := range p.jobs {
 		for _, m := range j.metrics {
@@ -66,26 +71,48 @@ func (p *pass) knownMetrics() []string {
 		}
 	}
 	for _, r := range p.rules {
-		if r.expr == nil || r.SLO != "" {
+		if r.cached {
+			walkNames(r.selectors, func(name string) { set[name] = true })
 			continue
 		}
-		parser.Inspect(r.expr, func(n parser.Node, _ []parser.Node) error {
-			if vs, ok := n.(*parser.VectorSelector); ok {
-				set[selectorName(vs)] = true
-			}
-			return nil
-		})
+		for _, name := range ruleSelectorNames(r) {
+			set[name] = true
+		}
 	}
 	delete(set, "")
-	return slices.Sorted(maps.Keys(set))
+	p.known = slices.Sorted(maps.Keys(set))
+	return p.known
+}
+
+// ruleSelectorNames are the metric names the selectors of a parsed rule
+// select, for knownMetrics: none for an SLO rule or one that does not
+// parse.
+func ruleSelectorNames(r *rule) []string {
+	if r.expr == nil || r.SLO != "" {
+		return nil
+	}
+	var names []string
+	parser.Inspect(r.expr, func(n parser.Node, _ []parser.Node) error {
+		if vs, ok := n.(*parser.VectorSelector); ok {
+			if name := selectorName(vs); name != "" && !slices.Contains(names, name) {
+				names = append(names, name)
+			}
+		}
+		return nil
+	})
+	return names
 }
 
 // nearMiss reports an SLO selector's metric that the environment names
 // nowhere while a name one or two letters away is known: the SLO's error
 // ratio would be 0 (or absent) for ever.
-func (p *pass) nearMiss(vs *parser.VectorSelector, known []string) string {
+func (p *pass) nearMiss(vs *parser.VectorSelector) string {
 	name := selectorName(vs)
-	if name == "" || slices.Contains(known, name) || p.recorded[name] || scrapeSeries[name] {
+	if name == "" || p.recorded[name] || scrapeSeries[name] {
+		return ""
+	}
+	known := p.knownMetrics()
+	if slices.Contains(known, name) {
 		return ""
 	}
 	if s := textdist.Closest(name, known, 2); s != "" {

@@ -42,7 +42,7 @@ func (r *rule) templates() []templateField {
 // checkTemplateSyntax parses every alert's label and annotation templates
 // as the rule manager does, with Prometheus' template functions.
 func checkTemplateSyntax(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if !r.alert() {
 			continue // recording rules' labels are not templates
 		}
@@ -247,7 +247,7 @@ func labelRefs(text string, tree *parse.Tree) []labelRef {
 // on(), or never there (absent(), vector()). Rule labels are not in
 // $labels: the rule manager expands templates with the series' labels.
 func checkTemplateLabels(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if !r.alert() || r.expr == nil {
 			continue
 		}

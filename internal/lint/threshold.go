@@ -13,7 +13,7 @@ import (
 // parameter is judged: a literal such as a clock offset's `< -0.05` is
 // written on purpose.
 func checkThresholdSign(p *pass) {
-	for _, r := range p.rules {
+	for _, r := range p.todo {
 		if r.expr == nil || !r.alert() || r.Threshold == nil || *r.Threshold >= 0 {
 			continue
 		}
