@@ -17,8 +17,6 @@ import (
 	"sync"
 	"sync/atomic"
 
-	"sigs.k8s.io/yaml"
-
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/finding"
@@ -342,21 +340,17 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add, addRule func(str
 }
 
 func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator, add, addRule func(string, string, error)) {
-	if err := validator.Validate(f.Data); err != nil {
+	// One parse serves the schema check and what is read below.
+	parsed, err := kube.Parse(f.Data)
+	if err == nil {
+		err = validator.ValidateObject(parsed)
+	}
+	if err != nil {
 		add(f.Origin, f.Path, err)
 		return
 	}
-	var obj struct {
-		Kind     string `json:"kind"`
-		Metadata struct {
-			Name   string            `json:"name"`
-			Labels map[string]string `json:"labels"`
-		} `json:"metadata"`
-		Spec struct {
-			Groups []any `json:"groups"`
-		} `json:"spec"`
-	}
-	if err := yaml.Unmarshal(f.Data, &obj); err != nil {
+	obj, err := readManifest(f.Data, parsed)
+	if err != nil {
 		add(f.Origin, f.Path, err)
 		return
 	}
@@ -378,7 +372,7 @@ func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator
 			// hands the rest to Prometheus' rulefmt (global.go).
 			groups = withoutPartialResponse(groups)
 		}
-		data, err := yaml.Marshal(map[string]any{"groups": groups})
+		data, err := ruleFileYAML(groups)
 		if err == nil {
 			err = promcheck.Rules(f.Path, data)
 		}

@@ -124,10 +124,30 @@ func Validate(doc []byte) error {
 // The returned error joins one *FieldError per problem, sorted; nil means
 // the object is valid.
 func (v *Validator) Validate(doc []byte) error {
+	obj, err := Parse(doc)
+	if err != nil {
+		return err
+	}
+	return v.ValidateObject(obj)
+}
+
+// Parse reads one YAML (or JSON) document as Validate does: strictly (a
+// duplicated key is an error), exactly one object, empty or comment-only
+// documents skipped. Its error is the one Validate returns for doc; a
+// caller that reads the object itself parses it once and hands it to
+// ValidateObject.
+func Parse(doc []byte) (map[string]any, error) {
 	obj, err := parseDoc(doc)
 	if err != nil {
-		return &FieldError{Detail: err.Error(), Err: err}
+		return nil, &FieldError{Detail: err.Error(), Err: err}
 	}
+	return obj, nil
+}
+
+// ValidateObject is Validate for an object Parse returned: Validate(doc)
+// is ValidateObject of Parse(doc). It does not modify obj (the checks that
+// prune or drop fields work on copies), so the caller may read it after.
+func (v *Validator) ValidateObject(obj map[string]any) error {
 	r := &report{}
 	apiVersion, okA := obj["apiVersion"].(string)
 	kind, okK := obj["kind"].(string)
