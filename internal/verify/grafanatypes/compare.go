@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 )
 
 // compare marshals the decoded dashboard again and reports every field of
@@ -13,8 +14,10 @@ import (
 // ignored; an input field that is null, [] or {} may be left out, as the
 // types' omitempty does and Grafana reads the same.
 func (d *decoder) compare(data []byte, decoded any) {
-	var in, got any
-	if err := json.Unmarshal(data, &in); err != nil {
+	// data is valid JSON (Decode checked it) and so is what json.Marshal
+	// writes, so parseAny reads both with no check of its own.
+	in, err := parseAny(data)
+	if err != nil {
 		d.report("(root)", "is not JSON: %v", err)
 		return
 	}
@@ -23,7 +26,8 @@ func (d *decoder) compare(data []byte, decoded any) {
 		d.report("(root)", "the decoded dashboard does not encode again: %v", err)
 		return
 	}
-	if err := json.Unmarshal(out, &got); err != nil {
+	got, err := parseAny(out)
+	if err != nil {
 		d.report("(root)", "the decoded dashboard does not decode again: %v", err)
 		return
 	}
@@ -72,7 +76,7 @@ func (d *decoder) walk(in, got any, path string) {
 			return
 		}
 		for i := range in {
-			d.walk(in[i], g[i], fmt.Sprintf("%s[%d]", path, i))
+			d.walk(in[i], g[i], path+"["+strconv.Itoa(i)+"]")
 		}
 	default:
 		if in != got && !(in == nil && got == nil) {

@@ -128,18 +128,23 @@ var queryKinds = map[string]func() query{
 // when data is not a JSON object.
 func Decode(data []byte) (*Dashboard, []Problem) {
 	d := &decoder{}
+	// Checked once here, so that the scans of scan.go take every part
+	// apart without checking it again.
+	if !json.Valid(data) {
+		d.report(display(""), "is %s, want an object", kindOf(data))
+		return nil, d.problems
+	}
 	top, ok := d.object(data, "")
 	if !ok {
 		return nil, d.problems
 	}
-	panels, hasPanels := top["panels"]
-	delete(top, "panels")
+	panels, hasPanels := top.get("panels"), top.has("panels")
 	out := &Dashboard{}
 	// The SDK requires annotations; Grafana does not (@grafana/schema has
 	// it optional, and the dashboard model adds its built-in "Annotations
 	// & Alerts" when the list is absent), so leaving it out is accepted.
 	// Every other required field, schemaVersion first, must be there.
-	d.strictDefaults("", mustMarshal(top), out, map[string]any{"annotations": map[string]any{}})
+	d.strictDefaults("", top.without("panels").encode(), out, func() any { return map[string]any{"annotations": map[string]any{}} })
 	if hasPanels && string(panels) != "null" {
 		for i, raw := range d.array(panels, "panels") {
 			if p, ok := d.panelOrRow(raw, fmt.Sprintf("panels[%d]", i)); ok {
@@ -232,12 +237,13 @@ func (d *decoder) strict(path string, raw []byte, v strictDecoder) {
 const missing = "required field is missing from input"
 
 // strictDefaults decodes like strict, but a required field may be left out
-// when defaults (a value marshalled to a JSON tree) has a value for it. For
+// when defaults (a value marshalled to a JSON tree) has a value for it.
+// defaults is called only then. For
 // a panel plugin's options and custom field config, defaults is the SDK
 // constructor's value: Grafana merges the plugin's defaults into the
 // panel's options when it loads the dashboard, so only unknown or mistyped
 // fields are problems there.
-func (d *decoder) strictDefaults(path string, raw []byte, v strictDecoder, defaults any) {
+func (d *decoder) strictDefaults(path string, raw []byte, v strictDecoder, defaults func() any) {
 	err := v.UnmarshalJSONStrict(raw)
 	var errs cog.BuildErrors
 	if err == nil || !errors.As(err, &errs) {
@@ -245,7 +251,7 @@ func (d *decoder) strictDefaults(path string, raw []byte, v strictDecoder, defau
 		return
 	}
 	var tree any
-	_ = json.Unmarshal(mustMarshal(defaults), &tree)
+	_ = json.Unmarshal(mustMarshal(defaults()), &tree)
 	var keep cog.BuildErrors
 	for _, e := range errs {
 		if e.Message == missing && lookup(tree, e.Path) != nil {
@@ -286,20 +292,31 @@ func lookup(tree any, path string) any {
 	return tree
 }
 
-func (d *decoder) object(raw []byte, path string) (map[string]json.RawMessage, bool) {
-	var m map[string]json.RawMessage
-	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
+// object takes apart an object of the JSON Decode has checked.
+func (d *decoder) object(raw []byte, path string) (object, bool) {
+	m, ok := members(raw)
+	if !ok {
 		d.report(display(path), "is %s, want an object", kindOf(raw))
-		return nil, false
 	}
-	return m, true
+	return m, ok
 }
 
-func (d *decoder) array(raw []byte, path string) []json.RawMessage {
-	var a []json.RawMessage
-	if err := json.Unmarshal(raw, &a); err != nil {
+// isObject reports a value of the JSON Decode has checked that is not an
+// object, as object does, without taking it apart.
+func (d *decoder) isObject(raw []byte, path string) bool {
+	if !isObject(raw) {
+		d.report(display(path), "is %s, want an object", kindOf(raw))
+		return false
+	}
+	return true
+}
+
+// array takes apart an array of the JSON Decode has checked; null has no
+// elements.
+func (d *decoder) array(raw []byte, path string) [][]byte {
+	a, ok := elements(raw)
+	if !ok {
 		d.report(display(path), "is %s, want an array", kindOf(raw))
-		return nil
 	}
 	return a
 }
@@ -309,8 +326,8 @@ func (d *decoder) panelOrRow(raw []byte, path string) (dashboard.PanelOrRowPanel
 	if !ok {
 		return dashboard.PanelOrRowPanel{}, false
 	}
-	var typ string
-	if err := json.Unmarshal(m["type"], &typ); err != nil || typ == "" {
+	typ, ok := stringValue(m.get("type"))
+	if !ok || typ == "" {
 		d.report(join(path, "type"), "the panel type is missing or not a string")
 		return dashboard.PanelOrRowPanel{}, false
 	}
@@ -318,12 +335,12 @@ func (d *decoder) panelOrRow(raw []byte, path string) (dashboard.PanelOrRowPanel
 		p := d.panel(m, path, typ)
 		return dashboard.PanelOrRowPanel{Panel: &p}, true
 	}
-	inner, hasInner := m["panels"]
+	inner, hasInner := m.get("panels"), m.has("panels")
 	if hasInner {
-		m["panels"] = json.RawMessage("[]") // decoded one by one below
+		m = m.with("panels", []byte("[]")) // decoded one by one below
 	}
 	row := &dashboard.RowPanel{}
-	d.strict(path, mustMarshal(m), row)
+	d.strict(path, m.encode(), row)
 	if hasInner && string(inner) != "null" {
 		row.Panels = []dashboard.Panel{}
 		for i, raw := range d.array(inner, join(path, "panels")) {
@@ -332,9 +349,9 @@ func (d *decoder) panelOrRow(raw []byte, path string) (dashboard.PanelOrRowPanel
 			if !ok {
 				continue
 			}
-			var t string
-			if err := json.Unmarshal(pm["type"], &t); err != nil || t == "" || t == "row" {
-				d.report(join(ip, "type"), "a row holds panels, not %s", kindOf(pm["type"]))
+			t, ok := stringValue(pm.get("type"))
+			if !ok || t == "" || t == "row" {
+				d.report(join(ip, "type"), "a row holds panels, not %s", kindOf(pm.get("type")))
 				continue
 			}
 			row.Panels = append(row.Panels, d.panel(pm, ip, t))
@@ -346,13 +363,10 @@ func (d *decoder) panelOrRow(raw []byte, path string) (dashboard.PanelOrRowPanel
 // panel decodes a panel other than a row: the panel itself with the
 // dashboard package's Panel, then its queries, field config and options
 // with the types of their datasource and panel plugin.
-func (d *decoder) panel(m map[string]json.RawMessage, path, typ string) dashboard.Panel {
-	targets, options, fieldConfig := m["targets"], m["options"], m["fieldConfig"]
-	delete(m, "targets")
-	delete(m, "options")
-	delete(m, "fieldConfig")
+func (d *decoder) panel(m object, path, typ string) dashboard.Panel {
+	targets, options, fieldConfig := m.get("targets"), m.get("options"), m.get("fieldConfig")
 	p := dashboard.Panel{}
-	d.strict(path, mustMarshal(m), &p)
+	d.strict(path, m.without("targets", "options", "fieldConfig").encode(), &p)
 	kind, known := panelKinds[typ]
 	if !known {
 		d.report(join(path, "type"), "panel type %q has no Grafana type that mongen decodes (known: %s)", typ, strings.Join(knownPanels(), ", "))
@@ -378,9 +392,9 @@ func (d *decoder) panel(m map[string]json.RawMessage, path, typ string) dashboar
 
 	if options != nil && string(options) != "null" && known {
 		op := join(path, "options")
-		if _, ok := d.object(options, op); ok {
+		if d.isObject(options, op) {
 			v := kind.options.zero()
-			d.strictDefaults(op, options, v, kind.options.defaults())
+			d.strictDefaults(op, options, v, kind.options.defaults)
 			p.Options = v
 		}
 	}
@@ -397,7 +411,7 @@ func (d *decoder) query(raw []byte, path, panelDS string) (variants.Dataquery, b
 	var ref struct {
 		Type string `json:"type"`
 	}
-	if ds := m["datasource"]; ds != nil {
+	if ds := m.get("datasource"); ds != nil {
 		_ = json.Unmarshal(ds, &ref) // a malformed reference is reported by the strict decode
 	}
 	typ := ref.Type
@@ -425,16 +439,15 @@ func (d *decoder) fieldConfig(raw []byte, path, typ string, kind panelKind, know
 	if !ok {
 		return nil
 	}
-	var custom json.RawMessage
-	if defs, ok := m["defaults"]; ok {
-		if dm, ok := d.object(defs, join(path, "defaults")); ok {
-			custom = dm["custom"]
-			delete(dm, "custom")
-			m["defaults"] = mustMarshal(dm)
+	var custom []byte
+	if m.has("defaults") {
+		if dm, ok := d.object(m.get("defaults"), join(path, "defaults")); ok {
+			custom = dm.get("custom")
+			m = m.with("defaults", dm.without("custom").encode())
 		}
 	}
 	fc := &dashboard.FieldConfigSource{}
-	d.strict(path, mustMarshal(m), fc)
+	d.strict(path, m.encode(), fc)
 	if custom == nil || string(custom) == "null" || !known {
 		return fc
 	}
@@ -443,11 +456,11 @@ func (d *decoder) fieldConfig(raw []byte, path, typ string, kind panelKind, know
 		d.report(cp, "panel type %q has no custom field config in Grafana's types", typ)
 		return fc
 	}
-	if _, ok := d.object(custom, cp); !ok {
+	if !d.isObject(custom, cp) {
 		return fc
 	}
 	v := kind.custom.zero()
-	d.strictDefaults(cp, custom, v, kind.custom.defaults())
+	d.strictDefaults(cp, custom, v, kind.custom.defaults)
 	fc.Defaults.Custom = v
 	return fc
 }
@@ -472,8 +485,15 @@ func (d *decoder) result() []Problem {
 		out = append(out, p)
 	}
 	sort.SliceStable(out, func(i, j int) bool {
-		if out[i].Path != out[j].Path {
-			return pathLess(out[i].Path, out[j].Path)
+		a, b := out[i].Path, out[j].Path
+		if a != b {
+			if pathLess(a, b) || pathLess(b, a) {
+				return pathLess(a, b)
+			}
+			// Paths pathLess cannot tell apart ("0" and "00", "a.b" and
+			// "a[b]") go by their text: the SDK reports unknown fields in
+			// map order.
+			return a < b
 		}
 		return out[i].Msg < out[j].Msg
 	})
@@ -618,8 +638,8 @@ func kindOf(raw []byte) string {
 func mustMarshal(v any) []byte {
 	data, err := json.Marshal(v)
 	if err != nil {
-		// Only maps of json.RawMessage that came out of json.Unmarshal are
-		// marshalled here: they always encode.
+		// Only the SDK constructors' values and Decode's own map of
+		// defaults are marshalled here: they always encode.
 		panic(fmt.Sprintf("grafanatypes: re-encode: %v", err))
 	}
 	return data
