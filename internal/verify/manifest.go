@@ -11,6 +11,8 @@ import (
 
 	yamlv2 "go.yaml.in/yaml/v2"
 	"sigs.k8s.io/yaml"
+
+	"github.com/mongen-dev/mongen/internal/render/encode"
 )
 
 // manifestObject is what checkManifest reads of a manifest. It used to
@@ -185,7 +187,7 @@ func yamlValue(v any) (any, bool) {
 			keys = append(keys, k)
 		}
 		sort.Strings(keys)
-		sort.SliceStable(keys, func(i, j int) bool { return yamlKeyLess(keys[i], keys[j]) })
+		sort.SliceStable(keys, func(i, j int) bool { return encode.KeyLess(keys[i], keys[j]) })
 		// Without digits yamlKeyLess is a lexicographic order, total;
 		// with them the sorted keys must be in order pairwise.
 		if digits && !totallyOrdered(keys) {
@@ -256,58 +258,12 @@ func yamlNumber(f float64) (any, bool) {
 func totallyOrdered(keys []string) bool {
 	for i := range keys {
 		for j := i + 1; j < len(keys); j++ {
-			if !yamlKeyLess(keys[i], keys[j]) || yamlKeyLess(keys[j], keys[i]) {
+			if !encode.KeyLess(keys[i], keys[j]) || encode.KeyLess(keys[j], keys[i]) {
 				return false
 			}
 		}
 	}
 	return true
-}
-
-// yamlKeyLess is yaml.v2's order of string map keys (its sorter.go
-// keyList.Less, for two strings): at the first rune that differs,
-// letters compare as runes and come after anything else; otherwise the
-// runs of digits starting there compare as numbers (a run after a
-// non-zero digit keeps its leading zeros' weight), then the shorter run
-// first, then the runes. A key that is a prefix of the other comes first.
-func yamlKeyLess(a, b string) bool {
-	ar, br := []rune(a), []rune(b)
-	for i := 0; i < len(ar) && i < len(br); i++ {
-		if ar[i] == br[i] {
-			continue
-		}
-		al, bl := unicode.IsLetter(ar[i]), unicode.IsLetter(br[i])
-		if al && bl {
-			return ar[i] < br[i]
-		}
-		if al || bl {
-			return bl
-		}
-		var ai, bi int
-		var an, bn int64
-		if ar[i] == '0' || br[i] == '0' {
-			for j := i - 1; j >= 0 && unicode.IsDigit(ar[j]); j-- {
-				if ar[j] != '0' {
-					an, bn = 1, 1
-					break
-				}
-			}
-		}
-		for ai = i; ai < len(ar) && unicode.IsDigit(ar[ai]); ai++ {
-			an = an*10 + int64(ar[ai]-'0')
-		}
-		for bi = i; bi < len(br) && unicode.IsDigit(br[bi]); bi++ {
-			bn = bn*10 + int64(br[bi]-'0')
-		}
-		if an != bn {
-			return an < bn
-		}
-		if ai != bi {
-			return ai < bi
-		}
-		return ar[i] < br[i]
-	}
-	return len(ar) < len(br)
 }
 
 // jsonFloats is v with every int64 a float64, as encoding/json decodes

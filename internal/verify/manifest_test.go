@@ -15,6 +15,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/artifact"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
+	"github.com/mongen-dev/mongen/internal/render/encode"
 	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/verify/kube"
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
@@ -417,11 +418,11 @@ func keysTotallyOrdered(v any) bool {
 		}
 		for _, a := range keys {
 			for _, b := range keys {
-				if a != b && yamlKeyLess(a, b) == yamlKeyLess(b, a) {
+				if a != b && encode.KeyLess(a, b) == encode.KeyLess(b, a) {
 					return false
 				}
 				for _, c := range keys {
-					if yamlKeyLess(a, b) && yamlKeyLess(b, c) && !yamlKeyLess(a, c) {
+					if encode.KeyLess(a, b) && encode.KeyLess(b, c) && !encode.KeyLess(a, c) {
 						return false
 					}
 				}

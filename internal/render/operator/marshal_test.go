@@ -11,6 +11,8 @@ import (
 
 	yamlv2 "go.yaml.in/yaml/v2"
 	"sigs.k8s.io/yaml"
+
+	"github.com/mongen-dev/mongen/internal/render/encode"
 )
 
 // viaSigsYAML is what Marshal did before yamlNumbers: sigs.k8s.io/yaml,
@@ -131,7 +133,7 @@ func FuzzYAMLNumbers(f *testing.F) {
 	})
 }
 
-// totallyOrdered reports whether naturalLess orders every map's keys
+// totallyOrdered reports whether encode.KeyLess orders every map's keys
 // consistently (no cycle such as "8" < "700" < "7a" < "8").
 func totallyOrdered(v any) bool {
 	switch x := v.(type) {
@@ -146,7 +148,7 @@ func totallyOrdered(v any) bool {
 		for _, a := range keys {
 			for _, b := range keys {
 				for _, c := range keys {
-					if naturalLess(a, b) && naturalLess(b, c) && !naturalLess(a, c) {
+					if encode.KeyLess(a, b) && encode.KeyLess(b, c) && !encode.KeyLess(a, c) {
 						return false
 					}
 				}
