@@ -1,9 +1,9 @@
 package grafanatypes
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strconv"
 )
 
@@ -13,11 +13,12 @@ import (
 // (zero values of fields they always write) are not the input's and are
 // ignored; an input field that is null, [] or {} may be left out, as the
 // types' omitempty does and Grafana reads the same.
+//
+// Both sides are compared as JSON values, as encoding/json would decode
+// them into any (numbers as float64), but walked as bytes: data is valid
+// JSON (Decode checked it) and so is what json.Marshal writes.
 func (d *decoder) compare(data []byte, decoded any) {
-	// data is valid JSON (Decode checked it) and so is what json.Marshal
-	// writes, so parseAny reads both with no check of its own.
-	in, err := parseAny(data)
-	if err != nil {
+	if err := numbersFit(data); err != nil {
 		d.report("(root)", "is not JSON: %v", err)
 		return
 	}
@@ -26,87 +27,137 @@ func (d *decoder) compare(data []byte, decoded any) {
 		d.report("(root)", "the decoded dashboard does not encode again: %v", err)
 		return
 	}
-	got, err := parseAny(out)
-	if err != nil {
+	if err := numbersFit(out); err != nil {
 		d.report("(root)", "the decoded dashboard does not decode again: %v", err)
 		return
 	}
-	d.walk(in, got, "")
+	d.walk(bytes.TrimSpace(data), out, "")
+}
+
+// numbersFit is the error json.Unmarshal into any gives valid JSON: one
+// only when a number does not fit a float64.
+func numbersFit(data []byte) error {
+	for i := 0; i < len(data); {
+		switch c := data[i]; {
+		case c == '"':
+			i = skipString(data, i)
+		case c == '-' || c >= '0' && c <= '9':
+			end := skipValue(data, i)
+			// Only an exponent or more than 300 digits can be out of range.
+			if tok := data[i:end]; len(tok) > 300 || bytes.ContainsAny(tok, "eE") {
+				if _, err := strconv.ParseFloat(string(tok), 64); err != nil {
+					var v any
+					return json.Unmarshal(data, &v) // its message, for the first such number
+				}
+			}
+			i = end
+		default:
+			i++
+		}
+	}
+	return nil
 }
 
 func (d *decoder) lost(path, format string, args ...any) {
 	d.problems = append(d.problems, Problem{Path: display(path), Msg: fmt.Sprintf(format, args...), kept: true})
 }
 
-func (d *decoder) walk(in, got any, path string) {
-	switch in := in.(type) {
-	case map[string]any:
-		g, ok := got.(map[string]any)
-		if !ok {
+// walk compares a value of the input with the value it decodes as; both
+// are valid JSON without surrounding space.
+func (d *decoder) walk(in, got []byte, path string) {
+	switch in[0] {
+	case '{':
+		if got[0] != '{' {
 			d.lost(path, "is an object, but decodes as %s", describe(got))
 			return
 		}
-		keys := make([]string, 0, len(in))
-		for k := range in {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		for _, k := range keys {
-			kp := join(path, key(k))
-			gv, present := g[k]
-			if !present {
-				if !empty(in[k]) {
+		im, _ := members(in)
+		gm, _ := members(got)
+		j := 0
+		for _, m := range im { // both sorted by key
+			for j < len(gm) && gm[j].key < m.key {
+				j++
+			}
+			kp := join(path, key(m.key))
+			if j == len(gm) || gm[j].key != m.key {
+				if !empty(m.val) {
 					d.lost(kp, "dropped on decoding: no field of Grafana's types holds it")
 				}
 				continue
 			}
-			d.walk(in[k], gv, kp)
+			d.walk(m.val, gm[j].val, kp)
 		}
-	case []any:
-		g, ok := got.([]any)
-		if len(in) == 0 && empty(got) {
+	case '[':
+		ie, _ := elements(in)
+		if len(ie) == 0 && empty(got) {
 			return
 		}
-		if !ok {
+		if got[0] != '[' {
 			d.lost(path, "is an array, but decodes as %s", describe(got))
 			return
 		}
-		if len(g) != len(in) {
-			d.lost(path, "has %d elements, but decodes with %d", len(in), len(g))
+		ge, _ := elements(got)
+		if len(ge) != len(ie) {
+			d.lost(path, "has %d elements, but decodes with %d", len(ie), len(ge))
 			return
 		}
-		for i := range in {
-			d.walk(in[i], g[i], path+"["+strconv.Itoa(i)+"]")
+		for i := range ie {
+			d.walk(ie[i], ge[i], path+"["+strconv.Itoa(i)+"]")
 		}
 	default:
-		if in != got && !(in == nil && got == nil) {
+		if !sameScalar(in, got) {
 			d.lost(path, "is %s, but decodes as %s", describe(in), describe(got))
 		}
 	}
 }
 
-func empty(v any) bool {
-	switch v := v.(type) {
-	case nil:
+// sameScalar reports whether a string, number, boolean or null decodes
+// into any as the same value as got.
+func sameScalar(in, got []byte) bool {
+	if bytes.Equal(in, got) {
 		return true
-	case []any:
-		return len(v) == 0
-	case map[string]any:
-		return len(v) == 0
+	}
+	switch {
+	case in[0] == '"' && got[0] == '"':
+		a, _ := unquote(in)
+		b, _ := unquote(got)
+		return a == b
+	case isNumber(in[0]) && isNumber(got[0]):
+		a, _ := strconv.ParseFloat(string(in), 64)
+		b, _ := strconv.ParseFloat(string(got), 64)
+		return a == b
+	}
+	return false // literals are equal only as the same bytes
+}
+
+func isNumber(c byte) bool { return c == '-' || c >= '0' && c <= '9' }
+
+// empty reports null, [] and {}.
+func empty(raw []byte) bool {
+	switch raw[0] {
+	case 'n':
+		return true
+	case '[':
+		return raw[skipSpace(raw, 1)] == ']'
+	case '{':
+		return raw[skipSpace(raw, 1)] == '}'
 	}
 	return false
 }
 
-func describe(v any) string {
-	switch v := v.(type) {
-	case nil:
+// describe is a value as the messages name it.
+func describe(raw []byte) string {
+	switch raw[0] {
+	case 'n':
 		return "null"
-	case map[string]any:
+	case '{':
 		return "an object"
-	case []any:
+	case '[':
 		return "an array"
-	case string:
-		return fmt.Sprintf("the string %q", v)
+	case '"':
+		s, _ := unquote(raw)
+		return fmt.Sprintf("the string %q", s)
 	}
+	v, _ := parseAny(raw)
 	return fmt.Sprintf("%v", v)
 }
