@@ -34,6 +34,7 @@ func (f failure) Error() string { return fmt.Sprintf("exit %d", f.code) }
 
 // Main runs mongen with args and returns the process exit code.
 func Main(args []string, stdout, stderr io.Writer) int {
+	limitMemory() // memory.go
 	// Every message leaves through the credential redaction (redact.go).
 	stdout, stderr = redacting(stdout), redacting(stderr)
 	cwd, err := os.Getwd()
