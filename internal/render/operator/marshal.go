@@ -52,7 +52,9 @@ func marshalJSON(raw []byte) ([]byte, error) {
 // byte-identical to sigs.k8s.io/yaml.Marshal, which prints the value as
 // JSON and parses that back with yaml.v2 to get those types: a second JSON
 // encoding and a YAML parse per object, a third of render's time for
-// 10,000 rules (marshal_test.go proves the equality). The order is also
+// 10,000 rules (marshal_test.go proves the equality). The one difference
+// is a string holding a NEL (U+0085): that parse read it as a line break
+// and folded it into a space, where yaml.v2 prints it escaped, keeping it. The order is also
 // deterministic where yaml.v2's is not: its natural order is not
 // transitive on some key sets ("8" < "700" < "7a" < "8"), and it sorts
 // keys in map iteration order; here they are sorted stably from byte order.

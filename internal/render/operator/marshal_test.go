@@ -6,6 +6,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -56,8 +57,29 @@ func assertSameYAML(t testing.TB, name string, raw []byte) {
 		t.Fatalf("%s: errors differ: sigs.k8s.io/yaml %v, yamlNumbers %v", name, werr, gerr)
 	}
 	if !bytes.Equal(got, want) {
+		// sigs.k8s.io/yaml's JSON round trip loses a NEL (U+0085): yaml.v2
+		// reads it as a line break inside the quoted JSON string and folds
+		// it into a space. There the direct path must keep the value.
+		if !readsBackAs(t, want, raw) && readsBackAs(t, got, raw) {
+			return
+		}
 		t.Fatalf("%s: yamlNumbers gives\n%s\nsigs.k8s.io/yaml gives\n%s", name, got, want)
 	}
+}
+
+// readsBackAs reports whether the YAML out holds the same value as the
+// JSON raw.
+func readsBackAs(t testing.TB, out, raw []byte) bool {
+	t.Helper()
+	js, err := yaml.YAMLToJSON(out)
+	if err != nil {
+		return false
+	}
+	var a, b any
+	if json.Unmarshal(js, &a) != nil || json.Unmarshal(raw, &b) != nil {
+		return false
+	}
+	return reflect.DeepEqual(a, b)
 }
 
 var trickyJSON = []string{
@@ -66,6 +88,7 @@ var trickyJSON = []string{
 	`{"long": "` + strings.Repeat("word ", 40) + `", "multi": "line one\nline two\n", "tabs": "a\tb", "unicode": "Grüße ✓"}`,
 	`{"nested": {"list": [{}, {"x": null}, [1, 2, [3]]], "selector": {}, "k10": 1, "k9": 2, "K": 3, "_": 4}}`,
 	`{"numbers": [0.1, 100, 1e6, 123456789012, 0.000001, 3.14159, -0.0, 2.5e-10]}`,
+	`{"separators": ["a\u2028b", "a\u2029b"], "nel": "a\u0085b"}`,
 }
 
 func TestYAMLNumbersMatchesSigsYAML(t *testing.T) {
