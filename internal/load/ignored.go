@@ -20,7 +20,7 @@ import (
 // where each one lives in the platform's own configuration; this table
 // holds the rest.
 type ignoredField struct {
-	// path below env, "/"-separated, as fieldPositions records it.
+	// path below env, "/"-separated, as syntaxPositions records it.
 	path string
 	// profiles that ignore the field.
 	profiles []string

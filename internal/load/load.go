@@ -461,7 +461,7 @@ func schemaLabel(root string, v cue.Value, written map[string]string, path []str
 // sources records where each target, rule and override is defined, so later
 // stages can point their errors at the user's CUE.
 //
-// literals (literalPositions) are the positions of values the
+// literals (syntaxPositions) are the positions of values the
 // environment's files write once: those are taken as they are, without
 // looking at the evaluated value, which costs most of the time for 10,000
 // rules. With nil, every position comes from the evaluated value: a test
@@ -514,9 +514,6 @@ func sources(root string, envV cue.Value, written, literals map[string]string) m
 				})
 				fields(r.LookupPath(sel("labels")), func(a string, av cue.Value) {
 					lp := append(p, "labels", a)
-					if literal(lp...) {
-						return
-					}
 					if pos, ok := schemaLabel(root, av, written, lp); ok {
 						out[model.SourcePath(lp...)] = pos
 						return

@@ -33,7 +33,7 @@ import (
 // be written as it is, or fail later against a generated file.
 //
 // written maps the label path of every field the environment's own files
-// write to its position (fieldPositions).
+// write to its position (syntaxPositions).
 func validate(root string, env *mmodel.Environment, envV cue.Value, written map[string]string) diag.List {
 	v := &validator{root: root, envV: envV}
 	v.prometheus(env)
