@@ -188,7 +188,7 @@ func yamlValue(v any) (any, bool) {
 		}
 		sort.Strings(keys)
 		sort.SliceStable(keys, func(i, j int) bool { return encode.KeyLess(keys[i], keys[j]) })
-		// Without digits yamlKeyLess is a lexicographic order, total;
+		// Without digits encode.KeyLess is a lexicographic order, total;
 		// with them the sorted keys must be in order pairwise.
 		if digits && !totallyOrdered(keys) {
 			return nil, false
@@ -253,7 +253,7 @@ func yamlNumber(f float64) (any, bool) {
 	return nil, false
 }
 
-// totallyOrdered reports whether yamlKeyLess orders every pair of the
+// totallyOrdered reports whether encode.KeyLess orders every pair of the
 // sorted keys as they stand, so that any sort gives this order.
 func totallyOrdered(keys []string) bool {
 	for i := range keys {
