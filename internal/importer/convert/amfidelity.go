@@ -49,9 +49,9 @@ func disjointFromAll(earlier []childRoute, ms []string) bool {
 // (inherited from the root where it sets none, as in Alertmanager).
 func (imp *Import) deadMansSwitch(d read.Doc, a *model.Alerting, r *yaml.Node, c childRoute, base model.TierPolicy, warn func(*yaml.Node, string, ...any)) {
 	_, alertname, _ := singleEquality(c.matchers)
-	p := timing(d, r, base)
+	p := timing(d, r, base) // base has Alertmanager's defaults (rootTiming)
 	a.DeadMansSwitch = &model.DeadMansSwitch{Alertname: alertname, Receiver: c.receiver,
-		GroupWait: orDefault(p.GroupWait, "30s"), GroupInterval: orDefault(p.GroupInterval, "5m"), RepeatInterval: orDefault(p.RepeatInterval, "4h")}
+		GroupWait: p.GroupWait, GroupInterval: p.GroupInterval, RepeatInterval: p.RepeatInterval}
 	imp.note(d.Pos(r), NoteChange, "route %s becomes the dead man's switch: its receiver %s takes no other alert, so it is the heartbeat", describeMatchers(c.matchers), c.receiver)
 	if g := read.Get(r, "group_by"); g != nil {
 		warn(g, "route %s: group_by is not kept: the dead man's switch groups as the root does", describeMatchers(c.matchers))
@@ -62,13 +62,6 @@ func (imp *Import) deadMansSwitch(d read.Doc, a *model.Alerting, r *yaml.Node, c
 			break
 		}
 	}
-}
-
-func orDefault(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // TemplateGlob is one entry of alertmanager.yml's templates and the files
