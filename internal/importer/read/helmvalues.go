@@ -125,7 +125,14 @@ func (in *Input) helmAlertmanager(d Doc, root *yaml.Node) ([]string, error) {
 		f := File{Name: d.File, Data: data, Doc: Doc{File: d.File, Root: cfg}}
 		// alertmanager.templateFiles: the chart mounts each next to the
 		// configuration, where config.templates finds them.
-		for _, kv := range Fields(ResolveAlias(Get(Get(root, "alertmanager"), "templateFiles"))) {
+		tf := ResolveAlias(Get(Get(root, "alertmanager"), "templateFiles"))
+		if err := d.Expect(tf, yaml.MappingNode, "alertmanager.templateFiles"); err != nil {
+			return nil, err
+		}
+		for _, kv := range Fields(tf) {
+			if err := d.Expect(kv[1], yaml.ScalarNode, "alertmanager.templateFiles."+kv[0].Value); err != nil {
+				return nil, err
+			}
 			if f.TemplateFiles == nil {
 				f.TemplateFiles = map[string]string{}
 			}

@@ -116,3 +116,28 @@ func TestReadMergeKeys(t *testing.T) {
 		t.Errorf("a merged list: %+v", rs[2])
 	}
 }
+
+// alertmanager.templateFiles in Helm values must be a mapping of file
+// names to template text: anything else is an error at its position, not
+// silently dropped.
+func TestHelmTemplateFilesKinds(t *testing.T) {
+	values := func(tf string) []byte {
+		return []byte("alertmanager:\n  config:\n    route: {receiver: a}\n    receivers: [{name: a}]\n  templateFiles:\n" + tf)
+	}
+	good := &Input{}
+	if err := good.Read("values.yaml", values("    mongen.tmpl: '{{ define \"x\" }}x{{ end }}'\n")); err != nil {
+		t.Fatal(err)
+	}
+	if got := good.Alertmanager[0].TemplateFiles["mongen.tmpl"]; got != `{{ define "x" }}x{{ end }}` {
+		t.Errorf("template file read as %q", got)
+	}
+	for _, c := range []struct{ tf, want string }{
+		{"    - mongen.tmpl\n", "values.yaml:6:5: alertmanager.templateFiles must be a mapping, not "},
+		{"    mongen.tmpl: {a: b}\n", "values.yaml:6:18: alertmanager.templateFiles.mongen.tmpl must be a string, not "},
+	} {
+		err := (&Input{}).Read("values.yaml", values(c.tf))
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("templateFiles %q: error %v, want %q", c.tf, err, c.want)
+		}
+	}
+}
