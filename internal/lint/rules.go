@@ -108,8 +108,10 @@ func checkName(p *pass) {
 	for _, r := range p.rules {
 		// A cached verdict saw a good name; the pairs below are
 		// plan-wide and always checked.
-		if msg := badName(r.Name, r.alert()); !r.cached && msg != "" {
-			p.report("rule/name", "", r.Origin, r, "%s", msg)
+		if !r.cached {
+			if msg := badName(r.Name, r.alert()); msg != "" {
+				p.report("rule/name", "", r.Origin, r, "%s", msg)
+			}
 		}
 		if r.alert() {
 			byName[r.Name] = append(byName[r.Name], r)

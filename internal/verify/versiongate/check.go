@@ -211,6 +211,9 @@ func CheckCached(v model.Versions, files []artifact.File, locate Locator, vc *ve
 	}
 	gate := []byte(fmt.Sprint(deployed)) // fmt prints maps sorted
 	for _, f := range files {
+		if ext := path.Ext(f.Path); ext != ".yml" && ext != ".yaml" {
+			continue // no documents (documents): nothing to hash or gate
+		}
 		key := vc.Key("version-gate", gate, []byte(f.Path), f.Data)
 		if payload, ok := vc.Passed(key); ok {
 			var cs []Component
