@@ -158,6 +158,7 @@ func describe(raw []byte) string {
 		s, _ := unquote(raw)
 		return fmt.Sprintf("the string %q", s)
 	}
-	v, _ := parseAny(raw)
+	var v any // a number or a boolean: only when a message is printed
+	_ = json.Unmarshal(raw, &v)
 	return fmt.Sprintf("%v", v)
 }

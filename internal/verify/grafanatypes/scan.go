@@ -1,10 +1,8 @@
 package grafanatypes
 
 import (
-	"bytes"
 	"encoding/json"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -302,118 +300,4 @@ func stringValue(raw []byte) (string, bool) {
 func isObject(raw []byte) bool {
 	i := skipSpace(raw, 0)
 	return i < len(raw) && raw[i] == '{'
-}
-
-// parseAny is json.Unmarshal(data, &v) with v of type any, for valid JSON
-// (json.Valid, or json.Marshal's output).
-func parseAny(data []byte) (any, error) {
-	p := anyParser{data: data}
-	if v := p.value(); !p.failed && skipSpace(data, p.i) == len(data) {
-		return v, nil
-	}
-	// A number float64 cannot hold, or not valid JSON after all:
-	// encoding/json says what is wrong.
-	var v any
-	err := json.Unmarshal(data, &v)
-	return v, err
-}
-
-type anyParser struct {
-	data   []byte
-	i      int
-	failed bool
-}
-
-// next is the byte after any whitespace, 0 at the end.
-func (p *anyParser) next() byte {
-	p.i = skipSpace(p.data, p.i)
-	if p.i >= len(p.data) {
-		p.failed = true
-		return 0
-	}
-	return p.data[p.i]
-}
-
-func (p *anyParser) value() any {
-	switch p.next() {
-	case '{':
-		p.i++
-		m := map[string]any{}
-		if p.next() == '}' {
-			p.i++
-			return m
-		}
-		for !p.failed {
-			if p.next() != '"' {
-				break
-			}
-			end := skipString(p.data, p.i)
-			k, ok := unquote(p.data[p.i:end])
-			p.i = end
-			if !ok || p.next() != ':' {
-				break
-			}
-			p.i++
-			m[k] = p.value()
-			switch p.next() {
-			case ',':
-				p.i++
-				continue
-			case '}':
-				p.i++
-				return m
-			}
-			break
-		}
-	case '[':
-		p.i++
-		a := make([]any, 0)
-		if p.next() == ']' {
-			p.i++
-			return a
-		}
-		for !p.failed {
-			a = append(a, p.value())
-			switch p.next() {
-			case ',':
-				p.i++
-				continue
-			case ']':
-				p.i++
-				return a
-			}
-			break
-		}
-	case '"':
-		end := skipString(p.data, p.i)
-		s, ok := unquote(p.data[p.i:end])
-		p.i = end
-		if ok {
-			return s
-		}
-	case 't':
-		return p.literal("true", true)
-	case 'f':
-		return p.literal("false", false)
-	case 'n':
-		return p.literal("null", nil)
-	case '-', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9':
-		end := skipValue(p.data, p.i)
-		f, err := strconv.ParseFloat(string(p.data[p.i:end]), 64)
-		p.i = end
-		if err == nil {
-			return f
-		}
-	}
-	p.failed = true
-	return nil
-}
-
-func (p *anyParser) literal(lit string, v any) any {
-	if !bytes.HasPrefix(p.data[p.i:], []byte(lit)) {
-		p.failed = true
-		return nil
-	}
-	p.i += len(lit)
-	return v
 }
