@@ -24,13 +24,8 @@ func formatError(err error) string {
 	if l, ok := diag.As(err); ok && len(l) > 0 {
 		if ctx, ok := strings.CutSuffix(text, l.Error()); ok {
 			if ctx = strings.TrimSuffix(ctx, ": "); ctx != "" {
-				l, _ = diag.As(diag.Wrap(l, ctx))
+				text = diag.Wrap(l, ctx).Error()
 			}
-			lines := make([]string, len(l))
-			for i, d := range l {
-				lines[i] = d.Error()
-			}
-			text = strings.Join(lines, "\n")
 		}
 		// Otherwise the wrapping put words after the diagnostics: the
 		// message as it is says all of it.
