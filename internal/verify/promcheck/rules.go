@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"github.com/mongen-dev/mongen/internal/diag"
 	"log/slog"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -78,25 +77,15 @@ func ParseRules(filename string, data []byte) (*rulefmt.RuleGroups, error) {
 	return groups, joinSorted(out)
 }
 
-// joinSorted sorts errors by position then message, drops duplicates (rulefmt
-// decodes the file twice, so YAML errors can appear twice) and returns them
-// as a diag.List.
+// joinSorted returns the errors as a diag.List sorted by position then
+// message, duplicates dropped (rulefmt decodes the file twice, so YAML
+// errors can appear twice): diag.List.Err.
 func joinSorted(in []*located) error {
-	slices.SortStableFunc(in, func(a, b *located) int {
-		return cmp.Or(
-			cmp.Compare(a.Line, b.Line),
-			cmp.Compare(a.Column, b.Column),
-			strings.Compare(a.Msg, b.Msg),
-		)
-	})
-	in = slices.CompactFunc(in, func(a, b *located) bool {
-		return a.Line == b.Line && a.Column == b.Column && a.Msg == b.Msg
-	})
 	out := make(diag.List, len(in))
 	for i, e := range in {
 		out[i] = diag.Diagnostic{Pos: diag.Pos{File: e.File, Line: e.Line, Col: e.Column}, Msg: e.Msg, Cause: e.Err}
 	}
-	return out
+	return out.Err()
 }
 
 // describe turns one error from rulefmt.Parse into positioned Errors.
