@@ -16,6 +16,7 @@ import (
 	"github.com/mongen-dev/mongen/internal/importer/tiers"
 	mmodel "github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/plain"
+	"github.com/mongen-dev/mongen/internal/verify/amcheck"
 )
 
 // importedAlert is one alerting rule of the input with the labels its
@@ -134,27 +135,7 @@ func compareInhibitSelection(f read.File, rules []amcommon.InhibitRule, alerts [
 // in Alertmanager's notation, sorted (match and match_re are maps, and
 // match_re as written, not anchored as Alertmanager compiles it).
 func describeInhibit(i int, cr amcommon.InhibitRule) string {
-	side := func(ms amcommon.Matchers, eq map[string]string, re amcommon.MatchRegexps) string {
-		var parts []string
-		for _, m := range ms {
-			parts = append(parts, m.String())
-		}
-		for k, v := range eq {
-			if m, err := amlabels.NewMatcher(amlabels.MatchEqual, k, v); err == nil {
-				parts = append(parts, m.String())
-			}
-		}
-		for k, v := range re {
-			if m, err := amlabels.NewMatcher(amlabels.MatchRegexp, k, v.Original); err == nil {
-				parts = append(parts, m.String())
-			}
-		}
-		slices.Sort(parts)
-		return "{" + strings.Join(parts, ", ") + "}"
-	}
-	equal := slices.Sorted(slices.Values(cr.Equal))
-	return fmt.Sprintf("inhibit rule %d (source %s, target %s, equal [%s])", i+1,
-		side(cr.SourceMatchers, cr.SourceMatch, cr.SourceMatchRE), side(cr.TargetMatchers, cr.TargetMatch, cr.TargetMatchRE), strings.Join(equal, ", "))
+	return fmt.Sprintf("inhibit rule %d (%s)", i+1, amcheck.InhibitRuleString(cr))
 }
 
 // selectionCause says which of the labels the matchers read differ

@@ -101,14 +101,21 @@ type Match struct {
 func (t *Tree) InhibitRules() []string {
 	var out []string
 	for _, r := range t.cfg.InhibitRules {
-		eq := slices.Clone(r.Equal)
-		slices.Sort(eq)
-		out = append(out, fmt.Sprintf("source {%s}, target {%s}, equal [%s]",
-			strings.Join(matcherSet(r.SourceMatchers, r.SourceMatch, r.SourceMatchRE), ", "),
-			strings.Join(matcherSet(r.TargetMatchers, r.TargetMatch, r.TargetMatchRE), ", "), strings.Join(eq, ", ")))
+		out = append(out, InhibitRuleString(r))
 	}
 	sort.Strings(out)
 	return out
+}
+
+// InhibitRuleString is one inhibit rule as "source {...}, target {...},
+// equal [...]", its matchers (and deprecated match and match_re maps) in
+// Alertmanager's notation, each list sorted.
+func InhibitRuleString(r amcommon.InhibitRule) string {
+	eq := slices.Clone(r.Equal)
+	slices.Sort(eq)
+	return fmt.Sprintf("source {%s}, target {%s}, equal [%s]",
+		strings.Join(matcherSet(r.SourceMatchers, r.SourceMatch, r.SourceMatchRE), ", "),
+		strings.Join(matcherSet(r.TargetMatchers, r.TargetMatch, r.TargetMatchRE), ", "), strings.Join(eq, ", "))
 }
 
 // matcherSet writes matchers and the deprecated match and match_re maps
