@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"testing"
@@ -34,6 +35,27 @@ import (
 // reference's.
 const childEnv = "MONGEN_BENCHENV_CHILD"
 
+// childProfileEnv, when set to a path, makes every measured mongen child
+// write its CPU profile there (the last one stays), to see what a whole
+// process spends beyond what the in-process benchmarks show: start-up,
+// reading the caches, the write.
+const childProfileEnv = "MONGEN_BENCHENV_PROFILE"
+
+func startProfile(path string) (func(), error) {
+	f, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
+}
+
 func TestMain(m *testing.M) {
 	if mode := os.Getenv(childEnv); mode != "" {
 		os.Exit(child(mode, os.Args[len(os.Args)-1]))
@@ -54,6 +76,14 @@ func child(mode, arg string) int {
 		}
 		return 0
 	case "mongen":
+		if path := os.Getenv(childProfileEnv); path != "" {
+			stop, err := startProfile(path)
+			if err != nil {
+				fmt.Fprintln(os.Stderr, err)
+				return 1
+			}
+			defer stop()
+		}
 		var args []string
 		if err := json.Unmarshal([]byte(arg), &args); err != nil {
 			fmt.Fprintln(os.Stderr, err)
