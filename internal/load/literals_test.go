@@ -50,7 +50,14 @@ func TestLiteralPositionsChangeNoSource(t *testing.T) {
 				}
 			}
 			for i, view := range views {
-				fast, walked := sources(c.root, view, written, literals), sources(c.root, view, written, nil)
+				if err := view.Validate(cue.Concrete(true), cue.Final()); err != nil {
+					t.Fatal(err)
+				}
+				env, err := decodeModel(view)
+				if err != nil {
+					t.Fatal(err)
+				}
+				fast, walked := sources(c.root, view, written, literals, env), sources(c.root, view, written, nil, nil)
 				if maps.Equal(fast, walked) {
 					continue
 				}
