@@ -258,38 +258,82 @@ func checkTree(tree *artifact.Tree) error {
 }
 
 func compare(dir string, tree *artifact.Tree) (Diff, error) {
+	d, _, err := compareFiles(dir, tree)
+	return d, err
+}
+
+// compareFiles is compare that also returns the files it read and found
+// byte for byte equal to the tree's, which apply links instead of reading
+// them a second time. The files whose size matches are read on every core.
+func compareFiles(dir string, tree *artifact.Tree) (Diff, map[string]bool, error) {
 	if err := checkTree(tree); err != nil {
-		return Diff{}, err
+		return Diff{}, nil, err
 	}
 	onDisk, err := scan(dir)
 	if err != nil {
-		return Diff{}, err
+		return Diff{}, nil, err
 	}
 	d := Diff{Dir: dir}
-	for _, f := range tree.Files() {
+	files := tree.Files()
+	// What each file is: added, changed by its size, or to be read.
+	const (
+		added = iota + 1
+		changed
+		read
+	)
+	state := make([]int, len(files))
+	var toRead []int
+	for i, f := range files {
 		size, ok := onDisk[f.Path]
-		if !ok {
-			d.Added = append(d.Added, f.Path)
+		switch {
+		case !ok:
+			state[i] = added
 			continue
+		case size != int64(len(f.Data)):
+			state[i] = changed
+		default:
+			state[i] = read
+			toRead = append(toRead, i)
 		}
 		delete(onDisk, f.Path)
-		if size != int64(len(f.Data)) {
-			d.Changed = append(d.Changed, f.Path)
-			continue
+	}
+	equal := make([]bool, len(files))
+	errs := make([]error, len(files))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(4, len(toRead)) {
+		wg.Go(func() {
+			for {
+				n := int(next.Add(1)) - 1
+				if n >= len(toRead) {
+					return
+				}
+				i := toRead[n]
+				got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(files[i].Path)))
+				errs[i], equal[i] = err, err == nil && bytes.Equal(got, files[i].Data)
+			}
+		})
+	}
+	wg.Wait()
+	same := make(map[string]bool, len(toRead))
+	for i, f := range files {
+		if errs[i] != nil {
+			return Diff{}, nil, errs[i] // the first in path order, as before
 		}
-		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
-		if err != nil {
-			return Diff{}, err
-		}
-		if !bytes.Equal(got, f.Data) {
+		switch {
+		case state[i] == added:
+			d.Added = append(d.Added, f.Path)
+		case state[i] == changed || !equal[i]:
 			d.Changed = append(d.Changed, f.Path)
+		default:
+			same[f.Path] = true
 		}
 	}
 	for p := range onDisk {
 		d.Removed = append(d.Removed, p)
 	}
 	sort.Strings(d.Removed)
-	return d, nil
+	return d, same, nil
 }
 
 // scan returns the size of every regular file under dir by slash path. A
@@ -358,7 +402,7 @@ func hook(stage, rel string) error {
 // apply runs with the lock held.
 func apply(t target, tree *artifact.Tree) (Diff, error) {
 	removeLeftovers(t)
-	d, err := compare(t.display, tree)
+	d, same, err := compareFiles(t.display, tree)
 	if err != nil {
 		return Diff{}, err
 	}
@@ -381,16 +425,13 @@ func apply(t target, tree *artifact.Tree) (Diff, error) {
 	}
 	// Files the diff found unchanged are linked from the current tree, not
 	// written and synced again: a one-rule edit of a large environment
-	// rewrote 1,700 files to change one.
-	changed := map[string]bool{}
-	for _, p := range append(append([]string{}, d.Added...), d.Changed...) {
-		changed[p] = true
-	}
+	// rewrote 1,700 files to change one. compare read their bytes (under
+	// the lock); only the mode, which it does not see, is checked again.
 	reuse := func(f artifact.File) string {
-		if changed[f.Path] {
+		if !same[f.Path] {
 			return ""
 		}
-		return sameFile(filepath.Join(t.abs, filepath.FromSlash(f.Path)), f.Data)
+		return sameMode(filepath.Join(t.abs, filepath.FromSlash(f.Path)), f.Data)
 	}
 	if err := build(tmp, tree, reuse); err != nil {
 		return Diff{}, err
@@ -641,15 +682,12 @@ func writeFile(name string, data []byte) error {
 	return err
 }
 
-// sameFile returns name when it is a regular file of mode FileMode holding
-// exactly data, so it can be linked into the new tree; "" otherwise.
-func sameFile(name string, data []byte) string {
+// sameMode returns name when it is a regular file of mode FileMode and of
+// data's size, so it can be linked into the new tree; "" otherwise. Its
+// bytes were compared with data by compareFiles.
+func sameMode(name string, data []byte) string {
 	info, err := os.Lstat(name)
 	if err != nil || !info.Mode().IsRegular() || info.Mode().Perm() != FileMode || info.Size() != int64(len(data)) {
-		return ""
-	}
-	onDisk, err := os.ReadFile(name)
-	if err != nil || !bytes.Equal(onDisk, data) {
 		return ""
 	}
 	return name
