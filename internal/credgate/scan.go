@@ -387,7 +387,12 @@ func (j *jsonWalker) str(s string, start int64, p []string) {
 // of JSON but without positions: the cheap first pass before a positioned
 // scan.
 func Holds(data []byte) (bool, error) {
-	var v any
+	if json.Valid(data) {
+		if found, overflow := holdsScan(data); !overflow {
+			return found, nil
+		}
+	}
+	var v any // Unmarshal's error
 	if err := json.Unmarshal(data, &v); err != nil {
 		return false, err
 	}
