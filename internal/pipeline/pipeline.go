@@ -146,30 +146,37 @@ func Render(plan *expand.Plan) (*artifact.Tree, error) { return renderWith(plan,
 // renderWith is Render reusing the YAML of unchanged operator objects
 // (memo, may be nil).
 func renderWith(plan *expand.Plan, memo *operator.Memo) (*artifact.Tree, error) {
-	tree := artifact.NewTree()
+	var prometheus func(*expand.Plan, *artifact.Tree) error
 	switch plan.Env.Flavour {
 	case model.FlavourPlain:
-		if err := plain.Render(plan, tree); err != nil {
-			return nil, err
-		}
+		prometheus = plain.Render
 	case model.FlavourOperator:
-		if err := operator.RenderWith(plan, tree, memo); err != nil {
-			return nil, err
-		}
+		prometheus = func(p *expand.Plan, t *artifact.Tree) error { return operator.RenderWith(p, t, memo) }
 	default:
 		return nil, fmt.Errorf("render: unknown flavour %q", plan.Env.Flavour)
 	}
-	if err := alertmanager.Render(plan, tree); err != nil {
-		return nil, err
+	// The renderers only add files (the kustomization, last, reads them):
+	// each renders into a tree of its own, on every core, and the trees
+	// are joined in this order, which is the order of the errors too.
+	renderers := []func(*expand.Plan, *artifact.Tree) error{prometheus, alertmanager.Render, grafana.Render, helmvalues.Render, kubeprom.Render}
+	parts := make([]*artifact.Tree, len(renderers))
+	errs := make([]error, len(renderers))
+	var wg sync.WaitGroup
+	for i, render := range renderers {
+		parts[i] = artifact.NewTree()
+		wg.Go(func() { errs[i] = render(plan, parts[i]) })
 	}
-	if err := grafana.Render(plan, tree); err != nil {
-		return nil, err
-	}
-	if err := helmvalues.Render(plan, tree); err != nil {
-		return nil, err
-	}
-	if err := kubeprom.Render(plan, tree); err != nil {
-		return nil, err
+	wg.Wait()
+	tree := artifact.NewTree()
+	for i, part := range parts {
+		if errs[i] != nil {
+			return nil, errs[i]
+		}
+		for _, f := range part.Files() {
+			if err := tree.Add(f); err != nil {
+				return nil, fmt.Errorf("render: %w", err)
+			}
+		}
 	}
 	if err := kustomize.Render(plan, tree); err != nil {
 		return nil, err
