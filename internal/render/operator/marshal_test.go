@@ -25,7 +25,7 @@ func viaSigsYAML(t testing.TB, raw []byte) ([]byte, error) {
 
 func viaYAMLNumbers(t testing.TB, raw []byte) ([]byte, error) {
 	t.Helper()
-	return yamlv2.Marshal(yamlNumbers(decodeNumbers(t, raw)))
+	return encode.SigsYAML(decodeNumbers(t, raw), encode.SortStably)
 }
 
 func decodeNumbers(t testing.TB, raw []byte) any {
