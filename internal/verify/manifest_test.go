@@ -377,7 +377,7 @@ var ruleFileDocs = []struct {
 func TestRuleFileYAMLAsSigsYAML(t *testing.T) {
 	for _, d := range ruleFileDocs {
 		groups, _ := newGroups([]byte(d.doc))
-		if !keysTotallyOrdered(groups) {
+		if !encode.KeysTotallyOrdered(groups) {
 			// The old round trip's order depends on map iteration:
 			// only that the shortcut is not taken can be checked.
 			if takesShortcut(groups) {
@@ -404,44 +404,9 @@ func FuzzRuleFileYAML(f *testing.F) {
 		}
 		// yaml.v2 orders some key sets in a cycle, and then the old
 		// round trip depends on map iteration: nothing to compare.
-		if groups, ok := newGroups(doc); !ok || !keysTotallyOrdered(groups) {
+		if groups, ok := newGroups(doc); !ok || !encode.KeysTotallyOrdered(groups) {
 			return
 		}
 		assertSameRuleFile(t, doc)
 	})
-}
-
-func keysTotallyOrdered(v any) bool {
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k, c := range x {
-			if !keysTotallyOrdered(c) {
-				return false
-			}
-			keys = append(keys, k)
-		}
-		if len(keys) > 40 {
-			return false // too slow to check; skipped
-		}
-		for _, a := range keys {
-			for _, b := range keys {
-				if a != b && encode.KeyLess(a, b) == encode.KeyLess(b, a) {
-					return false
-				}
-				for _, c := range keys {
-					if encode.KeyLess(a, b) && encode.KeyLess(b, c) && !encode.KeyLess(a, c) {
-						return false
-					}
-				}
-			}
-		}
-	case []any:
-		for _, c := range x {
-			if !keysTotallyOrdered(c) {
-				return false
-			}
-		}
-	}
-	return true
 }
