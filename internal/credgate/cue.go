@@ -104,7 +104,7 @@ func Syntax(f *ast.File, pos Positioner, secretRefs map[string]bool) []Finding {
 				return true
 			}
 			if s, err := literal.Unquote(x.Value); err == nil {
-				out = append(out, str(path, s, strings.Join(path, "."), pos(x.Pos()))...)
+				out = append(out, str(path, s, func() string { return strings.Join(path, ".") }, func() string { return pos(x.Pos()) })...)
 			}
 		}
 		return true
@@ -153,15 +153,19 @@ func interpolated(x *ast.Interpolation) string {
 
 // str checks one string at path: a string holding a YAML document (a raw
 // scrape config) is scanned as one, its findings on the document's lines;
-// any other through Field.
-func str(path []string, s, field, pos string) []Finding {
+// any other through Field. field and pos give the string's dotted path
+// and position, made only when needed: most strings hold nothing.
+func str(path []string, s string, field, pos func() string) []Finding {
 	if strings.Contains(s, ":") && (strings.Contains(s, "\n") || slices.Contains(path, "rawScrapeConfigs")) {
-		file, line := splitPos(pos)
+		file, line := splitPos(pos())
 		if fs, err := YAML(file, []byte(s), line); err == nil {
-			for i := range fs {
-				fs[i].Field = field + ">" + fs[i].Field
-				// Columns inside the document are not the file's.
-				fs[i].Pos = fmt.Sprintf("%s:%d", file, lineOf(fs[i].Pos))
+			if len(fs) > 0 {
+				prefix := field() + ">"
+				for i := range fs {
+					fs[i].Field = prefix + fs[i].Field
+					// Columns inside the document are not the file's.
+					fs[i].Pos = fmt.Sprintf("%s:%d", file, lineOf(fs[i].Pos))
+				}
 			}
 			if len(fs) > 0 || Shape(s) == "" {
 				return fs
@@ -169,7 +173,7 @@ func str(path []string, s, field, pos string) []Finding {
 		}
 	}
 	if what := Field(path, s); what != "" {
-		return []Finding{{Pos: pos, Field: field, What: what}}
+		return []Finding{{Pos: pos(), Field: field(), What: what}}
 	}
 	return nil
 }
@@ -254,7 +258,7 @@ func (w *valueWalker) walk(v cue.Value, path []string, parent string) {
 		if err != nil || s == "" {
 			return
 		}
-		w.out = append(w.out, str(path, s, dotted(path), w.at(v, parent))...)
+		w.out = append(w.out, str(path, s, func() string { return dotted(path) }, func() string { return w.at(v, parent) })...)
 	}
 }
 

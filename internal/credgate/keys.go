@@ -2,22 +2,94 @@ package credgate
 
 import (
 	"strings"
+	"unicode/utf8"
 )
 
 // norm folds a field name for comparison: lower case, without _ - . and
 // spaces, so authPassword, auth_password and Auth-Password are one name.
+// A name already folded is returned as it is.
 func norm(name string) string {
-	var b strings.Builder
-	for _, r := range name {
-		switch {
-		case r == '_' || r == '-' || r == '.' || r == ' ':
-		case r >= 'A' && r <= 'Z':
-			b.WriteRune(r + 'a' - 'A')
-		default:
-			b.WriteRune(r)
+	if folded(name) {
+		return name
+	}
+	var buf [64]byte
+	return string(appendNorm(buf[:0], name))
+}
+
+// folded reports whether name is ASCII and norm would not change it.
+func folded(name string) bool {
+	for i := 0; i < len(name); i++ {
+		switch b := name[i]; {
+		case b >= utf8.RuneSelf, b >= 'A' && b <= 'Z', b == '_' || b == '-' || b == '.' || b == ' ':
+			return false
 		}
 	}
-	return b.String()
+	return true
+}
+
+// appendNorm appends norm(name) to dst. Like ranging over the string, it
+// writes an invalid UTF-8 byte as U+FFFD.
+func appendNorm(dst []byte, name string) []byte {
+	for i := 0; i < len(name); {
+		b := name[i]
+		if b >= utf8.RuneSelf {
+			r, size := utf8.DecodeRuneInString(name[i:])
+			dst = utf8.AppendRune(dst, r)
+			i += size
+			continue
+		}
+		i++
+		switch {
+		case b == '_' || b == '-' || b == '.' || b == ' ':
+		case b >= 'A' && b <= 'Z':
+			dst = append(dst, b+'a'-'A')
+		default:
+			dst = append(dst, b)
+		}
+	}
+	return dst
+}
+
+// normIs reports whether norm(name) == target, target being folded ASCII,
+// without making the folded name: it stops at the first difference. A
+// byte beyond ASCII folds to bytes beyond ASCII, which target lacks.
+func normIs(name, target string) bool {
+	j := 0
+	for i := 0; i < len(name); i++ {
+		b := name[i]
+		switch {
+		case b == '_' || b == '-' || b == '.' || b == ' ':
+			continue
+		case b >= 'A' && b <= 'Z':
+			b += 'a' - 'A'
+		}
+		if j == len(target) || b != target[j] {
+			return false
+		}
+		j++
+	}
+	return j == len(target)
+}
+
+// normHasSuffix reports whether norm(name) ends in suffix, folded ASCII,
+// reading name from its end; as in normIs, a byte beyond ASCII matches
+// no byte of suffix.
+func normHasSuffix(name, suffix string) bool {
+	j := len(suffix)
+	for i := len(name) - 1; i >= 0 && j > 0; i-- {
+		b := name[i]
+		switch {
+		case b == '_' || b == '-' || b == '.' || b == ' ':
+			continue
+		case b >= 'A' && b <= 'Z':
+			b += 'a' - 'A'
+		}
+		j--
+		if b != suffix[j] {
+			return false
+		}
+	}
+	return j == 0
 }
 
 // credentialNames are field names that only ever hold a credential's value
@@ -39,12 +111,13 @@ var credentialNames = map[string]bool{
 // files and references (password_file, bearerTokenSecret, configSecret)
 // are not.
 func Key(name string) bool {
-	n := norm(name)
-	if credentialNames[n] {
+	var buf [64]byte
+	n := appendNorm(buf[:0], name)
+	if credentialNames[string(n)] {
 		return true
 	}
 	for _, suffix := range []string{"password", "passwd", "passphrase", "token"} {
-		if strings.HasSuffix(n, suffix) {
+		if len(n) >= len(suffix) && string(n[len(n)-len(suffix):]) == suffix {
 			return true
 		}
 	}
@@ -53,7 +126,10 @@ func Key(name string) bool {
 
 // TokenParam reports whether a URL or scrape parameter named name carries
 // a credential (access_token, private_token, code, key, sig, ...).
-func TokenParam(name string) bool { return tokenParams[norm(name)] }
+func TokenParam(name string) bool {
+	var buf [64]byte
+	return tokenParams[string(appendNorm(buf[:0], name))]
+}
 
 // headerCredential reports whether an HTTP header named name carries a
 // credential (Authorization, X-Api-Key, Private-Token, Cookie, ...).
@@ -104,8 +180,8 @@ func keyLabel(path []string) (string, bool) {
 	if len(path) < 2 {
 		return "", false
 	}
-	name, parent := path[len(path)-1], norm(path[len(path)-2])
-	if name == Index || !strings.HasSuffix(parent, "labels") || !Key(name) || !strings.HasSuffix(norm(name), "key") {
+	name, parent := path[len(path)-1], path[len(path)-2]
+	if name == Index || !normHasSuffix(parent, "labels") || !normHasSuffix(name, "key") || !Key(name) {
 		return "", false
 	}
 	return name, true
@@ -161,18 +237,17 @@ func place(path []string) string {
 		}
 	}
 	for i, p := range path {
-		n := norm(p)
 		rest := path[i+1:]
 		switch {
-		case (n == "httpheaders" || n == "headers") && len(rest) >= 1:
+		case len(rest) >= 1 && (normIs(p, "httpheaders") || normIs(p, "headers")):
 			header := rest[0]
-			if len(rest) >= 2 && norm(rest[1]) == "secrets" {
+			if len(rest) >= 2 && normIs(rest[1], "secrets") {
 				return "an http_headers secret (" + header + ")"
 			}
-			if headerCredential(header) && (len(rest) == 1 || (len(rest) >= 2 && (norm(rest[1]) == "values" || rest[1] == Index))) {
+			if headerCredential(header) && (len(rest) == 1 || (len(rest) >= 2 && (normIs(rest[1], "values") || rest[1] == Index))) {
 				return "an Authorization-like header (" + header + ")"
 			}
-		case n == "params" && len(rest) >= 1 && TokenParam(rest[0]):
+		case len(rest) >= 1 && normIs(p, "params") && TokenParam(rest[0]):
 			return "a token parameter (" + rest[0] + ")"
 		}
 	}

@@ -143,11 +143,27 @@ func Text(name string, data []byte) []Finding {
 		} else {
 			data = nil
 		}
-		if what := Shape(string(l)); what != "" {
+		if what := lineShape(l); what != "" {
 			out = append(out, Finding{Pos: fmt.Sprintf("%s:%d", name, line), What: what})
 		}
 	}
 	return out
+}
+
+// lineShape is Shape(string(l)), without making the string for a line
+// that holds none of the shapes' substrings (most of them).
+func lineShape(l []byte) string {
+	if len(l) < shapeMinLen {
+		return ""
+	}
+	c, ascii := candidates(l)
+	if !ascii {
+		return Shape(string(l))
+	}
+	if c.bits == 0 {
+		return ""
+	}
+	return c.shape(string(l))
 }
 
 // YAML scans every document of a YAML (or JSON) stream structurally. Line

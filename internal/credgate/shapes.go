@@ -9,8 +9,10 @@
 package credgate
 
 import (
+	mathbits "math/bits"
 	"regexp"
 	"strings"
+	"unicode/utf8"
 )
 
 // shape is one form a credential takes inside a string. When the
@@ -21,23 +23,13 @@ type shape struct {
 	re   *regexp.Regexp
 	// ok, when set, must accept the secret part too: words are not tokens.
 	ok func(string) bool
-	// in are lower-case substrings one of which every match holds: a
-	// cheap test before the expression.
+	// in are lower-case ASCII substrings one of which every match holds
+	// (in strings.ToLower of the string): a cheap test before the
+	// expression, made for all shapes at once by candidates.
 	in []string
 	// also, when set, is a further test every match passes (another
 	// substring, a digit run), cheaper than the expression.
 	also func(s, lower string) bool
-}
-
-// mayHold reports whether lower (a string in lower case) holds one of
-// the shape's substrings.
-func (sh shape) mayHold(s, lower string) bool {
-	for _, n := range sh.in {
-		if strings.Contains(lower, n) {
-			return sh.also == nil || sh.also(s, lower)
-		}
-	}
-	return false
 }
 
 // hasAt: a URL with user info has an @ after its scheme.
@@ -164,12 +156,184 @@ var shapes = []shape{
 
 // Shape says what s looks like when it holds a credential, or "".
 func Shape(s string) string {
-	if len(s) < 8 {
+	if len(s) < shapeMinLen {
 		return ""
 	}
+	return prefilter(s).shape(s)
+}
+
+// prefilter is the set of shapes one of whose substrings
+// strings.ToLower(s) holds, in one pass over s when s is ASCII.
+func prefilter(s string) candidateSet {
+	c, ascii := candidates(s)
+	if ascii {
+		return c
+	}
+	// strings.ToLower maps some non-ASCII runes to ASCII (U+212A KELVIN
+	// SIGN to k) and invalid UTF-8 to U+FFFD: the substrings are looked
+	// for in what it returns, as they always were.
 	lower := strings.ToLower(s)
-	for _, sh := range shapes {
-		if sh.mayHold(s, lower) && sh.match(s) {
+	c = candidatesLower(lower)
+	c.lower, c.made = lower, true
+	return c
+}
+
+// shapeMinLen is the length below which Shape says "".
+const shapeMinLen = 8
+
+// needle is one of a shape's in substrings and the shape's bit.
+type needle struct {
+	s   string
+	bit uint64
+}
+
+// needleTable holds every shape's in substrings by their first byte, so
+// that one pass over a string finds which shapes' substrings it holds
+// (instead of a strings.Contains per substring).
+type needleTable struct {
+	// single are the shapes with a substring of one byte, by that byte.
+	single [256]uint64
+	// second is, by first byte, the set of second bytes of the longer
+	// substrings: most bytes of a string start none.
+	second [256][4]uint64
+	// long are the substrings of two bytes or more, by first byte.
+	long [256][]needle
+}
+
+// needles is built once and never written.
+var needles = func() *needleTable {
+	if len(shapes) > 64 {
+		panic("credgate: more shapes than bits in a candidate set")
+	}
+	var t needleTable
+	for i, sh := range shapes {
+		for _, n := range sh.in {
+			if n == "" {
+				panic("credgate: a shape has an empty substring")
+			}
+			for j := 0; j < len(n); j++ {
+				if n[j] >= utf8.RuneSelf || n[j] >= 'A' && n[j] <= 'Z' {
+					panic("credgate: a shape's substring is not lower-case ASCII: " + n)
+				}
+			}
+			if len(n) == 1 {
+				t.single[n[0]] |= 1 << i
+				continue
+			}
+			t.second[n[0]][n[1]>>6] |= 1 << (n[1] & 63)
+			t.long[n[0]] = append(t.long[n[0]], needle{s: n, bit: 1 << i})
+		}
+	}
+	return &t
+}()
+
+// candidateSet is what one pass over a string found: the shapes (bit i
+// for shapes[i]) one of whose substrings the lower-case string holds, and
+// whether the string has an upper-case ASCII letter. When made is set,
+// lower is the lower-case string (the also tests take it).
+type candidateSet struct {
+	bits  uint64
+	upper bool
+	made  bool
+	lower string
+}
+
+// candidates finds, in one pass over ASCII s, the shapes one of whose
+// substrings strings.ToLower(s) holds: for ASCII, ToLower folds A-Z and
+// nothing else, so comparing folded bytes is comparing with the lower-case
+// string. ascii is false (and the set empty) when s has a byte beyond
+// ASCII.
+func candidates[T string | []byte](s T) (c candidateSet, ascii bool) {
+	return scanNeedles(s, true)
+}
+
+// candidatesLower is the candidate set of lower, a string
+// strings.ToLower returned: it holds no A-Z (folding changes nothing), and
+// a byte beyond ASCII is in no substring.
+func candidatesLower(lower string) candidateSet {
+	c, _ := scanNeedles(lower, false)
+	return c
+}
+
+// scanNeedles is candidates; with ascii set it gives up at the first byte
+// beyond ASCII, otherwise it passes over such bytes.
+func scanNeedles[T string | []byte](s T, ascii bool) (candidateSet, bool) {
+	var c candidateSet
+	t := needles
+	for i := 0; i < len(s); i++ {
+		b := s[i]
+		switch {
+		case b >= utf8.RuneSelf:
+			if ascii {
+				return candidateSet{}, false
+			}
+			continue
+		case b >= 'A' && b <= 'Z':
+			b += 'a' - 'A'
+			c.upper = true
+		}
+		c.bits |= t.single[b]
+		if i+1 == len(s) {
+			break
+		}
+		b2 := s[i+1]
+		if b2 >= 'A' && b2 <= 'Z' {
+			b2 += 'a' - 'A'
+		}
+		if t.second[b][b2>>6]&(1<<(b2&63)) == 0 {
+			continue
+		}
+		for _, n := range t.long[b] {
+			if c.bits&n.bit == 0 && hasFoldedPrefix(s[i+1:], n.s[1:]) {
+				c.bits |= n.bit
+			}
+		}
+	}
+	return c, true
+}
+
+// hasFoldedPrefix reports whether s, with A-Z folded to a-z, starts with
+// the lower-case prefix.
+func hasFoldedPrefix[T string | []byte](s T, prefix string) bool {
+	if len(s) < len(prefix) {
+		return false
+	}
+	for i := 0; i < len(prefix); i++ {
+		b := s[i]
+		if b >= 'A' && b <= 'Z' {
+			b += 'a' - 'A'
+		}
+		if b != prefix[i] {
+			return false
+		}
+	}
+	return true
+}
+
+// shape runs the shapes in c, the candidate set of s, in order, past
+// their further test and their expression. Unless c holds it, lower case
+// s is made when an also test first needs it: s is then ASCII, and its own
+// lower case when it has no upper case.
+func (c candidateSet) shape(s string) string {
+	if c.bits == 0 {
+		return ""
+	}
+	lower, made := c.lower, c.made
+	if !made && !c.upper {
+		lower, made = s, true
+	}
+	// Bit by bit, lowest first: the shapes' order.
+	for bits := c.bits; bits != 0; bits &= bits - 1 {
+		sh := &shapes[mathbits.TrailingZeros64(bits)]
+		if sh.also != nil {
+			if !made {
+				lower, made = strings.ToLower(s), true
+			}
+			if !sh.also(s, lower) {
+				continue
+			}
+		}
+		if sh.match(s) {
 			return sh.what
 		}
 	}

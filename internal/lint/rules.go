@@ -124,28 +124,24 @@ func checkName(p *pass) {
 		}
 		// The pairs' verdict is a function of the rules' contents (their
 		// keys), in order: a cached pass skips parsing them.
-		key := p.pairsKey(rs)
-		if _, ok := p.cfg.Verified.Passed(key); ok {
-			continue
-		}
-		cs := make([]constraints, len(rs))
-		for i, r := range rs {
-			cs[i] = p.alertConstraints(r)
-		}
-		found := false
-		for i := 1; i < len(rs); i++ {
-			for j := 0; j < i; j++ {
-				if apart(cs[i], cs[j]) {
-					continue
-				}
-				found = true
-				p.report("rule/name", "", rs[i].Origin, rs[i], "alert name %s is also used in group %s (%s) with labels that do not tell the two apart: rename one, give them a label with different values, or select different values of one label in their expressions", name, rs[j].group, rs[j].Origin)
-				break
+		p.cfg.Verified.Check(p.pairsKey(rs), func() bool {
+			cs := make([]constraints, len(rs))
+			for i, r := range rs {
+				cs[i] = p.alertConstraints(r)
 			}
-		}
-		if !found {
-			p.cfg.Verified.Pass(key, nil)
-		}
+			found := false
+			for i := 1; i < len(rs); i++ {
+				for j := 0; j < i; j++ {
+					if apart(cs[i], cs[j]) {
+						continue
+					}
+					found = true
+					p.report("rule/name", "", rs[i].Origin, rs[i], "alert name %s is also used in group %s (%s) with labels that do not tell the two apart: rename one, give them a label with different values, or select different values of one label in their expressions", name, rs[j].group, rs[j].Origin)
+					break
+				}
+			}
+			return !found
+		})
 	}
 }
 

@@ -50,18 +50,16 @@ func checkTemplateSyntax(p *pass) {
 			// The verdict depends on the rule's name (the template's name
 			// in Prometheus) and the text alone.
 			key := p.cfg.Verified.Key("template/syntax", []byte(r.Name), []byte(t.text))
-			if _, ok := p.cfg.Verified.Passed(key); ok {
-				continue
-			}
-			tree, err := p.template(r.Name, t.text)
-			if err == nil && tree != nil {
-				err = executeTemplate(r.Name, t.text, labelRefs(t.text, tree))
-			}
-			if err != nil {
-				p.report("template/syntax", "", t.origin, r, "%s %q: %s", t.kind, t.key, err)
-				continue
-			}
-			p.cfg.Verified.Pass(key, nil)
+			p.cfg.Verified.Check(key, func() bool {
+				tree, err := p.template(r.Name, t.text)
+				if err == nil && tree != nil {
+					err = executeTemplate(r.Name, t.text, labelRefs(t.text, tree))
+				}
+				if err != nil {
+					p.report("template/syntax", "", t.origin, r, "%s %q: %s", t.kind, t.key, err)
+				}
+				return err == nil
+			})
 		}
 	}
 }

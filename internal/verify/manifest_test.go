@@ -2,6 +2,7 @@ package verify
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io/fs"
 	"os"
@@ -210,7 +211,7 @@ func TestCheckManifestOnShippedOutput(t *testing.T) {
 		}
 		if m.Kind == "PrometheusRule" {
 			rules++
-			if _, ok := yamlValue(m.Spec.Groups); !ok {
+			if !takesShortcut(m.Spec.Groups) {
 				t.Fatalf("%s: rule file printed the old way", f.Path)
 			}
 		}
@@ -321,6 +322,13 @@ func newGroups(doc []byte) ([]any, bool) {
 	return g, ok || obj["groups"] == nil
 }
 
+// takesShortcut reports whether ruleFileYAML prints groups without the
+// old round trip.
+func takesShortcut(groups []any) bool {
+	_, err := encode.SigsYAML(map[string]any{"groups": groups}, encode.RefuseInexact)
+	return !errors.Is(err, encode.ErrInexact)
+}
+
 func assertSameRuleFile(t testing.TB, doc []byte) (shortcut bool) {
 	t.Helper()
 	want, werr, ok := oldRuleFile(t, doc)
@@ -328,7 +336,7 @@ func assertSameRuleFile(t testing.TB, doc []byte) (shortcut bool) {
 	if !ok || !ok2 {
 		return false
 	}
-	_, shortcut = yamlValue(groups)
+	shortcut = takesShortcut(groups)
 	got, gerr := ruleFileYAML(groups)
 	if fmt.Sprint(gerr) != fmt.Sprint(werr) {
 		t.Fatalf("%q: error %v, the old way %v", doc, gerr, werr)
@@ -369,10 +377,10 @@ var ruleFileDocs = []struct {
 func TestRuleFileYAMLAsSigsYAML(t *testing.T) {
 	for _, d := range ruleFileDocs {
 		groups, _ := newGroups([]byte(d.doc))
-		if !keysTotallyOrdered(groups) {
+		if !encode.KeysTotallyOrdered(groups) {
 			// The old round trip's order depends on map iteration:
 			// only that the shortcut is not taken can be checked.
-			if _, ok := yamlValue(groups); ok {
+			if takesShortcut(groups) {
 				t.Errorf("%q: shortcut taken", d.doc)
 			}
 			continue
@@ -396,44 +404,9 @@ func FuzzRuleFileYAML(f *testing.F) {
 		}
 		// yaml.v2 orders some key sets in a cycle, and then the old
 		// round trip depends on map iteration: nothing to compare.
-		if groups, ok := newGroups(doc); !ok || !keysTotallyOrdered(groups) {
+		if groups, ok := newGroups(doc); !ok || !encode.KeysTotallyOrdered(groups) {
 			return
 		}
 		assertSameRuleFile(t, doc)
 	})
-}
-
-func keysTotallyOrdered(v any) bool {
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k, c := range x {
-			if !keysTotallyOrdered(c) {
-				return false
-			}
-			keys = append(keys, k)
-		}
-		if len(keys) > 40 {
-			return false // too slow to check; skipped
-		}
-		for _, a := range keys {
-			for _, b := range keys {
-				if a != b && encode.KeyLess(a, b) == encode.KeyLess(b, a) {
-					return false
-				}
-				for _, c := range keys {
-					if encode.KeyLess(a, b) && encode.KeyLess(b, c) && !encode.KeyLess(a, c) {
-						return false
-					}
-				}
-			}
-		}
-	case []any:
-		for _, c := range x {
-			if !keysTotallyOrdered(c) {
-				return false
-			}
-		}
-	}
-	return true
 }

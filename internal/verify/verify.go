@@ -106,7 +106,7 @@ func Check(plan *expand.Plan, tree *artifact.Tree, opts Options) (Result, error)
 		// Grafana's own dashboard types, strictly (grafana-foundation-sdk).
 		for _, f := range tree.Files() {
 			if grafanatypes.IsDashboard(f.Path) {
-				cached(vc, "grafana-types", f.Data, func() bool {
+				vc.Check(vc.Key("grafana-types", f.Data), func() bool {
 					problems := grafanatypes.Check(f)
 					c.addProblems(problems)
 					return len(problems) == 0
@@ -267,7 +267,7 @@ func checkRuleFiles(tree *artifact.Tree, configPath, rulesDir string, ruleFiles 
 		if path.Dir(f.Path) != rulesDir {
 			continue
 		}
-		cached(vc, "rulefmt", f.Data, func() bool {
+		vc.Check(vc.Key("rulefmt", f.Data), func() bool {
 			err := promcheck.Rules(f.Path, f.Data)
 			add(f.Origin, f.Path, err)
 			return err == nil
@@ -377,17 +377,6 @@ func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator
 			err = promcheck.Rules(f.Path, data)
 		}
 		addRule(f.Origin, f.Path, err)
-	}
-}
-
-// cached runs check unless it passed on data before, and records a pass.
-func cached(vc *verifycache.Cache, name string, data []byte, check func() (passed bool)) {
-	key := vc.Key(name, data)
-	if _, ok := vc.Passed(key); ok {
-		return
-	}
-	if check() {
-		vc.Pass(key, nil)
 	}
 }
 

@@ -106,6 +106,25 @@ func (c *Cache) Pass(key string, payload []byte) {
 	c.mu.Unlock()
 }
 
+// Check runs check unless it passed on the key's inputs before, and
+// records a pass. It is the whole lookup for a check that records no
+// payload; with a nil *Cache or a "" key check always runs.
+func (c *Cache) Check(key string, check func() (passed bool)) {
+	c.CheckPayload(key, nil, func() ([]byte, bool) { return nil, check() })
+}
+
+// CheckPayload is Check for a check that records a payload with its pass.
+// On a hit use, when not nil, gets the recorded payload; if it returns
+// false (a payload it cannot read) check runs as on a miss.
+func (c *Cache) CheckPayload(key string, use func(payload []byte) bool, check func() (payload []byte, passed bool)) {
+	if payload, ok := c.Passed(key); ok && (use == nil || use(payload)) {
+		return
+	}
+	if payload, passed := check(); passed {
+		c.Pass(key, payload)
+	}
+}
+
 // Save writes the entries this build used or recorded to path, atomically
 // (a temporary file renamed over it), so a concurrent build reads either
 // the old file or the new one.

@@ -73,3 +73,80 @@ func TestSaveKeepsOnlyWhatTheBuildUsed(t *testing.T) {
 		t.Error("an entry the last build used was dropped")
 	}
 }
+
+// next saves c and opens the next build's cache.
+func next(t *testing.T, c *Cache, path string) *Cache {
+	t.Helper()
+	if err := c.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return Open(path, "id")
+}
+
+// TestCheck: a pass is recorded and served to the next build, a failure
+// is not, and a nil cache runs the check every time.
+func TestCheck(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x")
+	c := Open(path, "id")
+	runs := 0
+	check := func(pass bool) func() bool {
+		return func() bool { runs++; return pass }
+	}
+	bad, good := c.Key("c", []byte("bad")), c.Key("c", []byte("good"))
+	c.Check(bad, check(false))
+	c.Check(good, check(true))
+	if runs != 2 {
+		t.Fatalf("an empty cache ran %d checks of 2", runs)
+	}
+	c = next(t, c, path)
+	runs = 0
+	c.Check(good, check(true))
+	if runs != 0 {
+		t.Error("a recorded pass ran its check again")
+	}
+	c.Check(bad, check(false))
+	if runs != 1 {
+		t.Error("a failure was recorded as a pass")
+	}
+	if _, ok := next(t, c, path).Passed(good); !ok {
+		t.Error("a pass served from the cache was not kept for the next build")
+	}
+	var none *Cache
+	runs = 0
+	none.Check(none.Key("c", []byte("good")), check(true))
+	none.Check(none.Key("c", []byte("good")), check(true))
+	if runs != 2 {
+		t.Errorf("a nil cache ran the check %d times in two lookups, want 2", runs)
+	}
+}
+
+// TestCheckPayload: a hit hands the recorded payload to use, and a payload
+// use cannot read runs the check as a miss would.
+func TestCheckPayload(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x")
+	c := Open(path, "id")
+	key := c.Key("c", []byte("a"))
+	runs := 0
+	run := func() ([]byte, bool) { runs++; return []byte("v1"), true }
+	var got []string
+	use := func(ok bool) func([]byte) bool {
+		return func(p []byte) bool { got = append(got, string(p)); return ok }
+	}
+	c.CheckPayload(key, use(true), run)
+	if runs != 1 || len(got) != 0 {
+		t.Fatalf("on a miss: runs = %d, payloads used = %q; want 1 run, none", runs, got)
+	}
+	c = next(t, c, path)
+	c.CheckPayload(key, use(true), run)
+	if runs != 1 || len(got) != 1 || got[0] != "v1" {
+		t.Fatalf("on a hit: runs = %d, payloads used = %q; want no run, [v1]", runs, got)
+	}
+	c.CheckPayload(key, use(false), run)
+	if runs != 2 {
+		t.Errorf("an unreadable payload did not run the check (runs = %d)", runs)
+	}
+	c.CheckPayload(key, nil, run)
+	if runs != 2 {
+		t.Errorf("a hit without use ran the check (runs = %d)", runs)
+	}
+}

@@ -60,3 +60,45 @@ func digitRun(r []rune, i int, n int64) (int, int64) {
 	}
 	return i, n
 }
+
+// KeysTotallyOrdered reports whether KeyLess is a strict total order on
+// the keys of every map in v, a decoded JSON value: then yaml.v2 sorts
+// each map one way only, so sigs.k8s.io/yaml.Marshal's output is unique
+// and SigsYAML's must be it. The tests of SigsYAML's callers compare
+// with it there. It checks every pair and triple by brute force, apart
+// from SigsYAML's own check; a map of more than 40 keys is too slow to
+// check and counts as not ordered.
+func KeysTotallyOrdered(v any) bool {
+	switch x := v.(type) {
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k, c := range x {
+			if !KeysTotallyOrdered(c) {
+				return false
+			}
+			keys = append(keys, k)
+		}
+		if len(keys) > 40 {
+			return false
+		}
+		for _, a := range keys {
+			for _, b := range keys {
+				if a != b && KeyLess(a, b) == KeyLess(b, a) {
+					return false
+				}
+				for _, c := range keys {
+					if KeyLess(a, b) && KeyLess(b, c) && !KeyLess(a, c) {
+						return false
+					}
+				}
+			}
+		}
+	case []any:
+		for _, c := range x {
+			if !KeysTotallyOrdered(c) {
+				return false
+			}
+		}
+	}
+	return true
+}

@@ -4,11 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
-	"sort"
-	"strconv"
 	"strings"
-
-	yamlv2 "go.yaml.in/yaml/v2"
 
 	"github.com/mongen-dev/mongen/internal/render/encode"
 )
@@ -38,61 +34,14 @@ func marshalJSON(raw []byte) ([]byte, error) {
 	}
 	delete(top, "status")
 	cleaned, _ := Clean(top, "")
-	data, err := yamlv2.Marshal(yamlNumbers(cleaned))
+	// sigs.k8s.io/yaml.Marshal's bytes without its JSON round trip, a
+	// third of render's time for 10,000 rules (marshal_test.go proves the
+	// equality); deterministic where yaml.v2's key order is not.
+	data, err := encode.SigsYAML(cleaned, encode.SortStably)
 	if err != nil {
 		return nil, err
 	}
 	return append([]byte(encode.Header), data...), nil
-}
-
-// yamlNumbers prepares a cleaned JSON value for yaml.v2, in place where it
-// can: each JSON number gets the Go type yaml.v2 would resolve its text to
-// (int, then uint64, then float64), and each map becomes a MapSlice in
-// yaml.v2's own key order. Marshalled with yaml.v2 it is then
-// byte-identical to sigs.k8s.io/yaml.Marshal, which prints the value as
-// JSON and parses that back with yaml.v2 to get those types: a second JSON
-// encoding and a YAML parse per object, a third of render's time for
-// 10,000 rules (marshal_test.go proves the equality). The one difference
-// is a string holding a NEL (U+0085): that parse read it as a line break
-// and folded it into a space, where yaml.v2 prints it escaped, keeping it. The order is also
-// deterministic where yaml.v2's is not: its natural order is not
-// transitive on some key sets ("8" < "700" < "7a" < "8"), and it sorts
-// keys in map iteration order; here they are sorted stably from byte order.
-func yamlNumbers(v any) any {
-	switch x := v.(type) {
-	case map[string]any:
-		keys := make([]string, 0, len(x))
-		for k := range x {
-			keys = append(keys, k)
-		}
-		sort.Strings(keys)
-		sort.SliceStable(keys, func(i, j int) bool { return encode.KeyLess(keys[i], keys[j]) })
-		out := make(yamlv2.MapSlice, len(keys))
-		for i, k := range keys {
-			out[i] = yamlv2.MapItem{Key: k, Value: yamlNumbers(x[k])}
-		}
-		return out
-	case []any:
-		for i, c := range x {
-			x[i] = yamlNumbers(c)
-		}
-	case json.Number:
-		s := string(x)
-		if i, err := strconv.ParseInt(s, 0, 64); err == nil {
-			if i == int64(int(i)) {
-				return int(i)
-			}
-			return i
-		}
-		if u, err := strconv.ParseUint(s, 0, 64); err == nil {
-			return u
-		}
-		if f, err := strconv.ParseFloat(s, 64); err == nil {
-			return f
-		}
-		return s
-	}
-	return v
 }
 
 // Clean drops what the upstream types emit but a manifest should not carry:

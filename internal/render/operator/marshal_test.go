@@ -25,7 +25,7 @@ func viaSigsYAML(t testing.TB, raw []byte) ([]byte, error) {
 
 func viaYAMLNumbers(t testing.TB, raw []byte) ([]byte, error) {
 	t.Helper()
-	return yamlv2.Marshal(yamlNumbers(decodeNumbers(t, raw)))
+	return encode.SigsYAML(decodeNumbers(t, raw), encode.SortStably)
 }
 
 func decodeNumbers(t testing.TB, raw []byte) any {
@@ -150,41 +150,10 @@ func FuzzYAMLNumbers(f *testing.F) {
 		}
 		// Where yaml.v2's own order is a total order on every map's keys,
 		// its output is unique, and ours must be it.
-		if totallyOrdered(decodeNumbers(t, raw)) {
+		if encode.KeysTotallyOrdered(decodeNumbers(t, raw)) {
 			assertSameYAML(t, "fuzz", raw)
 		}
 	})
-}
-
-// totallyOrdered reports whether encode.KeyLess orders every map's keys
-// consistently (no cycle such as "8" < "700" < "7a" < "8").
-func totallyOrdered(v any) bool {
-	switch x := v.(type) {
-	case map[string]any:
-		var keys []string
-		for k, c := range x {
-			if !totallyOrdered(c) {
-				return false
-			}
-			keys = append(keys, k)
-		}
-		for _, a := range keys {
-			for _, b := range keys {
-				for _, c := range keys {
-					if encode.KeyLess(a, b) && encode.KeyLess(b, c) && !encode.KeyLess(a, c) {
-						return false
-					}
-				}
-			}
-		}
-	case []any:
-		for _, c := range x {
-			if !totallyOrdered(c) {
-				return false
-			}
-		}
-	}
-	return true
 }
 
 // yaml.v2 sorts "8", "700" and "7a" in a cycle, so sigs.k8s.io/yaml's

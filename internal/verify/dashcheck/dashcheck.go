@@ -262,16 +262,16 @@ func (c *checker) rendered(d *expand.Dashboard, tree *artifact.Tree, vc *verifyc
 		c.report(d.Origin, d, "%s was not rendered", grafana.Path(d.UID))
 		return
 	}
-	key := vc.Key("dashboard-datasource", f.Data)
-	if _, ok := vc.Passed(key); ok {
-		return
-	}
-	before := len(c.problems)
-	defer func() {
-		if len(c.problems) == before {
-			vc.Pass(key, nil)
-		}
-	}()
+	vc.Check(vc.Key("dashboard-datasource", f.Data), func() bool {
+		before := len(c.problems)
+		c.datasources(d, f)
+		return len(c.problems) == before
+	})
+}
+
+// datasources reports every datasource reference of f that is not the
+// datasource variable.
+func (c *checker) datasources(d *expand.Dashboard, f artifact.File) {
 	var doc any
 	if err := json.Unmarshal(f.Data, &doc); err != nil {
 		c.report(d.Origin, d, "%s is not JSON: %v", f.Path, err)

@@ -214,33 +214,36 @@ func CheckCached(v model.Versions, files []artifact.File, locate Locator, vc *ve
 		if ext := path.Ext(f.Path); ext != ".yml" && ext != ".yaml" {
 			continue // no documents (documents): nothing to hash or gate
 		}
-		key := vc.Key("version-gate", gate, []byte(f.Path), f.Data)
-		if payload, ok := vc.Passed(key); ok {
+		// A pass records the components the file runs on.
+		use := func(payload []byte) bool {
 			var cs []Component
-			if json.Unmarshal(payload, &cs) == nil {
-				seen(f, cs)
-				continue
+			if json.Unmarshal(payload, &cs) != nil {
+				return false
 			}
+			seen(f, cs)
+			return true
 		}
-		docs, err := documents(f)
-		if err != nil {
-			// Not YAML: the parsers of verify report it; nothing to gate.
-			continue
-		}
-		var cs []Component
-		found := false
-		for _, d := range docs {
-			cs = append(cs, d.components()...)
-			ps := scan(d, f, table, deployed, locate)
-			found = found || len(ps) > 0
-			problems = append(problems, ps...)
-		}
-		seen(f, cs)
-		if !found {
-			if payload, err := json.Marshal(cs); err == nil {
-				vc.Pass(key, payload)
+		vc.CheckPayload(vc.Key("version-gate", gate, []byte(f.Path), f.Data), use, func() ([]byte, bool) {
+			docs, err := documents(f)
+			if err != nil {
+				// Not YAML: the parsers of verify report it; nothing to gate.
+				return nil, false
 			}
-		}
+			var cs []Component
+			found := false
+			for _, d := range docs {
+				cs = append(cs, d.components()...)
+				ps := scan(d, f, table, deployed, locate)
+				found = found || len(ps) > 0
+				problems = append(problems, ps...)
+			}
+			seen(f, cs)
+			if found {
+				return nil, false
+			}
+			payload, err := json.Marshal(cs)
+			return payload, err == nil
+		})
 	}
 	for c, p := range present {
 		ver, ok := versions[c]
