@@ -11,7 +11,6 @@ import (
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/alertmanager"
-	"github.com/mongen-dev/mongen/internal/render/encode"
 	"github.com/mongen-dev/mongen/internal/render/grafana"
 	"github.com/mongen-dev/mongen/internal/render/operator"
 	"github.com/mongen-dev/mongen/internal/render/plain"
@@ -132,7 +131,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 		// to them without a kustomize name reference.
 		k.GeneratorOptions = &generatorOptions{DisableNameSuffixHash: true, Labels: labels}
 	}
-	data, err := encode.YAML(k)
+	data, err := encodeKustomization(k)
 	if err != nil {
 		return fmt.Errorf("render kustomization: %w", err)
 	}
