@@ -29,7 +29,8 @@ import (
 // Cache is safe for concurrent use.
 type Cache struct {
 	identity string
-	known    map[string][]byte // read at Open, never written after
+	known    map[string][]byte // read by Open's goroutine, never written after ready
+	ready    chan struct{}     // closed when known is read
 	mu       sync.Mutex
 	used     map[string][]byte
 	misses   int
@@ -43,17 +44,22 @@ type file struct {
 
 // Open reads the entries at path recorded by a verifier of the same
 // identity. A missing, unreadable or foreign file gives an empty cache:
-// a miss, never an error.
+// a miss, never an error. The file is read on another goroutine, while
+// the caller loads the environment (a large one's file is megabytes of
+// JSON); the first lookup waits for it.
 func Open(path, identity string) *Cache {
-	c := &Cache{identity: identity, known: map[string][]byte{}, used: map[string][]byte{}}
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return c
-	}
-	var f file
-	if json.Unmarshal(data, &f) == nil && f.Identity == identity && f.Entries != nil {
-		c.known = f.Entries
-	}
+	c := &Cache{identity: identity, known: map[string][]byte{}, used: map[string][]byte{}, ready: make(chan struct{})}
+	go func() {
+		defer close(c.ready)
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return
+		}
+		var f file
+		if json.Unmarshal(data, &f) == nil && f.Identity == identity && f.Entries != nil {
+			c.known = f.Entries
+		}
+	}()
 	return c
 }
 
@@ -85,6 +91,7 @@ func (c *Cache) Passed(key string) ([]byte, bool) {
 	if c == nil || key == "" {
 		return nil, false
 	}
+	<-c.ready
 	payload, ok := c.known[key]
 	c.mu.Lock()
 	if ok {
