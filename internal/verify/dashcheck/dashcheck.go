@@ -39,33 +39,54 @@ func Check(plan *expand.Plan, tree *artifact.Tree) []string {
 	return CheckCached(plan, tree, nil)
 }
 
-// CheckCached is Check with a verification cache: a rendered dashboard
-// whose exact bytes passed the datasource check before is not parsed
-// again (vc may be nil). The checks of the plan's queries always run.
+// CheckCached is Check with a verification cache (vc may be nil): a
+// rendered dashboard whose exact bytes passed the datasource check before
+// is not parsed again, and a dashboard whose model passed the query checks
+// before, against a catalog with the same digest (catalogDigest), is not
+// checked again. Only passes are cached, so every problem is reported at
+// its current position.
 func CheckCached(plan *expand.Plan, tree *artifact.Tree, vc *verifycache.Cache) []string {
 	if len(plan.Dashboards) == 0 {
 		return nil
 	}
-	c := &checker{plan: plan, env: plan.Env, cat: lint.NewCatalog(plan), parse: parser.NewParser(parser.Options{}), uids: map[string]bool{}}
+	c := &checker{plan: plan, env: plan.Env, parse: parser.NewParser(parser.Options{}), uids: map[string]bool{}}
 	for _, d := range plan.Dashboards {
 		c.uids[d.UID] = true
 	}
+	var digest []byte
+	if vc != nil {
+		digest = catalogDigest(plan)
+	}
 	for i := range plan.Dashboards {
-		c.dashboard(&plan.Dashboards[i])
+		d := &plan.Dashboards[i]
+		vc.Check(dashboardKey(vc, digest, d), func() bool {
+			before := len(c.problems)
+			c.dashboard(d)
+			return len(c.problems) == before
+		})
 		if tree != nil {
-			c.rendered(&plan.Dashboards[i], tree, vc)
+			c.rendered(d, tree, vc)
 		}
 	}
 	return c.problems
 }
 
 type checker struct {
-	plan     *expand.Plan
-	env      *model.Environment
-	cat      *lint.Catalog
-	parse    parser.Parser
+	plan  *expand.Plan
+	env   *model.Environment
+	cat   *lint.Catalog // built on the first miss: a warm rebuild needs none
+	parse parser.Parser
+	// uids are every dashboard's, for links.
 	uids     map[string]bool
 	problems []string
+}
+
+// catalog is the plan's metric catalog, indexed once, when first needed.
+func (c *checker) catalog() *lint.Catalog {
+	if c.cat == nil {
+		c.cat = lint.NewCatalog(c.plan)
+	}
+	return c.cat
 }
 
 func (c *checker) report(pos string, d *expand.Dashboard, format string, args ...any) {
@@ -147,7 +168,7 @@ func (c *checker) variable(d *expand.Dashboard, i int, v model.Variable, known m
 				vs.Name = l.Value
 			}
 		}
-		if msg := c.cat.SelectorProblem(withoutVariables(vs)); msg != "" {
+		if msg := c.catalog().SelectorProblem(withoutVariables(vs)); msg != "" {
 			c.report(pos, d, "%s: `%s` %s", what, m[1], msg)
 		}
 		return
@@ -214,7 +235,7 @@ func (c *checker) query(d *expand.Dashboard, pos, what, expr string, known map[s
 	parser.Inspect(e, func(n parser.Node, _ []parser.Node) error {
 		switch n := n.(type) {
 		case *parser.VectorSelector:
-			if msg := c.cat.SelectorProblem(withoutVariables(n)); msg != "" && !seen[msg] {
+			if msg := c.catalog().SelectorProblem(withoutVariables(n)); msg != "" && !seen[msg] {
 				seen[msg] = true
 				c.report(pos, d, "%s: %s: `%s` %s", what, at(int(n.PositionRange().Start)), snippet(expr, sub, n), msg)
 			}
