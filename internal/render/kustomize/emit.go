@@ -2,44 +2,182 @@ package kustomize
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/render/encode"
 )
 
 // encodeKustomization is encode.YAML(k) for a kustomization listing
-// thousands of manifests: the encoder prints one resource, and the others
-// are written as the lines it prints for them ("  - path"). yaml.v3 spent
-// as long on a 1,700-entry list as on all the operator objects it
-// rendered. Only paths it prints plain are written so (plainPath); any
-// other list is encoded whole, and a test holds both ways to the same
-// bytes.
+// thousands of manifests and dashboards' ConfigMap generators: yaml.v3
+// spent as long on those lists as on all the operator objects it
+// rendered. The encoder prints the kustomization with one resource and
+// one generator; the other resources are written as the lines it prints
+// for them ("  - path"), and each other generator from the block the
+// encoder printed for one of the same shape (namespace, options), with
+// its name and file put in. Only names and paths it prints plain are
+// written so (plainPath, plainName); anything else is encoded whole, and
+// tests hold both ways to the same bytes.
 func encodeKustomization(k kustomization) ([]byte, error) {
-	if len(k.Resources) < 2 || !allPlain(k.Resources) {
+	data, ok, err := spliced(k)
+	if err != nil || !ok {
 		return encode.YAML(k)
 	}
+	return data, nil
+}
+
+// spliced is encodeKustomization's way round the encoder; ok is false
+// where it does not apply.
+func spliced(k kustomization) (data []byte, ok bool, err error) {
+	if !allPlain(k.Resources) || !generatorsPlain(k.ConfigMapGenerator) || len(k.Resources)+len(k.ConfigMapGenerator) < 3 {
+		return nil, false, nil
+	}
 	head := k
-	head.Resources = k.Resources[:1]
-	data, err := encode.YAML(head)
+	if len(k.Resources) > 0 {
+		head.Resources = k.Resources[:1]
+	}
+	if len(k.ConfigMapGenerator) > 0 {
+		head.ConfigMapGenerator = k.ConfigMapGenerator[:1]
+	}
+	data, err = encode.YAML(head)
+	if err != nil {
+		return nil, false, err
+	}
+	if len(k.Resources) > 1 {
+		first := []byte("\nresources:\n  - " + k.Resources[0] + "\n")
+		var rest bytes.Buffer
+		rest.Grow(len(k.Resources) * 48)
+		for _, r := range k.Resources[1:] {
+			rest.WriteString("  - ")
+			rest.WriteString(r)
+			rest.WriteByte('\n')
+		}
+		if data, err = insertAfter(data, first, rest.Bytes()); err != nil {
+			return nil, false, nil
+		}
+	}
+	if len(k.ConfigMapGenerator) > 1 {
+		blocks := generatorBlocks{}
+		firstBlock, err := blocks.block(k.ConfigMapGenerator[0])
+		if err != nil {
+			return nil, false, err
+		}
+		var rest bytes.Buffer
+		for _, g := range k.ConfigMapGenerator[1:] {
+			b, err := blocks.block(g)
+			if err != nil {
+				return nil, false, err
+			}
+			rest.Write(b)
+		}
+		first := append([]byte("\nconfigMapGenerator:\n"), firstBlock...)
+		if data, err = insertAfter(data, first, rest.Bytes()); err != nil {
+			return nil, false, nil
+		}
+	}
+	return data, true, nil
+}
+
+var errNotOnce = errors.New("not found exactly once")
+
+// insertAfter inserts text after the one occurrence of marker in data.
+func insertAfter(data, marker, text []byte) ([]byte, error) {
+	at := bytes.Index(data, marker)
+	if at < 0 || bytes.Count(data, marker) != 1 {
+		return nil, errNotOnce
+	}
+	at += len(marker)
+	out := make([]byte, 0, len(data)+len(text))
+	out = append(out, data[:at]...)
+	out = append(out, text...)
+	return append(out, data[at:]...), nil
+}
+
+// Placeholders a generator's name and file take in the block encoded for
+// its shape: printed plain, and in no namespace, label or annotation.
+const (
+	placeholderName = "mongen-generator-name-placeholder"
+	placeholderFile = "mongen/generator-file-placeholder"
+)
+
+// generatorBlocks encodes a generator's block ("  - name: ...", indented
+// as under configMapGenerator) once per shape.
+type generatorBlocks map[string][]byte
+
+func (gb generatorBlocks) block(g generator) ([]byte, error) {
+	shape := g
+	shape.Name, shape.Files = placeholderName, []string{placeholderFile}
+	key, err := json.Marshal(shape)
 	if err != nil {
 		return nil, err
 	}
-	first := []byte("\nresources:\n  - " + k.Resources[0] + "\n")
-	at := bytes.Index(data, first)
-	if at < 0 || bytes.Count(data, first) != 1 {
-		return encode.YAML(k)
+	tmpl, ok := gb[string(key)]
+	if !ok {
+		if tmpl, err = encodeBlock(shape); err != nil {
+			return nil, err
+		}
+		gb[string(key)] = tmpl
 	}
-	at += len(first)
-	var b bytes.Buffer
-	b.Grow(len(data) + len(k.Resources)*48)
-	b.Write(data[:at])
-	for _, r := range k.Resources[1:] {
-		b.WriteString("  - ")
-		b.WriteString(r)
-		b.WriteByte('\n')
+	name := []byte("  - name: " + placeholderName + "\n")
+	file := []byte("\n      - " + placeholderFile + "\n")
+	if bytes.Count(tmpl, []byte(placeholderName)) != 1 || bytes.Count(tmpl, []byte(placeholderFile)) != 1 || !bytes.HasPrefix(tmpl, name) || !bytes.Contains(tmpl, file) {
+		return encodeBlock(g)
 	}
-	b.Write(data[at:])
-	return b.Bytes(), nil
+	out := bytes.Replace(tmpl, name, []byte("  - name: "+g.Name+"\n"), 1)
+	return bytes.Replace(out, file, []byte("\n      - "+g.Files[0]+"\n"), 1), nil
+}
+
+// encodeBlock is the encoder's block for one generator under
+// configMapGenerator.
+func encodeBlock(g generator) ([]byte, error) {
+	data, err := encode.YAMLWithHeader("", struct {
+		G []generator `yaml:"configMapGenerator"`
+	}{[]generator{g}})
+	if err != nil {
+		return nil, err
+	}
+	return bytes.TrimPrefix(data, []byte("configMapGenerator:\n")), nil
+}
+
+// generatorsPlain reports whether every generator has a plain name and one
+// plain file, and no placeholder anywhere.
+func generatorsPlain(gens []generator) bool {
+	for _, g := range gens {
+		if !plainName(g.Name) || len(g.Files) != 1 || !plainPath(g.Files[0]) || g.Name == placeholderName || g.Files[0] == placeholderFile {
+			return false
+		}
+		if strings.Contains(g.Namespace, "placeholder") {
+			return false
+		}
+		if g.Options != nil {
+			for _, m := range []map[string]string{g.Options.Labels, g.Options.Annotations} {
+				for k, v := range m {
+					if strings.Contains(k, "placeholder") || strings.Contains(v, "placeholder") {
+						return false
+					}
+				}
+			}
+		}
+	}
+	return true
+}
+
+// plainName reports whether yaml.v3 prints a name plain: a Kubernetes
+// name (lower-case letters, digits and '-', starting with a letter) with
+// a '-' in it, so it reads as no boolean (y, yes, on, ...), null or
+// number.
+func plainName(n string) bool {
+	if n == "" || n[0] < 'a' || n[0] > 'z' || !strings.Contains(n, "-") {
+		return false
+	}
+	for i := 0; i < len(n); i++ {
+		c := n[i]
+		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
+			return false
+		}
+	}
+	return true
 }
 
 func allPlain(paths []string) bool {

@@ -49,8 +49,20 @@ func TestEncodeKustomizationAsEncoder(t *testing.T) {
 			k.Resources = append(k.Resources, fmt.Sprintf("manifests/prometheusrule-team-%04d.yaml", i))
 		}
 		checkEmit(t, k)
-		if allPlain(k.Resources) {
+		// Dashboards' generators, in a few shapes, as the large
+		// environment has 1,200 of.
+		for i := range 300 {
+			opts := &objectOptions{Labels: map[string]string{"grafana_dashboard": "1"}, Annotations: map[string]string{"grafana_folder": fmt.Sprintf("team-%d", i%3), "k8s-sidecar-target-directory": "mongen"}}
+			if i%7 == 0 {
+				opts = nil
+			}
+			k.ConfigMapGenerator = append(k.ConfigMapGenerator, generator{Name: fmt.Sprintf("mongen-dashboard-slo-svc%03d", i), Namespace: "monitoring", Files: []string{fmt.Sprintf("dashboards/slo-svc%03d.json", i)}, Options: opts})
+		}
+		checkEmit(t, k)
+		if _, ok, err := spliced(k); ok && err == nil {
 			fastPath++
+		} else if allPlain(k.Resources) && generatorsPlain(k.ConfigMapGenerator) {
+			t.Errorf("%s: plain, but not spliced (%v)", p, err)
 		}
 	}
 	if fastPath == 0 {
@@ -68,6 +80,48 @@ func TestEncodeKustomizationQuoting(t *testing.T) {
 		checkEmit(t, kustomization{APIVersion: "v1", Kind: "Kustomization", Resources: []string{"manifests/a.yaml", o, "manifests/b.yaml"}})
 		checkEmit(t, kustomization{APIVersion: "v1", Kind: "Kustomization", Resources: []string{o, "manifests/a.yaml"}})
 	}
+}
+
+// Generators whose names, files, namespaces, labels or annotations the
+// encoder may quote come out as it prints them.
+func TestEncodeKustomizationGenerators(t *testing.T) {
+	base := generator{Name: "mongen-dashboard-a", Namespace: "monitoring", Files: []string{"dashboards/a.json"},
+		Options: &objectOptions{Labels: map[string]string{"grafana_dashboard": "1"}, Annotations: map[string]string{"grafana_folder": "mongen"}}}
+	odd := []string{"1", "true", "yes", "y", "null", "~", "", "a b", "a: b", "#x", "0x1F", "1e3", "é", "a\nb", "'q'", "placeholder", placeholderName, placeholderFile, "mongen-generator-name-placeholder-2"}
+	for _, o := range odd {
+		for field := range 6 {
+			g := base
+			g.Options = &objectOptions{Labels: map[string]string{"grafana_dashboard": "1"}, Annotations: map[string]string{"grafana_folder": "mongen"}}
+			switch field {
+			case 0:
+				g.Name = o
+			case 1:
+				g.Files = []string{o}
+			case 2:
+				g.Namespace = o
+			case 3:
+				g.Options.Labels[o] = "x"
+			case 4:
+				g.Options.Annotations["f"] = o
+			case 5:
+				g.Files = []string{"dashboards/a.json", o}
+			}
+			other := base
+			other.Name, other.Files = "mongen-dashboard-b", []string{"dashboards/b.json"}
+			checkEmit(t, kustomization{APIVersion: "v1", Kind: "Kustomization", Resources: []string{"manifests/a.yaml"}, ConfigMapGenerator: []generator{base, g, other, base}})
+			checkEmit(t, kustomization{APIVersion: "v1", Kind: "Kustomization", ConfigMapGenerator: []generator{g, base, other}})
+		}
+	}
+}
+
+func FuzzEncodeKustomizationGenerators(f *testing.F) {
+	f.Add("mongen-dashboard-x", "dashboards/x.json", "monitoring", "grafana_dashboard", "1")
+	f.Add("a-1", "a/1", "ns", "k", "true")
+	f.Fuzz(func(t *testing.T, name, file, ns, key, value string) {
+		a := generator{Name: "mongen-dashboard-a", Namespace: "monitoring", Files: []string{"dashboards/a.json"}, Options: &objectOptions{Labels: map[string]string{key: value}}}
+		b := generator{Name: name, Namespace: ns, Files: []string{file}, Options: &objectOptions{Labels: map[string]string{key: value}}}
+		checkEmit(t, kustomization{APIVersion: "v1", Kind: "Kustomization", Resources: []string{"manifests/x.yaml"}, ConfigMapGenerator: []generator{a, b, a}})
+	})
 }
 
 func FuzzEncodeKustomization(f *testing.F) {
