@@ -39,15 +39,23 @@ func appendNorm(dst []byte, name string) []byte {
 			continue
 		}
 		i++
-		switch {
-		case b == '_' || b == '-' || b == '.' || b == ' ':
-		case b >= 'A' && b <= 'Z':
-			dst = append(dst, b+'a'-'A')
-		default:
-			dst = append(dst, b)
+		if f, keep := foldByte(b); keep {
+			dst = append(dst, f)
 		}
 	}
 	return dst
+}
+
+// foldByte is norm's fold of one ASCII byte: keep is false for the
+// separators it drops, and an upper-case letter comes out in lower case.
+func foldByte(b byte) (f byte, keep bool) {
+	switch {
+	case b == '_' || b == '-' || b == '.' || b == ' ':
+		return 0, false
+	case b >= 'A' && b <= 'Z':
+		return b + 'a' - 'A', true
+	}
+	return b, true
 }
 
 // normIs reports whether norm(name) == target, target being folded ASCII,
@@ -56,12 +64,9 @@ func appendNorm(dst []byte, name string) []byte {
 func normIs(name, target string) bool {
 	j := 0
 	for i := 0; i < len(name); i++ {
-		b := name[i]
-		switch {
-		case b == '_' || b == '-' || b == '.' || b == ' ':
+		b, keep := foldByte(name[i])
+		if !keep {
 			continue
-		case b >= 'A' && b <= 'Z':
-			b += 'a' - 'A'
 		}
 		if j == len(target) || b != target[j] {
 			return false
@@ -77,12 +82,9 @@ func normIs(name, target string) bool {
 func normHasSuffix(name, suffix string) bool {
 	j := len(suffix)
 	for i := len(name) - 1; i >= 0 && j > 0; i-- {
-		b := name[i]
-		switch {
-		case b == '_' || b == '-' || b == '.' || b == ' ':
+		b, keep := foldByte(name[i])
+		if !keep {
 			continue
-		case b >= 'A' && b <= 'Z':
-			b += 'a' - 'A'
 		}
 		j--
 		if b != suffix[j] {
