@@ -84,7 +84,9 @@ func ResourcesWithSizes(files map[string][]byte) ([]ResourceID, map[ResourceID]i
 func ResourcesWithSizesCached(files map[string][]byte, vc *verifycache.Cache) ([]ResourceID, map[ResourceID]int, error) {
 	if _, ok := files["kustomization.yaml"]; ok {
 		if ps := parts(files); ps != nil {
-			return buildParts(ps, vc)
+			if ids, sizes, ok, err := buildParts(ps, vc); ok {
+				return ids, sizes, err
+			}
 		}
 	}
 	return buildCached(files, vc)

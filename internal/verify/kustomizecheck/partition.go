@@ -2,6 +2,7 @@ package kustomizecheck
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"maps"
 	"runtime"
@@ -34,10 +35,31 @@ var partitionable = map[string]bool{
 	"configMapGenerator": true, "secretGenerator": true, "generatorOptions": true,
 }
 
+// part is one part of a partitioned build: its kustomization, as the JSON
+// sigs.k8s.io/yaml.Marshal would print as YAML, and the files its entries
+// read. The YAML is printed only when the part has to be built: the JSON
+// fixes it (yaml.Marshal is JSONToYAML of json.Marshal), so the JSON keys
+// the part's cached result exactly and costs a fraction of the printing.
+type part struct {
+	kustomization []byte // JSON
+	files         map[string][]byte
+}
+
+// tree is the part's file set as kustomize builds it.
+func (p part) tree() (map[string][]byte, error) {
+	data, err := yaml.JSONToYAML(p.kustomization)
+	if err != nil {
+		return nil, err
+	}
+	fs := maps.Clone(p.files)
+	fs["kustomization.yaml"] = data
+	return fs, nil
+}
+
 // parts splits the kustomization in files into smaller file sets, each
 // with a kustomization of the same kind. It returns nil when the
 // kustomization has to be built whole.
-func parts(files map[string][]byte) []map[string][]byte {
+func parts(files map[string][]byte) []part {
 	var k map[string]any
 	if err := yaml.Unmarshal(files["kustomization.yaml"], &k); err != nil {
 		return nil // the whole build reports it
@@ -77,26 +99,27 @@ func parts(files map[string][]byte) []map[string][]byte {
 	if len(entries) <= partSize {
 		return nil
 	}
-	var out []map[string][]byte
+	var out []part
 	for chunk := range slices.Chunk(entries, partSize) {
-		part := map[string]any{"apiVersion": k["apiVersion"], "kind": k["kind"]}
+		kust := map[string]any{"apiVersion": k["apiVersion"], "kind": k["kind"]}
 		if opts != nil {
-			part["generatorOptions"] = opts
+			kust["generatorOptions"] = opts
 		}
 		fs := map[string][]byte{}
 		for _, e := range chunk {
-			list, _ := part[e.field].([]any)
-			part[e.field] = append(list, e.value)
+			list, _ := kust[e.field].([]any)
+			kust[e.field] = append(list, e.value)
 			for _, f := range e.files {
 				fs[f] = files[f]
 			}
 		}
-		data, err := yaml.Marshal(part)
+		// The part's own kustomization replaces a listed file of that name.
+		delete(fs, "kustomization.yaml")
+		data, err := json.Marshal(kust)
 		if err != nil {
 			return nil
 		}
-		fs["kustomization.yaml"] = data
-		out = append(out, fs)
+		out = append(out, part{data, fs})
 	}
 	return out
 }
@@ -145,8 +168,10 @@ type built struct {
 }
 
 // buildParts builds each part with kustomize, at most GOMAXPROCS at once,
-// and merges the results, rejecting an identity two parts produce.
-func buildParts(ps []map[string][]byte, vc *verifycache.Cache) ([]ResourceID, map[ResourceID]int, error) {
+// and merges the results, rejecting an identity two parts produce. ok is
+// false when a part's kustomization could not be printed, so the caller
+// builds the whole kustomization instead.
+func buildParts(ps []part, vc *verifycache.Cache) (ids []ResourceID, sizes map[ResourceID]int, ok bool, err error) {
 	results := make([]built, len(ps))
 	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
 	var wg sync.WaitGroup
@@ -154,17 +179,20 @@ func buildParts(ps []map[string][]byte, vc *verifycache.Cache) ([]ResourceID, ma
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			ids, sizes, err := buildCached(p, vc)
-			results[i] = built{ids, sizes, err}
+			results[i] = buildPart(p, vc)
 		})
 	}
 	wg.Wait()
-	var ids []ResourceID
-	sizes := map[ResourceID]int{}
+	for _, r := range results {
+		if r.err == errUnprintable {
+			return nil, nil, false, nil
+		}
+	}
+	sizes = map[ResourceID]int{}
 	seen := map[ResourceID]bool{}
 	for _, r := range results {
 		if r.err != nil {
-			return nil, nil, r.err
+			return nil, nil, true, r.err
 		}
 		for _, id := range r.ids {
 			// Kustomize takes no namespace and "default" for the same.
@@ -173,7 +201,7 @@ func buildParts(ps []map[string][]byte, vc *verifycache.Cache) ([]ResourceID, ma
 				key.Namespace = ""
 			}
 			if seen[key] {
-				return nil, nil, fmt.Errorf("kustomize build: %s is defined twice: kustomize refuses to add an object whose id is already registered", id)
+				return nil, nil, true, fmt.Errorf("kustomize build: %s is defined twice: kustomize refuses to add an object whose id is already registered", id)
 			}
 			seen[key] = true
 			sizes[id] = r.sizes[id]
@@ -181,7 +209,30 @@ func buildParts(ps []map[string][]byte, vc *verifycache.Cache) ([]ResourceID, ma
 		}
 	}
 	sortIDs(ids)
-	return ids, sizes, nil
+	return ids, sizes, true, nil
+}
+
+// errUnprintable marks a part whose kustomization YAML could not be
+// printed; the partitioned build then gives way to the whole build, as
+// when parts itself declines.
+var errUnprintable = errors.New("kustomize part: kustomization not printable")
+
+// buildPart is one part's build, unless vc has seen a part with this exact
+// kustomization JSON and these exact files build.
+func buildPart(p part, vc *verifycache.Cache) built {
+	key := filesKey(vc, "kustomize-part", p.kustomization, p.files)
+	if ids, sizes, ok := cachedObjects(vc, key); ok {
+		return built{ids, sizes, nil}
+	}
+	fs, err := p.tree()
+	if err != nil {
+		return built{err: errUnprintable}
+	}
+	ids, sizes, err := buildWhole(fs)
+	if err == nil {
+		recordObjects(vc, key, ids, sizes)
+	}
+	return built{ids, sizes, err}
 }
 
 // object is one built object in the cache's payload.
@@ -192,36 +243,62 @@ type object struct {
 
 // buildCached is buildWhole, unless vc has seen these exact files build.
 func buildCached(files map[string][]byte, vc *verifycache.Cache) ([]ResourceID, map[ResourceID]int, error) {
-	var key string
-	if vc != nil {
-		names := slices.Sorted(maps.Keys(files))
-		inputs := make([][]byte, 0, 2*len(names))
-		for _, n := range names {
-			inputs = append(inputs, []byte(n), files[n])
-		}
-		key = vc.Key("kustomize-build", inputs...)
-		if payload, ok := vc.Passed(key); ok {
-			var objs []object
-			if json.Unmarshal(payload, &objs) == nil {
-				ids := make([]ResourceID, len(objs))
-				sizes := make(map[ResourceID]int, len(objs))
-				for i, o := range objs {
-					ids[i], sizes[o.ID] = o.ID, o.Size
-				}
-				return ids, sizes, nil
-			}
-		}
+	key := filesKey(vc, "kustomize-build", nil, files)
+	if ids, sizes, ok := cachedObjects(vc, key); ok {
+		return ids, sizes, nil
 	}
 	ids, sizes, err := buildWhole(files)
-	if err != nil || vc == nil {
-		return ids, sizes, err
+	if err == nil {
+		recordObjects(vc, key, ids, sizes)
+	}
+	return ids, sizes, err
+}
+
+// filesKey keys check's result on head (when not nil) and files, by name
+// and content in name order: "" without a cache.
+func filesKey(vc *verifycache.Cache, check string, head []byte, files map[string][]byte) string {
+	if vc == nil {
+		return ""
+	}
+	names := slices.Sorted(maps.Keys(files))
+	inputs := make([][]byte, 0, 1+2*len(names))
+	if head != nil {
+		inputs = append(inputs, head)
+	}
+	for _, n := range names {
+		inputs = append(inputs, []byte(n), files[n])
+	}
+	return vc.Key(check, inputs...)
+}
+
+// cachedObjects is the build result vc recorded under key.
+func cachedObjects(vc *verifycache.Cache, key string) ([]ResourceID, map[ResourceID]int, bool) {
+	payload, ok := vc.Passed(key)
+	if !ok {
+		return nil, nil, false
+	}
+	var objs []object
+	if json.Unmarshal(payload, &objs) != nil {
+		return nil, nil, false
+	}
+	ids := make([]ResourceID, len(objs))
+	sizes := make(map[ResourceID]int, len(objs))
+	for i, o := range objs {
+		ids[i], sizes[o.ID] = o.ID, o.Size
+	}
+	return ids, sizes, true
+}
+
+// recordObjects records a build's result in vc under key.
+func recordObjects(vc *verifycache.Cache, key string, ids []ResourceID, sizes map[ResourceID]int) {
+	if vc == nil {
+		return
 	}
 	objs := make([]object, len(ids))
 	for i, id := range ids {
 		objs[i] = object{id, sizes[id]}
 	}
-	if payload, merr := json.Marshal(objs); merr == nil {
+	if payload, err := json.Marshal(objs); err == nil {
 		vc.Pass(key, payload)
 	}
-	return ids, sizes, nil
 }

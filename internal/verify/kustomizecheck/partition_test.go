@@ -1,6 +1,8 @@
 package kustomizecheck
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"io/fs"
 	"maps"
@@ -9,6 +11,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+
+	"sigs.k8s.io/yaml"
+
+	"github.com/mongen-dev/mongen/internal/verifycache"
 )
 
 // bigTree is a kustomization of n manifests and n dashboard ConfigMaps
@@ -158,4 +164,114 @@ func TestJSONSizeIsKyamlsSize(t *testing.T) {
 		}
 	}
 	t.Logf("%d objects", objects)
+}
+
+// TestWarmRebuildBuildsOnlyChangedParts: after a cold build, an edit
+// re-builds exactly the parts it reaches (each part's kustomization and
+// files key its result), and the result is still the whole build's.
+func TestWarmRebuildBuildsOnlyChangedParts(t *testing.T) {
+	// bigTree(130) has 130 resources, then 130 ConfigMap generators and a
+	// Secret generator: 261 entries in 6 parts of 48.
+	const nParts = 6
+	kustEdit := func(old, new string) func(map[string][]byte) {
+		return func(files map[string][]byte) {
+			k := string(files["kustomization.yaml"])
+			if !strings.Contains(k, old) {
+				t.Fatalf("%q not in the kustomization", old)
+			}
+			files["kustomization.yaml"] = []byte(strings.Replace(k, old, new, 1))
+		}
+	}
+	swap := func(a, b string) func(map[string][]byte) {
+		return func(files map[string][]byte) {
+			k := strings.Replace(string(files["kustomization.yaml"]), a, "\x00", 1)
+			k = strings.Replace(k, b, a, 1)
+			files["kustomization.yaml"] = []byte(strings.Replace(k, "\x00", b, 1))
+		}
+	}
+	for _, tc := range []struct {
+		name   string
+		edit   func(map[string][]byte)
+		misses int
+	}{
+		{"unchanged", func(map[string][]byte) {}, 0},
+		{"one manifest", func(files map[string][]byte) {
+			files["manifests/rule-060.yaml"] = []byte(strings.Replace(string(files["manifests/rule-060.yaml"]), "vector(60)", "vector(61)", 1))
+		}, 1},
+		{"one dashboard", func(files map[string][]byte) {
+			files["dashboards/d-100.json"] = []byte(`{"uid": "d-100", "title": "Dashboard 100, renamed"}`)
+		}, 1},
+		{"one generator's options", kustEdit("dashboards/d-100.json\n    options:\n      labels:\n        grafana_dashboard: \"1\"", "dashboards/d-100.json\n    options:\n      labels:\n        grafana_dashboard: \"12\""), 1},
+		{"order within a part", swap("manifests/rule-001.yaml\n", "manifests/rule-002.yaml\n"), 1},
+		{"order across parts", swap("manifests/rule-010.yaml\n", "manifests/rule-100.yaml\n"), 2},
+		{"generatorOptions", kustEdit("app.kubernetes.io/managed-by: mongen\n", "app.kubernetes.io/managed-by: mongen-2\n"), nParts},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "verified.json")
+			files := bigTree(130, "")
+			if n := len(parts(files)); n != nParts {
+				t.Fatalf("%d parts, want %d", n, nParts)
+			}
+			if _, misses := cachedBuild(t, path, files); misses != nParts {
+				t.Fatalf("cold build: %d misses, want %d", misses, nParts)
+			}
+			tc.edit(files)
+			if len(parts(files)) != nParts {
+				t.Fatal("the edit changed the partitioning")
+			}
+			wantIDs, wantSizes, err := buildWhole(files)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, misses := cachedBuild(t, path, files)
+			if misses != tc.misses {
+				t.Errorf("warm rebuild: %d parts built, want %d", misses, tc.misses)
+			}
+			if !slices.Equal(got.ids, wantIDs) || !maps.Equal(got.sizes, wantSizes) {
+				t.Error("warm rebuild differs from the whole build of the edited tree")
+			}
+		})
+	}
+}
+
+// cachedBuild is ResourcesWithSizesCached with the cache at path, saved
+// after; it returns the result and the cache's misses.
+func cachedBuild(t *testing.T, path string, files map[string][]byte) (built, int) {
+	t.Helper()
+	vc := verifycache.Open(path, "test")
+	ids, sizes, err := ResourcesWithSizesCached(files, vc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := vc.Save(path); err != nil {
+		t.Fatal(err)
+	}
+	return built{ids, sizes, nil}, vc.Misses()
+}
+
+// TestPartYAMLIsYAMLMarshal: a part's printed kustomization is what
+// yaml.Marshal prints for its kustomization map, so keying the part by its
+// JSON keys exactly what kustomize reads.
+func TestPartYAMLIsYAMLMarshal(t *testing.T) {
+	files := bigTree(130, "")
+	for i, p := range parts(files) {
+		var k map[string]any
+		if err := json.Unmarshal(p.kustomization, &k); err != nil {
+			t.Fatal(err)
+		}
+		want, err := yaml.Marshal(k)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tree, err := p.tree()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(tree["kustomization.yaml"], want) {
+			t.Errorf("part %d: printed\n%s\nwant\n%s", i, tree["kustomization.yaml"], want)
+		}
+		if len(tree) != len(p.files)+1 {
+			t.Errorf("part %d: %d files, want its %d and the kustomization", i, len(tree), len(p.files))
+		}
+	}
 }
