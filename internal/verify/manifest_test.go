@@ -35,14 +35,7 @@ func oldCheckManifest(plan *expand.Plan, f artifact.File, validator *kube.Valida
 		add(f.Origin, f.Path, err)
 		return
 	}
-	global := obj.Metadata.Labels[operator.EvaluatorLabel] != ""
-	if selectedKinds[obj.Kind] && !global {
-		for _, k := range sortedKeys(plan.Env.Selector) {
-			if obj.Metadata.Labels[k] != plan.Env.Selector[k] {
-				add(f.Origin, f.Path, fmt.Errorf("%s %s lacks label %s=%q, so Prometheus %s would never select it", obj.Kind, obj.Metadata.Name, k, plan.Env.Selector[k], plan.Env.Prometheus.Name))
-			}
-		}
-	}
+	global := checkSelected(plan, f, obj, add) // unchanged by the change it is the oracle of
 	if obj.Kind == "PrometheusRule" {
 		groups := obj.Spec.Groups
 		if global {

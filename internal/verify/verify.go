@@ -361,15 +361,7 @@ func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator
 		add(f.Origin, f.Path, err)
 		return
 	}
-	// The global view's objects are selected by their evaluator alone.
-	global := obj.Metadata.Labels[operator.EvaluatorLabel] != ""
-	if selectedKinds[obj.Kind] && !global {
-		for _, k := range sortedKeys(plan.Env.Selector) {
-			if obj.Metadata.Labels[k] != plan.Env.Selector[k] {
-				add(f.Origin, f.Path, fmt.Errorf("%s %s lacks label %s=%q, so Prometheus %s would never select it", obj.Kind, obj.Metadata.Name, k, plan.Env.Selector[k], plan.Env.Prometheus.Name))
-			}
-		}
-	}
+	global := checkSelected(plan, f, obj, add)
 	if obj.Kind == "PrometheusRule" {
 		// The operator concatenates spec.groups into a rule file that
 		// Prometheus parses with rulefmt: check exactly that.
@@ -478,3 +470,19 @@ func flatten(err error) []error {
 }
 
 func sortedKeys(m map[string]string) []string { return slices.Sorted(maps.Keys(m)) }
+
+// checkSelected reports an object the environment's Prometheus would not
+// select (a kind it selects, lacking a selector label), and whether the
+// object belongs to the global view, whose objects are selected by their
+// evaluator label alone.
+func checkSelected(plan *expand.Plan, f artifact.File, obj manifestObject, add func(string, string, error)) (global bool) {
+	global = obj.Metadata.Labels[operator.EvaluatorLabel] != ""
+	if selectedKinds[obj.Kind] && !global {
+		for _, k := range sortedKeys(plan.Env.Selector) {
+			if obj.Metadata.Labels[k] != plan.Env.Selector[k] {
+				add(f.Origin, f.Path, fmt.Errorf("%s %s lacks label %s=%q, so Prometheus %s would never select it", obj.Kind, obj.Metadata.Name, k, plan.Env.Selector[k], plan.Env.Prometheus.Name))
+			}
+		}
+	}
+	return global
+}
