@@ -35,6 +35,7 @@ import (
 	"time"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/par"
 )
 
 // File and directory modes of everything Apply writes, independent of umask.
@@ -275,55 +276,37 @@ func compareFiles(dir string, tree *artifact.Tree) (Diff, map[string]bool, error
 	}
 	d := Diff{Dir: dir}
 	files := tree.Files()
-	// What each file is: added, changed by its size, or to be read.
-	const (
-		added = iota + 1
-		changed
-		read
-	)
-	state := make([]int, len(files))
+	// A file on disk with the tree's size is read and compared; one with
+	// another size has changed.
+	added := make([]bool, len(files))
 	var toRead []int
 	for i, f := range files {
 		size, ok := onDisk[f.Path]
-		switch {
-		case !ok:
-			state[i] = added
+		if !ok {
+			added[i] = true
 			continue
-		case size != int64(len(f.Data)):
-			state[i] = changed
-		default:
-			state[i] = read
+		}
+		if size == int64(len(f.Data)) {
 			toRead = append(toRead, i)
 		}
 		delete(onDisk, f.Path)
 	}
 	equal := make([]bool, len(files))
 	errs := make([]error, len(files))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(4, len(toRead)) {
-		wg.Go(func() {
-			for {
-				n := int(next.Add(1)) - 1
-				if n >= len(toRead) {
-					return
-				}
-				i := toRead[n]
-				got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(files[i].Path)))
-				errs[i], equal[i] = err, err == nil && bytes.Equal(got, files[i].Data)
-			}
-		})
-	}
-	wg.Wait()
+	par.Each(len(toRead), func(n int) {
+		i := toRead[n]
+		got, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(files[i].Path)))
+		errs[i], equal[i] = err, err == nil && bytes.Equal(got, files[i].Data)
+	})
 	same := make(map[string]bool, len(toRead))
 	for i, f := range files {
 		if errs[i] != nil {
 			return Diff{}, nil, errs[i] // the first in path order, as before
 		}
 		switch {
-		case state[i] == added:
+		case added[i]:
 			d.Added = append(d.Added, f.Path)
-		case state[i] == changed || !equal[i]:
+		case !equal[i]:
 			d.Changed = append(d.Changed, f.Path)
 		default:
 			same[f.Path] = true
