@@ -3,13 +3,11 @@ package expand
 import (
 	"fmt"
 	"maps"
-	"runtime"
 	"slices"
 	"sort"
-	"sync"
-	"sync/atomic"
 
 	"github.com/mongen-dev/mongen/internal/diag"
+	"github.com/mongen-dev/mongen/internal/par"
 
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/slo"
@@ -125,23 +123,12 @@ func generateSLOs(env *model.Environment) map[string]sloOutput {
 		}
 	}
 	outs := make([]sloOutput, len(jobs))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(jobs)) {
-		wg.Go(func() {
-			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(jobs) {
-					return
-				}
-				o := &outs[i]
-				if o.problems = slo.Validate(jobs[i].s); len(o.problems) == 0 {
-					o.rules, o.err = slo.Generate(jobs[i].s)
-				}
-			}
-		})
-	}
-	wg.Wait()
+	par.Each(len(jobs), func(i int) {
+		o := &outs[i]
+		if o.problems = slo.Validate(jobs[i].s); len(o.problems) == 0 {
+			o.rules, o.err = slo.Generate(jobs[i].s)
+		}
+	})
 	byKey := make(map[string]sloOutput, len(jobs))
 	for i, j := range jobs {
 		byKey[j.key] = outs[i]
