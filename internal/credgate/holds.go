@@ -9,10 +9,11 @@ import (
 )
 
 // holdsScan is Holds read straight from the bytes: a valid JSON document
-// is walked in place, by the rules of holds, without decoding it into Go
-// maps and slices first (which, for a 10,000-rule environment, cost more
-// than the rules themselves and a hundred megabytes). It answers as holds
-// does on the value json.Unmarshal would give, except that every value of
+// is walked in place, without decoding it into Go maps and slices first
+// (which, for a 10,000-rule environment, cost more than the rules
+// themselves and a hundred megabytes). It answers as a walk of the value
+// json.Unmarshal would give does (holds_test.go keeps that walk as the
+// oracle), except that every value of
 // a key repeated within one object is looked at, where Unmarshal keeps
 // only the last: it can find more, never less. data must be valid JSON;
 // overflow reports a number Unmarshal would refuse (out of float64's
@@ -92,7 +93,7 @@ func (s *jsonScan) value(p []string) (str string, isStr bool) {
 	}
 }
 
-// holds is holds' test of a string.
+// holds is the test of a string that the decoded walk (holds_test.go) makes.
 func (s *jsonScan) holds(p []string, x string) bool {
 	if Field(p, x) != "" {
 		return true

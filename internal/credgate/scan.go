@@ -408,38 +408,10 @@ func Holds(data []byte) (bool, error) {
 			return found, nil
 		}
 	}
-	var v any // Unmarshal's error
-	if err := json.Unmarshal(data, &v); err != nil {
-		return false, err
-	}
-	return holds(v, nil), nil
-}
-
-func holds(v any, p []string) bool {
-	switch x := v.(type) {
-	case map[string]any:
-		for k, c := range x {
-			if holds(c, append(p[:len(p):len(p)], k)) {
-				return true
-			}
-		}
-		_, what := Relabel(func(f string) (string, bool) { s, ok := x[f].(string); return s, ok })
-		return what != ""
-	case []any:
-		for _, c := range x {
-			if holds(c, append(p[:len(p):len(p)], Index)) {
-				return true
-			}
-		}
-	case string:
-		if Field(p, x) != "" {
-			return true
-		}
-		if t := strings.TrimSpace(x); strings.Contains(x, "\n") || strings.HasPrefix(t, "{") {
-			return len((&walker{}).embeddedFindings(x)) > 0
-		}
-	}
-	return false
+	// What holdsScan does not take (invalid JSON, a number out of
+	// float64's range) Unmarshal refuses: its error.
+	var v any
+	return false, json.Unmarshal(data, &v)
 }
 
 // embeddedFindings scans a string that may be a YAML or JSON document.
