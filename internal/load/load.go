@@ -200,8 +200,10 @@ func decode(root string, ref Ref, envV cue.Value, written, literals map[string]s
 	// with it) on another core while positions are read: nothing below
 	// writes a field its JSON holds (positions go to env.Sources, which it
 	// skips).
-	free := make(chan bool, 1)
-	go func() { free <- credentialFree(env) }()
+	var free bool
+	var scan sync.WaitGroup
+	scan.Go(func() { free = credentialFree(env) })
+	defer scan.Wait() // an early return leaves nothing running
 	env.Sources = sources(root, envV, written, literals, env)
 	scaleSources(env.Sources, written)
 	// The platform's fields, for the values file's and the renderers'
@@ -217,7 +219,8 @@ func decode(root string, ref Ref, envV cue.Value, written, literals map[string]s
 	if err := checkOverrides(root, env, envV); err != nil {
 		return nil, false, err
 	}
-	return env, <-free, nil
+	scan.Wait()
+	return env, free, nil
 }
 
 // decodeModel turns the validated, concrete environment into the model.
