@@ -3,7 +3,6 @@ package benchenv_test
 import (
 	"os"
 	"path/filepath"
-	"runtime/pprof"
 	"testing"
 
 	"github.com/mongen-dev/mongen/internal/benchenv"
@@ -51,15 +50,11 @@ func BenchmarkLargeRecompileInProcess(b *testing.B) {
 		b.Fatal(err)
 	}
 	if out := os.Getenv("MONGEN_PROFILE"); out != "" {
-		f, err := os.Create(out)
+		stop, err := startProfile(out)
 		if err != nil {
 			b.Fatal(err)
 		}
-		defer f.Close()
-		if err := pprof.StartCPUProfile(f); err != nil {
-			b.Fatal(err)
-		}
-		defer pprof.StopCPUProfile()
+		defer stop()
 	}
 	i, misses := 0, 0
 	for b.Loop() {
