@@ -1,6 +1,7 @@
 // Package pipeline runs the stages in order for one environment: load,
-// expand, render, verify. It holds no state between calls; write is left to
-// the caller so check and build share everything before it.
+// expand, render, verify. It holds no state between calls (render may read
+// the previous output, Options.OutDir, through a hash-checked cache); write
+// is left to the caller so check and build share everything before it.
 package pipeline
 
 import (
@@ -156,7 +157,7 @@ func renderWith(plan *expand.Plan, memo *operator.Memo) (*artifact.Tree, error) 
 		return nil, fmt.Errorf("render: unknown flavour %q", plan.Env.Flavour)
 	}
 	// The renderers only add files (the kustomization, last, reads them):
-	// each renders into a tree of its own, on every core, and the trees
+	// each renders into a tree of its own, on a goroutine of its own, and the trees
 	// are joined in this order, which is the order of the errors too.
 	renderers := []func(*expand.Plan, *artifact.Tree) error{prometheus, alertmanager.Render, grafana.Render, helmvalues.Render, kubeprom.Render}
 	parts := make([]*artifact.Tree, len(renderers))

@@ -36,23 +36,20 @@ func rendered(plans []*expand.Plan, vc *verifycache.Cache, outDir string) (*Resu
 	clusters := make([]Cluster, len(plans))
 	var errs []error
 	for i, plan := range plans {
+		name := "" // a cluster's own directory, in a multi-cluster environment
+		if plan.Env.MultiCluster() {
+			name = plan.Env.Cluster
+		}
 		var memo *operator.Memo
 		if outDir != "" && vc != nil {
-			dir := outDir
-			if plan.Env.MultiCluster() {
-				dir = filepath.Join(outDir, plan.Env.Cluster)
-			}
-			memo = &operator.Memo{Verified: vc, Previous: previousFile(dir)}
+			memo = &operator.Memo{Verified: vc, Previous: previousFile(filepath.Join(outDir, name))}
 		}
 		tree, err := renderWith(plan, memo)
 		if err != nil {
 			errs = append(errs, err)
 			continue
 		}
-		clusters[i] = Cluster{Plan: plan, Tree: tree}
-		if plan.Env.MultiCluster() {
-			clusters[i].Name = plan.Env.Cluster
-		}
+		clusters[i] = Cluster{Plan: plan, Tree: tree, Name: name}
 	}
 	if err := joinErrors(errs); err != nil {
 		return nil, err

@@ -3,8 +3,8 @@ package encode
 import "unicode"
 
 // KeyLess is the order yaml.v2 gives string map keys (its keyList.Less for
-// two strings), which render/operator and verify sort by to print YAML
-// byte-identical to sigs.k8s.io/yaml: at the first
+// two strings), which SigsYAML sorts by to print YAML byte-identical to
+// sigs.k8s.io/yaml: at the first
 // rune that differs, letters compare as runes and come after anything
 // else; otherwise the runs of digits starting there compare as numbers
 // (a run after a non-zero digit keeps its leading zeros' weight), then

@@ -16,14 +16,14 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/encode"
 )
 
-// viaSigsYAML is what Marshal did before yamlNumbers: sigs.k8s.io/yaml,
+// viaSigsYAML is what Marshal did before encode.SigsYAML: sigs.k8s.io/yaml,
 // which encodes to JSON and parses it back with yaml.v2.
 func viaSigsYAML(t testing.TB, raw []byte) ([]byte, error) {
 	t.Helper()
 	return yaml.Marshal(decodeNumbers(t, raw))
 }
 
-func viaYAMLNumbers(t testing.TB, raw []byte) ([]byte, error) {
+func viaSigsYAMLPrinter(t testing.TB, raw []byte) ([]byte, error) {
 	t.Helper()
 	return encode.SigsYAML(decodeNumbers(t, raw), encode.SortStably)
 }
@@ -42,19 +42,19 @@ func decodeNumbers(t testing.TB, raw []byte) any {
 func assertSameYAML(t testing.TB, name string, raw []byte) {
 	t.Helper()
 	want, werr := viaSigsYAML(t, raw)
-	got, gerr := viaYAMLNumbers(t, raw)
+	got, gerr := viaSigsYAMLPrinter(t, raw)
 	if werr != nil && gerr == nil {
 		// yaml.v2 refuses control characters in the JSON it parses, but
 		// escapes them when it prints: the direct path renders what the
 		// old one could not. What it prints must read back.
 		var back any
 		if err := yamlv2.Unmarshal(got, &back); err != nil {
-			t.Fatalf("%s: yamlNumbers printed YAML that does not parse: %v\n%s", name, err, got)
+			t.Fatalf("%s: encode.SigsYAML printed YAML that does not parse: %v\n%s", name, err, got)
 		}
 		return
 	}
 	if (werr == nil) != (gerr == nil) {
-		t.Fatalf("%s: errors differ: sigs.k8s.io/yaml %v, yamlNumbers %v", name, werr, gerr)
+		t.Fatalf("%s: errors differ: sigs.k8s.io/yaml %v, encode.SigsYAML %v", name, werr, gerr)
 	}
 	if !bytes.Equal(got, want) {
 		// sigs.k8s.io/yaml's JSON round trip loses a NEL (U+0085): yaml.v2
@@ -63,7 +63,7 @@ func assertSameYAML(t testing.TB, name string, raw []byte) {
 		if !readsBackAs(t, want, raw) && readsBackAs(t, got, raw) {
 			return
 		}
-		t.Fatalf("%s: yamlNumbers gives\n%s\nsigs.k8s.io/yaml gives\n%s", name, got, want)
+		t.Fatalf("%s: encode.SigsYAML gives\n%s\nsigs.k8s.io/yaml gives\n%s", name, got, want)
 	}
 }
 
@@ -141,11 +141,11 @@ func FuzzYAMLNumbers(f *testing.F) {
 		if dec.Decode(&v) != nil {
 			return
 		}
-		first, err := viaYAMLNumbers(t, raw)
+		first, err := viaSigsYAMLPrinter(t, raw)
 		if err != nil {
 			return
 		}
-		if again, _ := viaYAMLNumbers(t, raw); !bytes.Equal(first, again) {
+		if again, _ := viaSigsYAMLPrinter(t, raw); !bytes.Equal(first, again) {
 			t.Fatalf("two renders differ:\n%s\n%s", first, again)
 		}
 		// Where yaml.v2's own order is a total order on every map's keys,
@@ -160,12 +160,12 @@ func FuzzYAMLNumbers(f *testing.F) {
 // output depends on map iteration order; ours does not.
 func TestYAMLNumbersIsDeterministicOnCyclicKeys(t *testing.T) {
 	raw := []byte(`{"8": 1, "700": 2, "7Az21": 3, "00": 4, "p8": 5, "p700": 6, "p7x": 7}`)
-	first, err := viaYAMLNumbers(t, raw)
+	first, err := viaSigsYAMLPrinter(t, raw)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for range 50 {
-		if again, _ := viaYAMLNumbers(t, raw); !bytes.Equal(first, again) {
+		if again, _ := viaSigsYAMLPrinter(t, raw); !bytes.Equal(first, again) {
 			t.Fatalf("renders differ:\n%s\n%s", first, again)
 		}
 	}
