@@ -125,18 +125,12 @@ func (in *Input) helmAlertmanager(d Doc, root *yaml.Node) ([]string, error) {
 		f := File{Name: d.File, Data: data, Doc: Doc{File: d.File, Root: cfg}}
 		// alertmanager.templateFiles: the chart mounts each next to the
 		// configuration, where config.templates finds them.
-		tf := ResolveAlias(Get(Get(root, "alertmanager"), "templateFiles"))
-		if err := d.Expect(tf, yaml.MappingNode, "alertmanager.templateFiles"); err != nil {
+		files, _, err := d.StringMap(Get(Get(root, "alertmanager"), "templateFiles"), "alertmanager.templateFiles")
+		if err != nil {
 			return nil, err
 		}
-		for _, kv := range Fields(tf) {
-			if err := d.Expect(kv[1], yaml.ScalarNode, "alertmanager.templateFiles."+kv[0].Value); err != nil {
-				return nil, err
-			}
-			if f.TemplateFiles == nil {
-				f.TemplateFiles = map[string]string{}
-			}
-			f.TemplateFiles[kv[0].Value] = ResolveAlias(kv[1]).Value
+		if len(files) > 0 {
+			f.TemplateFiles = files
 		}
 		in.Alertmanager = append(in.Alertmanager, f)
 		kinds = append(kinds, "alertmanager.config")

@@ -131,6 +131,15 @@ func TestHelmTemplateFilesKinds(t *testing.T) {
 	if got := good.Alertmanager[0].TemplateFiles["mongen.tmpl"]; got != `{{ define "x" }}x{{ end }}` {
 		t.Errorf("template file read as %q", got)
 	}
+	// Written empty or null, as the chart's own values have it: no files.
+	for _, empty := range []string{"", "    ~\n", "    null\n", "    {}\n"} {
+		in := &Input{}
+		if err := in.Read("values.yaml", values(empty)); err != nil {
+			t.Errorf("templateFiles %q: %v", empty, err)
+		} else if in.Alertmanager[0].TemplateFiles != nil {
+			t.Errorf("templateFiles %q: read as %v", empty, in.Alertmanager[0].TemplateFiles)
+		}
+	}
 	for _, c := range []struct{ tf, want string }{
 		{"    - mongen.tmpl\n", "values.yaml:6:5: alertmanager.templateFiles must be a mapping, not "},
 		{"    mongen.tmpl: {a: b}\n", "values.yaml:6:18: alertmanager.templateFiles.mongen.tmpl must be a string, not "},
