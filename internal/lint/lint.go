@@ -323,8 +323,8 @@ func newPass(plan *expand.Plan, cfg Config) *pass { return indexPlan(plan, cfg, 
 
 // indexPlan indexes plan for the checks; with withRules false p.rules
 // stays empty (a Catalog needs only what the rules record). The rules'
-// expressions are parsed later, by recall or exprOf, only where a check
-// needs them.
+// expressions are parsed later, by recall (for every rule without a cached
+// verdict) or exprOf.
 func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
 	p := &pass{plan: plan, cfg: cfg, recorded: map[string]bool{}, info: map[string]CheckInfo{}, parse: parser.NewParser(parser.Options{})}
 	for _, c := range checks {

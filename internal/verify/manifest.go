@@ -9,9 +9,9 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/encode"
 )
 
-// manifestObject is what checkManifest reads of a manifest. It used to
-// decode the bytes a second time into it with sigs.k8s.io/yaml.Unmarshal;
-// readManifest gives that decode's result without the parse.
+// manifestObject is what checkManifest reads of a manifest: what
+// sigs.k8s.io/yaml.Unmarshal of its bytes would give, which readManifest
+// builds from the document kube.Parse already parsed.
 type manifestObject struct {
 	Kind     string `json:"kind"`
 	Metadata struct {

@@ -238,11 +238,10 @@ const missing = "required field is missing from input"
 
 // strictDefaults decodes like strict, but a required field may be left out
 // when defaults (a value marshalled to a JSON tree) has a value for it.
-// defaults is called only then. For
-// a panel plugin's options and custom field config, defaults is the SDK
-// constructor's value: Grafana merges the plugin's defaults into the
-// panel's options when it loads the dashboard, so only unknown or mistyped
-// fields are problems there.
+// defaults is called only then. For a panel plugin's options and custom
+// field config, defaults is the SDK constructor's value: Grafana merges
+// the plugin's defaults into the panel's options when it loads the
+// dashboard, so only unknown or mistyped fields are problems there.
 func (d *decoder) strictDefaults(path string, raw []byte, v strictDecoder, defaults func() any) {
 	err := v.UnmarshalJSONStrict(raw)
 	var errs cog.BuildErrors
