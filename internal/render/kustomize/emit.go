@@ -3,7 +3,6 @@ package kustomize
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"strings"
 
 	"github.com/mongen-dev/mongen/internal/render/encode"
@@ -20,18 +19,19 @@ import (
 // written so (plainPath, plainName); anything else is encoded whole, and
 // tests hold both ways to the same bytes.
 func encodeKustomization(k kustomization) ([]byte, error) {
-	data, ok, err := spliced(k)
-	if err != nil || !ok {
+	data, ok := spliced(k)
+	if !ok {
 		return encode.YAML(k)
 	}
 	return data, nil
 }
 
 // spliced is encodeKustomization's way round the encoder; ok is false
-// where it does not apply.
-func spliced(k kustomization) (data []byte, ok bool, err error) {
+// where it does not apply or the encoder fails (encoding whole then
+// reports the failure).
+func spliced(k kustomization) (data []byte, ok bool) {
 	if !allPlain(k.Resources) || !generatorsPlain(k.ConfigMapGenerator) || len(k.Resources)+len(k.ConfigMapGenerator) < 3 {
-		return nil, false, nil
+		return nil, false
 	}
 	head := k
 	if len(k.Resources) > 0 {
@@ -40,9 +40,9 @@ func spliced(k kustomization) (data []byte, ok bool, err error) {
 	if len(k.ConfigMapGenerator) > 0 {
 		head.ConfigMapGenerator = k.ConfigMapGenerator[:1]
 	}
-	data, err = encode.YAML(head)
+	data, err := encode.YAML(head)
 	if err != nil {
-		return nil, false, err
+		return nil, false
 	}
 	if len(k.Resources) > 1 {
 		first := []byte("\nresources:\n  - " + k.Resources[0] + "\n")
@@ -53,45 +53,44 @@ func spliced(k kustomization) (data []byte, ok bool, err error) {
 			rest.WriteString(r)
 			rest.WriteByte('\n')
 		}
-		if data, err = insertAfter(data, first, rest.Bytes()); err != nil {
-			return nil, false, nil
+		if data, ok = insertAfter(data, first, rest.Bytes()); !ok {
+			return nil, false
 		}
 	}
 	if len(k.ConfigMapGenerator) > 1 {
 		blocks := generatorBlocks{}
 		firstBlock, err := blocks.block(k.ConfigMapGenerator[0])
 		if err != nil {
-			return nil, false, err
+			return nil, false
 		}
 		var rest bytes.Buffer
 		for _, g := range k.ConfigMapGenerator[1:] {
 			b, err := blocks.block(g)
 			if err != nil {
-				return nil, false, err
+				return nil, false
 			}
 			rest.Write(b)
 		}
 		first := append([]byte("\nconfigMapGenerator:\n"), firstBlock...)
-		if data, err = insertAfter(data, first, rest.Bytes()); err != nil {
-			return nil, false, nil
+		if data, ok = insertAfter(data, first, rest.Bytes()); !ok {
+			return nil, false
 		}
 	}
-	return data, true, nil
+	return data, true
 }
 
-var errNotOnce = errors.New("not found exactly once")
-
-// insertAfter inserts text after the one occurrence of marker in data.
-func insertAfter(data, marker, text []byte) ([]byte, error) {
+// insertAfter inserts text after the one occurrence of marker in data; ok
+// is false when marker is not there exactly once.
+func insertAfter(data, marker, text []byte) ([]byte, bool) {
 	at := bytes.Index(data, marker)
 	if at < 0 || bytes.Count(data, marker) != 1 {
-		return nil, errNotOnce
+		return nil, false
 	}
 	at += len(marker)
 	out := make([]byte, 0, len(data)+len(text))
 	out = append(out, data[:at]...)
 	out = append(out, text...)
-	return append(out, data[at:]...), nil
+	return append(out, data[at:]...), true
 }
 
 // Placeholders a generator's name and file take in the block encoded for
