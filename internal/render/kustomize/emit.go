@@ -16,7 +16,7 @@ import (
 // for them ("  - path"), and each other generator from the block the
 // encoder printed for one of the same shape (namespace, options), with
 // its name and file put in. Only names and paths it prints plain are
-// written so (plainPath, plainName); anything else is encoded whole, and
+// written so (encode.PrintsPlain); anything else is encoded whole, and
 // tests hold both ways to the same bytes.
 func encodeKustomization(k kustomization) ([]byte, error) {
 	data, ok := spliced(k)
@@ -139,11 +139,11 @@ func encodeBlock(g generator) ([]byte, error) {
 	return bytes.TrimPrefix(data, []byte("configMapGenerator:\n")), nil
 }
 
-// generatorsPlain reports whether every generator has a plain name and one
-// plain file, and no placeholder anywhere.
+// generatorsPlain reports whether every generator has a name and one file
+// the encoder prints plain, and no placeholder anywhere.
 func generatorsPlain(gens []generator) bool {
 	for _, g := range gens {
-		if !plainName(g.Name) || len(g.Files) != 1 || !plainPath(g.Files[0]) || g.Name == placeholderName || g.Files[0] == placeholderFile {
+		if !encode.PrintsPlain(g.Name) || len(g.Files) != 1 || !encode.PrintsPlain(g.Files[0]) || g.Name == placeholderName || g.Files[0] == placeholderFile {
 			return false
 		}
 		if strings.Contains(g.Namespace, "placeholder") {
@@ -162,47 +162,10 @@ func generatorsPlain(gens []generator) bool {
 	return true
 }
 
-// plainName reports whether yaml.v3 prints a name plain: a Kubernetes
-// name (lower-case letters, digits and '-', starting with a letter) with
-// a '-' in it, so it reads as no boolean (y, yes, on, ...), null or
-// number.
-func plainName(n string) bool {
-	if n == "" || n[0] < 'a' || n[0] > 'z' || !strings.Contains(n, "-") {
-		return false
-	}
-	for i := 0; i < len(n); i++ {
-		c := n[i]
-		if !(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-') {
-			return false
-		}
-	}
-	return true
-}
-
+// allPlain reports whether the encoder prints every path plain.
 func allPlain(paths []string) bool {
 	for _, p := range paths {
-		if !plainPath(p) {
-			return false
-		}
-	}
-	return true
-}
-
-// plainPath reports whether yaml.v3 prints p as a plain scalar: a path
-// of letters, digits, '.', '_', '-' and '/' that starts with a letter or
-// digit and holds a '/' (so it reads as no number, boolean, null or
-// timestamp), on one line of any length (a plain scalar without spaces
-// is never folded).
-func plainPath(p string) bool {
-	if p == "" || !strings.Contains(p, "/") {
-		return false
-	}
-	for i := 0; i < len(p); i++ {
-		c := p[i]
-		switch {
-		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9':
-		case i > 0 && (c == '.' || c == '_' || c == '-' || c == '/'):
-		default:
+		if !encode.PrintsPlain(p) {
 			return false
 		}
 	}

@@ -71,7 +71,7 @@ func TestEncodeKustomizationAsEncoder(t *testing.T) {
 }
 
 // Paths that are not printed plain, beside plain ones, go through the
-// encoder whole; plainPath never admits one the encoder quotes.
+// encoder whole; encode.PrintsPlain never admits one the encoder quotes.
 func TestEncodeKustomizationQuoting(t *testing.T) {
 	odd := []string{"manifests/a b.yaml", "manifests/a:b.yaml", "manifests/#a.yaml", "-manifests/a.yaml",
 		"1/2", "true", "null", "0x1F", "2001-12-14", ".inf", "manifests/é.yaml", "manifests/a\nb.yaml",
