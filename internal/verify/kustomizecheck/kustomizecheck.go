@@ -89,7 +89,8 @@ func ResourcesWithSizesCached(files map[string][]byte, vc *verifycache.Cache) ([
 			}
 		}
 	}
-	return buildCached(files, vc)
+	b := buildKeyed(vc, filesKey(vc, "kustomize-build", nil, files), func() (map[string][]byte, error) { return files, nil })
+	return b.ids, b.sizes, b.err
 }
 
 // buildWhole is one kustomize build of all of files.

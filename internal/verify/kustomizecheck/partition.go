@@ -45,11 +45,11 @@ type part struct {
 	files         map[string][]byte
 }
 
-// tree is the part's file set as kustomize builds it.
+// tree is the part's file set as kustomize builds it, or errUnprintable.
 func (p part) tree() (map[string][]byte, error) {
 	data, err := yaml.JSONToYAML(p.kustomization)
 	if err != nil {
-		return nil, err
+		return nil, errUnprintable
 	}
 	fs := maps.Clone(p.files)
 	fs["kustomization.yaml"] = data
@@ -179,7 +179,7 @@ func buildParts(ps []part, vc *verifycache.Cache) (ids []ResourceID, sizes map[R
 		wg.Go(func() {
 			sem <- struct{}{}
 			defer func() { <-sem }()
-			results[i] = buildPart(p, vc)
+			results[i] = buildKeyed(vc, filesKey(vc, "kustomize-part", p.kustomization, p.files), p.tree)
 		})
 	}
 	wg.Wait()
@@ -217,16 +217,18 @@ func buildParts(ps []part, vc *verifycache.Cache) (ids []ResourceID, sizes map[R
 // when parts itself declines.
 var errUnprintable = errors.New("kustomize part: kustomization not printable")
 
-// buildPart is one part's build, unless vc has seen a part with this exact
-// kustomization JSON and these exact files build.
-func buildPart(p part, vc *verifycache.Cache) built {
-	key := filesKey(vc, "kustomize-part", p.kustomization, p.files)
+// buildKeyed is the build result vc recorded under key, or else buildWhole
+// of the files tree gives, recorded under key when it passes. tree runs
+// only when there is something to build (a part's kustomization is printed
+// then). A part is keyed on its kustomization JSON and files, a whole build
+// on its files.
+func buildKeyed(vc *verifycache.Cache, key string, tree func() (map[string][]byte, error)) built {
 	if ids, sizes, ok := cachedObjects(vc, key); ok {
 		return built{ids, sizes, nil}
 	}
-	fs, err := p.tree()
+	fs, err := tree()
 	if err != nil {
-		return built{err: errUnprintable}
+		return built{err: err}
 	}
 	ids, sizes, err := buildWhole(fs)
 	if err == nil {
@@ -239,19 +241,6 @@ func buildPart(p part, vc *verifycache.Cache) built {
 type object struct {
 	ID   ResourceID
 	Size int
-}
-
-// buildCached is buildWhole, unless vc has seen these exact files build.
-func buildCached(files map[string][]byte, vc *verifycache.Cache) ([]ResourceID, map[ResourceID]int, error) {
-	key := filesKey(vc, "kustomize-build", nil, files)
-	if ids, sizes, ok := cachedObjects(vc, key); ok {
-		return ids, sizes, nil
-	}
-	ids, sizes, err := buildWhole(files)
-	if err == nil {
-		recordObjects(vc, key, ids, sizes)
-	}
-	return ids, sizes, err
 }
 
 // filesKey keys check's result on head (when not nil) and files, by name
