@@ -1,11 +1,6 @@
 package lint
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"math"
-	"slices"
-
 	"github.com/prometheus/prometheus/promql/parser"
 )
 
@@ -25,18 +20,19 @@ const ruleVerdict = "lint/rule"
 // checks look at.
 func (p *pass) recall(run []check) {
 	vc := p.cfg.Verified
-	var digest, content []byte
-	var scratch []string
+	var digest []byte
+	var content KeyWriter
 	if vc != nil {
 		digest = p.digest(run)
 	}
 	for _, r := range p.rules {
 		if vc != nil {
-			content = r.appendContent(content[:0], &scratch)
-			r.key = vc.Key(ruleVerdict, digest, content)
+			content.Reset()
+			r.writeContent(&content)
+			r.key = vc.Key(ruleVerdict, digest, content.Bytes())
 			// A payload that does not read is a miss: knownMetrics
 			// needs it whole.
-			if payload, ok := vc.Passed(r.key); ok && walkNames(payload, nil) {
+			if payload, ok := vc.Passed(r.key); ok && walkStrs(payload, nil) {
 				r.cached, r.selectors = true, payload
 				continue
 			}
@@ -87,136 +83,79 @@ func (p *pass) exprOf(r *rule) parser.Expr {
 	return r.expr
 }
 
-// appendContent appends every field of the rule a per-rule check reads,
-// each length-prefixed. Positions are left out: they only place findings,
-// and a rule with findings is never served from the cache.
-func (r *rule) appendContent(b []byte, scratch *[]string) []byte {
-	b = appendString(b, r.Kind)
-	b = appendString(b, r.Name)
-	b = appendString(b, r.Expr)
-	b = appendString(b, r.SLO)
-	b = appendString(b, r.Tier)
-	b = appendString(b, r.For)
-	if r.Threshold == nil {
-		b = append(b, 0)
-	} else {
-		b = append(b, 1)
-		b = binary.BigEndian.AppendUint64(b, math.Float64bits(*r.Threshold))
+// writeContent writes every field of the rule a per-rule check reads.
+// Positions are left out: they only place findings, and a rule with
+// findings is never served from the cache.
+func (r *rule) writeContent(w *KeyWriter) {
+	w.Str(r.Kind)
+	w.Str(r.Name)
+	w.Str(r.Expr)
+	w.Str(r.SLO)
+	w.Str(r.Tier)
+	w.Str(r.For)
+	w.Bool(r.Threshold != nil)
+	if r.Threshold != nil {
+		w.Float(*r.Threshold)
 	}
-	b = appendMap(b, r.Labels, scratch)
-	b = appendMap(b, r.Annotations, scratch)
-	return b
+	w.Map(r.Labels)
+	w.Map(r.Annotations)
 }
 
 // digest hashes the plan-wide state the per-rule checks read: which
 // checks run, the intervals, the recorded series, the declared metric
 // types, the jobs and the tier policy.
 func (p *pass) digest(run []check) []byte {
-	var b []byte
-	b = binary.AppendUvarint(b, uint64(len(run)))
+	var w KeyWriter
+	w.Count(len(run))
 	for _, c := range run {
-		b = appendString(b, c.ID)
+		w.Str(c.ID)
 	}
-	b = binary.AppendVarint(b, int64(p.scrape))
-	b = binary.AppendVarint(b, int64(p.eval))
-	b = appendStrings(b, sortedKeys(p.recorded))
-	b = appendMap(b, p.types, new([]string))
-	b = binary.AppendUvarint(b, uint64(len(p.jobs)))
+	w.Int(int64(p.scrape))
+	w.Int(int64(p.eval))
+	w.List(sortedKeys(p.recorded))
+	w.Map(p.types)
+	w.Count(len(p.jobs))
 	for _, j := range p.jobs {
-		b = appendString(b, j.name)
-		b = binary.AppendVarint(b, int64(j.interval))
+		w.Str(j.name)
+		w.Int(int64(j.interval))
 		// nil metrics are unknown, an empty list exposes nothing.
-		b = appendBool(b, j.metrics == nil)
-		b = appendStrings(b, j.metrics)
-		b = appendString(b, j.exporter)
-		b = binary.AppendUvarint(b, uint64(len(j.federate)))
+		w.List(j.metrics)
+		w.Str(j.exporter)
+		w.Count(len(j.federate))
 		for _, sel := range j.federate {
-			b = binary.AppendUvarint(b, uint64(len(sel)))
+			w.Count(len(sel))
 			for _, m := range sel {
-				b = binary.AppendUvarint(b, uint64(m.Type))
-				b = appendString(b, m.Name)
-				b = appendString(b, m.Value)
+				w.Count(int(m.Type))
+				w.Str(m.Name)
+				w.Str(m.Value)
 			}
 		}
-		b = appendBool(b, j.anyJob)
-		b = appendStrings(b, j.relabelled)
-		b = appendBool(b, j.relabelledAny)
+		w.Bool(j.anyJob)
+		w.List(j.relabelled)
+		w.Bool(j.relabelledAny)
 	}
 	tiers := sortedKeys(p.cfg.Policy.Tiers)
-	b = binary.AppendUvarint(b, uint64(len(tiers)))
+	w.Count(len(tiers))
 	for _, name := range tiers {
 		t := p.cfg.Policy.Tiers[name]
-		b = appendString(b, name)
-		b = appendString(b, t.Severity)
-		b = appendStrings(b, t.RequiredAnnotations)
-		b = binary.AppendVarint(b, int64(t.MinFor))
-		b = binary.AppendVarint(b, int64(t.MaxFor))
+		w.Str(name)
+		w.Str(t.Severity)
+		w.List(t.RequiredAnnotations)
+		w.Int(int64(t.MinFor))
+		w.Int(int64(t.MaxFor))
 	}
-	sum := sha256.Sum256(b)
-	return sum[:]
+	return w.Sum()
 }
 
-func appendString(b []byte, s string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(s)))
-	return append(b, s...)
-}
-
-func appendStrings(b []byte, ss []string) []byte {
-	b = binary.AppendUvarint(b, uint64(len(ss)))
-	for _, s := range ss {
-		b = appendString(b, s)
-	}
-	return b
-}
-
-func appendBool(b []byte, v bool) []byte {
-	if v {
-		return append(b, 1)
-	}
-	return append(b, 0)
-}
-
-// appendMap appends m's entries sorted by key; scratch holds the keys
-// (rules are many, their maps small).
-func appendMap(b []byte, m map[string]string, scratch *[]string) []byte {
-	keys := (*scratch)[:0]
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	*scratch = keys
-	b = binary.AppendUvarint(b, uint64(len(keys)))
-	for _, k := range keys {
-		b = appendString(b, k)
-		b = appendString(b, m[k])
-	}
-	return b
-}
-
-// encodeNames and walkNames are the payload of a rule's verdict.
+// encodeNames is the payload of a rule's verdict, read back with
+// walkStrs.
 func encodeNames(names []string) []byte {
 	if len(names) == 0 {
 		return nil
 	}
-	var b []byte
+	var w KeyWriter
 	for _, n := range names {
-		b = appendString(b, n)
+		w.Str(n)
 	}
-	return b
-}
-
-// walkNames calls fn (when not nil) with each name of encodeNames' output
-// and reports whether all of b reads as names.
-func walkNames(b []byte, fn func(string)) bool {
-	for len(b) > 0 {
-		n, w := binary.Uvarint(b)
-		if w <= 0 || uint64(len(b)-w) < n {
-			return false
-		}
-		if fn != nil {
-			fn(string(b[w : w+int(n)]))
-		}
-		b = b[w+int(n):]
-	}
-	return true
+	return w.Bytes()
 }

@@ -9,7 +9,7 @@ import (
 )
 
 // TestRuleVerdictKeyCoversRuleFields: every field of a rule is either in
-// the content a cached per-rule verdict is keyed by (appendContent), and
+// the content a cached per-rule verdict is keyed by (writeContent), and
 // then changing it changes the key, or listed here as one no per-rule
 // check reads. A field added to expand.Rule or model.Rule fails this test
 // until someone decides which it is: a check that starts reading a field
@@ -31,8 +31,11 @@ func TestRuleVerdictKeyCoversRuleFields(t *testing.T) {
 		"TestOrigins":       "positions go into messages only",
 	}
 	base := func() *rule { return &rule{} }
-	var scratch []string
-	content := func(r *rule) []byte { return r.appendContent(nil, &scratch) }
+	content := func(r *rule) []byte {
+		var w KeyWriter
+		r.writeContent(&w)
+		return w.Bytes()
+	}
 	empty := content(base())
 	var walk func(typ reflect.Type, path []int)
 	walk = func(typ reflect.Type, path []int) {
@@ -50,7 +53,7 @@ func TestRuleVerdictKeyCoversRuleFields(t *testing.T) {
 			case skip:
 				continue
 			case !keyed[f.Name]:
-				t.Errorf("rule field %s is neither in the verdict key (appendContent) nor listed as read by no per-rule check", f.Name)
+				t.Errorf("rule field %s is neither in the verdict key (writeContent) nor listed as read by no per-rule check", f.Name)
 				continue
 			}
 			r := base()

@@ -72,7 +72,7 @@ func (p *pass) knownMetrics() []string {
 	}
 	for _, r := range p.rules {
 		if r.cached {
-			walkNames(r.selectors, func(name string) { set[name] = true })
+			walkStrs(r.selectors, func(name string) { set[name] = true })
 			continue
 		}
 		for _, name := range ruleSelectorNames(r) {

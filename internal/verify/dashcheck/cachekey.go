@@ -1,11 +1,8 @@
 package dashcheck
 
 import (
-	"crypto/sha256"
-	"encoding/binary"
-	"slices"
-
 	"github.com/mongen-dev/mongen/internal/expand"
+	"github.com/mongen-dev/mongen/internal/lint"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/verifycache"
 )
@@ -52,43 +49,43 @@ func dashboardKey(vc *verifycache.Cache, digest []byte, d *expand.Dashboard) str
 // is not left out unnoticed). Without reflection: this runs for every
 // dashboard on every build.
 func dashboardInputs(d *model.Dashboard) []byte {
-	var w digestWriter
-	w.str(d.UID)
-	w.str(d.Title)
-	w.list(d.Counters)
-	w.count(len(d.Variables))
+	var w lint.KeyWriter
+	w.Str(d.UID)
+	w.Str(d.Title)
+	w.List(d.Counters)
+	w.Count(len(d.Variables))
 	for _, v := range d.Variables {
-		w.str(v.Name)
-		w.str(v.Type)
-		w.list(v.Values)
-		w.str(v.Metric)
-		w.str(v.Query)
+		w.Str(v.Name)
+		w.Str(v.Type)
+		w.List(v.Values)
+		w.Str(v.Metric)
+		w.Str(v.Query)
 	}
 	links := func(ls []model.Link) {
-		w.count(len(ls))
+		w.Count(len(ls))
 		for _, l := range ls {
-			w.str(l.Dashboard)
+			w.Str(l.Dashboard)
 		}
 	}
 	links(d.Links)
-	w.count(len(d.Panels))
+	w.Count(len(d.Panels))
 	for _, p := range d.Panels {
-		w.str(p.Type)
-		w.str(p.Title)
-		w.str(p.Unit)
+		w.Str(p.Type)
+		w.Str(p.Title)
+		w.Str(p.Unit)
 		links(p.Links)
-		w.count(len(p.Targets))
+		w.Count(len(p.Targets))
 		for _, q := range p.Targets {
-			w.str(q.Expr)
+			w.Str(q.Expr)
 		}
 	}
-	return w.buf
+	return w.Bytes()
 }
 
 // catalogDigest hashes the plan-wide inputs of the query checks, listed
 // above, once per build. Sets are sorted, so only what they hold counts.
 func catalogDigest(plan *expand.Plan) []byte {
-	var w digestWriter
+	var w lint.KeyWriter
 	env := plan.Env
 	if env == nil {
 		env = &model.Environment{}
@@ -98,7 +95,8 @@ func catalogDigest(plan *expand.Plan) []byte {
 	for _, d := range plan.Dashboards {
 		uids = append(uids, d.UID)
 	}
-	w.set("uids", uids)
+	w.Str("uids")
+	w.Set(uids)
 
 	var recorded []string
 	for _, g := range plan.Groups {
@@ -108,90 +106,52 @@ func catalogDigest(plan *expand.Plan) []byte {
 			}
 		}
 	}
-	w.set("recorded", recorded)
+	w.Str("recorded")
+	w.Set(recorded)
 
 	jobs := make([]string, 0, len(plan.Jobs))
 	for _, j := range plan.Jobs {
-		var jw digestWriter
-		jw.str(j.Name)
+		var jw lint.KeyWriter
+		jw.Str(j.Name)
 		var metrics []string
 		if j.Exporter != "" {
 			metrics = env.Exporters[j.Exporter].Metrics
 		}
-		jw.list(metrics)
-		jw.flag(j.Target.HonorLabels)
-		jw.count(len(j.Target.Relabel))
+		jw.List(metrics)
+		jw.Bool(j.Target.HonorLabels)
+		jw.Count(len(j.Target.Relabel))
 		for _, r := range j.Target.Relabel {
-			jw.str(r.Action)
-			jw.str(r.TargetLabel)
-			jw.flag(r.Replacement != nil)
+			jw.Str(r.Action)
+			jw.Str(r.TargetLabel)
+			jw.Bool(r.Replacement != nil)
 			if r.Replacement != nil {
-				jw.str(*r.Replacement)
+				jw.Str(*r.Replacement)
 			}
 		}
-		jobs = append(jobs, string(jw.buf))
+		jobs = append(jobs, string(jw.Bytes()))
 	}
-	w.set("jobs", jobs)
+	w.Str("jobs")
+	w.Set(jobs)
 
 	raw := make([]string, 0, len(env.RawScrapeConfigs))
 	for name, text := range env.RawScrapeConfigs {
-		var rw digestWriter
-		rw.str(name)
-		rw.str(text)
-		raw = append(raw, string(rw.buf))
+		var rw lint.KeyWriter
+		rw.Str(name)
+		rw.Str(text)
+		raw = append(raw, string(rw.Bytes()))
 	}
-	w.set("raw", raw)
+	w.Str("raw")
+	w.Set(raw)
 
 	fed := make([]string, 0, len(plan.Federation))
 	for _, f := range plan.Federation {
-		var fw digestWriter
-		fw.str(f.Name)
-		fw.list(f.Federation.Match)
-		fed = append(fed, string(fw.buf))
+		var fw lint.KeyWriter
+		fw.Str(f.Name)
+		fw.List(f.Federation.Match)
+		fed = append(fed, string(fw.Bytes()))
 	}
-	w.set("federation", fed)
+	w.Str("federation")
+	w.Set(fed)
 
-	sum := sha256.Sum256(w.buf)
-	return sum[:]
-}
-
-// digestWriter encodes values length-prefixed, so no two different
-// sequences encode alike.
-type digestWriter struct{ buf []byte }
-
-func (w *digestWriter) count(n int) {
-	w.buf = binary.BigEndian.AppendUint64(w.buf, uint64(n))
-}
-
-func (w *digestWriter) str(s string) {
-	w.count(len(s))
-	w.buf = append(w.buf, s...)
-}
-
-func (w *digestWriter) flag(b bool) {
-	if b {
-		w.buf = append(w.buf, 1)
-	} else {
-		w.buf = append(w.buf, 0)
-	}
-}
-
-// list keeps the order and tells nil (unknown) from empty.
-func (w *digestWriter) list(l []string) {
-	w.flag(l != nil)
-	w.count(len(l))
-	for _, s := range l {
-		w.str(s)
-	}
-}
-
-// set is a named set of strings: sorted, without repeats.
-func (w *digestWriter) set(name string, s []string) {
-	slices.Sort(s)
-	s = slices.Compact(s)
-	w.str(name)
-	w.count(len(s))
-	for _, e := range s {
-		w.str(e)
-	}
+	return w.Sum()
 }
