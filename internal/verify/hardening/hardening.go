@@ -100,31 +100,29 @@ func CheckAll(plan *expand.Plan, tree *artifact.Tree) ([]finding.Finding, []find
 }
 
 // objects decodes every manifest of the tree (any YAML file that is a
-// Kubernetes object). Rule groups and ConfigMaps hold nothing a check
-// reads (no pod, replicas or TLS setting), and are most of a large
-// environment's files: they are known by kind and name without decoding.
+// Kubernetes object, or a stream of them). Rule groups and ConfigMaps
+// hold nothing a check reads (no pod, replicas or TLS setting), and are
+// most of a large environment's files: they are known by kind and name
+// from their head (inert), and the rest is not decoded.
 func objects(tree *artifact.Tree) ([]object, []violation) {
 	var out []object
 	for _, f := range tree.Files() {
 		if path.Ext(f.Path) != ".yaml" || !strings.HasPrefix(f.Path, "manifests/") && !strings.Contains(f.Path, "/manifests/") {
 			continue
 		}
-		if kind := topLevel(f.Data, "kind"); kind == "PrometheusRule" || kind == "ConfigMap" {
-			if name := topLevelName(f.Data); name != "" {
-				out = append(out, object{file: f, kind: kind, name: name})
-				continue
+		if kind, name, ok := inert(f.Data); ok {
+			out = append(out, object{file: f, kind: kind, name: name})
+			continue
+		}
+		bodies, _ := documents(f.Data) // verify's own parsers report an error
+		for _, body := range bodies {
+			o := object{file: f, body: body, kind: str(body, "kind")}
+			md := mapAt(body, "metadata")
+			o.name, o.namespace = str(md, "name"), str(md, "namespace")
+			o.labels = strMap(mapAt(md, "labels"))
+			if o.kind != "" && o.name != "" {
+				out = append(out, o)
 			}
-		}
-		var body map[string]any
-		if err := yaml.Unmarshal(f.Data, &body); err != nil || body == nil {
-			continue // verify's own parsers report it
-		}
-		o := object{file: f, body: body, kind: str(body, "kind")}
-		md := mapAt(body, "metadata")
-		o.name, o.namespace = str(md, "name"), str(md, "namespace")
-		o.labels = strMap(mapAt(md, "labels"))
-		if o.kind != "" && o.name != "" {
-			out = append(out, o)
 		}
 	}
 	return out, nil

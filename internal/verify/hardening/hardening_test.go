@@ -373,9 +373,9 @@ func TestAcceptedFindings(t *testing.T) {
 	}
 }
 
-// Rule groups and ConfigMaps are known by kind and name without decoding,
-// the same as a decoding would know them; anything written otherwise is
-// decoded.
+// Rule groups and ConfigMaps are known by kind and name from their head,
+// the same as a decoding would know them; where the rest could say
+// otherwise, they are decoded.
 func TestInertObjectsNotDecoded(t *testing.T) {
 	tree := artifact.NewTree()
 	add := func(kind, name string, obj runtime.Object) {
@@ -397,8 +397,12 @@ func TestInertObjectsNotDecoded(t *testing.T) {
 		ObjectMeta: metav1.ObjectMeta{Name: "dash", Namespace: "monitoring", Annotations: map[string]string{"a": "b"}},
 		Data:       map[string]string{"d.json": "{\"insecureSkipVerify\": true}"},
 	})
-	// Quoted: decoded.
+	// Quoted: its head decoded says so.
 	if err := tree.Add(artifact.File{Path: "manifests/configmap-quoted.yaml", Data: []byte("apiVersion: v1\nkind: \"ConfigMap\"\nmetadata:\n  name: quoted\n")}); err != nil {
+		t.Fatal(err)
+	}
+	// A second kind after the head: decoded.
+	if err := tree.Add(artifact.File{Path: "manifests/configmap-twice.yaml", Data: []byte("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: twice\ndata: {}\nkind: ConfigMap\n")}); err != nil {
 		t.Fatal(err)
 	}
 	objs, _ := objects(tree)
@@ -406,7 +410,7 @@ func TestInertObjectsNotDecoded(t *testing.T) {
 	for _, o := range objs {
 		got[o.id()] = o.body != nil
 	}
-	want := map[string]bool{"PrometheusRule/app": false, "ConfigMap/dash": false, "ConfigMap/quoted": true}
+	want := map[string]bool{"PrometheusRule/app": false, "ConfigMap/dash": false, "ConfigMap/quoted": false, "ConfigMap/twice": true}
 	if len(got) != len(want) {
 		t.Fatalf("objects: got %v, want %v", got, want)
 	}
