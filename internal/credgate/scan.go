@@ -150,18 +150,19 @@ func Text(name string, data []byte) []Finding {
 	return out
 }
 
-// lineShape is Shape(string(l)), without making the string for a line
-// that holds none of the shapes' substrings (most of them).
+// lineShape is Shape(string(l)), by the same prefilter, without making
+// the string for a line that holds none of the shapes' substrings (most
+// of them).
 func lineShape(l []byte) string {
 	if len(l) < shapeMinLen {
 		return ""
 	}
-	c, ascii := candidates(l)
-	if !ascii {
-		return Shape(string(l))
-	}
+	c := prefilter(l)
 	if c.bits == 0 {
 		return ""
+	}
+	if c.made { // the string prefilter made of a line beyond ASCII
+		return c.shape(c.str)
 	}
 	return c.shape(string(l))
 }
@@ -402,11 +403,18 @@ func (j *jsonWalker) str(s string, start int64, p []string) {
 // Holds reports whether a JSON document holds a credential, by the rules
 // of JSON but without positions: the cheap first pass before a positioned
 // scan.
+//
+// No json.Valid pass comes first. Holds' caller (load's credentialFree)
+// gives it json.Marshal output, valid by construction: encoding/json
+// writes every value itself, and checks what a json.Marshaler or a
+// json.RawMessage gives (compacting it), failing rather than writing
+// invalid JSON. That pass would read every byte a second time to say yes.
+// Other input is still answered as Unmarshal answers it: holdsScan checks
+// the grammar as it walks, as json.Valid does (jsonscan's tests and
+// FuzzHoldsScan hold it to that).
 func Holds(data []byte) (bool, error) {
-	if json.Valid(data) {
-		if found, overflow := holdsScan(data); !overflow {
-			return found, nil
-		}
+	if found, ok := holdsScan(data); ok {
+		return found, nil
 	}
 	// What holdsScan does not take (invalid JSON, a number out of
 	// float64's range) Unmarshal refuses: its error.

@@ -163,8 +163,9 @@ func Shape(s string) string {
 }
 
 // prefilter is the set of shapes one of whose substrings
-// strings.ToLower(s) holds, in one pass over s when s is ASCII.
-func prefilter(s string) candidateSet {
+// strings.ToLower(s) holds, in one pass over s when s is ASCII. Shape
+// takes a string, lineShape a line of a file's bytes.
+func prefilter[T string | []byte](s T) candidateSet {
 	c, ascii := candidates(s)
 	if ascii {
 		return c
@@ -172,9 +173,10 @@ func prefilter(s string) candidateSet {
 	// strings.ToLower maps some non-ASCII runes to ASCII (U+212A KELVIN
 	// SIGN to k) and invalid UTF-8 to U+FFFD: the substrings are looked
 	// for in what it returns, as they always were.
-	lower := strings.ToLower(s)
+	str := string(s)
+	lower := strings.ToLower(str)
 	c = candidatesLower(lower)
-	c.lower, c.made = lower, true
+	c.lower, c.made, c.str = lower, true, str
 	return c
 }
 
@@ -230,12 +232,14 @@ var needles = func() *needleTable {
 // candidateSet is what one pass over a string found: the shapes (bit i
 // for shapes[i]) one of whose substrings the lower-case string holds, and
 // whether the string has an upper-case ASCII letter. When made is set,
-// lower is the lower-case string (the also tests take it).
+// lower is the lower-case string (the also tests take it) and str the
+// string itself (made once, when the string was bytes).
 type candidateSet struct {
 	bits  uint64
 	upper bool
 	made  bool
 	lower string
+	str   string
 }
 
 // candidates finds, in one pass over ASCII s, the shapes one of whose

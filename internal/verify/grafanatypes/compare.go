@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"strconv"
+
+	"github.com/mongen-dev/mongen/internal/jsonscan"
 )
 
 // compare marshals the decoded dashboard again and reports every field of
@@ -40,15 +42,12 @@ func numbersFit(data []byte) error {
 	for i := 0; i < len(data); {
 		switch c := data[i]; {
 		case c == '"':
-			i = skipString(data, i)
+			i = jsonscan.SkipString(data, i)
 		case c == '-' || c >= '0' && c <= '9':
-			end := skipValue(data, i)
-			// Only an exponent or more than 300 digits can be out of range.
-			if tok := data[i:end]; len(tok) > 300 || bytes.ContainsAny(tok, "eE") {
-				if _, err := strconv.ParseFloat(string(tok), 64); err != nil {
-					var v any
-					return json.Unmarshal(data, &v) // its message, for the first such number
-				}
+			end := jsonscan.SkipValue(data, i)
+			if !jsonscan.FitsFloat64(data[i:end]) {
+				var v any
+				return json.Unmarshal(data, &v) // its message, for the first such number
 			}
 			i = end
 		default:
@@ -119,8 +118,8 @@ func sameScalar(in, got []byte) bool {
 	}
 	switch {
 	case in[0] == '"' && got[0] == '"':
-		a, _ := unquote(in)
-		b, _ := unquote(got)
+		a, _ := jsonscan.Unquote(in)
+		b, _ := jsonscan.Unquote(got)
 		return a == b
 	case isNumber(in[0]) && isNumber(got[0]):
 		a, _ := strconv.ParseFloat(string(in), 64)
@@ -138,9 +137,9 @@ func empty(raw []byte) bool {
 	case 'n':
 		return true
 	case '[':
-		return raw[skipSpace(raw, 1)] == ']'
+		return raw[jsonscan.SkipSpace(raw, 1)] == ']'
 	case '{':
-		return raw[skipSpace(raw, 1)] == '}'
+		return raw[jsonscan.SkipSpace(raw, 1)] == '}'
 	}
 	return false
 }
@@ -155,7 +154,7 @@ func describe(raw []byte) string {
 	case '[':
 		return "an array"
 	case '"':
-		s, _ := unquote(raw)
+		s, _ := jsonscan.Unquote(raw)
 		return fmt.Sprintf("the string %q", s)
 	}
 	var v any // a number or a boolean: only when a message is printed

@@ -41,6 +41,7 @@ import (
 	"github.com/grafana/grafana-foundation-sdk/go/timeseries"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/jsonscan"
 	"github.com/mongen-dev/mongen/internal/render/grafana"
 )
 
@@ -130,7 +131,7 @@ func Decode(data []byte) (*Dashboard, []Problem) {
 	d := &decoder{}
 	// Checked once here, so that the scans of scan.go take every part
 	// apart without checking it again.
-	if !json.Valid(data) {
+	if !jsonscan.Valid(data) {
 		d.report(display(""), "is %s, want an object", kindOf(data))
 		return nil, d.problems
 	}

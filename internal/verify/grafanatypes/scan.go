@@ -5,14 +5,16 @@ import (
 	"slices"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/mongen-dev/mongen/internal/jsonscan"
 )
 
-// Decode checks a dashboard's bytes once (json.Valid) and then takes them
-// apart with the scans here, which assume valid JSON: encoding/json would
-// check every nested part again each time it is unmarshalled, and copy it.
-// Each scan gives what encoding/json gives for the same bytes (scan_test
-// holds them to it); where that is not plain (escapes, invalid UTF-8, a
-// number float64 cannot hold) they ask encoding/json.
+// Decode checks a dashboard's bytes once (jsonscan.Valid, which is
+// json.Valid) and then takes them apart with the scans here, which assume
+// valid JSON: encoding/json would check every nested part again each time
+// it is unmarshalled, and copy it. Each scan gives what encoding/json
+// gives for the same bytes (scan_test holds them to it; jsonscan decodes
+// strings and checks numbers' range as encoding/json does).
 
 // member is one member of a JSON object: its key, unescaped, and its value
 // as the bytes of the input, as json.RawMessage holds it.
@@ -139,80 +141,9 @@ func appendCompact(dst, src []byte) []byte {
 	return append(dst, src[start:]...)
 }
 
-func isSpace(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\r' }
-
-func skipSpace(data []byte, i int) int {
-	for i < len(data) && isSpace(data[i]) {
-		i++
-	}
-	return i
-}
-
-// skipString returns the end of the string that starts at data[i].
-func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++
-		case '"':
-			return i + 1
-		}
-	}
-	return len(data)
-}
-
-// skipValue returns the end of the value that starts at data[i].
-func skipValue(data []byte, i int) int {
-	switch data[i] {
-	case '"':
-		return skipString(data, i)
-	case '{', '[':
-		depth := 0
-		for ; i < len(data); i++ {
-			switch data[i] {
-			case '"':
-				i = skipString(data, i) - 1
-			case '{', '[':
-				depth++
-			case '}', ']':
-				if depth--; depth == 0 {
-					return i + 1
-				}
-			}
-		}
-		return len(data)
-	}
-	for i < len(data) && !isSpace(data[i]) && data[i] != ',' && data[i] != '}' && data[i] != ']' {
-		i++
-	}
-	return i
-}
-
-// unquote is the string a JSON string literal (quotes included) decodes
-// to; ok is false when lit is not one.
-func unquote(lit []byte) (s string, ok bool) {
-	if len(lit) < 2 {
-		return "", false
-	}
-	inner, plain, ascii := lit[1:len(lit)-1], true, true
-	for _, c := range inner {
-		if c < 0x20 || c == '"' || c == '\\' {
-			plain = false
-			break
-		}
-		ascii = ascii && c < utf8.RuneSelf
-	}
-	// encoding/json keeps valid UTF-8 as it is.
-	if plain && (ascii || utf8.Valid(inner)) && lit[0] == '"' && lit[len(lit)-1] == '"' {
-		return string(inner), true
-	}
-	err := json.Unmarshal(lit, &s)
-	return s, err == nil
-}
-
-// mustUnquote is unquote for the valid JSON Decode has checked.
+// mustUnquote is jsonscan.Unquote for the valid JSON Decode has checked.
 func mustUnquote(lit []byte) string {
-	s, ok := unquote(lit)
+	s, ok := jsonscan.Unquote(lit)
 	if !ok {
 		panic("grafanatypes: not a JSON string: " + string(lit))
 	}
@@ -222,27 +153,27 @@ func mustUnquote(lit []byte) string {
 // members is json.Unmarshal of valid JSON into a map[string]json.RawMessage,
 // sorted; ok is false when raw is not an object (null included).
 func members(raw []byte) (o object, ok bool) {
-	i := skipSpace(raw, 0)
+	i := jsonscan.SkipSpace(raw, 0)
 	if i >= len(raw) || raw[i] != '{' {
 		return nil, false
 	}
 	o = object{}
-	i = skipSpace(raw, i+1)
+	i = jsonscan.SkipSpace(raw, i+1)
 	if raw[i] == '}' {
 		return o, true
 	}
 	for {
-		end := skipString(raw, i)
+		end := jsonscan.SkipString(raw, i)
 		k := mustUnquote(raw[i:end])
-		i = skipSpace(raw, end) + 1 // the colon
-		i = skipSpace(raw, i)
-		end = skipValue(raw, i)
+		i = jsonscan.SkipSpace(raw, end) + 1 // the colon
+		i = jsonscan.SkipSpace(raw, i)
+		end = jsonscan.SkipValue(raw, i)
 		o = append(o, member{k, raw[i:end]})
-		i = skipSpace(raw, end)
+		i = jsonscan.SkipSpace(raw, end)
 		if raw[i] != ',' {
 			break
 		}
-		i = skipSpace(raw, i+1)
+		i = jsonscan.SkipSpace(raw, i+1)
 	}
 	// Sorted stably, so the last of each run of a key is the one
 	// encoding/json keeps.
@@ -260,7 +191,7 @@ func members(raw []byte) (o object, ok bool) {
 // elements is json.Unmarshal of valid JSON into a []json.RawMessage: ok is
 // false when raw is not an array; null is no elements.
 func elements(raw []byte) (out [][]byte, ok bool) {
-	i := skipSpace(raw, 0)
+	i := jsonscan.SkipSpace(raw, 0)
 	if i < len(raw) && raw[i] == 'n' {
 		return nil, true
 	}
@@ -268,18 +199,18 @@ func elements(raw []byte) (out [][]byte, ok bool) {
 		return nil, false
 	}
 	out = [][]byte{}
-	i = skipSpace(raw, i+1)
+	i = jsonscan.SkipSpace(raw, i+1)
 	if raw[i] == ']' {
 		return out, true
 	}
 	for {
-		end := skipValue(raw, i)
+		end := jsonscan.SkipValue(raw, i)
 		out = append(out, raw[i:end])
-		i = skipSpace(raw, end)
+		i = jsonscan.SkipSpace(raw, end)
 		if raw[i] != ',' {
 			return out, true
 		}
-		i = skipSpace(raw, i+1)
+		i = jsonscan.SkipSpace(raw, i+1)
 	}
 }
 
@@ -298,6 +229,6 @@ func stringValue(raw []byte) (string, bool) {
 }
 
 func isObject(raw []byte) bool {
-	i := skipSpace(raw, 0)
+	i := jsonscan.SkipSpace(raw, 0)
 	return i < len(raw) && raw[i] == '{'
 }
