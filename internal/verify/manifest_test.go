@@ -2,18 +2,23 @@ package verify
 
 import (
 	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 
+	yamlv2 "go.yaml.in/yaml/v2"
 	"sigs.k8s.io/yaml"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/corpus"
 	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/model"
 	"github.com/mongen-dev/mongen/internal/render/encode"
@@ -22,10 +27,10 @@ import (
 	"github.com/mongen-dev/mongen/internal/verify/promcheck"
 )
 
-// oldCheckManifest is checkManifest as it was before it parsed each
-// manifest once: Validate on the bytes, a second decode of them with
-// sigs.k8s.io/yaml.Unmarshal, and sigs.k8s.io/yaml.Marshal of the groups.
-func oldCheckManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator, add, addRule func(string, string, error)) {
+// refCheckManifest is checkManifest the long way, the reference for its
+// shortcuts: Validate on the bytes, sigs.k8s.io/yaml.Unmarshal of them,
+// and sigs.k8s.io/yaml.Marshal of the spec's groups.
+func refCheckManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator, add, addRule func(string, string, error)) {
 	if err := validator.Validate(f.Data); err != nil {
 		add(f.Origin, f.Path, err)
 		return
@@ -35,7 +40,7 @@ func oldCheckManifest(plan *expand.Plan, f artifact.File, validator *kube.Valida
 		add(f.Origin, f.Path, err)
 		return
 	}
-	global := checkSelected(plan, f, obj, add) // unchanged by the change it is the oracle of
+	global := checkSelected(plan, f, obj, add) // unchanged by the shortcuts it is the reference of
 	if obj.Kind == "PrometheusRule" {
 		groups := obj.Spec.Groups
 		if global {
@@ -109,10 +114,10 @@ spec:
   endpoints: [{port: metrics}]
 `
 
-// TestCheckManifestParsesOnceAsBefore: on valid and invalid manifests the
-// one-parse checkManifest reports exactly what the old one did, and what
-// each case is about is reported at all.
-func TestCheckManifestParsesOnceAsBefore(t *testing.T) {
+// TestCheckManifestAsReference: on valid and invalid manifests
+// checkManifest reports exactly what the long way does, and what each
+// case is about is reported at all.
+func TestCheckManifestAsReference(t *testing.T) {
 	v := testValidator(t)
 	plan := testPlan()
 	cases := []struct {
@@ -125,7 +130,7 @@ func TestCheckManifestParsesOnceAsBefore(t *testing.T) {
 		{"two documents", monitorDoc + "---\n" + monitorDoc, "more than one YAML document"},
 		{"empty", "# nothing\n", "empty document"},
 		{"empty documents around one", "---\n# c\n---\n" + monitorDoc + "---\n", ""},
-		// The old decode read the first, empty, document: no selector check.
+		// The decode reads the first, empty, document: no selector check.
 		{"unlabelled after an empty document", "---\n---\n" + strings.Replace(monitorDoc, "release: kube-prometheus-stack", "team: x", 1), ""},
 		{"wrong kind", strings.Replace(monitorDoc, "kind: ServiceMonitor", "kind: ServiceMonitr", 1), "no schema for monitoring.coreos.com/v1/ServiceMonitr"},
 		{"unknown field", monitorDoc + "spce: {}\n", `spce: unknown field (did you mean "spec"?)`},
@@ -140,19 +145,23 @@ func TestCheckManifestParsesOnceAsBefore(t *testing.T) {
 		{"numbers", ruleHead + "    limit: 9007199254740993\n    rules: [{alert: A, expr: 0, for: 1m}, {record: a:b, expr: 0, labels: {n: '2'}}]\n", "rule o p: <nil>"},
 		{"integer expression", ruleHead + "    rules: [{alert: A, expr: 9007199254740993}]\n", "rule o p: <nil>"},
 		{"float expression", ruleHead + "    rules: [{alert: A, expr: 1.5}]\n", "must be of type integer"},
-		// What the old round trip through JSON changed or refused still
-		// comes out the same (ruleFileYAML falls back).
+		// What the round trip through JSON changes or refuses comes out
+		// the same (ruleFileYAML falls back).
 		{"NEL in an annotation", ruleHead + "    rules: [{alert: A, expr: up, annotations: {d: \"a\\Nb\"}}]\n", "rule o p: <nil>"},
 		{"DEL in an annotation", ruleHead + "    rules: [{alert: A, expr: up, annotations: {d: \"a\\x7fb\"}}]\n", "control characters are not allowed"},
+		// Documents kube.ParseJSON gives no JSON for: decoded again.
+		{"CRLF", strings.ReplaceAll(strings.Replace(ruleHead, "release: kube-prometheus-stack", "release: x", 1)+"    rules: [{alert: A, expr: up}]\n", "\n", "\r\n"), "PrometheusRule r lacks label"},
+		{"kept block scalar without a last newline", ruleHead + "    rules:\n    - alert: A\n      expr: up\n      annotations:\n        d: |+\n          x", "rule o p: <nil>"},
+		{"leading marker", "---\n" + strings.Replace(monitorDoc, "release: kube-prometheus-stack", "team: x", 1), "ServiceMonitor m lacks label"},
 		{"long annotation key", ruleHead + "    rules: [{alert: A, expr: up, annotations: {" + strings.Repeat("k", 1100) + ": x}}]\n", "did not find expected ',' or '}'"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			f := artifact.File{Path: "p", Origin: "o", Data: []byte(c.doc)}
-			want := reports(plan, f, v, oldCheckManifest)
+			want := reports(plan, f, v, refCheckManifest)
 			got := reports(plan, f, v, checkManifest)
 			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("one parse reports\n%s\nthe old check\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+				t.Fatalf("checkManifest reports\n%s\nthe long way\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 			all := strings.Join(got, "\n")
 			if c.want == "" && len(got) != 0 {
@@ -165,50 +174,65 @@ func TestCheckManifestParsesOnceAsBefore(t *testing.T) {
 	}
 }
 
+// readFiles reads the named files as manifests.
+func readFiles(t *testing.T, names []string) []artifact.File {
+	t.Helper()
+	files := make([]artifact.File, len(names))
+	for i, p := range names {
+		data, err := os.ReadFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[i] = artifact.File{Path: p, Origin: "o", Data: data}
+	}
+	return files
+}
+
 // shippedManifests are the operator manifests of out/.
 func shippedManifests(t *testing.T) []artifact.File {
 	t.Helper()
-	var files []artifact.File
+	var names []string
 	err := filepath.WalkDir(filepath.Join("..", "..", "out"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || filepath.Base(filepath.Dir(p)) != "manifests" {
-			return err
+		if err == nil && !d.IsDir() && filepath.Base(filepath.Dir(p)) == "manifests" {
+			names = append(names, p)
 		}
-		data, err := os.ReadFile(p)
-		files = append(files, artifact.File{Path: p, Origin: "o", Data: data})
 		return err
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(files) < 50 {
-		t.Fatalf("only %d manifests in out/: is the shipped output there?", len(files))
+	if len(names) < 50 {
+		t.Fatalf("only %d manifests in out/: is the shipped output there?", len(names))
 	}
-	return files
+	return readFiles(t, names)
+}
+
+// corpusManifests are kube-prometheus' PrometheusRules and its other
+// generated manifests (skipped where the corpus is not there).
+func corpusManifests(t *testing.T) []artifact.File {
+	t.Helper()
+	names := corpus.Files(t)
+	more, err := filepath.Glob(filepath.Join(corpus.KubePrometheusManifests(t), "*.yaml"))
+	if err != nil || len(more) < 50 {
+		t.Fatalf("kube-prometheus manifests: %d, %v", len(more), err)
+	}
+	return readFiles(t, append(names, more...))
 }
 
 // TestCheckManifestOnShippedOutput: every manifest mongen ships, and each
-// with its selector label or a rule expression broken, is reported as
-// before; the shipped ones take the shortcuts, not their fallbacks.
+// with its selector label or a rule expression broken, is reported as the
+// long way reports it; the shipped ones take the shortcuts (the JSON
+// kube.ParseJSON parsed, the rule file printed without the round trip),
+// not their fallbacks.
 func TestCheckManifestOnShippedOutput(t *testing.T) {
 	v := testValidator(t)
 	plan := testPlan()
 	rules := 0
 	for _, f := range shippedManifests(t) {
-		obj, err := kube.Parse(f.Data)
-		if err != nil {
-			t.Fatal(err)
-		}
-		m, ok := manifestFromParsed(f.Data, obj)
-		if !ok {
-			t.Fatalf("%s: read by the old decode again", f.Path)
-		}
+		m := assertShortcuts(t, f.Data)
 		if m.Kind == "PrometheusRule" {
 			rules++
-			if !takesShortcut(m.Spec.Groups) {
-				t.Fatalf("%s: rule file printed the old way", f.Path)
-			}
 		}
-
 		edits := []artifact.File{f}
 		edit := func(from, to string) {
 			if s := string(f.Data); strings.Contains(s, from) {
@@ -220,10 +244,10 @@ func TestCheckManifestOnShippedOutput(t *testing.T) {
 		}
 		edit("expr: ", "expr: sum(")
 		for i, e := range edits {
-			want := reports(plan, e, v, oldCheckManifest)
+			want := reports(plan, e, v, refCheckManifest)
 			got := reports(plan, e, v, checkManifest)
 			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s (edit %d): one parse reports\n%s\nthe old check\n%s", f.Path, i, strings.Join(got, "\n"), strings.Join(want, "\n"))
+				t.Fatalf("%s (edit %d): checkManifest reports\n%s\nthe long way\n%s", f.Path, i, strings.Join(got, "\n"), strings.Join(want, "\n"))
 			}
 			broken := false
 			for _, l := range got {
@@ -239,12 +263,61 @@ func TestCheckManifestOnShippedOutput(t *testing.T) {
 	}
 }
 
+// assertShortcuts checks that data takes both shortcuts and returns what
+// readManifest read.
+func assertShortcuts(t *testing.T, data []byte) manifestObject {
+	t.Helper()
+	_, js, err := kube.ParseJSON(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var m manifestObject
+	if js == nil || json.Unmarshal(js, &m) != nil {
+		t.Fatalf("%.80q: decoded again", data)
+	}
+	if m.Kind == "PrometheusRule" && !takesShortcut(m.Spec.Groups) {
+		t.Fatalf("%.80q: rule file printed the long way", data)
+	}
+	return m
+}
+
+// TestRuleFileAsReference: for every manifest of out/ and of the corpus,
+// the rule file checkManifest gives rulefmt is, byte for byte, the one
+// the reference prints, and the shortcuts were taken.
+func TestRuleFileAsReference(t *testing.T) {
+	for _, set := range []struct {
+		name     string
+		files    []artifact.File
+		minRules int
+	}{
+		{"out/", shippedManifests(t), 20},
+		{"the corpus", corpusManifests(t), 8},
+	} {
+		rules := 0
+		for _, f := range set.files {
+			if _, err := kube.Parse(f.Data); err != nil {
+				continue // a List, say: checkManifest stops at Parse
+			}
+			if assertShortcuts(t, f.Data).Kind == "PrometheusRule" {
+				rules++
+			}
+			if !assertSameRuleFile(t, f.Data) {
+				t.Fatalf("%s: not decoded", f.Path)
+			}
+		}
+		if rules < set.minRules {
+			t.Fatalf("only %d PrometheusRules in %s", rules, set.name)
+		}
+	}
+}
+
 // TestReadManifestAsDecode: readManifest gives what sigs.k8s.io/yaml's
-// decode gives, including its errors, where obj alone would not tell.
+// decode gives, including its errors; fromJSON says whether it read the
+// JSON kube.ParseJSON gave or decoded the YAML again.
 func TestReadManifestAsDecode(t *testing.T) {
 	docs := []struct {
 		doc      string
-		shortcut bool
+		fromJSON bool
 	}{
 		{monitorDoc, true},
 		{ruleHead + "    rules: [{record: a:b, expr: 3}]\n", true},
@@ -252,96 +325,126 @@ func TestReadManifestAsDecode(t *testing.T) {
 		{"kind: X\nmetadata: {labels: {}}\nspec: {groups: []}\n", true},
 		{"kind: X\nmetadata: null\nspec: null\n", true},
 		{"kind: X\n", true},
-		{"kind: X\nKind: Y\n", false},
-		{"KIND: Y\n", false},
-		{"kind: X\nmetadata: {Labels: {a: b}}\n", false},
-		{"kind: X\nMetadata: {labels: {a: b}}\n", false},
-		{"kind: X\nspec: {Groups: [1]}\n", false},
+		{"kind: X\nKind: Z\n", true},
+		{"KIND: Z\n", true},
+		{"kind: X\nmetadata: {Labels: {a: b}}\n", true},
+		{"kind: X\nMetadata: {labels: {a: b}}\n", true},
+		{"kind: X\nspec: {Groups: [1]}\n", true},
+		{"---\nkind: X\n", true},
+		// Unmarshal turns the number into the string the field wants.
 		{"kind: 1\n", false},
 		{"kind: X\nmetadata: {labels: {a: 1}}\n", false},
+		{"kind: X\nmetadata: {labels: {a: true}}\n", false},
+		{"KIND: 1.5\n", false},
+		{"KIND: Y\n", false}, // YAML 1.1's true
+		// Errors.
 		{"kind: X\nmetadata: {labels: [a]}\n", false},
 		{"kind: X\nmetadata: {name: [a]}\n", false},
 		{"kind: X\nmetadata: 3\n", false},
 		{"kind: X\nspec: {groups: {a: b}}\n", false},
 		{"kind: X\nspec: []\n", false},
-		{"---\nkind: X\n", false},
+		// No JSON from kube.ParseJSON.
 		{"# c\n---\nkind: X\n", false},
+		{"---\n---\nkind: X\n", false},
+		{"kind: X\r\n", false},
+		{"kind: X", false},
+		{"kind: X\nspec:\n  groups:\n  - |+\n    x", false}, // "x", not the reader's "x\n"
 	}
 	for _, d := range docs {
 		data := []byte(d.doc)
-		obj, err := kube.Parse(data)
+		_, js, err := kube.ParseJSON(data)
 		if err != nil {
 			t.Fatalf("%q: %v", d.doc, err)
 		}
-		if _, ok := manifestFromParsed(data, obj); ok != d.shortcut {
-			t.Errorf("%q: shortcut %v, want %v", d.doc, ok, d.shortcut)
+		var m manifestObject
+		if fromJSON := js != nil && json.Unmarshal(js, &m) == nil; fromJSON != d.fromJSON {
+			t.Errorf("%q: read from the JSON %v, want %v", d.doc, fromJSON, d.fromJSON)
 		}
-		var want manifestObject
-		werr := yaml.Unmarshal(data, &want)
-		got, gerr := readManifest(data, obj)
-		if fmt.Sprint(gerr) != fmt.Sprint(werr) {
-			t.Errorf("%q: error %v, want %v", d.doc, gerr, werr)
-		}
-		if werr == nil && !reflect.DeepEqual(jsonFloats(got.Spec.Groups), want.Spec.Groups) {
-			t.Errorf("%q: groups %#v, want %#v", d.doc, got.Spec.Groups, want.Spec.Groups)
-		}
-		got.Spec.Groups, want.Spec.Groups = nil, nil
-		if werr == nil && !reflect.DeepEqual(got, want) {
-			t.Errorf("%q: read %#v, want %#v", d.doc, got, want)
-		}
+		assertSameDecode(t, data, js)
 	}
 }
 
-// oldRuleFile is what checkManifest printed for groups before: the doc's
-// groups decoded by sigs.k8s.io/yaml (numbers as float64) and marshalled.
-func oldRuleFile(t testing.TB, doc []byte) ([]byte, error, bool) {
-	var old struct {
-		Groups []any `json:"groups"`
+// assertSameDecode checks readManifest(data, js) against
+// sigs.k8s.io/yaml.Unmarshal(data).
+func assertSameDecode(t testing.TB, data, js []byte) {
+	t.Helper()
+	var want manifestObject
+	werr := yaml.Unmarshal(data, &want)
+	got, gerr := readManifest(data, js)
+	if fmt.Sprint(gerr) != fmt.Sprint(werr) {
+		t.Fatalf("%q: error %v, want %v", data, gerr, werr)
 	}
-	if yaml.Unmarshal(doc, &old) != nil {
+	if werr == nil && !reflect.DeepEqual(got, want) {
+		t.Fatalf("%q: read %#v, want %#v", data, got, want)
+	}
+}
+
+// refRuleFile is the rule file the reference prints: sigs.k8s.io/yaml's
+// Unmarshal of the manifest, its Marshal of the spec (groups, all a
+// PrometheusRule's spec holds). ok is false where the decode fails.
+func refRuleFile(doc []byte) (data []byte, err error, ok bool) {
+	var m struct {
+		Spec struct {
+			Groups []any `json:"groups"`
+		} `json:"spec"`
+	}
+	if yaml.Unmarshal(doc, &m) != nil {
 		return nil, nil, false
 	}
-	data, err := yaml.Marshal(map[string]any{"groups": old.Groups})
+	data, err = yaml.Marshal(m.Spec)
 	return data, err, true
 }
 
-// newGroups are the doc's groups as checkManifest reads them now.
-func newGroups(doc []byte) ([]any, bool) {
-	obj, err := kube.Parse(doc)
+// ruleFile is the rule file checkManifest prints for doc; ok is false
+// where it stops before.
+func ruleFile(doc []byte) (data []byte, err error, ok bool) {
+	_, js, err := kube.ParseJSON(doc)
 	if err != nil {
-		return nil, false
+		return nil, nil, false
 	}
-	g, ok := obj["groups"].([]any)
-	return g, ok || obj["groups"] == nil
+	m, err := readManifest(doc, js)
+	if err != nil {
+		return nil, nil, false
+	}
+	data, err = ruleFileYAML(m.Spec.Groups)
+	return data, err, true
+}
+
+// specGroups are doc's groups as the reference decodes them.
+func specGroups(doc []byte) []any {
+	var m manifestObject
+	_ = yaml.Unmarshal(doc, &m)
+	return m.Spec.Groups
 }
 
 // takesShortcut reports whether ruleFileYAML prints groups without the
-// old round trip.
+// round trip.
 func takesShortcut(groups []any) bool {
 	_, err := encode.SigsYAML(map[string]any{"groups": groups}, encode.RefuseInexact)
 	return !errors.Is(err, encode.ErrInexact)
 }
 
-func assertSameRuleFile(t testing.TB, doc []byte) (shortcut bool) {
+// assertSameRuleFile checks ruleFile against refRuleFile; decoded is
+// false where either does not get as far as printing.
+func assertSameRuleFile(t testing.TB, doc []byte) (decoded bool) {
 	t.Helper()
-	want, werr, ok := oldRuleFile(t, doc)
-	groups, ok2 := newGroups(doc)
+	want, werr, ok := refRuleFile(doc)
+	got, gerr, ok2 := ruleFile(doc)
 	if !ok || !ok2 {
 		return false
 	}
-	shortcut = takesShortcut(groups)
-	got, gerr := ruleFileYAML(groups)
 	if fmt.Sprint(gerr) != fmt.Sprint(werr) {
-		t.Fatalf("%q: error %v, the old way %v", doc, gerr, werr)
+		t.Fatalf("%q: error %v, the reference %v", doc, gerr, werr)
 	}
 	if !bytes.Equal(got, want) {
-		t.Fatalf("%q: prints\n%s\nthe old way\n%s", doc, got, want)
+		t.Fatalf("%q: prints\n%s\nthe reference\n%s", doc, got, want)
 	}
-	return shortcut
+	return true
 }
 
+// ruleFileDocs are specs; ruleFileDoc makes each a manifest.
 var ruleFileDocs = []struct {
-	doc      string
+	spec     string
 	shortcut bool
 }{
 	{"groups: [{name: g, rules: [{record: a, expr: up}]}]", true},
@@ -365,41 +468,93 @@ var ruleFileDocs = []struct {
 	{"groups: [{name: g, nested: [[], {}, [{}], {a: {}}]}]", true},
 }
 
-// TestRuleFileYAMLAsSigsYAML: the groups print to the bytes the old
-// round trip printed, the ordinary ones without it.
-func TestRuleFileYAMLAsSigsYAML(t *testing.T) {
+func ruleFileDoc(spec string) []byte {
+	return []byte("kind: PrometheusRule\nspec:\n  " + spec + "\n")
+}
+
+// TestRuleFileYAMLAsReference: the groups print to the bytes the
+// reference prints, the ordinary ones without the round trip.
+func TestRuleFileYAMLAsReference(t *testing.T) {
 	for _, d := range ruleFileDocs {
-		groups, _ := newGroups([]byte(d.doc))
+		doc := ruleFileDoc(d.spec)
+		groups := specGroups(doc)
+		if got := takesShortcut(groups); got != d.shortcut {
+			t.Errorf("%q: shortcut %v, want %v", d.spec, got, d.shortcut)
+		}
 		if !encode.KeysTotallyOrdered(groups) {
-			// The old round trip's order depends on map iteration:
-			// only that the shortcut is not taken can be checked.
-			if takesShortcut(groups) {
-				t.Errorf("%q: shortcut taken", d.doc)
-			}
+			// The reference's order depends on map iteration: only
+			// that the shortcut is not taken can be checked.
 			continue
 		}
-		if got := assertSameRuleFile(t, []byte(d.doc)); got != d.shortcut {
-			t.Errorf("%q: shortcut %v, want %v", d.doc, got, d.shortcut)
+		if !assertSameRuleFile(t, doc) {
+			t.Errorf("%q: not decoded", d.spec)
 		}
 	}
 }
 
-func FuzzRuleFileYAML(f *testing.F) {
+// FuzzManifestRuleFile: for any document, readManifest decodes what
+// sigs.k8s.io/yaml.Unmarshal decodes, and the rule file is the
+// reference's, byte for byte.
+func FuzzManifestRuleFile(f *testing.F) {
 	for _, d := range ruleFileDocs {
-		if !strings.Contains(d.doc, "'700'") {
-			f.Add([]byte(d.doc))
+		if !strings.Contains(d.spec, "'700'") {
+			f.Add(ruleFileDoc(d.spec))
 		}
 	}
+	f.Add([]byte(monitorDoc))
+	f.Add([]byte(ruleHead + "    rules: [{alert: A, expr: up, annotations: {d: |+\n        x}}]"))
+	f.Add([]byte("---\n" + ruleHead + "    rules: [{record: a:b, expr: 1}]\r\n"))
+	f.Add([]byte("kind: X\nmetadata: {labels: {a: 1}}\n"))
+	f.Add([]byte("kind: X\nspec:\n  groups: [{a: {!0 8: B, +8: A}}]\n")) // keys that collide
 	f.Fuzz(func(t *testing.T, doc []byte) {
 		// Aliases can expand a small document without bound.
 		if len(doc) > 4096 || bytes.ContainsAny(doc, "*&") {
 			return
 		}
-		// yaml.v2 orders some key sets in a cycle, and then the old
-		// round trip depends on map iteration: nothing to compare.
-		if groups, ok := newGroups(doc); !ok || !encode.KeysTotallyOrdered(groups) {
+		_, js, err := kube.ParseJSON(doc)
+		if err != nil {
+			return // checkManifest stops there
+		}
+		// Keys that print alike (8 and "8") leave one value to map
+		// iteration in sigs.k8s.io/yaml's conversion, the reference's
+		// too: nothing to compare.
+		var y any
+		if yamlv2.Unmarshal(doc, &y) != nil || keysCollide(y) {
+			return
+		}
+		assertSameDecode(t, doc, js)
+		// yaml.v2 orders some key sets in a cycle, and then the
+		// reference depends on map iteration: nothing to compare.
+		if !encode.KeysTotallyOrdered(specGroups(doc)) {
 			return
 		}
 		assertSameRuleFile(t, doc)
 	})
+}
+
+// keysCollide reports whether two keys of a mapping in v, as yaml.v2
+// decodes it, become one JSON key in sigs.k8s.io/yaml's conversion
+// (which prints a float key with 32-bit precision).
+func keysCollide(v any) bool {
+	switch x := v.(type) {
+	case []any:
+		return slices.ContainsFunc(x, keysCollide)
+	case map[any]any:
+		seen := make(map[string]bool, len(x))
+		for k, c := range x {
+			var s string
+			switch k := k.(type) {
+			case float64:
+				s = strconv.FormatFloat(k, 'g', -1, 32)
+				s = strings.NewReplacer("+Inf", ".inf", "-Inf", "-.inf", "NaN", ".nan").Replace(s)
+			default:
+				s = fmt.Sprint(k)
+			}
+			if seen[s] || keysCollide(c) {
+				return true
+			}
+			seen[s] = true
+		}
+	}
+	return false
 }

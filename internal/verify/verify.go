@@ -348,7 +348,7 @@ func checkOperator(plan *expand.Plan, tree *artifact.Tree, add, addRule func(str
 
 func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator, add, addRule func(string, string, error)) {
 	// One parse serves the schema check and what is read below.
-	parsed, err := kube.Parse(f.Data)
+	parsed, js, err := kube.ParseJSON(f.Data)
 	if err == nil {
 		err = validator.ValidateObject(parsed)
 	}
@@ -356,7 +356,7 @@ func checkManifest(plan *expand.Plan, f artifact.File, validator *kube.Validator
 		add(f.Origin, f.Path, err)
 		return
 	}
-	obj, err := readManifest(f.Data, parsed)
+	obj, err := readManifest(f.Data, js)
 	if err != nil {
 		add(f.Origin, f.Path, err)
 		return

@@ -137,11 +137,22 @@ func (v *Validator) Validate(doc []byte) error {
 // caller that reads the object itself parses it once and hands it to
 // ValidateObject.
 func Parse(doc []byte) (map[string]any, error) {
-	obj, err := parseDoc(doc)
+	obj, _, err := ParseJSON(doc)
+	return obj, err
+}
+
+// ParseJSON is Parse that also returns the JSON the object was decoded
+// from, when that is sigs.k8s.io/yaml.YAMLToJSONStrict(doc) itself: the
+// document reader gave doc whole, unchanged (no separator it split at,
+// no line ending it rewrote). Otherwise js is nil. A caller decodes what
+// it needs of doc from js as sigs.k8s.io/yaml.Unmarshal would, without
+// parsing the YAML again.
+func ParseJSON(doc []byte) (obj map[string]any, js []byte, err error) {
+	obj, js, err = parseDoc(doc)
 	if err != nil {
-		return nil, &FieldError{Detail: err.Error(), Err: err}
+		return nil, nil, &FieldError{Detail: err.Error(), Err: err}
 	}
-	return obj, nil
+	return obj, js, nil
 }
 
 // ValidateObject is Validate for an object Parse returned: Validate(doc)
@@ -188,9 +199,12 @@ func (v *Validator) ValidateObject(obj map[string]any) error {
 }
 
 // parseDoc turns one YAML document into the unstructured form the API
-// server works on (integers as int64, as its JSON decoder produces).
-func parseDoc(doc []byte) (map[string]any, error) {
+// server works on (integers as int64, as its JSON decoder produces), and
+// returns the JSON it decoded when that is YAMLToJSONStrict(doc) (see
+// ParseJSON).
+func parseDoc(doc []byte) (map[string]any, []byte, error) {
 	var js []byte
+	whole := false
 	rd := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(doc)))
 	for {
 		chunk, err := rd.Read()
@@ -198,33 +212,39 @@ func parseDoc(doc []byte) (map[string]any, error) {
 			break
 		}
 		if err != nil {
-			return nil, fmt.Errorf("reading YAML: %w", err)
+			return nil, nil, fmt.Errorf("reading YAML: %w", err)
 		}
 		// Strict: a duplicated key is an error, as in kubectl.
 		j, err := yaml.YAMLToJSONStrict(chunk)
 		if err != nil {
-			return nil, fmt.Errorf("parsing YAML: %w", err)
+			return nil, nil, fmt.Errorf("parsing YAML: %w", err)
 		}
 		if bytes.Equal(bytes.TrimSpace(j), []byte("null")) {
 			continue // empty or comment-only document
 		}
 		if js != nil {
-			return nil, errors.New("more than one YAML document; want exactly one object")
+			return nil, nil, errors.New("more than one YAML document; want exactly one object")
 		}
-		js = j
+		// The reader drops separator lines (but a leading one) and \r
+		// before \n, and ends the last line with \n: a chunk equal to
+		// doc is all of doc, unchanged.
+		js, whole = j, bytes.Equal(chunk, doc)
 	}
 	if js == nil {
-		return nil, errors.New("empty document")
+		return nil, nil, errors.New("empty document")
 	}
 	var v any
 	if err := utiljson.Unmarshal(js, &v); err != nil {
-		return nil, fmt.Errorf("decoding object: %w", err)
+		return nil, nil, fmt.Errorf("decoding object: %w", err)
 	}
 	obj, ok := v.(map[string]any)
 	if !ok {
-		return nil, fmt.Errorf("document is a %s, not an object", jsonTypeName(v))
+		return nil, nil, fmt.Errorf("document is a %s, not an object", jsonTypeName(v))
 	}
-	return obj, nil
+	if !whole {
+		js = nil
+	}
+	return obj, js, nil
 }
 
 func jsonTypeName(v any) string {

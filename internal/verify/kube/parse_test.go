@@ -1,12 +1,15 @@
 package kube
 
 import (
+	"bytes"
 	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
 	"k8s.io/apimachinery/pkg/runtime"
+	utiljson "k8s.io/apimachinery/pkg/util/json"
+	"sigs.k8s.io/yaml"
 )
 
 // mutatingDocs are objects whose checks drop or prune fields: unknown
@@ -82,4 +85,77 @@ func TestParseErrorsAreValidates(t *testing.T) {
 			t.Errorf("%q: Parse %v, Validate %v", doc, err, want)
 		}
 	}
+}
+
+// parseJSONDocs are documents ParseJSON reads whole (whole true) or not.
+var parseJSONDocs = []struct {
+	doc   string
+	whole bool
+}{
+	{serviceHead, true},
+	{"a: 1\n", true},
+	{"a: 1", false},       // the reader ends the last line with \n
+	{"a: |+\n  x", false}, // which a kept block scalar would read
+	{"a: 1\r\nb: 2\r\n", false},
+	{"a: 1\rb: 2\n", true}, // a lone \r is left as it is
+	{"---\na: 1\n", true},  // a first marker stays in the chunk
+	{"---\n---\na: 1\n", false},
+	{"a: 1\n---\n", false},
+	{"# c\n---\na: 1\n", false},
+	{"a: 1\n--- # c\n", false},
+	{"a: 1\n...\n", true}, // no separator to the reader, the end to yaml.v2
+	{"a: |\n  ---\n", true},
+	{"{\"a\": [1, 2.5, \"x\"]}\n", true},
+	{"# c\na: {b: null}\n# d\n", true},
+}
+
+// TestParseJSON: ParseJSON gives the object Parse gives, and its JSON is
+// YAMLToJSONStrict of the document exactly when the reader gave the
+// document whole; an edit the reader would undo (a marker, \r\n, a
+// missing last newline) withholds it.
+func TestParseJSON(t *testing.T) {
+	for _, d := range parseJSONDocs {
+		assertParseJSON(t, []byte(d.doc))
+		_, js, err := ParseJSON([]byte(d.doc))
+		if err != nil {
+			t.Fatalf("%q: %v", d.doc, err)
+		}
+		if (js != nil) != d.whole {
+			t.Errorf("%q: JSON given %v, want %v", d.doc, js != nil, d.whole)
+		}
+	}
+}
+
+func assertParseJSON(t testing.TB, doc []byte) {
+	t.Helper()
+	obj, js, err := ParseJSON(doc)
+	pobj, perr := Parse(doc)
+	if errString(err) != errString(perr) || !reflect.DeepEqual(obj, pobj) {
+		t.Fatalf("%q: ParseJSON %v %v, Parse %v %v", doc, obj, err, pobj, perr)
+	}
+	if js == nil {
+		return
+	}
+	want, werr := yaml.YAMLToJSONStrict(doc)
+	if werr != nil || !bytes.Equal(js, want) {
+		t.Fatalf("%q: JSON %s, YAMLToJSONStrict %s %v", doc, js, want, werr)
+	}
+	var v any
+	if err := utiljson.Unmarshal(js, &v); err != nil || !reflect.DeepEqual(v, obj) {
+		t.Fatalf("%q: JSON %s decodes to %v %v, object %v", doc, js, v, err, obj)
+	}
+}
+
+func FuzzParseJSON(f *testing.F) {
+	for _, d := range parseJSONDocs {
+		f.Add([]byte(d.doc))
+	}
+	f.Add([]byte(serviceMonitorHead + "  endpoints: [{port: metrics}]\n"))
+	f.Fuzz(func(t *testing.T, doc []byte) {
+		// Aliases can expand a small document without bound.
+		if len(doc) > 4096 || bytes.ContainsAny(doc, "*&") {
+			return
+		}
+		assertParseJSON(t, doc)
+	})
 }
