@@ -112,12 +112,35 @@ func (p *pass) digest(run []check) []byte {
 	}
 	w.Int(int64(p.scrape))
 	w.Int(int64(p.eval))
-	w.List(sortedKeys(p.recorded))
 	w.Map(p.types)
+	p.writeCatalog(&w)
+	// The jobs' intervals, in the order writeCatalog wrote the jobs: the
+	// catalog does not read them, promql/rate-range does.
+	for _, j := range p.jobs {
+		w.Int(int64(j.interval))
+	}
+	tiers := sortedKeys(p.cfg.Policy.Tiers)
+	w.Count(len(tiers))
+	for _, name := range tiers {
+		t := p.cfg.Policy.Tiers[name]
+		w.Str(name)
+		w.Str(t.Severity)
+		w.List(t.RequiredAnnotations)
+		w.Int(int64(t.MinFor))
+		w.Int(int64(t.MaxFor))
+	}
+	return w.Sum()
+}
+
+// writeCatalog writes what a Catalog answers from (selectorProblem): the
+// recorded series and every field of every job but its interval.
+// TestCatalogDigestCoversWhatItReads holds each field of pass and job to
+// be written here or listed as read by no Catalog method.
+func (p *pass) writeCatalog(w *KeyWriter) {
+	w.List(sortedKeys(p.recorded))
 	w.Count(len(p.jobs))
 	for _, j := range p.jobs {
 		w.Str(j.name)
-		w.Int(int64(j.interval))
 		// nil metrics are unknown, an empty list exposes nothing.
 		w.List(j.metrics)
 		w.Str(j.exporter)
@@ -134,17 +157,6 @@ func (p *pass) digest(run []check) []byte {
 		w.List(j.relabelled)
 		w.Bool(j.relabelledAny)
 	}
-	tiers := sortedKeys(p.cfg.Policy.Tiers)
-	w.Count(len(tiers))
-	for _, name := range tiers {
-		t := p.cfg.Policy.Tiers[name]
-		w.Str(name)
-		w.Str(t.Severity)
-		w.List(t.RequiredAnnotations)
-		w.Int(int64(t.MinFor))
-		w.Int(int64(t.MaxFor))
-	}
-	return w.Sum()
 }
 
 // encodeNames is the payload of a rule's verdict, read back with

@@ -18,6 +18,15 @@ type Catalog struct{ p *pass }
 // they record.
 func NewCatalog(plan *expand.Plan) *Catalog { return &Catalog{p: indexPlan(plan, Config{}, false)} }
 
+// Digest hashes what the catalog's answers are computed from, as indexed
+// (writeCatalog): two catalogs with the same digest answer alike, so a
+// verdict cached under it cannot be stale.
+func (c *Catalog) Digest() []byte {
+	var w KeyWriter
+	c.p.writeCatalog(&w)
+	return w.Sum()
+}
+
 // SelectorProblem says why no series can match vs, or "" when some can.
 func (c *Catalog) SelectorProblem(vs *parser.VectorSelector) string { return c.p.selectorProblem(vs) }
 

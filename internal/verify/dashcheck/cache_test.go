@@ -346,6 +346,11 @@ func TestDigestCoversEveryInput(t *testing.T) {
 				job(p, "node").Target.Relabel = []model.Relabel{{TargetLabel: "job", Replacement: ptr("renamed")}}
 			},
 			mutate: func(p *expand.Plan) { job(p, "node").Target.Relabel[0].Replacement = ptr("other") }, recheck: true},
+		{name: "relabelled from a target's labels", query: `node_load1{job="any"}`,
+			setup: func(p *expand.Plan) {
+				job(p, "node").Target.Relabel = []model.Relabel{{TargetLabel: "job", Replacement: ptr("$1")}}
+			},
+			mutate: func(p *expand.Plan) { job(p, "node").Target.Relabel[0].Replacement = ptr("renamed") }, recheck: true},
 		{name: "relabel action", query: `node_load1{job="renamed"}`,
 			setup: func(p *expand.Plan) {
 				job(p, "node").Target.Relabel = []model.Relabel{{TargetLabel: "job", Replacement: ptr("renamed")}}
@@ -367,6 +372,11 @@ func TestDigestCoversEveryInput(t *testing.T) {
 				p.Federation = []expand.FederationJob{{Name: "fed", Federation: model.Federation{Match: []string{`{__name__=~"fed_.*"}`}}}}
 			},
 			mutate: func(p *expand.Plan) { p.Federation[0].Federation.Match = []string{`{__name__=~"other_.*"}`} }, recheck: true},
+		{name: "federation job renamed", query: `anything{job="fed"}`,
+			setup: func(p *expand.Plan) {
+				p.Federation = []expand.FederationJob{{Name: "fed", Federation: model.Federation{Match: []string{`{__name__=~"fed_.*"}`}}}}
+			},
+			mutate: func(p *expand.Plan) { p.Federation[0].Name = "fed2" }, recheck: true},
 		{name: "linked dashboard's uid", query: `node_load1`,
 			mutate: func(p *expand.Plan) { p.Dashboards[1].UID = "f" }, recheck: true},
 
@@ -377,6 +387,16 @@ func TestDigestCoversEveryInput(t *testing.T) {
 			}},
 		{name: "scrape interval", query: `node_load1{job="node"}`,
 			mutate: func(p *expand.Plan) { job(p, "node").Target.Interval = "10s"; p.Env.Prometheus.ScrapeInterval = "15s" }},
+		{name: "raw scrape config's interval", query: `anything{job="rawjob"}`,
+			setup:  func(p *expand.Plan) { p.Env.RawScrapeConfigs = map[string]string{"raw": rawJob} },
+			mutate: func(p *expand.Plan) { p.Env.RawScrapeConfigs["raw"] = "scrape_interval: 10s\n" + rawJob }},
+		{name: "metric types", query: `node_load1{job="node"}`,
+			mutate: func(p *expand.Plan) {
+				ex := p.Env.Exporters["node"]
+				ex.MetricTypes = map[string]string{"node_load1": model.MetricGauge}
+				p.Env.Exporters["node"] = ex
+				p.Env.Vet.MetricTypes = map[string]string{"x_total": model.MetricCounter}
+			}},
 		{name: "positions", query: `node_load1{job="node"}`,
 			mutate: func(p *expand.Plan) { p.Dashboards[0].Origin = "elsewhere.cue:1:1"; p.Dashboards[0].Source = "moved" }},
 	} {

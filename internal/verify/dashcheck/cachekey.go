@@ -14,26 +14,17 @@ import (
 //     counters; each variable's name, type, values, metric and query; the
 //     dashboard each link points at; each panel's type, title, unit,
 //     links and queries;
-//   - and, for the whole plan (catalogDigest):
+//   - and, for the whole plan (planDigest):
 //     1. every dashboard's uid: links must resolve;
-//     2. the names of the recording rules of plan.Groups: lint.Catalog
-//     lets a selector of a recorded name match;
-//     3. each scrape job of plan.Jobs: its name, its exporter's metrics
-//     list (env.Exporters[...].Metrics; none means
-//     unknown, so anything matches), honorLabels (with no list, any job
-//     label) and its relabel steps' action, target label and replacement
-//     (the job values they write);
-//     4. env.RawScrapeConfigs, name and text (the job values their
-//     relabel_configs write);
-//     5. plan.Federation: each job's name and match[] selectors.
+//     2. the lint.Catalog the selectors are looked up in, by its Digest:
+//     lint indexes the recording rules, jobs, raw scrape configs and
+//     federation into the catalog and hashes what its answers read, so
+//     an input it starts reading is in the key without a change here.
 //
 // Positions (Source, Origin, env.Sources) and the "did you mean" hints
 // appear only in messages, and only passes are cached, so they are not
-// inputs. Nor are what the catalog indexes for the rules' own checks and
-// the dashboard checks never read: intervals, metric types, rule
-// expressions, thresholds and labels. The checker's constants (Prometheus's
-// own series, Grafana's builtin variables) are code: the cache's identity
-// changes with them.
+// inputs. The checker's constants (Prometheus's own series, Grafana's
+// builtin variables) are code: the cache's identity changes with them.
 
 // dashboardKey names the query checks' verdict on d against the catalog
 // with digest; "" (always check) without a cache.
@@ -82,76 +73,15 @@ func dashboardInputs(d *model.Dashboard) []byte {
 	return w.Bytes()
 }
 
-// catalogDigest hashes the plan-wide inputs of the query checks, listed
-// above, once per build. Sets are sorted, so only what they hold counts.
-func catalogDigest(plan *expand.Plan) []byte {
+// planDigest hashes the plan-wide inputs of the query checks, listed
+// above, once per build.
+func planDigest(plan *expand.Plan, cat *lint.Catalog) []byte {
 	var w lint.KeyWriter
-	env := plan.Env
-	if env == nil {
-		env = &model.Environment{}
-	}
-
 	uids := make([]string, 0, len(plan.Dashboards))
 	for _, d := range plan.Dashboards {
 		uids = append(uids, d.UID)
 	}
-	w.Str("uids")
 	w.Set(uids)
-
-	var recorded []string
-	for _, g := range plan.Groups {
-		for _, r := range g.Rules {
-			if r.Kind == model.RuleRecord {
-				recorded = append(recorded, r.Name)
-			}
-		}
-	}
-	w.Str("recorded")
-	w.Set(recorded)
-
-	jobs := make([]string, 0, len(plan.Jobs))
-	for _, j := range plan.Jobs {
-		var jw lint.KeyWriter
-		jw.Str(j.Name)
-		var metrics []string
-		if j.Exporter != "" {
-			metrics = env.Exporters[j.Exporter].Metrics
-		}
-		jw.List(metrics)
-		jw.Bool(j.Target.HonorLabels)
-		jw.Count(len(j.Target.Relabel))
-		for _, r := range j.Target.Relabel {
-			jw.Str(r.Action)
-			jw.Str(r.TargetLabel)
-			jw.Bool(r.Replacement != nil)
-			if r.Replacement != nil {
-				jw.Str(*r.Replacement)
-			}
-		}
-		jobs = append(jobs, string(jw.Bytes()))
-	}
-	w.Str("jobs")
-	w.Set(jobs)
-
-	raw := make([]string, 0, len(env.RawScrapeConfigs))
-	for name, text := range env.RawScrapeConfigs {
-		var rw lint.KeyWriter
-		rw.Str(name)
-		rw.Str(text)
-		raw = append(raw, string(rw.Bytes()))
-	}
-	w.Str("raw")
-	w.Set(raw)
-
-	fed := make([]string, 0, len(plan.Federation))
-	for _, f := range plan.Federation {
-		var fw lint.KeyWriter
-		fw.Str(f.Name)
-		fw.List(f.Federation.Match)
-		fed = append(fed, string(fw.Bytes()))
-	}
-	w.Str("federation")
-	w.Set(fed)
-
+	w.Str(string(cat.Digest()))
 	return w.Sum()
 }

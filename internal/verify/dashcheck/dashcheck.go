@@ -42,8 +42,8 @@ func Check(plan *expand.Plan, tree *artifact.Tree) []string {
 // CheckCached is Check with a verification cache (vc may be nil): a
 // rendered dashboard whose exact bytes passed the datasource check before
 // is not parsed again, and a dashboard whose model passed the query checks
-// before, against a catalog with the same digest (catalogDigest), is not
-// checked again. Only passes are cached, so every problem is reported at
+// before, against the same dashboard uids and a catalog with the same
+// digest (planDigest), is not checked again. Only passes are cached, so every problem is reported at
 // its current position.
 func CheckCached(plan *expand.Plan, tree *artifact.Tree, vc *verifycache.Cache) []string {
 	if len(plan.Dashboards) == 0 {
@@ -55,7 +55,7 @@ func CheckCached(plan *expand.Plan, tree *artifact.Tree, vc *verifycache.Cache) 
 	}
 	var digest []byte
 	if vc != nil {
-		digest = catalogDigest(plan)
+		digest = planDigest(plan, c.catalog())
 	}
 	for i := range plan.Dashboards {
 		d := &plan.Dashboards[i]
@@ -74,7 +74,7 @@ func CheckCached(plan *expand.Plan, tree *artifact.Tree, vc *verifycache.Cache) 
 type checker struct {
 	plan  *expand.Plan
 	env   *model.Environment
-	cat   *lint.Catalog // built on the first miss: a warm rebuild needs none
+	cat   *lint.Catalog // built when first needed: by the cache key, or a check
 	parse parser.Parser
 	// uids are every dashboard's, for links.
 	uids     map[string]bool
