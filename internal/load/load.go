@@ -180,10 +180,10 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 // decode validates one environment value (or one cluster's view of it)
 // and decodes it with its source positions.
 func decode(root string, ref Ref, envV cue.Value, written, literals map[string]string) (*model.Environment, bool, error) {
-	if err := envV.Validate(cue.Concrete(true), cue.Final()); err != nil {
-		return nil, false, userErrorIn(root, ref, err, envV)
+	env, verr, err := decodeModel(envV)
+	if verr != nil {
+		return nil, false, userErrorIn(root, ref, verr, envV)
 	}
-	env, err := decodeModel(envV)
 	if err != nil {
 		if probs := numberError(root, envV); len(probs) > 0 { // messages.go
 			return nil, false, probs.Err()
@@ -223,24 +223,35 @@ func decode(root string, ref Ref, envV cue.Value, written, literals map[string]s
 	return env, free, nil
 }
 
-// decodeModel turns the validated, concrete environment into the model.
-// CUE's JSON encoder and encoding/json together take about half the time
-// of cue.Value.Decode's reflection, with the same result (the model's
-// types are plain JSON-tagged structs); should the JSON path fail, Decode
-// runs to give CUE's own error.
-func decodeModel(envV cue.Value) (*model.Environment, error) {
-	var env model.Environment
-	data, err := envV.MarshalJSON()
-	if err == nil {
-		if err = json.Unmarshal(data, &env); err == nil {
-			return &env, nil
-		}
+// decodeModel validates the environment (concrete, final) and turns it
+// into the model. CUE's JSON encoder and encoding/json together take about
+// half the time of cue.Value.Decode's reflection, with the same result
+// (the model's types are plain JSON-tagged structs). The JSON is encoded
+// first, so that encoding/json decodes it on another core while CUE
+// validates: validation also reaches hidden fields and definitions, which
+// the encoder skips, so it still decides (verr) before any decoding error
+// counts. Should the JSON path fail on a valid value, Decode runs to give
+// CUE's own error.
+func decodeModel(envV cue.Value) (env *model.Environment, verr, err error) {
+	var decoded model.Environment
+	data, jerr := envV.MarshalJSON()
+	var unmarshal sync.WaitGroup
+	if jerr == nil {
+		unmarshal.Go(func() { jerr = json.Unmarshal(data, &decoded) })
 	}
-	env = model.Environment{}
-	if err := envV.Decode(&env); err != nil {
-		return nil, err
+	verr = envV.Validate(cue.Concrete(true), cue.Final())
+	unmarshal.Wait()
+	if verr != nil {
+		return nil, verr, nil
 	}
-	return &env, nil
+	if jerr == nil {
+		return &decoded, nil, nil
+	}
+	decoded = model.Environment{}
+	if err := envV.Decode(&decoded); err != nil {
+		return nil, nil, err
+	}
+	return &decoded, nil, nil
 }
 
 func modulePath(root string, src fs.FS) (string, error) {
