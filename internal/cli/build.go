@@ -176,18 +176,21 @@ func (a *app) build(args []string, f buildFlags) error {
 // tests); results come back in the order of refs.
 func compileAll(root string, refs []load.Ref, cache *inputCache, needTests bool) []result {
 	results := make([]result, len(refs))
+	loaded := afterLoads(len(refs), relaxCollector) // memory.go
 	var wg sync.WaitGroup
 	for i, ref := range refs {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
+			done := sync.OnceFunc(loaded)
+			defer done()
 			entry := cache.lookup(ref, needTests)
 			if entry.record != nil {
 				results[i] = result{ref: ref, cache: entry, findings: entry.record.Findings, accepted: entry.record.Accepted}
 				return
 			}
 			vc, vcPath := cache.verified(ref)
-			copts := pipeline.Options{Verify: verify.Options{Verified: vc}}
+			copts := pipeline.Options{Verify: verify.Options{Verified: vc}, Loaded: done}
 			if cache != nil {
 				// Unchanged objects' YAML is reused from out/<env> (render).
 				copts.OutDir = filepath.Join(cache.outBase, ref.Name)

@@ -5,6 +5,7 @@ import (
 	"math"
 	"os"
 	"runtime/debug"
+	"strings"
 	"testing"
 )
 
@@ -25,5 +26,60 @@ func TestMemoryLimit(t *testing.T) {
 	Main([]string{"version"}, io.Discard, io.Discard)
 	if got := debug.SetMemoryLimit(-1); got != math.MaxInt64 {
 		t.Errorf("limit with GOMEMLIMIT set = %d, want the runtime's own (unchanged)", got)
+	}
+}
+
+// The collector is relaxed once, after the last of the environments'
+// loads, and never when GOGC is set.
+func TestRelaxCollectorAfterLoads(t *testing.T) {
+	relaxed := 0
+	loaded := afterLoads(3, func() { relaxed++ })
+	for i := range 3 {
+		if relaxed != 0 {
+			t.Fatalf("relaxed after %d of 3 loads", i)
+		}
+		loaded()
+	}
+	if relaxed != 1 {
+		t.Fatalf("relaxed %d times after 3 loads, want once", relaxed)
+	}
+
+	before := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	relaxCollector()
+	if got := debug.SetGCPercent(100); got != loadedGCPercent {
+		t.Errorf("GOGC without the variable = %d, want %d", got, loadedGCPercent)
+	}
+	t.Setenv("GOGC", "100")
+	relaxCollector()
+	if got := debug.SetGCPercent(100); got != 100 {
+		t.Errorf("GOGC with the variable set = %d, want the runtime's own 100", got)
+	}
+}
+
+// A build relaxes the collector once its environment is loaded, and a
+// build the input cache serves (not loaded) does too.
+func TestBuildRelaxesCollector(t *testing.T) {
+	before := debug.SetGCPercent(100)
+	t.Cleanup(func() { debug.SetGCPercent(before) })
+	t.Setenv("GOGC", "")
+	os.Unsetenv("GOGC")
+	dir := t.TempDir()
+	if code := Main([]string{"init", dir, "--mongen-version", "v0.0.0"}, io.Discard, io.Discard); code != ExitOK {
+		t.Fatalf("init: exit %d", code)
+	}
+	t.Chdir(dir)
+	t.Setenv("MONGEN_CACHE_DIR", t.TempDir())
+	for _, run := range []string{"evaluated", "from the input cache"} {
+		debug.SetGCPercent(100)
+		var stderr strings.Builder
+		if code := Main([]string{"build", "--all"}, io.Discard, &stderr); code != ExitOK {
+			t.Fatalf("build (%s): exit %d\n%s", run, code, stderr.String())
+		}
+		if got := debug.SetGCPercent(100); got != loadedGCPercent {
+			t.Errorf("GOGC after a build %s = %d, want %d", run, got, loadedGCPercent)
+		}
 	}
 }

@@ -82,12 +82,19 @@ type Options struct {
 	// cache says are unchanged, after checking the bytes' hash
 	// (operator.Memo). Empty renders everything.
 	OutDir string
+	// Loaded, when not nil, is called once the environment is loaded and
+	// expanded, when nothing references CUE's evaluation any more, or
+	// when that fails.
+	Loaded func()
 }
 
 // CompileWith is Compile reusing what opts holds.
 func CompileWith(root string, ref load.Ref, opts load.Options, copts Options) (*Result, error) {
 	vopts := copts.Verify
 	plans, err := Plans(root, ref, opts)
+	if copts.Loaded != nil {
+		copts.Loaded()
+	}
 	if err != nil {
 		return nil, err
 	}
