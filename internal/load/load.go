@@ -88,8 +88,9 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 		return nil, err
 	}
 	var srcOverlay map[string]cueload.Source
+	var aheadFiles map[string][]byte // the bytes the loader reads, when not the disk's
 	if opts.Source != nil {
-		if root, srcOverlay, err = sourceOverlay(root, opts.Source); err != nil {
+		if root, srcOverlay, aheadFiles, err = sourceOverlay(root, opts.Source); err != nil {
 			return nil, err
 		}
 	}
@@ -97,6 +98,20 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	if err := prepareInputs(cfg, root, ref, opts); err != nil { // inputs.go: limits, Overlay
 		return nil, err
 	}
+	absRoot, err := filepath.Abs(root)
+	if err != nil {
+		return nil, err
+	}
+	if opts.Source == nil && opts.Overlay != nil {
+		aheadFiles = map[string][]byte{}
+		for rel, data := range opts.Overlay {
+			aheadFiles[filepath.Join(absRoot, filepath.FromSlash(rel))] = data
+		}
+	}
+	// The environment's own files are parsed on a second core while the
+	// loader reads the rest (parse.go).
+	ahead := newAheadParser(filepath.Join(absRoot, filepath.FromSlash(ref.Dir)), aheadFiles)
+	cfg.ParseFile = ahead.parseFile
 	schemasPkg := strings.TrimSuffix(mongen.CUEModulePath, "@v0") + "/schemas"
 	if ownPath != mongen.CUEModulePath {
 		// A user's repository: serve the embedded schemas and library. The
@@ -115,6 +130,7 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 		}
 	}
 	insts := cueload.Instances([]string{"./" + ref.Dir, schemasPkg}, cfg)
+	ahead.stop()
 	for _, inst := range insts {
 		if inst.Err != nil {
 			return nil, userError(root, ref, inst.Err)
@@ -586,7 +602,7 @@ func sources(root string, envV cue.Value, written, literals map[string]string, e
 		record(v, "ruleGroups", n)
 		fields(v, func(f string, fv cue.Value) { record(fv, "ruleGroups", n, f) })
 	})
-	sloSources(root, envV, written, out)
+	sloSources(root, envV, written, literals, out)
 	fields(envV.LookupPath(sel("exporters")), func(n string, e cue.Value) {
 		// Where the user brought the exporter in; walking the conjuncts of
 		// a whole exporter costs more than evaluating it.

@@ -23,16 +23,17 @@ const sourceDir = ".mongen-source"
 // and returns that root. The loader treats overlaid files and their parent
 // directories as existing, and the directory does not exist on disk, so
 // only the tree's files are seen.
-func sourceOverlay(root string, fsys fs.FS) (string, map[string]cueload.Source, error) {
+func sourceOverlay(root string, fsys fs.FS) (string, map[string]cueload.Source, map[string][]byte, error) {
 	abs, err := filepath.Abs(root) // the loader's overlay wants absolute paths
 	if err != nil {
-		return "", nil, err
+		return "", nil, nil, err
 	}
 	vroot := filepath.Join(abs, sourceDir)
 	if _, err := os.Lstat(vroot); err == nil {
-		return "", nil, fmt.Errorf("%s exists: mongen loads revisions at that path and needs it absent", vroot)
+		return "", nil, nil, fmt.Errorf("%s exists: mongen loads revisions at that path and needs it absent", vroot)
 	}
 	out := map[string]cueload.Source{}
+	raw := map[string][]byte{}
 	err = fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -52,13 +53,15 @@ func sourceOverlay(root string, fsys fs.FS) (string, map[string]cueload.Source, 
 		if err != nil {
 			return err
 		}
-		out[filepath.Join(vroot, filepath.FromSlash(p))] = cueload.FromBytes(data)
+		name := filepath.Join(vroot, filepath.FromSlash(p))
+		out[name] = cueload.FromBytes(data)
+		raw[name] = data
 		return nil
 	})
 	if err != nil {
-		return "", nil, fmt.Errorf("read source tree: %w", err)
+		return "", nil, nil, fmt.Errorf("read source tree: %w", err)
 	}
-	return vroot, out, nil
+	return vroot, out, raw, nil
 }
 
 // moduleFile reads cue.mod/module.cue from the source tree, or from disk.
