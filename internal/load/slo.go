@@ -12,10 +12,16 @@ import (
 // derive from are written, under slos/<service>/<name>[/field...], and the
 // positions of its alerts' tests, so expand, lint and mongen test can point
 // at the user's CUE.
-func sloSources(root string, envV cue.Value, written map[string]string, out map[string]string) {
+func sloSources(root string, envV cue.Value, written, literals map[string]string, out map[string]string) {
 	// Only what the user wrote: a field the schema fills in (a default
 	// alert, say) falls back to the SLO's own position (Environment.Source).
+	// A value written once as a literal is where the literal is, without
+	// the conjunct walk (literals may be nil: sources).
 	record := func(v cue.Value, parts ...string) {
+		if pos, ok := literals[model.SourcePath(append([]string{EnvField}, parts...)...)]; ok {
+			out[model.SourcePath(parts...)] = pos
+			return
+		}
 		if pos := bestPosition(root, v); strings.HasPrefix(pos, EnvironmentsDir+"/") {
 			out[model.SourcePath(parts...)] = pos
 		}
