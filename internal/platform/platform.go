@@ -113,32 +113,49 @@ func PrometheusURL(p model.Platform) string {
 // write ("env/prometheus/replicas") to its position.
 type Written map[string]string
 
-// lookup finds where path (below env) is written: in the environment
-// itself or in one of its clusters' overrides.
-func (w Written) lookup(path string) (string, bool) {
-	if pos, ok := w["env/"+path]; ok {
-		return pos, true
-	}
-	var found []string
-	for k := range w {
+// written is Written with the fields the clusters write indexed by their
+// path below env: Apply asks for a few dozen paths that are mostly not
+// written at all, and each such lookup scanned every field (hundreds of
+// thousands in a large environment).
+type written struct {
+	env      Written
+	clusters map[string][]string // path below env → positions, sorted
+}
+
+func (w Written) index() written {
+	idx := written{env: w, clusters: map[string][]string{}}
+	for k, pos := range w {
 		if rest, ok := strings.CutPrefix(k, "env/clusters/"); ok {
-			if _, p, ok := strings.Cut(rest, "/"); ok && p == path {
-				found = append(found, w[k])
+			if _, p, ok := strings.Cut(rest, "/"); ok {
+				idx.clusters[p] = append(idx.clusters[p], pos)
 			}
 		}
 	}
-	if len(found) == 0 {
-		return "", false
+	for _, ps := range idx.clusters {
+		sort.Strings(ps)
 	}
-	sort.Strings(found)
-	return found[0], true
+	return idx
+}
+
+// lookup finds where path (below env) is written: in the environment
+// itself or, the first position in order, in one of its clusters'
+// overrides.
+func (w written) lookup(path string) (string, bool) {
+	if pos, ok := w.env["env/"+path]; ok {
+		return pos, true
+	}
+	if ps := w.clusters[path]; len(ps) > 0 {
+		return ps[0], true
+	}
+	return "", false
 }
 
 // Apply resolves env.Platform: the profile (or the older flavour), the
 // release, chart and versions, and what the profile decides about the
 // Prometheus, the Alertmanager and the selector labels. It reports every
 // field the profile makes meaningless at its position.
-func Apply(env *model.Environment, written Written) diag.List {
+func Apply(env *model.Environment, fields Written) diag.List {
+	written := fields.index()
 	var probs diag.List
 	fail := func(pos, format string, args ...any) {
 		probs.Add(diag.Origin(pos), format, args...)
@@ -148,7 +165,7 @@ func Apply(env *model.Environment, written Written) diag.List {
 	flavourPos, flavourWritten := written.lookup("flavour")
 	switch {
 	case p.Profile == "" && env.Flavour == "":
-		fail(written["env"], "the environment does not say what its output lands on: write platform: profile: %q (the Helm chart), %q, %q (mongen owns the Prometheus and Alertmanager resources) or %q (prometheus.yml)",
+		fail(fields["env"], "the environment does not say what its output lands on: write platform: profile: %q (the Helm chart), %q, %q (mongen owns the Prometheus and Alertmanager resources) or %q (prometheus.yml)",
 			model.ProfileKubePrometheusStack, model.ProfileKubePrometheus, model.ProfileOperator, model.ProfilePlain)
 		return probs
 	case p.Profile == "":
@@ -194,7 +211,7 @@ var platformOnly = map[string][]string{
 	},
 }
 
-func checkPlatformFields(p model.Platform, written Written) diag.List {
+func checkPlatformFields(p model.Platform, written written) diag.List {
 	var probs diag.List
 	for _, f := range slices.Sorted(maps.Keys(platformOnly)) {
 		if pos, ok := written.lookup("platform/" + f); ok && !slices.Contains(platformOnly[f], p.Profile) {
@@ -249,7 +266,7 @@ func kubePrometheusWhere(field string) string {
 	return "your kube-prometheus jsonnet (values+:: {prometheus+: ..., alertmanager+: ...})"
 }
 
-func applyChart(env *model.Environment, written Written) diag.List {
+func applyChart(env *model.Environment, written written) diag.List {
 	var probs diag.List
 	p := &env.Platform
 	probs = append(probs, checkPlatformFields(*p, written)...)
@@ -307,7 +324,7 @@ func applyChart(env *model.Environment, written Written) diag.List {
 	return probs
 }
 
-func applyKubePrometheus(env *model.Environment, written Written) diag.List {
+func applyKubePrometheus(env *model.Environment, written written) diag.List {
 	var probs diag.List
 	p := &env.Platform
 	probs = append(probs, checkPlatformFields(*p, written)...)
@@ -340,7 +357,7 @@ func applyKubePrometheus(env *model.Environment, written Written) diag.List {
 
 // applyOwned: mongen owns the servers; their versions are the ones the
 // environment deploys, unless platform.versions declares them.
-func applyOwned(env *model.Environment, written Written) diag.List {
+func applyOwned(env *model.Environment, written written) diag.List {
 	p := &env.Platform
 	probs := checkPlatformFields(*p, written)
 	own := model.Versions{Prometheus: env.Prometheus.Version}
@@ -383,7 +400,7 @@ func declared(base, decl model.Versions) model.Versions {
 
 // stampSelector makes sure every object carries key: value, which the
 // platform's Prometheus selects by.
-func stampSelector(env *model.Environment, written Written, key, value string) diag.List {
+func stampSelector(env *model.Environment, written written, key, value string) diag.List {
 	if v, ok := env.Selector[key]; ok && v != value {
 		pos, _ := written.lookup("selector/" + key)
 		if pos == "" {

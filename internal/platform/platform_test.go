@@ -105,3 +105,23 @@ func TestApplyChartGatesTheOlderThanos(t *testing.T) {
 		t.Error("an unparsable version is older")
 	}
 }
+
+// A field several clusters write is reported at the first of their
+// positions, whichever cluster's it is, and the environment's own
+// position wins over the clusters'.
+func TestApplyReportsTheFirstClusterPosition(t *testing.T) {
+	for _, c := range []struct {
+		written Written
+		want    string
+	}{
+		{Written{"env/clusters/b/prometheus/replicas": "b.cue:3:4", "env/clusters/a/prometheus/replicas": "c.cue:1:1"}, "b.cue:3:4: prometheus.replicas"},
+		{Written{"env/clusters/a/prometheus/replicas": "a.cue:3:4", "env/clusters/b/prometheus/replicas": "b.cue:1:1"}, "a.cue:3:4: prometheus.replicas"},
+		{Written{"env/clusters/a/prometheus/replicas": "a.cue:3:4", "env/prometheus/replicas": "z.cue:1:1"}, "z.cue:1:1: prometheus.replicas"},
+	} {
+		env := &model.Environment{Platform: model.Platform{Profile: model.ProfileKubePrometheus}}
+		probs := Apply(env, c.written)
+		if len(probs) != 1 || !strings.HasPrefix(probs[0].Error(), c.want) {
+			t.Errorf("%v: %v, want %q", c.written, probs, c.want)
+		}
+	}
+}
