@@ -29,11 +29,15 @@ import (
 // Cache is safe for concurrent use.
 type Cache struct {
 	identity string
-	known    map[string][]byte // read by Open's goroutine, never written after ready
-	ready    chan struct{}     // closed when known is read
-	mu       sync.Mutex
-	used     map[string][]byte
-	misses   int
+	// idSum is the SHA-256 of identity, which Key hashes instead: the
+	// identity holds the binary's whole build info (about 19 KB), and a
+	// large environment's build asks for tens of thousands of keys.
+	idSum  [sha256.Size]byte
+	known  map[string][]byte // read by Open's goroutine, never written after ready
+	ready  chan struct{}     // closed when known is read
+	mu     sync.Mutex
+	used   map[string][]byte
+	misses int
 }
 
 // file is the on-disk form.
@@ -48,7 +52,7 @@ type file struct {
 // the caller loads the environment (a large one's file is megabytes of
 // JSON); the first lookup waits for it.
 func Open(path, identity string) *Cache {
-	c := &Cache{identity: identity, known: map[string][]byte{}, used: map[string][]byte{}, ready: make(chan struct{})}
+	c := &Cache{identity: identity, idSum: sha256.Sum256([]byte(identity)), known: map[string][]byte{}, used: map[string][]byte{}, ready: make(chan struct{})}
 	go func() {
 		defer close(c.ready)
 		data, err := os.ReadFile(path)
@@ -77,7 +81,7 @@ func (c *Cache) Key(check string, inputs ...[]byte) string {
 		h.Write(n[:])
 		h.Write(b)
 	}
-	write([]byte(c.identity))
+	write(c.idSum[:])
 	write([]byte(check))
 	for _, in := range inputs {
 		write(in)

@@ -2,6 +2,7 @@ package verifycache
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -44,6 +45,19 @@ func TestKeysSeparateInputs(t *testing.T) {
 	}
 	if (*Cache)(nil).Key("x") != "" {
 		t.Error("a nil cache made a key")
+	}
+	// The verifier's identity is part of every key, the whole of it.
+	dir := t.TempDir()
+	long := strings.Repeat("dep v1.0.0\n", 2000)
+	same := Open(filepath.Join(dir, "y"), "id").Key("check", []byte("ab"), []byte("c"))
+	other := Open(filepath.Join(dir, "y"), "id2").Key("check", []byte("ab"), []byte("c"))
+	lastByte := Open(filepath.Join(dir, "y"), long+"a").Key("check", []byte("ab"), []byte("c"))
+	lastByte2 := Open(filepath.Join(dir, "y"), long+"b").Key("check", []byte("ab"), []byte("c"))
+	if keys[same] != "base" {
+		t.Error("the same identity and inputs gave another key")
+	}
+	if other == same || lastByte == lastByte2 {
+		t.Error("identities that differ gave the same key")
 	}
 }
 
