@@ -4,9 +4,11 @@ import (
 	"io"
 	"math"
 	"os"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
+	"time"
 )
 
 // mongen's soft memory limit applies unless GOMEMLIMIT is set.
@@ -56,6 +58,23 @@ func TestRelaxCollectorAfterLoads(t *testing.T) {
 	relaxCollector()
 	if got := debug.SetGCPercent(100); got != 100 {
 		t.Errorf("GOGC with the variable set = %d, want the runtime's own 100", got)
+	}
+
+	// It starts a collection, whatever GOGC says.
+	var stats runtime.MemStats
+	runtime.ReadMemStats(&stats)
+	collections := stats.NumGC
+	relaxCollector()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		var now runtime.MemStats
+		runtime.ReadMemStats(&now)
+		if now.NumGC > collections {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no collection ran after the loads")
+		}
+		time.Sleep(10 * time.Millisecond)
 	}
 }
 
