@@ -35,6 +35,7 @@ type aheadFile struct {
 	name    string
 	src     []byte
 	claimed atomic.Bool   // by the loader or the helper, whichever is first
+	served  atomic.Bool   // the helper's syntax went to the loader
 	done    chan struct{} // closed once file and err are set
 	cfg     parser.Config
 	file    *ast.File
@@ -102,7 +103,9 @@ func (p *aheadParser) parseFile(name string, src any, cfg parser.Config) (*ast.F
 		return parser.ParseFile(name, b, cfg)
 	}
 	<-f.done
-	if f.cfg == cfg && bytes.Equal(f.src, b) {
+	// A syntax tree goes to the loader once, as a parse of its own would:
+	// should it ask again, it gets a new one.
+	if f.cfg == cfg && bytes.Equal(f.src, b) && f.served.CompareAndSwap(false, true) {
 		return f.file, f.err
 	}
 	return parser.ParseFile(name, b, cfg)
