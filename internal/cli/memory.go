@@ -37,14 +37,17 @@ func limitMemory() {
 const loadedGCPercent = 200
 
 // relaxCollector sets loadedGCPercent, leaving a GOGC the user set alone,
-// and starts a collection on another goroutine: the evaluation's graph
+// and, unless GOGC is off, starts a collection on another goroutine: the evaluation's graph
 // (hundreds of MB in a large environment) is garbage now, and collected
 // at once its memory serves render and verify, where waiting for the
 // heap's goal grew the heap into new pages. It took the large
 // environment's cold-build peak from 897–920 to 855–859 MB, at the same
 // wall time (docs/performance.md).
 func relaxCollector() {
-	if _, set := os.LookupEnv("GOGC"); !set {
+	switch gogc, set := os.LookupEnv("GOGC"); {
+	case gogc == "off":
+		return // the user switched the collector off
+	case !set:
 		debug.SetGCPercent(loadedGCPercent)
 	}
 	go runtime.GC()

@@ -417,9 +417,14 @@ func Holds(data []byte) (bool, error) {
 		return found, nil
 	}
 	// What holdsScan does not take (invalid JSON, a number out of
-	// float64's range) Unmarshal refuses: its error.
+	// float64's range) Unmarshal refuses: its error. Should the two ever
+	// disagree, the answer is "holds": a caller then looks closer instead
+	// of taking the document as clean.
 	var v any
-	return false, json.Unmarshal(data, &v)
+	if err := json.Unmarshal(data, &v); err != nil {
+		return false, err
+	}
+	return true, nil
 }
 
 // embeddedFindings scans a string that may be a YAML or JSON document.

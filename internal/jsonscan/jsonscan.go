@@ -1,8 +1,9 @@
 // Package jsonscan reads JSON in place, without decoding it into Go values
 // first, and answers as encoding/json does: the same documents are valid
 // (json.Valid), strings decode to the same text (escapes, surrogate pairs,
-// U+FFFD for invalid UTF-8), and a number is refused only where
-// json.Unmarshal into any refuses it (out of float64's range).
+// U+FFFD for invalid UTF-8). Valid and Scanner accept numbers as
+// json.Valid does; FitsFloat64 tells which of them json.Unmarshal into
+// any refuses (out of float64's range).
 //
 // Scanner walks a document token by token and checks its grammar as it
 // goes; the Skip functions find the ends of values in bytes already

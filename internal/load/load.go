@@ -108,10 +108,6 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 			aheadFiles[filepath.Join(absRoot, filepath.FromSlash(rel))] = data
 		}
 	}
-	// The environment's own files are parsed on a second core while the
-	// loader reads the rest (parse.go).
-	ahead := newAheadParser(filepath.Join(absRoot, filepath.FromSlash(ref.Dir)), aheadFiles)
-	cfg.ParseFile = ahead.parseFile
 	schemasPkg := strings.TrimSuffix(mongen.CUEModulePath, "@v0") + "/schemas"
 	if ownPath != mongen.CUEModulePath {
 		// A user's repository: serve the embedded schemas and library. The
@@ -129,6 +125,11 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 			maps.Copy(cfg.Overlay, embedded)
 		}
 	}
+	// The environment's own files are parsed on a second core while the
+	// loader reads the rest (parse.go).
+	ahead := newAheadParser(filepath.Join(absRoot, filepath.FromSlash(ref.Dir)), aheadFiles)
+	defer ahead.stop()
+	cfg.ParseFile = ahead.parseFile
 	insts := cueload.Instances([]string{"./" + ref.Dir, schemasPkg}, cfg)
 	ahead.stop()
 	for _, inst := range insts {

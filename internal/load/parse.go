@@ -42,21 +42,21 @@ type aheadFile struct {
 	err     error
 }
 
-// newAheadParser reads dir's .cue files (or takes them from overlay, by
-// absolute name, when it has them); a file it cannot read is left to the
-// loader, which reports it.
+// newAheadParser reads dir's .cue files from disk or, when overlay is not
+// nil, takes only overlay's files in dir (by absolute name); a file it
+// cannot read is left to the loader, which reports it.
 func newAheadParser(dir string, overlay map[string][]byte) *aheadParser {
 	p := &aheadParser{files: map[string]*aheadFile{}}
 	var names []string
 	if overlay != nil {
 		for name := range overlay {
-			if filepath.Dir(name) == dir && strings.HasSuffix(name, ".cue") {
+			if filepath.Dir(name) == dir && loadable(filepath.Base(name)) {
 				names = append(names, name)
 			}
 		}
 	} else if entries, err := os.ReadDir(dir); err == nil {
 		for _, e := range entries {
-			if e.Type().IsRegular() && strings.HasSuffix(e.Name(), ".cue") {
+			if e.Type().IsRegular() && loadable(e.Name()) {
 				names = append(names, filepath.Join(dir, e.Name()))
 			}
 		}
@@ -137,8 +137,16 @@ func (p *aheadParser) parseAhead(cfg parser.Config) {
 }
 
 // stop ends the helper once the loader is done: a file the loader did not
-// ask for (another package's, say) need not be parsed.
+// ask for (another package's, say) need not be parsed. The instances keep
+// parseFile, so the files are let go of; a later call parses itself.
 func (p *aheadParser) stop() {
 	p.stopped.Store(true)
 	p.helper.Wait()
+	p.files, p.order = nil, nil
+}
+
+// loadable is a file name cue/load reads: a .cue file not hidden by a
+// leading "." or "_".
+func loadable(name string) bool {
+	return strings.HasSuffix(name, ".cue") && !strings.HasPrefix(name, ".") && !strings.HasPrefix(name, "_")
 }

@@ -19,7 +19,9 @@ func sloSources(root string, envV cue.Value, written, literals map[string]string
 	// the conjunct walk (literals may be nil: sources).
 	record := func(v cue.Value, parts ...string) {
 		if pos, ok := literals[model.SourcePath(append([]string{EnvField}, parts...)...)]; ok {
-			out[model.SourcePath(parts...)] = pos
+			if strings.HasPrefix(pos, EnvironmentsDir+"/") {
+				out[model.SourcePath(parts...)] = pos
+			}
 			return
 		}
 		if pos := bestPosition(root, v); strings.HasPrefix(pos, EnvironmentsDir+"/") {

@@ -113,17 +113,17 @@ func PrometheusURL(p model.Platform) string {
 // write ("env/prometheus/replicas") to its position.
 type Written map[string]string
 
-// written is Written with the fields the clusters write indexed by their
+// writtenIndex is Written with the fields the clusters write indexed by their
 // path below env: Apply asks for a few dozen paths that are mostly not
 // written at all, and each such lookup scanned every field (hundreds of
 // thousands in a large environment).
-type written struct {
+type writtenIndex struct {
 	env      Written
 	clusters map[string][]string // path below env → positions, sorted
 }
 
-func (w Written) index() written {
-	idx := written{env: w, clusters: map[string][]string{}}
+func (w Written) index() writtenIndex {
+	idx := writtenIndex{env: w, clusters: map[string][]string{}}
 	for k, pos := range w {
 		if rest, ok := strings.CutPrefix(k, "env/clusters/"); ok {
 			if _, p, ok := strings.Cut(rest, "/"); ok {
@@ -140,7 +140,7 @@ func (w Written) index() written {
 // lookup finds where path (below env) is written: in the environment
 // itself or, the first position in order, in one of its clusters'
 // overrides.
-func (w written) lookup(path string) (string, bool) {
+func (w writtenIndex) lookup(path string) (string, bool) {
 	if pos, ok := w.env["env/"+path]; ok {
 		return pos, true
 	}
@@ -211,7 +211,7 @@ var platformOnly = map[string][]string{
 	},
 }
 
-func checkPlatformFields(p model.Platform, written written) diag.List {
+func checkPlatformFields(p model.Platform, written writtenIndex) diag.List {
 	var probs diag.List
 	for _, f := range slices.Sorted(maps.Keys(platformOnly)) {
 		if pos, ok := written.lookup("platform/" + f); ok && !slices.Contains(platformOnly[f], p.Profile) {
@@ -266,7 +266,7 @@ func kubePrometheusWhere(field string) string {
 	return "your kube-prometheus jsonnet (values+:: {prometheus+: ..., alertmanager+: ...})"
 }
 
-func applyChart(env *model.Environment, written written) diag.List {
+func applyChart(env *model.Environment, written writtenIndex) diag.List {
 	var probs diag.List
 	p := &env.Platform
 	probs = append(probs, checkPlatformFields(*p, written)...)
@@ -324,7 +324,7 @@ func applyChart(env *model.Environment, written written) diag.List {
 	return probs
 }
 
-func applyKubePrometheus(env *model.Environment, written written) diag.List {
+func applyKubePrometheus(env *model.Environment, written writtenIndex) diag.List {
 	var probs diag.List
 	p := &env.Platform
 	probs = append(probs, checkPlatformFields(*p, written)...)
@@ -357,7 +357,7 @@ func applyKubePrometheus(env *model.Environment, written written) diag.List {
 
 // applyOwned: mongen owns the servers; their versions are the ones the
 // environment deploys, unless platform.versions declares them.
-func applyOwned(env *model.Environment, written written) diag.List {
+func applyOwned(env *model.Environment, written writtenIndex) diag.List {
 	p := &env.Platform
 	probs := checkPlatformFields(*p, written)
 	own := model.Versions{Prometheus: env.Prometheus.Version}
@@ -400,7 +400,7 @@ func declared(base, decl model.Versions) model.Versions {
 
 // stampSelector makes sure every object carries key: value, which the
 // platform's Prometheus selects by.
-func stampSelector(env *model.Environment, written written, key, value string) diag.List {
+func stampSelector(env *model.Environment, written writtenIndex, key, value string) diag.List {
 	if v, ok := env.Selector[key]; ok && v != value {
 		pos, _ := written.lookup("selector/" + key)
 		if pos == "" {

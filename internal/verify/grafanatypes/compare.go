@@ -118,9 +118,9 @@ func sameScalar(in, got []byte) bool {
 	}
 	switch {
 	case in[0] == '"' && got[0] == '"':
-		a, _ := jsonscan.Unquote(in)
-		b, _ := jsonscan.Unquote(got)
-		return a == b
+		a, okA := jsonscan.Unquote(in)
+		b, okB := jsonscan.Unquote(got)
+		return okA && okB && a == b
 	case isNumber(in[0]) && isNumber(got[0]):
 		a, _ := strconv.ParseFloat(string(in), 64)
 		b, _ := strconv.ParseFloat(string(got), 64)

@@ -145,8 +145,10 @@ func Parse(doc []byte) (map[string]any, error) {
 // from, when that is sigs.k8s.io/yaml.YAMLToJSONStrict(doc) itself: the
 // document reader gave doc whole, unchanged (no separator it split at,
 // no line ending it rewrote). Otherwise js is nil. A caller decodes what
-// it needs of doc from js as sigs.k8s.io/yaml.Unmarshal would, without
-// parsing the YAML again.
+// it needs of doc from js without parsing the YAML again; decoded into a
+// struct, js differs from sigs.k8s.io/yaml.Unmarshal where that turns a
+// number or boolean into the string a field wants (js gives a decoding
+// error there: fall back to the YAML).
 func ParseJSON(doc []byte) (obj map[string]any, js []byte, err error) {
 	obj, js, err = parseDoc(doc)
 	if err != nil {
