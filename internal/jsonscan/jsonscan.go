@@ -72,11 +72,7 @@ func (s *Scanner) fail() {
 	s.bad, s.i = true, len(s.data)
 }
 
-func (s *Scanner) space() {
-	for s.i < len(s.data) && isSpace(s.data[s.i]) {
-		s.i++
-	}
-}
+func (s *Scanner) space() { s.i = SkipSpace(s.data, s.i) }
 
 // Kind is the kind of the value at the cursor, after any white space.
 func (s *Scanner) Kind() Kind {
