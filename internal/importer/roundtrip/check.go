@@ -46,12 +46,7 @@ func (d Difference) String() string {
 // as rendered and annotations. imp places each input rule in the
 // environment (Convert with the options of the import).
 func Compare(in *read.Input, imp *convert.Import, plan *expand.Plan) []Difference {
-	c := &comparison{imp: imp, plan: plan, built: map[convert.Place]expand.Rule{}, adopted: map[string]convert.Adopted{}, seen: map[convert.Place]bool{}}
-	for _, g := range plan.Groups {
-		for _, r := range g.Rules {
-			c.built[convert.Place{Group: g.Name, Key: r.Key, Exporter: g.Exporter}] = r
-		}
-	}
+	c := &comparison{imp: imp, plan: plan, built: builtByPlace(plan), adopted: map[string]convert.Adopted{}, seen: map[convert.Place]bool{}}
 	for _, a := range imp.Adopted {
 		c.adopted[a.Key] = a
 	}
@@ -60,6 +55,32 @@ func Compare(in *read.Input, imp *convert.Import, plan *expand.Plan) []Differenc
 	}
 	c.notInInput()
 	return c.out
+}
+
+// placeOf is where built rule r of group g is, as convert.Import.Placed
+// names the place of an input rule.
+func placeOf(g expand.Group, r expand.Rule) convert.Place {
+	return convert.Place{Group: g.Name, Key: r.Key, Exporter: g.Exporter}
+}
+
+// builtByPlace maps each place in the plan to the rule built there.
+func builtByPlace(plan *expand.Plan) map[convert.Place]expand.Rule {
+	built := map[convert.Place]expand.Rule{}
+	for _, g := range plan.Groups {
+		for _, r := range g.Rules {
+			built[placeOf(g, r)] = r
+		}
+	}
+	return built
+}
+
+// tierSeverity says a severity is its tier's, set by --severity-map
+// (entry, when given, names the entry that set it).
+func tierSeverity(tier, entry string) string {
+	if entry != "" {
+		entry = " " + entry
+	}
+	return fmt.Sprintf("the severity of tier %s (--severity-map%s)", tier, entry)
 }
 
 // comparison is the state of Compare: the built rules by place, the
@@ -181,9 +202,9 @@ func (c *comparison) labels(g read.Group, r read.Rule, b expand.Rule, lib *conve
 		case inWant && inGot && w == v:
 		case k == "severity" && b.Kind == mmodel.RuleAlert && v == tiers.Severity(b.Tier):
 			if inWant {
-				c.add(r.Pos, true, "rule %s: severity %s is %s, the severity of tier %s (--severity-map)", r.Name, w, v, b.Tier)
+				c.add(r.Pos, true, "rule %s: severity %s is %s, %s", r.Name, w, v, tierSeverity(b.Tier, ""))
 			} else {
-				c.add(r.Pos, true, "rule %s: severity %s added, the severity of tier %s (--severity-map)", r.Name, v, b.Tier)
+				c.add(r.Pos, true, "rule %s: severity %s added, %s", r.Name, v, tierSeverity(b.Tier, ""))
 			}
 		case k == "team" && lib != nil && !inWant && v == b.Team:
 			c.add(r.Pos, true, "rule %s: label team=%q added: the library exporter's alerts carry its team (set exporters.%s.team to change it)", r.Name, v, cuetext.Label(lib.Key))
@@ -219,7 +240,7 @@ func (c *comparison) annotations(r read.Rule, b expand.Rule, lib *convert.Adopte
 func (c *comparison) notInInput() {
 	for _, bg := range c.plan.Groups {
 		for _, r := range bg.Rules {
-			if !c.seen[convert.Place{Group: bg.Name, Key: r.Key, Exporter: bg.Exporter}] {
+			if !c.seen[placeOf(bg, r)] {
 				pos := r.Origin
 				if pos == "" {
 					pos = c.plan.Env.Name

@@ -34,12 +34,7 @@ type importedAlert struct {
 // became in the plan. A rule the plan lacks is left out: Compare reports
 // it.
 func importedAlerts(in *read.Input, imp *convert.Import, plan *expand.Plan) []importedAlert {
-	built := map[convert.Place]expand.Rule{}
-	for _, g := range plan.Groups {
-		for _, r := range g.Rules {
-			built[convert.Place{Group: g.Name, Key: r.Key, Exporter: g.Exporter}] = r
-		}
-	}
+	built := builtByPlace(plan)
 	var out []importedAlert
 	for gi, g := range in.Groups {
 		if gi >= len(imp.Placed) {
@@ -158,9 +153,9 @@ func selectionCause(a importedAlert, ms amlabels.Matchers, tiering tiers.Map) st
 				entry = w + "=" + a.tier
 			}
 			if inBefore {
-				causes = append(causes, fmt.Sprintf("severity %s became %s, the severity of tier %s (--severity-map %s)", w, v, a.tier, entry))
+				causes = append(causes, fmt.Sprintf("severity %s became %s, %s", w, v, tierSeverity(a.tier, entry)))
 			} else {
-				causes = append(causes, fmt.Sprintf("severity %s was added, the severity of tier %s (--severity-map %s)", v, a.tier, entry))
+				causes = append(causes, fmt.Sprintf("severity %s was added, %s", v, tierSeverity(a.tier, entry)))
 			}
 		case inBefore && inAfter:
 			causes = append(causes, fmt.Sprintf("label %s is %q, the input has %q", k, v, w))
