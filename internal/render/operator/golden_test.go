@@ -15,8 +15,13 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/mongen-dev/mongen/internal/artifact"
+	"github.com/mongen-dev/mongen/internal/expand"
 	"github.com/mongen-dev/mongen/internal/golden"
 )
+
+// renderPlan is RenderWith without a memo, in the form golden.Render
+// takes.
+func renderPlan(p *expand.Plan, t *artifact.Tree) error { return RenderWith(p, t, nil) }
 
 // A golden case is a txtar archive holding
 //
@@ -30,11 +35,11 @@ import (
 func TestGolden(t *testing.T) {
 	golden.Run(t, "testdata/*.txtar", golden.EnvInputs, func(t *testing.T, c *golden.Case) {
 		p := c.Plan(t)
-		tree := golden.Render(t, p, Render)
+		tree := golden.Render(t, p, renderPlan)
 
 		// Determinism: a second render of the same plan, and one of a
 		// freshly decoded plan, give the same bytes.
-		golden.Deterministic(t, tree, Render, p, c.Plan(t))
+		golden.Deterministic(t, tree, renderPlan, p, c.Plan(t))
 		for _, f := range tree.Files() {
 			checkManifest(t, f)
 		}

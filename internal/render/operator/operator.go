@@ -66,10 +66,11 @@ func FilePath(kind, name string) string {
 	return Dir + "/" + strings.ToLower(kind) + "-" + name + ".yaml"
 }
 
-// Render emits every object of the plan into t, one file each.
+// Render is RenderWith without a memo.
 func Render(p *expand.Plan, t *artifact.Tree) error { return RenderWith(p, t, nil) }
 
-// RenderWith is Render reusing unchanged objects' YAML (memo, may be nil).
+// RenderWith emits every object of the plan into t, one file each,
+// reusing unchanged objects' YAML (memo, may be nil).
 func RenderWith(p *expand.Plan, t *artifact.Tree, memo *Memo) error {
 	if p != nil && p.Env != nil && len(p.Env.RawScrapeConfigs) > 0 {
 		return diag.List{diag.At(diag.Origin(p.Env.Source("rawScrapeConfigs")), "rawScrapeConfigs are rendered by the plain flavour only: write them as targets, or use flavour \"plain\"")}

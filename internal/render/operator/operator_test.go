@@ -41,7 +41,7 @@ func renderEnv(t *testing.T, env *model.Environment) (*artifact.Tree, error) {
 		t.Fatalf("expand: %v", err)
 	}
 	tree := artifact.NewTree()
-	return tree, Render(p, tree)
+	return tree, RenderWith(p, tree, nil)
 }
 
 func str(s string) *string { return &s }
@@ -298,16 +298,16 @@ func TestRenderTwiceIntoOneTree(t *testing.T) {
 		t.Fatal(err)
 	}
 	tree := artifact.NewTree()
-	if err := Render(p, tree); err != nil {
+	if err := RenderWith(p, tree, nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := Render(p, tree); err == nil || !strings.Contains(err.Error(), "rendered twice") {
+	if err := RenderWith(p, tree, nil); err == nil || !strings.Contains(err.Error(), "rendered twice") {
 		t.Fatalf("second render into the same tree: got %v", err)
 	}
 }
 
 func TestNilPlan(t *testing.T) {
-	if err := Render(nil, artifact.NewTree()); err == nil {
+	if err := RenderWith(nil, artifact.NewTree(), nil); err == nil {
 		t.Fatal("no error for a nil plan")
 	}
 }
@@ -354,7 +354,7 @@ func TestRawScrapeConfigsAtTheirPosition(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = Render(p, artifact.NewTree())
+	err = RenderWith(p, artifact.NewTree(), nil)
 	l, ok := diag.As(err)
 	if !ok || len(l) != 1 || l[0].Pos != diag.Origin(origin) || !strings.Contains(l[0].Msg, "plain flavour only") {
 		t.Fatalf("got %v, want one diagnostic at %s", err, origin)
