@@ -1,15 +1,18 @@
 package hardening
 
 import (
+	"bufio"
 	"bytes"
 	"cmp"
 	"fmt"
+	"io"
 	"maps"
 	"slices"
 	"strings"
 	"unicode/utf8"
 
 	yamlv2 "go.yaml.in/yaml/v2"
+	utilyaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 )
 
@@ -86,83 +89,42 @@ func labelString(l map[string]string) string {
 
 func sortedKeys[K cmp.Ordered, V any](m map[K]V) []K { return slices.Sorted(maps.Keys(m)) }
 
-// documents decodes each YAML document of a manifest file as
-// sigs.k8s.io/yaml.Unmarshal decodes a file of one (kubectl reads a
-// manifest so): the file is cut where a document starts ("---" at the
-// start of a line, then a space, tab, line break or the end: YAML reads
-// it nowhere else), and each part decoded. A document that is empty or no
-// mapping is left out; the first error is returned, with the documents
-// that decode.
+// documents decodes each YAML document of a manifest file as kubectl
+// reads it (verify's kube.ParseJSON cuts with the same reader):
+// k8s.io/apimachinery's YAMLReader cuts the file at each '\n'-ended line
+// that starts with "---" (with nothing after it but spaces or a comment:
+// any other such line is a syntax error, where reading stops), and
+// sigs.k8s.io/yaml.Unmarshal decodes each part (only its first document:
+// a "---" after a '\r', NEL, LS or PS is no cut, and what follows it is
+// not read). An empty document is left out; one that does not decode to
+// a mapping is skipped and the rest read. The first error is returned,
+// with the documents that decode.
 func documents(data []byte) ([]map[string]any, error) {
 	var out []map[string]any
 	var first error
-	for _, doc := range cutDocuments(data) {
+	r := utilyaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(data)))
+	for {
+		doc, err := r.Read()
+		if err == io.EOF {
+			return out, first
+		}
+		if err != nil { // a bad separator (a bytes reader does not fail)
+			return out, cmp.Or(first, err)
+		}
 		var body map[string]any
 		if err := yaml.Unmarshal(doc, &body); err != nil {
-			if first == nil {
-				first = err
-			}
+			first = cmp.Or(first, err)
 			continue
 		}
 		if body != nil {
 			out = append(out, body)
 		}
 	}
-	return out, first
 }
 
-// Line breaks of YAML 1.1, which yaml.v2 reads: beside '\n' and '\r',
-// NEL, LS and PS.
+// Line breaks of YAML 1.1, which yaml.v2 reads (beside '\n' and '\r',
+// NEL, LS and PS) and inert refuses.
 var unicodeBreaks = []string{"\u0085", "\u2028", "\u2029"}
-
-// cutDocuments cuts data before each document start marker.
-func cutDocuments(data []byte) [][]byte {
-	var out [][]byte
-	start := 0
-	for at := 0; ; at += 3 {
-		i := bytes.Index(data[at:], []byte("---"))
-		if i < 0 {
-			break
-		}
-		at += i
-		if at > start && lineStart(data, at) && markerEnd(data[at+3:]) {
-			out = append(out, data[start:at])
-			start = at
-		}
-	}
-	return append(out, data[start:])
-}
-
-// lineStart reports whether data[at] starts a line (the file, after a
-// byte order mark, or a line break).
-func lineStart(data []byte, at int) bool {
-	before := data[:at]
-	if len(before) == 0 || string(before) == "\ufeff" {
-		return true
-	}
-	if c := before[len(before)-1]; c == '\n' || c == '\r' {
-		return true
-	}
-	for _, b := range unicodeBreaks {
-		if bytes.HasSuffix(before, []byte(b)) {
-			return true
-		}
-	}
-	return false
-}
-
-// markerEnd reports whether what follows "---" makes it a marker.
-func markerEnd(rest []byte) bool {
-	if len(rest) == 0 || rest[0] == ' ' || rest[0] == '\t' || rest[0] == '\n' || rest[0] == '\r' {
-		return true
-	}
-	for _, b := range unicodeBreaks {
-		if bytes.HasPrefix(rest, []byte(b)) {
-			return true
-		}
-	}
-	return false
-}
 
 // inert returns the kind and metadata.name of a PrometheusRule or
 // ConfigMap manifest as documents reads them, having decoded only its

@@ -52,7 +52,8 @@ var anyYAML = []struct {
 	{"before a ConfigMap", web + "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n", []string{"Deployment/web", "ConfigMap/cm"}},
 	{"after an empty document", "---\n# nothing yet\n---\n" + web, []string{"Deployment/web"}},
 	{"after a document end", "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n...\n---\n" + web, []string{"ConfigMap/cm", "Deployment/web"}},
-	{"marker with content", "--- {apiVersion: v1, kind: ConfigMap, metadata: {name: cm}}\n---\n" + web, []string{"ConfigMap/cm", "Deployment/web"}},
+	{"markers with comments", "--- # the ConfigMap\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n---\t# the workload\n" + web, []string{"ConfigMap/cm", "Deployment/web"}},
+	{"CRLF line breaks", strings.ReplaceAll("apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm\n---\n"+web, "\n", "\r\n"), []string{"ConfigMap/cm", "Deployment/web"}},
 }
 
 // Each object of a manifest is found as a decoding finds it, and checked,
@@ -209,8 +210,15 @@ func FuzzInertAsDecoded(f *testing.F) {
 
 // checkDocuments holds documents to yaml.v2's own reading of a stream of
 // documents: where both read all of data, they find the same objects.
+// The reader kubectl cuts with (and documents) starts a document only at
+// a "---" line after '\n': where yaml.v2 starts one elsewhere (after a
+// lone '\r', NEL, LS or PS, or a bare document after "..."), kubectl does
+// not read it, and neither is compared.
 func checkDocuments(t *testing.T, data []byte) {
 	t.Helper()
+	if kubectlSkips(data) {
+		return
+	}
 	bodies, err := documents(data)
 	if err != nil {
 		return
@@ -239,13 +247,90 @@ func checkDocuments(t *testing.T, data []byte) {
 	}
 }
 
+// kubectlSkips reports whether yaml.v2 may start a document in data
+// where the YAMLReader does not cut: a line break other than '\n' (or
+// "\r\n"), or a "..." line not followed by a "---" line.
+func kubectlSkips(data []byte) bool {
+	if bytes.Contains(bytes.ReplaceAll(data, []byte("\r\n"), nil), []byte("\r")) {
+		return true
+	}
+	for _, brk := range unicodeBreaks {
+		if bytes.Contains(data, []byte(brk)) {
+			return true
+		}
+	}
+	ended := false
+	for line := range strings.Lines(strings.ReplaceAll(string(data), "\r\n", "\n")) {
+		switch {
+		case strings.HasPrefix(line, "..."):
+			ended = true
+		case strings.HasPrefix(line, "---"):
+			ended = false
+		case ended && strings.TrimSpace(line) != "" && !strings.HasPrefix(line, "#"):
+			return true
+		}
+	}
+	return false
+}
+
 // documents finds each object of anyYAML as yaml.v2 reads the stream.
 func TestDocumentsAsYAMLv2(t *testing.T) {
 	for _, c := range anyYAML {
+		if kubectlSkips([]byte(c.data)) && !strings.Contains(c.name, "line broken") {
+			t.Errorf("%s is not compared", c.name)
+		}
 		checkDocuments(t, []byte(c.data))
 	}
-	for _, data := range []string{"--- {kind: A, metadata: {name: a}}\n--- {kind: B, metadata: {name: b}}\n", "---\n---\nkind: A\n", "a: ---\n---x: 1\n", "kind: A\r---\rkind: B\r", "kind: A\n...\n---\nkind: B\n", "\ufeff---\nkind: A\n---\tkind: B\n"} {
+	for _, data := range []string{"---\n---\nkind: A\n", "kind: A\n...\n---\nkind: B\n", "\ufeff---\nkind: A\n---\nkind: B\n", "kind: A\n--- # b\nkind: B\n---   \nkind: C\n"} {
+		if kubectlSkips([]byte(data)) {
+			t.Errorf("%q is not compared", data)
+		}
 		checkDocuments(t, []byte(data))
+	}
+}
+
+// documents reads a manifest file as kubectl does: each document, none
+// twice, a separator only where kubectl cuts, and past a document that
+// does not decode.
+func TestDocuments(t *testing.T) {
+	const a, b = "kind: A\nmetadata: {name: a}\n", "kind: B\nmetadata: {name: b}\n"
+	for _, c := range []struct {
+		name, data string
+		ids        []string
+		err        string // in the error returned, if any
+	}{
+		{"one", a, []string{"A/a"}, ""},
+		{"two", a + "---\n" + b, []string{"A/a", "B/b"}, ""},
+		{"three, the first with a marker", "---\n" + a + "---\n" + b + "---\nkind: C\nmetadata: {name: c}\n", []string{"A/a", "B/b", "C/c"}, ""},
+		{"CRLF", strings.ReplaceAll(a+"---\n"+b, "\n", "\r\n"), []string{"A/a", "B/b"}, ""},
+		{"no final line break", a + "---\n" + strings.TrimSuffix(b, "\n"), []string{"A/a", "B/b"}, ""},
+		{"marker in a block scalar", a + "data:\n  x: |\n    ---\n    --- {y: 1}\n---\n" + b, []string{"A/a", "B/b"}, ""},
+		{"marker in a quoted scalar", a + "note: \"x\n  --- y\"\n---\n" + b, []string{"A/a", "B/b"}, ""},
+		{"empty documents", "---\n---\n# nothing\n---\n\n" + "---\n" + a + "---\n---\n", []string{"A/a"}, ""},
+		{"a document end", a + "...\n---\n" + b, []string{"A/a", "B/b"}, ""},
+		{"a byte order mark", "\ufeff" + a + "---\n\ufeff" + b, []string{"A/a", "B/b"}, ""},
+		{"one does not decode", a + "---\nkind: [\n---\n" + b, []string{"A/a", "B/b"}, "YAML"},
+		{"one is a list", "- x\n---\n" + a + "---\n" + b, []string{"A/a", "B/b"}, "cannot unmarshal"},
+		{"two do not decode: the first is returned", "kind: [\n---\n" + a + "---\nx: : y\n", []string{"A/a"}, "did not find expected node content"},
+		// kubectl reads these so too.
+		{"a separator with content", a + "--- " + strings.TrimSpace(b) + "\n", nil, "invalid Yaml document separator"},
+		{"reading stops at a bad separator", a + "---\n" + b + "----\n" + a, []string{"A/a"}, "invalid Yaml document separator: -"},
+		{"a marker after a carriage return", strings.ReplaceAll(a+"---\n"+b, "\n", "\r"), []string{"A/a"}, ""},
+		{"a marker after LS", a + "\u2028---\n" + b, []string{"A/a"}, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			bodies, err := documents([]byte(c.data))
+			var ids []string
+			for _, b := range bodies {
+				ids = append(ids, str(b, "kind")+"/"+str(mapAt(b, "metadata"), "name"))
+			}
+			if strings.Join(ids, " ") != strings.Join(c.ids, " ") {
+				t.Errorf("documents finds %q, want %q", ids, c.ids)
+			}
+			if c.err == "" && err != nil || c.err != "" && (err == nil || !strings.Contains(err.Error(), c.err)) {
+				t.Errorf("error %v, want one with %q", err, c.err)
+			}
+		})
 	}
 }
 
