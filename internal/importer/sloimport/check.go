@@ -169,17 +169,23 @@ func Check(ctx context.Context, subjects []Subject) ([]Firing, []string, error) 
 			name string
 			p    float64
 		}{{"full outage", 1}, {"partial outage", p}} {
-			m, err := sim.run(ctx, s.Mongen, sc.p)
+			// One storage for the measure and mongen's rules (see
+			// measureAhead); the source's rules get their own, as both
+			// tools record series of the same names. Errors are reported
+			// in the order of the stages: mongen's, the source's, the
+			// measure's.
+			data := sim.load(sc.p)
+			loader, ratio, merr := sim.measureAhead(ctx, data)
+			m, err := sim.run(ctx, loader, data, s.Mongen)
 			if err != nil {
 				return nil, nil, fmt.Errorf("slo %s: mongen's rules, %s: %w", s.ID, sc.name, err)
 			}
-			src, err := sim.run(ctx, s.Source, sc.p)
+			src, err := sim.run(ctx, nil, data, s.Source)
 			if err != nil {
 				return nil, nil, fmt.Errorf("slo %s: %s's rules, %s: %w", s.ID, s.SourceName, sc.name, err)
 			}
-			ratio, err := sim.measure(ctx, sc.p)
-			if err != nil {
-				return nil, nil, fmt.Errorf("slo %s: %s: %w", s.ID, sc.name, err)
+			if merr != nil {
+				return nil, nil, fmt.Errorf("slo %s: %s: %w", s.ID, sc.name, merr)
 			}
 			for _, burn := range []string{slo.BurnPage, slo.BurnTicket} {
 				out = append(out, Firing{ID: s.ID, Burn: burn, Scenario: sc.name, ErrorRatio: ratio, Mongen: m[burn], Source: src[burn], SourceName: s.SourceName})
@@ -393,17 +399,36 @@ func instant(ctx context.Context, loader *promqltest.LazyLoader, e string, at ti
 	return v[0].F, nil
 }
 
+// measureAhead measures the scenario whose series are data (sim.load) on
+// a new storage and hands that storage on for one run of rules, which
+// sees what a storage of its own would show it: the measure only reads,
+// before any rule writes, and the engine (no @ modifier, no negative
+// offset) reads no sample after its evaluation time, so the samples
+// loaded up to the measure's minute change no evaluation before it. On
+// an error the storage is closed (a failed load may have left part of
+// the samples out) and the loader is nil: run then makes its own.
+func (sim *simulation) measureAhead(ctx context.Context, data string) (*promqltest.LazyLoader, float64, error) {
+	loader, err := newLoader(data)
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := sim.measure(ctx, loader)
+	if err != nil {
+		loader.Close()
+		return nil, 0, err
+	}
+	return loader, v, nil
+}
+
 // measure is the scenario's error ratio as mongen's 5m error ratio
 // reads it 15 minutes into the outage: the share of failing events for
 // counters, of failing series for gauges (each copy counts alike).
-func (sim *simulation) measure(ctx context.Context, p float64) (float64, error) {
-	loader, err := newLoader(sim.load(p))
-	if err != nil {
-		return 0, err
-	}
-	defer loader.Close()
+func (sim *simulation) measure(ctx context.Context, loader *promqltest.LazyLoader) (float64, error) {
 	at := time.Unix(0, 0).Add(History + 15*time.Minute)
-	var v float64
+	var (
+		v   float64
+		err error
+	)
 	loader.WithSamplesTill(at, func(lerr error) {
 		if err = lerr; err == nil {
 			v, err = instant(ctx, loader, sim.ratio, at)
@@ -535,14 +560,19 @@ func (sim *simulation) load(p float64) string {
 	return b.String()
 }
 
-// run evaluates one tool's rule groups over the scenario, each group in
-// order at every minute (the best case for rules split over groups,
-// which Prometheus may evaluate an interval apart), and returns the first
-// firing of the page and ticket alerts after the outage starts.
-func (sim *simulation) run(ctx context.Context, groups *rulefmt.RuleGroups, p float64) (map[string]time.Duration, error) {
-	loader, err := newLoader(sim.load(p))
-	if err != nil {
-		return nil, err
+// run evaluates one tool's rule groups over the scenario whose series
+// are data (sim.load), each group in order at every minute (the best
+// case for rules split over groups, which Prometheus may evaluate an
+// interval apart), and returns the first firing of the page and ticket
+// alerts after the outage starts. It runs on loader when not nil (from
+// measureAhead, with data's series), else on a storage of its own; it
+// closes the storage either way.
+func (sim *simulation) run(ctx context.Context, loader *promqltest.LazyLoader, data string, groups *rulefmt.RuleGroups) (map[string]time.Duration, error) {
+	if loader == nil {
+		var err error
+		if loader, err = newLoader(data); err != nil {
+			return nil, err
+		}
 	}
 	defer loader.Close()
 	ordered, err := loadGroups(ctx, loader, groups)

@@ -295,3 +295,77 @@ func TestRegexSample(t *testing.T) {
 		}
 	}
 }
+
+// measureAhead's storage, measured first and then run on by mongen's
+// rules, gives the ratio and the firings that storages of their own give,
+// in both scenarios; a storage with another scenario's series gives other
+// firings, so the comparison can fail.
+func TestMeasureAheadSharesStorage(t *testing.T) {
+	res, built := importAndBuild(t, "sloth-getting-started", "sloth/getting-started.yml", "sloth/_gen/getting-started.yml")
+	source, err := SourceRules(res.Generated)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := subjectsOf(t, res, built, source)[0]
+	ctx := context.Background()
+	sim, err := newSimulation(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	type outcome struct {
+		ratio  float64
+		firing map[string]time.Duration
+	}
+	alone := func(data string) outcome {
+		loader, err := newLoader(data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ratio, err := sim.measure(ctx, loader)
+		loader.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := sim.run(ctx, nil, data, s.Mongen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outcome{ratio, m}
+	}
+	shared := func(data string) outcome {
+		loader, ratio, err := sim.measureAhead(ctx, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, err := sim.run(ctx, loader, data, s.Mongen)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return outcome{ratio, m}
+	}
+	full, partial := sim.load(1), sim.load(min(20*s.Budget, 0.5))
+	var outcomes []outcome
+	for _, data := range []string{full, partial} {
+		a, b := alone(data), shared(data)
+		if a.ratio != b.ratio || !maps.Equal(a.firing, b.firing) {
+			t.Errorf("shared storage: ratio %v, firings %v; storages of their own: ratio %v, firings %v", b.ratio, b.firing, a.ratio, a.firing)
+		}
+		outcomes = append(outcomes, b)
+	}
+	if maps.Equal(outcomes[0].firing, outcomes[1].firing) {
+		t.Errorf("the full and the partial outage fire alike (%v): the comparison above cannot tell storages apart", outcomes[0].firing)
+	}
+	// A run on a storage measured with the other scenario's series sees
+	// that scenario.
+	loader, _, err := sim.measureAhead(ctx, partial)
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, err := sim.run(ctx, loader, full, s.Mongen)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if maps.Equal(m, outcomes[0].firing) {
+		t.Errorf("a run on the partial outage's storage fires as the full outage does: %v", m)
+	}
+}
