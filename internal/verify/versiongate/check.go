@@ -211,7 +211,7 @@ func CheckCached(v model.Versions, files []artifact.File, locate Locator, vc *ve
 	}
 	gate := []byte(fmt.Sprint(deployed)) // fmt prints maps sorted
 	for _, f := range files {
-		if ext := path.Ext(f.Path); ext != ".yml" && ext != ".yaml" {
+		if !isYAML(f.Path) {
 			continue // no documents (documents): nothing to hash or gate
 		}
 		// A pass records the components the file runs on.
@@ -473,8 +473,7 @@ const (
 // documents decodes a file into the documents the gate looks at; a file of
 // no interest (dashboards, kustomization, Mimir rules) has none.
 func documents(f artifact.File) ([]document, error) {
-	ext := path.Ext(f.Path)
-	if ext != ".yml" && ext != ".yaml" {
+	if !isYAML(f.Path) {
 		return nil, nil
 	}
 	roots, err := decodeAll(f.Data)
@@ -503,6 +502,13 @@ func documents(f artifact.File) ([]document, error) {
 		}
 	}
 	return out, nil
+}
+
+// isYAML reports whether the file at p is YAML by its extension (.yml or
+// .yaml, as written): only those have documents to gate.
+func isYAML(p string) bool {
+	ext := path.Ext(p)
+	return ext == ".yml" || ext == ".yaml"
 }
 
 func isAlertmanagerConfig(p string, m map[string]any) bool {

@@ -340,6 +340,8 @@ func TestIgnoredFiles(t *testing.T) {
 		{Path: "kustomization.yaml", Data: []byte("resources: [a.yaml]\n")},
 		{Path: "mimir/rules/g.yaml", Data: []byte("namespace: g\ngroups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        keep_firing_for: 5m\n")},
 		{Path: "prometheus/rules/broken.yaml", Data: []byte("groups: [\n")},
+		// Rules the gate would flag, in a file that is not .yml or .yaml.
+		{Path: "prometheus/rules/g.yaml.orig", Data: []byte("groups:\n  - name: g\n    rules:\n      - alert: A\n        expr: up\n        keep_firing_for: 5m\n")},
 		{Path: "manifests/deployment-dingtalk-bridge.yaml", Data: []byte("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  template:\n    spec:\n      containers:\n        - image: timonwong/prometheus-webhook-dingtalk:v2.1.0\n          args: [--endpoint=x]\n")},
 	}
 	if ps := versiongate.Check(model.Versions{Prometheus: "v2.26.0", Thanos: "v0.8.0", Operator: "v0.44.0"}, files, nil); len(ps) != 0 {
