@@ -141,6 +141,7 @@ func (p *pass) writeCatalog(w *KeyWriter) {
 	w.Count(len(p.jobs))
 	for _, j := range p.jobs {
 		w.Str(j.name)
+		w.List(j.jobs)
 		// nil metrics are unknown, an empty list exposes nothing.
 		w.List(j.metrics)
 		w.Str(j.exporter)

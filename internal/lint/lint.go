@@ -235,7 +235,11 @@ func (r *rule) alert() bool { return r.Kind != mmodel.RuleRecord }
 
 // job is one scrape or federation job of the plan.
 type job struct {
-	name     string
+	name string
+	// jobs are the job values its targets carry before relabelling: the
+	// name, or the job their own labels set where the rendered
+	// configuration keeps it (targetJobs, rawJob).
+	jobs     []string
 	interval time.Duration
 	// metrics lists what the job exposes (names and "_" prefixes); nil when
 	// unknown.
@@ -248,7 +252,7 @@ type job struct {
 	// are unknown (a Pushgateway), so its series may carry any job label.
 	anyJob bool
 	// relabelled are the job values a relabelling (`target_label: job`)
-	// gives the job's series besides its name; relabelledAny: some
+	// gives the job's series besides jobs; relabelledAny: some
 	// relabelling sets job from a target's labels, to a value not known
 	// before discovery.
 	relabelled    []string
@@ -276,24 +280,75 @@ func relabelJobs(rs []mmodel.Relabel) (values []string, dynamic bool) {
 	return values, dynamic
 }
 
+// targetJobs is the job label a target's series carry before its own
+// relabelling. Prometheus sets job to the job name only when no target
+// label did (scrape.PopulateDiscoveredLabels), so labels.job of a static
+// target or probe holds in the plain flavour, which writes them to
+// static_configs; the operator flavour's ScrapeConfig and Probe set
+// jobName, which the operator turns into a job relabelling that
+// overwrites them. Ingress and annotated probes set their labels by
+// relabelling after that step, in both flavours. Service and pod targets
+// render no labels. With the flavour unknown, either may hold.
+func targetJobs(name string, t mmodel.Target, flavour string) []string {
+	v, ok := t.Labels["job"]
+	switch {
+	case !ok || v == name || (t.Kind != mmodel.KindStatic && t.Kind != mmodel.KindProbe):
+		return []string{name}
+	case t.Kind == mmodel.KindProbe && len(t.Static) == 0:
+		return []string{v}
+	case v == "":
+		// An empty target label is no label: job_name fills it.
+		return []string{name}
+	case flavour == mmodel.FlavourPlain:
+		return []string{v}
+	case flavour == mmodel.FlavourOperator:
+		return []string{name}
+	}
+	return []string{name, v}
+}
+
 // rawJob reads what lint needs of a raw scrape config (YAML text): its
-// interval and the job values its relabel_configs write. One that does
-// not parse is the job name alone; verify reports it.
+// interval, the job its static_configs labels set, and the job values its
+// relabel_configs write. One that does not parse is the job name alone;
+// verify reports it.
 func rawJob(name, text string, scrape time.Duration) job {
 	var raw struct {
 		ScrapeInterval string `yaml:"scrape_interval"`
+		StaticConfigs  []struct {
+			Labels map[string]string `yaml:"labels"`
+		} `yaml:"static_configs"`
 		RelabelConfigs []struct {
 			Action       string   `yaml:"action"`
 			SourceLabels []string `yaml:"source_labels"`
 			TargetLabel  string   `yaml:"target_label"`
 			Replacement  *string  `yaml:"replacement"`
 		} `yaml:"relabel_configs"`
+		Rest map[string]any `yaml:",inline"`
 	}
-	j := job{name: name, interval: scrape}
+	j := job{name: name, jobs: []string{name}, interval: scrape}
 	if err := yaml.Unmarshal([]byte(text), &raw); err != nil {
 		return j
 	}
 	j.interval = durationOr(raw.ScrapeInterval, scrape)
+	// Targets found by discovery carry the job name (their target groups'
+	// labels are not known before), as do static groups that set no job.
+	named := len(raw.StaticConfigs) == 0
+	for k := range raw.Rest {
+		named = named || strings.HasSuffix(k, "_sd_configs")
+	}
+	j.jobs = nil
+	for _, sc := range raw.StaticConfigs {
+		if v := sc.Labels["job"]; v != "" {
+			j.jobs = append(j.jobs, v)
+		} else {
+			named = true
+		}
+	}
+	if named {
+		j.jobs = append(j.jobs, name)
+	}
+	slices.Sort(j.jobs)
+	j.jobs = slices.Compact(j.jobs)
 	var rs []mmodel.Relabel
 	for _, r := range raw.RelabelConfigs {
 		rs = append(rs, mmodel.Relabel{Action: r.Action, SourceLabels: r.SourceLabels, TargetLabel: r.TargetLabel, Replacement: r.Replacement})
@@ -302,12 +357,16 @@ func rawJob(name, text string, scrape time.Duration) job {
 	return j
 }
 
+// values are the job values the job's series can carry: its targets'
+// and those relabelling writes.
+func (j job) values() []string { return append(slices.Clip(j.jobs), j.relabelled...) }
+
 // matches reports whether every matcher accepts one of the job's values.
 func (j job) matches(ms []*labels.Matcher) bool {
 	if j.relabelledAny {
 		return true
 	}
-	for _, name := range append([]string{j.name}, j.relabelled...) {
+	for _, name := range j.values() {
 		ok := true
 		for _, m := range ms {
 			ok = ok && m.Matches(name)
@@ -349,7 +408,7 @@ func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
 		}
 	}
 	for _, j := range plan.Jobs {
-		info := job{name: j.Name, interval: durationOr(j.Target.Interval, p.scrape), exporter: j.Exporter}
+		info := job{name: j.Name, jobs: targetJobs(j.Name, j.Target, env.Flavour), interval: durationOr(j.Target.Interval, p.scrape), exporter: j.Exporter}
 		if j.Exporter != "" {
 			info.metrics = env.Exporters[j.Exporter].Metrics
 		}
@@ -362,7 +421,7 @@ func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
 		p.jobs = append(p.jobs, rawJob(name, env.RawScrapeConfigs[name], p.scrape))
 	}
 	for _, f := range plan.Federation {
-		info := job{name: f.Name, interval: durationOr(f.Federation.Interval, p.scrape)}
+		info := job{name: f.Name, jobs: []string{f.Name}, interval: durationOr(f.Federation.Interval, p.scrape)}
 		for _, m := range f.Federation.Match {
 			ms, err := p.parse.ParseMetricSelector(m)
 			if err != nil {

@@ -259,7 +259,7 @@ func (p *pass) jobHint(vs *parser.VectorSelector) string {
 		}
 		best, bestD := "", 4
 		for _, j := range p.jobs {
-			for _, name := range append([]string{j.name}, j.relabelled...) {
+			for _, name := range j.values() {
 				if d := textdist.Distance(m.Value, name); d < bestD {
 					best, bestD = name, d
 				}
