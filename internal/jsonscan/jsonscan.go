@@ -143,7 +143,11 @@ func (s *Scanner) BeginObject() bool { return s.begin('{') }
 
 // NextKey reads the next member's key, decoded, and the colon after it;
 // false when the object ends (its closing brace is read) or is invalid.
-func (s *Scanner) NextKey() (string, bool) {
+func (s *Scanner) NextKey() (string, bool) { return s.nextKey(true) }
+
+// nextKey is NextKey; without decode the key is checked, not decoded (its
+// text is ""), for Skip, which has no use for it.
+func (s *Scanner) nextKey(decode bool) (string, bool) {
 	if !s.next('}') {
 		return "", false
 	}
@@ -151,7 +155,12 @@ func (s *Scanner) NextKey() (string, bool) {
 		s.fail()
 		return "", false
 	}
-	k := s.String()
+	var k string
+	if decode {
+		k = s.String()
+	} else {
+		s.skipString()
+	}
 	s.space()
 	if s.i >= len(s.data) || s.data[s.i] != ':' {
 		s.fail()
@@ -175,17 +184,13 @@ func (s *Scanner) String() string {
 		s.fail()
 		return ""
 	}
-	start := s.i
-	end, plain := stringEnd(s.data, start)
+	str, end := unquoteAt(s.data, s.i)
 	if end < 0 {
 		s.fail()
 		return ""
 	}
 	s.i = end
-	if plain {
-		return string(s.data[start+1 : end-1])
-	}
-	return decode(s.data[start+1 : end-1])
+	return str
 }
 
 // Number reads the number at the cursor and returns its bytes.
@@ -209,7 +214,7 @@ func (s *Scanner) Skip() {
 	switch s.Kind() {
 	case Object:
 		if s.BeginObject() {
-			for _, ok := s.NextKey(); ok; _, ok = s.NextKey() {
+			for _, ok := s.nextKey(false); ok; _, ok = s.nextKey(false) {
 				s.Skip()
 			}
 		}
@@ -220,11 +225,7 @@ func (s *Scanner) Skip() {
 			}
 		}
 	case String:
-		if end, _ := stringEnd(s.data, s.i); end >= 0 {
-			s.i = end
-		} else {
-			s.fail()
-		}
+		s.skipString()
 	case Number:
 		s.Number()
 	case Literal:
@@ -237,6 +238,15 @@ func (s *Scanner) Skip() {
 		}
 		s.fail()
 	default:
+		s.fail()
+	}
+}
+
+// skipString reads the string at the cursor without decoding it.
+func (s *Scanner) skipString() {
+	if end, _ := stringEnd(s.data, s.i); end >= 0 {
+		s.i = end
+	} else {
 		s.fail()
 	}
 }
@@ -434,14 +444,25 @@ func Unquote(lit []byte) (string, bool) {
 	if len(lit) == 0 || lit[0] != '"' {
 		return "", false
 	}
-	end, plain := stringEnd(lit, 0)
+	s, end := unquoteAt(lit, 0)
 	if end != len(lit) {
 		return "", false
 	}
-	if plain {
-		return string(lit[1 : end-1]), true
+	return s, true
+}
+
+// unquoteAt decodes the string literal that starts at data[i] and returns
+// its text and the index after its closing quote; end is -1, and the text
+// empty, when it is not valid.
+func unquoteAt(data []byte, i int) (s string, end int) {
+	end, plain := stringEnd(data, i)
+	switch {
+	case end < 0:
+		return "", -1
+	case plain:
+		return string(data[i+1 : end-1]), end
 	}
-	return decode(lit[1 : end-1]), true
+	return decode(data[i+1 : end-1]), end
 }
 
 // FitsFloat64 reports whether a valid JSON number is one json.Unmarshal

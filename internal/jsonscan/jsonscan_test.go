@@ -302,3 +302,16 @@ func BenchmarkValid(b *testing.B) {
 		}
 	})
 }
+
+// TestValidDoesNotDecode: Valid checks keys and strings without decoding
+// them (it has no use for their text), so it allocates nothing.
+func TestValidDoesNotDecode(t *testing.T) {
+	doc := []byte(`{"a\u00e9": ["x\n", {"key": "value", "k\"": [1, 2.5e3, true, null]}], "é": {}}`)
+	if n := testing.AllocsPerRun(100, func() {
+		if !Valid(doc) {
+			t.Fatal("the document is valid")
+		}
+	}); n != 0 {
+		t.Errorf("Valid allocates %v times a run, want 0", n)
+	}
+}
