@@ -7,7 +7,6 @@
 package dashcheck
 
 import (
-	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
@@ -293,28 +292,14 @@ func (c *checker) rendered(d *expand.Dashboard, tree *artifact.Tree, vc *verifyc
 // datasources reports every datasource reference of f that is not the
 // datasource variable.
 func (c *checker) datasources(d *expand.Dashboard, f artifact.File) {
-	var doc any
-	if err := json.Unmarshal(f.Data, &doc); err != nil {
+	bad, err := refs(f.Data)
+	if err != nil {
 		c.report(d.Origin, d, "%s is not JSON: %v", f.Path, err)
 		return
 	}
-	var walk func(v any, path string)
-	walk = func(v any, path string) {
-		switch v := v.(type) {
-		case map[string]any:
-			if ds, ok := v["datasource"].(map[string]any); ok && ds["uid"] != grafana.DatasourceRef {
-				c.report(d.Origin, d, "%s: %s.datasource is %v, not the datasource variable %s", f.Path, path, ds["uid"], grafana.DatasourceRef)
-			}
-			for k, e := range v {
-				walk(e, path+"."+k)
-			}
-		case []any:
-			for i, e := range v {
-				walk(e, fmt.Sprintf("%s[%d]", path, i))
-			}
-		}
+	for _, r := range bad {
+		c.report(d.Origin, d, "%s: %s.datasource is %v, not the datasource variable %s", f.Path, r.path, r.uid, grafana.DatasourceRef)
 	}
-	walk(doc, "")
 }
 
 // snippet is the written text of node, shortened.
