@@ -44,6 +44,11 @@ type Options struct {
 	// on disk; a CUE file the load needs that is not among them is an
 	// error, so what is evaluated is exactly what was hashed (inputs.go).
 	Overlay map[string][]byte
+
+	// parsedAhead, when set, is told how many of the environment's files
+	// the loader took from the ahead parser (parse.go): tests hold every
+	// load path to using it.
+	parsedAhead func(served int)
 }
 
 // EnvField is the top-level field an environment package must define.
@@ -131,7 +136,9 @@ func environments(root string, ref Ref, opts Options) ([]*model.Environment, err
 	defer ahead.stop()
 	cfg.ParseFile = ahead.parseFile
 	insts := cueload.Instances([]string{"./" + ref.Dir, schemasPkg}, cfg)
-	ahead.stop()
+	if served := ahead.stop(); opts.parsedAhead != nil {
+		opts.parsedAhead(served)
+	}
 	for _, inst := range insts {
 		if inst.Err != nil {
 			return nil, userError(root, ref, inst.Err)

@@ -138,11 +138,19 @@ func (p *aheadParser) parseAhead(cfg parser.Config) {
 
 // stop ends the helper once the loader is done: a file the loader did not
 // ask for (another package's, say) need not be parsed. The instances keep
-// parseFile, so the files are let go of; a later call parses itself.
-func (p *aheadParser) stop() {
+// parseFile, so the files are let go of; a later call parses itself. It
+// returns how many files the loader took from the helper (0 once
+// stopped).
+func (p *aheadParser) stop() (served int) {
 	p.stopped.Store(true)
 	p.helper.Wait()
+	for _, f := range p.order {
+		if f.served.Load() {
+			served++
+		}
+	}
 	p.files, p.order = nil, nil
+	return served
 }
 
 // loadable is a file name cue/load reads: a .cue file not hidden by a

@@ -2,7 +2,9 @@ package load
 
 import (
 	"fmt"
+	"io/fs"
 	"maps"
+	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
@@ -55,6 +57,55 @@ func TestAheadParserGivesTheLoaderItsOwnSyntax(t *testing.T) {
 				t.Errorf("none of %d files was taken from the helper", len(files))
 			}
 			t.Logf("%d files, %d parsed ahead", len(files), helped)
+		})
+	}
+}
+
+// Every way a load reads its files (the disk; a cached rebuild's Overlay;
+// a git revision's Source, as diff --base loads it) hands the loader files
+// the helper parsed: a name the helper keys differently from the loader's
+// would silently parse everything twice.
+func TestEveryLoadPathTakesFilesParsedAhead(t *testing.T) {
+	repo, err := FindRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	root := t.TempDir()
+	if err := benchenv.Write(root, repo, benchenv.Spec{Services: 3, Rules: 400, Groups: 40, SLOs: 6, Dashboards: 2}); err != nil {
+		t.Fatal(err)
+	}
+	overlay := map[string][]byte{}
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		data, err := os.ReadFile(p)
+		rel, _ := filepath.Rel(root, p)
+		overlay[filepath.ToSlash(rel)] = data
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref := Ref{Name: benchenv.Name, Dir: EnvironmentsDir + "/" + benchenv.Name}
+	for _, c := range []struct {
+		path string
+		opts Options
+	}{
+		{"disk", Options{}},
+		{"overlay", Options{Overlay: overlay}},
+		{"source", Options{Source: os.DirFS(root)}},
+	} {
+		t.Run(c.path, func(t *testing.T) {
+			served := -1
+			c.opts.parsedAhead = func(n int) { served = n }
+			if _, err := Environments(root, ref, c.opts); err != nil {
+				t.Fatal(err)
+			}
+			if served <= 0 {
+				t.Errorf("the loader took %d files from the helper", served)
+			}
+			t.Logf("%d files parsed ahead", served)
 		})
 	}
 }
