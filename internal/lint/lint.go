@@ -237,8 +237,8 @@ func (r *rule) alert() bool { return r.Kind != mmodel.RuleRecord }
 type job struct {
 	name string
 	// jobs are the job values its targets carry before relabelling: the
-	// name, or the job their own labels set where the rendered
-	// configuration keeps it (targetJobs, rawJob).
+	// name, or for a raw scrape config the job its static_configs' labels
+	// set (rawJob).
 	jobs     []string
 	interval time.Duration
 	// metrics lists what the job exposes (names and "_" prefixes); nil when
@@ -278,33 +278,6 @@ func relabelJobs(rs []mmodel.Relabel) (values []string, dynamic bool) {
 		values = append(values, repl)
 	}
 	return values, dynamic
-}
-
-// targetJobs is the job label a target's series carry before its own
-// relabelling. Prometheus sets job to the job name only when no target
-// label did (scrape.PopulateDiscoveredLabels), so labels.job of a static
-// target or probe holds in the plain flavour, which writes them to
-// static_configs; the operator flavour's ScrapeConfig and Probe set
-// jobName, which the operator turns into a job relabelling that
-// overwrites them. Ingress and annotated probes set their labels by
-// relabelling after that step, in both flavours. Service and pod targets
-// render no labels. With the flavour unknown, either may hold.
-func targetJobs(name string, t mmodel.Target, flavour string) []string {
-	v, ok := t.Labels["job"]
-	switch {
-	case !ok || v == name || (t.Kind != mmodel.KindStatic && t.Kind != mmodel.KindProbe):
-		return []string{name}
-	case t.Kind == mmodel.KindProbe && len(t.Static) == 0:
-		return []string{v}
-	case v == "":
-		// An empty target label is no label: job_name fills it.
-		return []string{name}
-	case flavour == mmodel.FlavourPlain:
-		return []string{v}
-	case flavour == mmodel.FlavourOperator:
-		return []string{name}
-	}
-	return []string{name, v}
 }
 
 // rawJob reads what lint needs of a raw scrape config (YAML text): its
@@ -408,7 +381,9 @@ func indexPlan(plan *expand.Plan, cfg Config, withRules bool) *pass {
 		}
 	}
 	for _, j := range plan.Jobs {
-		info := job{name: j.Name, jobs: targetJobs(j.Name, j.Target, env.Flavour), interval: durationOr(j.Target.Interval, p.scrape), exporter: j.Exporter}
+		// A target's series carry its name as job in both flavours: the
+		// schema refuses labels.job (#TargetLabels).
+		info := job{name: j.Name, jobs: []string{j.Name}, interval: durationOr(j.Target.Interval, p.scrape), exporter: j.Exporter}
 		if j.Exporter != "" {
 			info.metrics = env.Exporters[j.Exporter].Metrics
 		}

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"log/slog"
-	"strings"
 	"testing"
 
 	"github.com/prometheus/prometheus/config"
@@ -18,18 +17,19 @@ import (
 	"github.com/mongen-dev/mongen/internal/render/plain"
 )
 
-// labelledTargets are targets whose labels set job, one of each way the
-// renderers attach labels: static_configs labels (a static target, a
-// static probe) and relabelling (an ingress probe, an annotated probe).
+// labelledTargets are targets with labels, one of each way the renderers
+// attach them: static_configs labels (a static target, a static probe)
+// and relabelling (an ingress probe, an annotated probe). None sets job:
+// the schema refuses it (#TargetLabels).
 func labelledTargets() map[string]model.Target {
-	labels := func(job string) map[string]string { return map[string]string{"job": job, "team": "net"} }
+	labels := map[string]string{"team": "net"}
 	probe := model.Target{Kind: model.KindProbe, Module: "http_2xx", Prober: "blackbox:9115"}
 	web, ing, ann := probe, probe, probe
-	web.Static, web.Labels = []string{"https://example.com"}, labels("web-probe")
-	ing.Ingress, ing.Labels = &model.IngressProbe{Selector: map[string]string{"app": "x"}}, labels("ing-probe")
-	ann.Annotated, ann.Labels = true, labels("ann-probe")
+	web.Static, web.Labels = []string{"https://example.com"}, labels
+	ing.Ingress, ing.Labels = &model.IngressProbe{Selector: map[string]string{"app": "x"}}, labels
+	ann.Annotated, ann.Labels = true, labels
 	return map[string]model.Target{
-		"edge": {Kind: model.KindStatic, Addresses: []string{"10.0.0.1:9100"}, Labels: labels("edge-nodes")},
+		"edge": {Kind: model.KindStatic, Addresses: []string{"10.0.0.1:9100"}, Labels: labels},
 		"web":  web, "ing": ing, "ann": ann,
 	}
 }
@@ -51,44 +51,6 @@ func targetJobPlan(t *testing.T, flavour, expr string) *expand.Plan {
 	return plan
 }
 
-// TestStaticLabelsJob: a target's labels.job is the job label its series
-// carry where the rendered configuration keeps it. The plain flavour
-// writes static labels to static_configs, where they win over job_name
-// (Prometheus's scrape.PopulateDiscoveredLabels sets job only when no
-// target label did); the operator flavour's ScrapeConfig and Probe set
-// jobName, from which the operator writes a job relabelling that runs
-// after and overwrites them. Labels that ingress and annotated probes set
-// by relabelling come after the job's own step in both flavours. Without
-// a known flavour both values are accepted.
-func TestStaticLabelsJob(t *testing.T) {
-	both := []string{"edge", "edge-nodes", "web", "web-probe"}
-	for _, c := range []struct {
-		flavour    string
-		match, not []string // job values selected with and without a finding
-	}{
-		{model.FlavourPlain, []string{"edge-nodes", "web-probe", "ing-probe", "ann-probe"}, []string{"edge", "web", "ing", "ann"}},
-		{model.FlavourOperator, []string{"edge", "web", "ing-probe", "ann-probe"}, []string{"edge-nodes", "web-probe", "ing", "ann"}},
-		{"", both, []string{"ing", "ann"}},
-	} {
-		for _, job := range append(append([]string{}, c.match...), c.not...) {
-			t.Run(fmt.Sprintf("%s/%s", c.flavour, job), func(t *testing.T) {
-				plan := targetJobPlan(t, c.flavour, fmt.Sprintf(`up{job=%q} == 0`, job))
-				var found []string
-				for _, f := range Run(plan, Config{Only: []string{"promql/selector"}}) {
-					found = append(found, f.Message)
-				}
-				want := !contains(c.match, job)
-				if got := len(found) > 0; got != want {
-					t.Errorf("up{job=%q}: finding %v, want %v: %q", job, got, want, found)
-				}
-				if want && len(found) > 0 && !strings.Contains(found[0], "no job of the environment has that name") {
-					t.Errorf("finding %q, want one saying no job has the name", found[0])
-				}
-			})
-		}
-	}
-}
-
 func contains(list []string, s string) bool {
 	for _, x := range list {
 		if x == s {
@@ -104,9 +66,9 @@ func contains(list []string, s string) bool {
 // the target group's labels, job from job_name only when they set none
 // (scrape.PopulateDiscoveredLabels, which this module cannot import),
 // then relabel_configs with Prometheus's own relabel.Process. The job
-// label that comes out is the only one the catalog accepts; the target's
-// name, where it differs, is reported. A renderer that attaches labels
-// another way fails here until the catalog follows.
+// label that comes out is the target's name, as the catalog assumes and
+// docs/environments.md promises; another is reported. A renderer that
+// attaches job another way fails here.
 func TestPlainTargetJobsAsPrometheusGivesThem(t *testing.T) {
 	// What kubernetes discovery would find for the probes' selectors.
 	discovered := labels.FromStrings(
@@ -153,13 +115,13 @@ func TestPlainTargetJobsAsPrometheusGivesThem(t *testing.T) {
 				t.Fatalf("the target is dropped:\n%s", text)
 			}
 			got := b.Get("job")
-			if got != j.Target.Labels["job"] {
-				t.Fatalf("Prometheus gives job %q, not the target's labels.job %q:\n%s", got, j.Target.Labels["job"], text)
+			if got != j.Name {
+				t.Fatalf("Prometheus gives job %q, not the target's name %q:\n%s", got, j.Name, text)
 			}
 			for _, c := range []struct {
 				job  string
 				want bool // a problem
-			}{{got, false}, {j.Name, true}} {
+			}{{got, false}, {got + "-nodes", true}} {
 				vs := mustSelector(t, fmt.Sprintf(`up{job=%q}`, c.job))
 				if msg := cat.SelectorProblem(vs); (msg != "") != c.want {
 					t.Errorf("up{job=%q}: problem %q, want one %v", c.job, msg, c.want)
@@ -176,23 +138,6 @@ func mustSelector(t *testing.T, s string) *parser.VectorSelector {
 		t.Fatal(err)
 	}
 	return e.(*parser.VectorSelector)
-}
-
-// TestStaticLabelsJobRelabelled: a relabelling that writes job still
-// applies after labels.job, as it does after the name.
-func TestStaticLabelsJobRelabelled(t *testing.T) {
-	p := catalogPlan()
-	p.Env.Flavour = model.FlavourPlain
-	p.Jobs = append(p.Jobs, expand.Job{Name: "edge", Target: model.Target{
-		Kind: model.KindStatic, Addresses: []string{"a:1"}, Labels: map[string]string{"job": "edge-nodes"},
-		Relabel: []model.Relabel{{TargetLabel: "job", Replacement: strPtr("renamed")}},
-	}})
-	cat := NewCatalog(p)
-	for job, want := range map[string]bool{"edge-nodes": false, "renamed": false, "edge": true} {
-		if msg := cat.SelectorProblem(mustSelector(t, fmt.Sprintf(`up{job=%q}`, job))); (msg != "") != want {
-			t.Errorf("up{job=%q}: problem %q, want one %v", job, msg, want)
-		}
-	}
 }
 
 // TestRawScrapeConfigStaticLabelsJob: a raw scrape config's
@@ -222,34 +167,23 @@ func TestRawScrapeConfigStaticLabelsJob(t *testing.T) {
 	}
 }
 
-// TestCatalogDigestFollowsStaticLabelsJob: the job a static target's
-// labels set, and the flavour that decides whether it holds, are in the
-// digest; its other labels, which no check reads, are not.
-func TestCatalogDigestFollowsStaticLabelsJob(t *testing.T) {
-	build := func(flavour, job, team string) []byte {
+// TestCatalogDigestFollowsRawStaticLabelsJob: the job a raw scrape
+// config's static_configs labels set is in the digest; its other labels,
+// which no check reads, are not.
+func TestCatalogDigestFollowsRawStaticLabelsJob(t *testing.T) {
+	build := func(job, team string) []byte {
 		p := catalogPlan()
-		p.Env.Flavour = flavour
-		p.Jobs = append(p.Jobs, expand.Job{Name: "edge", Target: model.Target{
-			Kind: model.KindStatic, Addresses: []string{"a:1"}, Labels: map[string]string{"job": job, "team": team},
-		}})
+		p.Env.RawScrapeConfigs = map[string]string{"raw": fmt.Sprintf("job_name: raw\nstatic_configs:\n- targets: [a:1]\n  labels: {job: %s, team: %s}\n", job, team)}
 		return NewCatalog(p).Digest()
 	}
-	base := build(model.FlavourPlain, "edge-nodes", "net")
-	if !bytes.Equal(base, build(model.FlavourPlain, "edge-nodes", "net")) {
+	base := build("edge-nodes", "net")
+	if !bytes.Equal(base, build("edge-nodes", "net")) {
 		t.Fatal("the same plan has two digests")
 	}
-	if bytes.Equal(base, build(model.FlavourPlain, "edge-hosts", "net")) {
+	if bytes.Equal(base, build("edge-hosts", "net")) {
 		t.Error("labels.job changed, the digest did not")
 	}
-	if bytes.Equal(base, build(model.FlavourOperator, "edge-nodes", "net")) {
-		t.Error("the flavour changed which job the series carry, the digest did not")
-	}
-	if !bytes.Equal(base, build(model.FlavourPlain, "edge-nodes", "db")) {
+	if !bytes.Equal(base, build("edge-nodes", "db")) {
 		t.Error("labels.team, which the catalog does not read, changed the digest")
-	}
-	// In the operator flavour labels.job is overwritten: editing it
-	// changes nothing the catalog answers.
-	if !bytes.Equal(build(model.FlavourOperator, "edge-nodes", "net"), build(model.FlavourOperator, "edge-hosts", "net")) {
-		t.Error("labels.job the operator flavour overwrites changed the digest")
 	}
 }

@@ -220,6 +220,9 @@ func unknownField(envV cue.Value, e cueerrors.Error, rel []string) cueerrors.Err
 	if !parent.Exists() {
 		return nil
 	}
+	if x := targetJobLabel(e, rel); x != nil {
+		return x
+	}
 	it, err := parent.Fields(cue.Optional(true), cue.Definitions(false), cue.Hidden(false))
 	if err != nil {
 		return nil
@@ -237,6 +240,19 @@ func unknownField(envV cue.Value, e cueerrors.Error, rel []string) cueerrors.Err
 	} else if len(names) > 0 && len(names) <= 30 {
 		msg += " (allowed here: " + strings.Join(names, ", ") + ")"
 	}
+	return &explained{orig: e, path: append([]string{EnvField}, rel...), msg: msg}
+}
+
+// targetJobLabel explains labels.job on a static target or probe
+// (#TargetLabels): the target's key is its job, in both flavours.
+func targetJobLabel(e cueerrors.Error, rel []string) cueerrors.Error {
+	n := len(rel)
+	if n < 4 || rel[n-1] != "job" || rel[n-2] != "labels" || rel[n-4] != "targets" {
+		return nil
+	}
+	// The value is not in envV (the field is refused), so it is not quoted.
+	key := strings.Trim(rel[n-3], `"`)
+	msg := fmt.Sprintf("field not allowed: a target's key is its job name, and every series it scrapes carries job=%q in both flavours (the operator flavour's job relabelling would overwrite labels.job, plain Prometheus would keep it); drop labels.job, and to call the job otherwise, rename the target", key)
 	return &explained{orig: e, path: append([]string{EnvField}, rel...), msg: msg}
 }
 

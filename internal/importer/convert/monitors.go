@@ -235,6 +235,15 @@ func (imp *Import) convertProbe(mi int, m read.Monitor, spec *yaml.Node, base mo
 		if err != nil {
 			return err
 		}
+		// A target's job is its name (schemas' #TargetLabels refuses
+		// labels.job). With jobName set, the operator's job relabelling
+		// overwrote labels.job anyway; without, the series carried it.
+		if job, ok := labels["job"]; ok {
+			delete(labels, "job")
+			if jn, _ := d.Scalar(read.Get(spec, "jobName"), "jobName"); jn == "" && job != "" && job != name {
+				imp.note(d.Pos(sc), NoteWarning, "Probe %s: staticConfig labels.job %q is not kept: a target's job is its name, so its series get job=%q (name the target %q to keep theirs)", m.Name, job, name, job)
+			}
+		}
 		t.Labels = labels
 	} else if ing := read.Get(tg, "ingress"); ing != nil {
 		labels, _, err := d.StringMap(read.Get(read.Get(ing, "selector"), "matchLabels"), "matchLabels")

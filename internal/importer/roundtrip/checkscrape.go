@@ -2,6 +2,7 @@ package roundtrip
 
 import (
 	"fmt"
+	"maps"
 	"reflect"
 
 	// The service discovery mechanisms mongen's verifier registers too.
@@ -57,11 +58,45 @@ func CompareScrapeConfigs(in *read.Input, imp *convert.Import, built []byte) []D
 				switch {
 				case (k == "basic_auth" || k == "authorization") && secretJobs[convert.SecretName(name)]:
 					add(pos[name], true, "job %s: %s reads its credentials from Secret %s (see the checklist)", name, k, convert.SecretName(name))
+				case k == "static_configs" && reflect.DeepEqual(withoutNameJob(w[k], name), g[k]):
+					add(pos[name], true, "job %s: static_configs' labels.job is left out: it is the job name, which Prometheus gives the series where no label sets job", name)
 				default:
 					add(pos[name], false, "job %s: %s is %v, the input has %v", name, k, g[k], w[k])
 				}
 			}
 		}
+	}
+	return out
+}
+
+// withoutNameJob is a loaded static_configs value with each group's
+// labels.job left out where it is the job name or empty: Prometheus sets
+// job to job_name where no target label did, so those say nothing a
+// target's key does not, and the import drops them (a target cannot carry
+// labels.job).
+func withoutNameJob(v any, name string) any {
+	groups, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	out := make([]any, len(groups))
+	for i, g := range groups {
+		out[i] = g
+		m, ok := g.(map[string]any)
+		if !ok {
+			continue
+		}
+		labels, ok := m["labels"].(map[string]any)
+		if job, has := labels["job"]; !ok || !has || (job != name && job != "") {
+			continue
+		}
+		labels = maps.Clone(labels)
+		delete(labels, "job")
+		m = maps.Clone(m)
+		if m["labels"] = labels; len(labels) == 0 {
+			delete(m, "labels")
+		}
+		out[i] = m
 	}
 	return out
 }
