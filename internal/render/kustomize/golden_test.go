@@ -155,7 +155,7 @@ func renderAll(p *expand.Plan, tree *artifact.Tree) error {
 	case model.FlavourPlain:
 		err = plain.Render(p, tree)
 	case model.FlavourOperator:
-		err = operator.Render(p, tree)
+		err = operator.RenderWith(p, tree, nil)
 	default:
 		err = fmt.Errorf("unknown flavour %q", p.Env.Flavour)
 	}

@@ -66,8 +66,6 @@ func FilePath(kind, name string) string {
 	return Dir + "/" + strings.ToLower(kind) + "-" + name + ".yaml"
 }
 
-// Render is RenderWith without a memo.
-func Render(p *expand.Plan, t *artifact.Tree) error { return RenderWith(p, t, nil) }
 
 // RenderWith emits every object of the plan into t, one file each,
 // reusing unchanged objects' YAML (memo, may be nil).
