@@ -66,7 +66,6 @@ func FilePath(kind, name string) string {
 	return Dir + "/" + strings.ToLower(kind) + "-" + name + ".yaml"
 }
 
-
 // RenderWith emits every object of the plan into t, one file each,
 // reusing unchanged objects' YAML (memo, may be nil).
 func RenderWith(p *expand.Plan, t *artifact.Tree, memo *Memo) error {
