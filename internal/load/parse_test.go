@@ -21,14 +21,7 @@ import (
 // The loader gets from the ahead parser exactly the syntax it parses
 // itself, and takes files the helper parsed.
 func TestAheadParserGivesTheLoaderItsOwnSyntax(t *testing.T) {
-	repo, err := FindRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	synthetic := t.TempDir()
-	if err := benchenv.Write(synthetic, repo, benchenv.Spec{Services: 3, Rules: 400, Groups: 40, SLOs: 6, Dashboards: 2}); err != nil {
-		t.Fatal(err)
-	}
+	repo, synthetic := syntheticRepo(t)
 	for _, c := range []struct{ root, env string }{{repo, "prod"}, {synthetic, benchenv.Name}} {
 		t.Run(c.env, func(t *testing.T) {
 			dir := filepath.Join(EnvironmentsDir, c.env)
@@ -66,16 +59,9 @@ func TestAheadParserGivesTheLoaderItsOwnSyntax(t *testing.T) {
 // the helper parsed: a name the helper keys differently from the loader's
 // would silently parse everything twice.
 func TestEveryLoadPathTakesFilesParsedAhead(t *testing.T) {
-	repo, err := FindRoot(".")
-	if err != nil {
-		t.Fatal(err)
-	}
-	root := t.TempDir()
-	if err := benchenv.Write(root, repo, benchenv.Spec{Services: 3, Rules: 400, Groups: 40, SLOs: 6, Dashboards: 2}); err != nil {
-		t.Fatal(err)
-	}
+	_, root := syntheticRepo(t)
 	overlay := map[string][]byte{}
-	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -108,6 +94,21 @@ func TestEveryLoadPathTakesFilesParsedAhead(t *testing.T) {
 			t.Logf("%d files parsed ahead", served)
 		})
 	}
+}
+
+// syntheticRepo is this repository's root and a new one holding a small
+// synthetic environment (benchenv.Name) of 40 rule files.
+func syntheticRepo(t *testing.T) (repo, synthetic string) {
+	t.Helper()
+	repo, err := FindRoot(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	synthetic = t.TempDir()
+	if err := benchenv.Write(synthetic, repo, benchenv.Spec{Services: 3, Rules: 400, Groups: 40, SLOs: 6, Dashboards: 2}); err != nil {
+		t.Fatal(err)
+	}
+	return repo, synthetic
 }
 
 // A file asked for with other bytes or another configuration than the
