@@ -66,11 +66,22 @@ func explainCUE(envV cue.Value, errs []cueerrors.Error) []cueerrors.Error {
 		k := strings.Join(e.Path(), ".")
 		byPath[k] = append(byPath[k], e)
 	}
+	// A refused labels.job is explained once: what else CUE says there
+	// (interpolations of the refused labels) follows from it.
+	jobLabels := map[string]bool{}
+	for _, e := range errs {
+		if msg, _ := e.Msg(); msg == "field not allowed" && targetJobLabel(e, envPath(e.Path())) != nil {
+			jobLabels[strings.Join(e.Path(), ".")] = true
+		}
+	}
 	var out []cueerrors.Error
 	for _, e := range errs {
 		msg, _ := e.Msg()
 		siblings := byPath[strings.Join(e.Path(), ".")]
 		if len(siblings) > 1 && disjunctionNoise(e, siblings) {
+			continue
+		}
+		if jobLabels[strings.Join(e.Path(), ".")] && msg != "field not allowed" {
 			continue
 		}
 		rel := envPath(e.Path())
@@ -243,16 +254,27 @@ func unknownField(envV cue.Value, e cueerrors.Error, rel []string) cueerrors.Err
 	return &explained{orig: e, path: append([]string{EnvField}, rel...), msg: msg}
 }
 
-// targetJobLabel explains labels.job on a static target or probe
-// (#TargetLabels): the target's key is its job, in both flavours.
+// targetJobLabel explains labels.job on a static target, probe or
+// federation job (#TargetLabels), or on a blackbox exporter's probe: the
+// key names the job, in both flavours.
 func targetJobLabel(e cueerrors.Error, rel []string) cueerrors.Error {
 	n := len(rel)
-	if n < 4 || rel[n-1] != "job" || rel[n-2] != "labels" || rel[n-4] != "targets" {
+	if n < 4 || rel[n-1] != "job" || rel[n-2] != "labels" {
+		return nil
+	}
+	key := strings.Trim(rel[n-3], `"`)
+	job, what := key, "target"
+	switch {
+	case rel[n-4] == "targets":
+	case rel[n-4] == "federation" && n == 4:
+		what = "federation job"
+	case rel[n-4] == "probes" && n == 6 && rel[0] == "exporters":
+		job, what = "probe-"+key, "probe"
+	default:
 		return nil
 	}
 	// The value is not in envV (the field is refused), so it is not quoted.
-	key := strings.Trim(rel[n-3], `"`)
-	msg := fmt.Sprintf("field not allowed: a target's key is its job name, and every series it scrapes carries job=%q in both flavours (the operator flavour's job relabelling would overwrite labels.job, plain Prometheus would keep it); drop labels.job, and to call the job otherwise, rename the target", key)
+	msg := fmt.Sprintf("field not allowed: a %s's key names its job, and every series it scrapes carries job=%q in both flavours; a job label would break that (the operator flavour's job relabelling overwrites it on some kinds, Prometheus keeps it on others): drop labels.job, and to call the job otherwise, rename the %s", what, job, what)
 	return &explained{orig: e, path: append([]string{EnvField}, rel...), msg: msg}
 }
 

@@ -55,15 +55,17 @@ env: targets: app: #T & {adresses: ["x"]}
 // job name in both flavours (schemas' #TargetLabels). The message says so
 // at labels.job, for every kind that has labels; other labels load.
 func TestTargetLabelsRefuseJob(t *testing.T) {
-	for _, c := range []struct{ kind, target string }{
-		{"static", `kind: "static", addresses: ["10.0.0.1:9100"]`},
-		{"static probe", `kind: "probe", module: "http_2xx", static: ["https://example.com"]`},
-		{"ingress probe", `kind: "probe", module: "http_2xx", ingress: selector: app: "web"`},
+	for _, c := range []struct{ kind, at, closing, what, job, field string }{
+		{"static", `targets: edge: {kind: "static", addresses: ["10.0.0.1:9100"], `, "}", "target", "edge", "targets.edge"},
+		{"static probe", `targets: edge: {kind: "probe", module: "http_2xx", static: ["https://example.com"], `, "}", "target", "edge", "targets.edge"},
+		{"ingress probe", `targets: edge: {kind: "probe", module: "http_2xx", ingress: selector: app: "web", `, "}", "target", "edge", "targets.edge"},
+		{"federation", `federation: edge: {addresses: ["prom:9090"], match: ["up"], `, "}", "federation job", "edge", "federation.edge"},
+		{"blackbox probe", `exporters: blackbox: exporter.#BlackboxExporter & {probes: edge: {module: "http_2xx", static: ["https://example.com"], `, "}}", "probe", "probe-edge", "exporters.blackbox.probes.edge"},
 	} {
 		t.Run(c.kind, func(t *testing.T) {
 			for _, labels := range []string{`team: "net"`, `team: "net", job: "edge-nodes"`} {
 				file := envFile(`	name: "prod"
-	targets: edge: {` + c.target + `, labels: {` + labels + `}}`)
+	` + c.at + `labels: {` + labels + `}` + c.closing)
 				root := writeFiles(t, map[string]string{"cue.mod/module.cue": userModule, "environments/prod/prod.cue": file})
 				_, err := Environment(root, limitsRef, Options{})
 				if !strings.Contains(labels, "job") {
@@ -75,8 +77,9 @@ func TestTargetLabelsRefuseJob(t *testing.T) {
 				// At the job field itself.
 				lines := strings.Split(file, "\n")
 				want := fmt.Sprintf("environments/prod/prod.cue:%d:%d: ", len(lines)-2, strings.Index(lines[len(lines)-3], "job:")+1)
-				msg := `env.targets.edge.labels.job: field not allowed: a target's key is its job name, and every series it scrapes carries job="edge" in both flavours`
-				if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), msg) {
+				msg := `env.` + c.field + `.labels.job: field not allowed: a ` + c.what + `'s key names its job, and every series it scrapes carries job="` + c.job + `" in both flavours`
+				// One message: not CUE's others at the same place.
+				if err == nil || !strings.HasPrefix(err.Error(), want) || !strings.Contains(err.Error(), msg) || strings.Count(err.Error(), "\n") > 0 {
 					t.Errorf("labels {%s}: error %v, want it at %s... saying %q", labels, err, want, msg)
 				}
 			}
@@ -93,8 +96,12 @@ func TestTargetJobLabelPaths(t *testing.T) {
 	}{
 		{[]string{"targets", "edge", "labels", "job"}, true},
 		{[]string{"exporters", "node", "targets", "edge", "labels", "job"}, true},
+		{[]string{"federation", "edge", "labels", "job"}, true},
+		{[]string{"exporters", "blackbox", "probes", "web", "labels", "job"}, true},
 		{[]string{"targets", "edge", "labels", "team"}, false},
-		{[]string{"federation", "edge", "labels", "job"}, false},
+		{[]string{"rules", "edge", "labels", "job"}, false},
+		{[]string{"slos", "svc", "probes", "web", "labels", "job"}, false},
+		{[]string{"exporters", "blackbox", "federation", "edge", "labels", "job"}, false},
 		{[]string{"labels", "job"}, false},
 	} {
 		if got := targetJobLabel(nil, c.rel) != nil; got != c.want {

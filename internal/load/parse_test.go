@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -46,7 +47,7 @@ func TestAheadParserGivesTheLoaderItsOwnSyntax(t *testing.T) {
 					helped++
 				}
 			}
-			if c.env == benchenv.Name && helped == 0 {
+			if c.env == benchenv.Name && helped == 0 && aheadOnSecondCore() {
 				t.Errorf("none of %d files was taken from the helper", len(files))
 			}
 			t.Logf("%d files, %d parsed ahead", len(files), helped)
@@ -88,13 +89,18 @@ func TestEveryLoadPathTakesFilesParsedAhead(t *testing.T) {
 			if _, err := Environments(root, ref, c.opts); err != nil {
 				t.Fatal(err)
 			}
-			if served <= 0 {
+			if served <= 0 && aheadOnSecondCore() {
 				t.Errorf("the loader took %d files from the helper", served)
 			}
 			t.Logf("%d files parsed ahead", served)
 		})
 	}
 }
+
+// aheadOnSecondCore reports whether the helper can be expected to get
+// ahead of the loader: only on a second core; on one, whether it parses
+// any file first is the scheduler's choice.
+func aheadOnSecondCore() bool { return runtime.GOMAXPROCS(0) >= 2 }
 
 // syntheticRepo is this repository's root and a new one holding a small
 // synthetic environment (benchenv.Name) of 40 rule files.

@@ -241,7 +241,7 @@ func (imp *Import) convertProbe(mi int, m read.Monitor, spec *yaml.Node, base mo
 		if job, ok := labels["job"]; ok {
 			delete(labels, "job")
 			if jn, _ := d.Scalar(read.Get(spec, "jobName"), "jobName"); jn == "" && job != "" && job != name {
-				imp.note(d.Pos(sc), NoteWarning, "Probe %s: staticConfig labels.job %q is not kept: a target's job is its name, so its series get job=%q (name the target %q to keep theirs)", m.Name, job, name, job)
+				imp.note(d.Pos(read.Get(read.Get(sc, "labels"), "job")), NoteWarning, "Probe %s: staticConfig labels.job %q is not kept: a target's job is its name, so its series get job=%q (name the target %q to keep theirs)", m.Name, job, name, job)
 			}
 		}
 		t.Labels = labels

@@ -160,6 +160,17 @@ func (imp *Import) scrapeToTarget(d read.Doc, j *yaml.Node, name string, res *sc
 	if len(addrs) == 0 {
 		return "its static_configs have no targets", nil
 	}
+	// A target's or federation job's key is its job (schemas'
+	// #TargetLabels refuses labels.job). Prometheus fills job from
+	// job_name only where no target label set it, so a job label equal to
+	// the name, or empty, says nothing the key does not; another would
+	// rename the series.
+	if job, ok := labels["job"]; ok {
+		if job != "" && job != name {
+			return fmt.Sprintf("its static_configs' labels set job to %q, where a target's job is its name", job), nil
+		}
+		delete(labels, "job")
+	}
 	t := model.Target{Kind: model.KindStatic, Addresses: addrs, Labels: labels}
 	if why := imp.scrapeFields(d, j, name, &t); why != "" {
 		return why, nil
@@ -169,16 +180,6 @@ func (imp *Import) scrapeToTarget(d read.Doc, j *yaml.Node, name string, res *sc
 			Interval: t.Interval, Timeout: t.Timeout, TLS: t.TLS, BasicAuth: t.BasicAuth, Labels: labels}
 		imp.note(d.Pos(j), NoteChange, "scrape config %s becomes federation job %s", name, name)
 		return "", nil
-	}
-	// A target's key is its job (schemas' #TargetLabels refuses
-	// labels.job). Prometheus fills job from job_name only where no target
-	// label set it, so a job label equal to the name, or empty, says
-	// nothing the key does not; another would rename the series.
-	if job, ok := t.Labels["job"]; ok {
-		if job != "" && job != name {
-			return fmt.Sprintf("its static_configs' labels set job to %q, where a target's job is its name", job), nil
-		}
-		delete(t.Labels, "job")
 	}
 	var ok bool
 	if t.Relabel, ok = relabels(d, read.Get(j, "relabel_configs"), false); !ok {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"reflect"
 	"strings"
 
@@ -86,9 +87,24 @@ func compareMonitorTarget(add func(string, bool, string, ...any), m read.Monitor
 		delete(want, "jobLabel")
 		add(m.Pos, true, "%s: jobLabel %v is gone: the job label is the target's name, %s", what, jl, name)
 	}
+	inputJob := orDefault(want["jobName"], "probe/"+m.Namespace+"/"+m.Name)
+	if m.Kind == read.KindProbe {
+		// A target cannot carry labels.job (schemas' #TargetLabels). With
+		// jobName, the operator's job relabelling overwrote it; without,
+		// the series carried it, over the job's own name.
+		if job, ok := cutStaticLabelJob(want); ok {
+			switch jn, _ := want["jobName"].(string); {
+			case jn != "" || job == "" || job == name:
+				add(m.Pos, true, "%s: staticConfig labels.job %q is left out: the series' job is the target's name, %s, as it was", what, job, name)
+			default:
+				inputJob = fmt.Sprintf("%s, from staticConfig labels.job", job)
+				add(m.Pos, false, "%s: the series' job is %s, the target's name; the input's was %s, from staticConfig labels.job", what, name, job)
+			}
+		}
+	}
 	if m.Kind == read.KindProbe && b["jobName"] == name {
 		if jn, has := want["jobName"]; !has || jn != name {
-			add(m.Pos, true, "%s: jobName is %s, the target's name (the input's job was %s)", what, name, orDefault(want["jobName"], "probe/"+m.Namespace+"/"+m.Name))
+			add(m.Pos, true, "%s: jobName is %s, the target's name (the input's job was %s)", what, name, inputJob)
 		}
 		delete(want, "jobName")
 		delete(b, "jobName")
@@ -248,4 +264,27 @@ func short(v any) string {
 		s = s[:117] + "..."
 	}
 	return s
+}
+
+// cutStaticLabelJob removes a Probe's targets.staticConfig.labels.job from
+// spec (copying what it changes: spec shares its maps with the input) and
+// returns it.
+func cutStaticLabelJob(spec map[string]any) (string, bool) {
+	targets, _ := spec["targets"].(map[string]any)
+	static, _ := targets["staticConfig"].(map[string]any)
+	labels, _ := static["labels"].(map[string]any)
+	job, ok := labels["job"]
+	if !ok {
+		return "", false
+	}
+	labels = maps.Clone(labels)
+	delete(labels, "job")
+	static = maps.Clone(static)
+	if static["labels"] = labels; len(labels) == 0 {
+		delete(static, "labels")
+	}
+	targets = maps.Clone(targets)
+	targets["staticConfig"] = static
+	spec["targets"] = targets
+	return fmt.Sprint(job), true
 }

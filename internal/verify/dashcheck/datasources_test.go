@@ -154,7 +154,7 @@ func TestScanRefsEdgeCases(t *testing.T) {
 			t.Errorf("%s: found %q, want %q", c.doc, got, c.want)
 		}
 	}
-	// Many members, with a duplicate, as lastOfEach finds them in a map.
+	// Many members, with a duplicate, as dropShadowed finds them in a map.
 	var b strings.Builder
 	b.WriteString(`{"datasource":{"uid":"x"}`)
 	for i := range 40 {
