@@ -83,15 +83,6 @@ var knownLabelDiffs = []struct {
 	{"service (library kubelet)", labelDiff{"cadvisor", "node", "", "node-0"}, "ServiceMonitor adds node=<Endpoints target Node>"},
 	{"service (library kubelet)", labelDiff{"cadvisor", "node", "", "node-1"}, "ServiceMonitor adds node=<Endpoints target Node>"},
 
-	// A service target with endpoints: plain scrapes the addresses as a
-	// static_config (scrape.go:87-91); the operator flavour writes a
-	// headless Service, its Endpoints and a ServiceMonitor
-	// (internal/render/operator/external.go:21-64), whose discovery gives
-	// namespace and service (promcfg.go:2134-2141) and endpoint.
-	{"service (endpoints)", labelDiff{"external", "endpoint", "", "metrics"}, "ServiceMonitor of mongen's headless Service adds endpoint=<port>"},
-	{"service (endpoints)", labelDiff{"external", "namespace", "", "monitoring"}, "ServiceMonitor copies the headless Service's namespace"},
-	{"service (endpoints)", labelDiff{"external", "service", "", "external"}, "ServiceMonitor copies the headless Service's name"},
-
 	// Pods in phase Succeeded or Failed: op drops them (PodMonitor
 	// promcfg.go:1521-1523, filterRunning defaulting to true;
 	// generateRunningFilter promcfg.go:2242-2248); plain keeps them

@@ -44,6 +44,21 @@ func copyLabel(from, to string) relabel {
 	return relabel{SourceLabels: []string{from}, TargetLabel: to}
 }
 
+// outsideLabels are the labels a service target outside the cluster has
+// in the operator flavour, where its ServiceMonitor discovers the headless
+// Service mongen writes for it (render/operator/external.go): the
+// Service's namespace and name (the job's) and the port's name.
+func outsideLabels(j expand.Job) map[string]string {
+	ls := map[string]string{"service": j.Name}
+	if j.Target.Namespace != "" {
+		ls["namespace"] = j.Target.Namespace
+	}
+	if j.Target.Port != "" {
+		ls["endpoint"] = j.Target.Port
+	}
+	return ls
+}
+
 func namespacesOf(t model.Target) []string {
 	if len(t.Namespaces) > 0 {
 		return t.Namespaces
@@ -86,8 +101,9 @@ func scrape(j expand.Job) (scrapeConfig, error) {
 	case model.KindService:
 		if len(t.Endpoints) > 0 {
 			// Outside the cluster: scrape the addresses directly; the
-			// operator flavour builds a headless Service for the same job.
-			sc.StaticConfigs = []staticConfig{{Targets: t.Endpoints}}
+			// operator flavour builds a headless Service named after the
+			// job, whose ServiceMonitor gives these labels.
+			sc.StaticConfigs = []staticConfig{{Targets: t.Endpoints, Labels: outsideLabels(j)}}
 			break
 		}
 		sc.KubernetesSDConfigs = []kubernetesSD{{Role: "endpoints", Namespaces: &namespaces{Names: namespacesOf(t)}}}
