@@ -41,6 +41,7 @@ const flavourParityBody = `
 		}
 		legacy: {kind: "static", addresses: ["10.1.2.3:9100", "10.1.2.4:9100"], labels: {tier: "db", zone: "a"}}
 		"probe-static": {kind: "probe", module: "http_2xx", static: ["https://example.com/health"], labels: site: "shop"}
+		"probe-static-ns": {kind: "probe", module: "http_2xx", static: ["https://example.com/ready"], labels: {site: "shop", namespace: "shop"}}
 		"probe-ingress": {kind: "probe", module: "http_2xx", ingress: selector: probe: "yes", labels: site: "shop"}
 		"probe-annotated": {kind: "probe", module: "http_2xx", annotated: true, labels: site: "shop"}
 	}
@@ -90,12 +91,6 @@ var knownLabelDiffs = []struct {
 	// is a target that is down: up == 0 in plain only.
 	{"pod (finished)", labelDiff{"worker", "(target)", "10.244.0.99:9090", ""}, "op drops Succeeded/Failed Pods; plain scrapes them"},
 
-	// A static probe: op adds namespace=<the Probe's namespace> to a
-	// Probe's static targets unless its labels set one
-	// (promcfg.go:1788-1794); plain's static_config has the target's
-	// labels only (scrape.go:138).
-	{"probe (static)", labelDiff{"probe-static", "namespace", "", "monitoring"}, "op's Probe adds namespace to static targets"},
-
 	// An annotated probe: plain copies the probed Service's namespace and
 	// name (scrape.go:170-171); the operator flavour's ScrapeConfig
 	// (internal/render/operator/probe.go:101-124, annotatedProbe) copies
@@ -143,13 +138,29 @@ func TestFlavourParityOfSeriesLabels(t *testing.T) {
 			}
 		}
 	}
-	for _, key := range []string{"web", "web-multi", "external", "worker", "legacy", "probe-static", "probe-ingress", "probe-annotated", "node-exporter", "kubelet", "cadvisor"} {
+	for _, key := range []string{"web", "web-multi", "external", "worker", "legacy", "probe-static", "probe-static-ns", "probe-ingress", "probe-annotated", "node-exporter", "kubelet", "cadvisor"} {
 		if _, ok := plain[key]; !ok {
 			t.Errorf("plain has no job %s: the test no longer covers its kind", key)
 		}
 	}
 	got := diffSeries(plain, op)
 	checkKnownDiffs(t, got)
+
+	// A static probe's series carry the target's own namespace label or
+	// else, in both flavours, the operator's default: the namespace of the
+	// Probe, Prometheus's.
+	for _, f := range []struct {
+		name string
+		jobs map[string]jobSeries
+	}{{"plain", plain}, {"operator", op}} {
+		for job, want := range map[string]string{"probe-static": "monitoring", "probe-static-ns": "shop"} {
+			for inst, ls := range f.jobs[job].targets {
+				if ls["namespace"] != want {
+					t.Errorf("%s: job %s, target %s: namespace=%q, want %q", f.name, job, inst, ls["namespace"], want)
+				}
+			}
+		}
+	}
 
 	// The comparison sees a change: one more label on one plain job, set
 	// by relabelling as a renderer would, is a difference of its own.

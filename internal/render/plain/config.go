@@ -146,7 +146,7 @@ func Render(p *expand.Plan, t *artifact.Tree) error {
 		cfg.RuleFiles = []string{"rules/*.yaml"}
 	}
 	for _, j := range p.Jobs {
-		sc, err := scrape(j)
+		sc, err := scrape(j, env.Prometheus.Namespace)
 		if err != nil {
 			return fmt.Errorf("render prometheus.yml: job %q (%s): %w", j.Name, j.Origin, err)
 		}

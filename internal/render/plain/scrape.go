@@ -93,7 +93,9 @@ func common(j expand.Job) scrapeConfig {
 	return sc
 }
 
-func scrape(j expand.Job) (scrapeConfig, error) {
+// scrape renders one job; promNamespace is the Prometheus server's
+// namespace, a static probe's namespace label ("" leaves it out).
+func scrape(j expand.Job, promNamespace string) (scrapeConfig, error) {
 	t := j.Target
 	sc := common(j)
 	var discovery []relabel
@@ -126,7 +128,7 @@ func scrape(j expand.Job) (scrapeConfig, error) {
 		sc.StaticConfigs = []staticConfig{{Targets: t.Addresses, Labels: t.Labels}}
 	case model.KindProbe:
 		var err error
-		discovery, err = probe(&sc, t)
+		discovery, err = probe(&sc, t, promNamespace)
 		if err != nil {
 			return sc, err
 		}
@@ -141,7 +143,7 @@ func scrape(j expand.Job) (scrapeConfig, error) {
 // probe configures the blackbox-exporter pattern: the probed address moves
 // to the target parameter and the instance label, and the scrape goes to the
 // prober.
-func probe(sc *scrapeConfig, t model.Target) ([]relabel, error) {
+func probe(sc *scrapeConfig, t model.Target, promNamespace string) ([]relabel, error) {
 	sc.MetricsPath = "/probe"
 	if sc.Params == nil {
 		sc.Params = map[string][]string{}
@@ -151,7 +153,7 @@ func probe(sc *scrapeConfig, t model.Target) ([]relabel, error) {
 	ways := 0
 	if len(t.Static) > 0 {
 		ways++
-		sc.StaticConfigs = []staticConfig{{Targets: t.Static, Labels: t.Labels}}
+		sc.StaticConfigs = []staticConfig{{Targets: t.Static, Labels: staticProbeLabels(t.Labels, promNamespace)}}
 		find = []relabel{copyLabel("__address__", "__param_target")}
 	}
 	if t.Ingress != nil {
@@ -201,6 +203,25 @@ func probe(sc *scrapeConfig, t model.Target) ([]relabel, error) {
 	return find, nil
 }
 
+// staticProbeLabels are a static probe's target labels: its own, and the
+// namespace the operator flavour's Probe lives in (Prometheus's) unless
+// they set one, as the prometheus-operator labels a Probe's static targets
+// (pkg/prometheus/promcfg.go, generateProbeConfig). Dropping the label in
+// the operator flavour instead would change the series of every Probe
+// imported from, or moved off, kube-prometheus, and their alerts' routing
+// by namespace.
+func staticProbeLabels(labels map[string]string, promNamespace string) map[string]string {
+	if _, ok := labels["namespace"]; ok || promNamespace == "" {
+		return labels
+	}
+	out := maps.Clone(labels)
+	if out == nil {
+		out = map[string]string{}
+	}
+	out["namespace"] = promNamespace
+	return out
+}
+
 // labelSteps sets fixed labels through relabelling, sorted by name.
 func labelSteps(labels map[string]string) []relabel {
 	names := make([]string, 0, len(labels))
@@ -245,9 +266,11 @@ func ruleFile(group string) string {
 // ScrapeConfigFile renders one job as the only scrape config of a
 // prometheus.yml with the given global scrape interval, exactly as Render
 // writes it, so a caller can load it with Prometheus's parser: mongen
-// import proves a conversion that way.
+// import proves a conversion that way. The one exception: a static probe
+// lacks the namespace label of the server's namespace, which needs the
+// environment.
 func ScrapeConfigFile(j expand.Job, scrapeInterval string) ([]byte, error) {
-	sc, err := scrape(j)
+	sc, err := scrape(j, "")
 	if err != nil {
 		return nil, fmt.Errorf("render job %s: %w", j.Name, err)
 	}
