@@ -68,7 +68,7 @@ var knownLabelDiffs = []struct {
 	// endpoint=<port name>: op adds it to every ServiceMonitor target
 	// (promcfg.go:2193-2204) and PodMonitor target (promcfg.go:1645-1655);
 	// plain's service and pod jobs copy namespace, service, pod and
-	// container only (scrape.go:96-99, 105-107).
+	// container only (scrape.go, scrape: the service and pod cases).
 	{"service", labelDiff{"web", "endpoint", "", "metrics"}, "ServiceMonitor adds endpoint=<port>"},
 	{"service (namespaces)", labelDiff{"web-multi", "endpoint", "", "metrics"}, "ServiceMonitor adds endpoint=<port>"},
 	{"service (library node exporter)", labelDiff{"node-exporter", "endpoint", "", "metrics"}, "ServiceMonitor adds endpoint=<port>"},
@@ -87,18 +87,9 @@ var knownLabelDiffs = []struct {
 	// Pods in phase Succeeded or Failed: op drops them (PodMonitor
 	// promcfg.go:1521-1523, filterRunning defaulting to true;
 	// generateRunningFilter promcfg.go:2242-2248); plain keeps them
-	// (scrape.go:101-108), so a finished Job's Pod that still has its IP
+	// (scrape.go, scrape: the pod case), so a finished Job's Pod that still has its IP
 	// is a target that is down: up == 0 in plain only.
 	{"pod (finished)", labelDiff{"worker", "(target)", "10.244.0.99:9090", ""}, "op drops Succeeded/Failed Pods; plain scrapes them"},
-
-	// An annotated probe: plain copies the probed Service's namespace and
-	// name (scrape.go:170-171); the operator flavour's ScrapeConfig
-	// (internal/render/operator/probe.go:101-124, annotatedProbe) copies
-	// neither, and op adds nothing to a ScrapeConfig's targets.
-	{"probe (annotated)", labelDiff{"probe-annotated", "namespace", "apps", ""}, "plain copies the probed Service's namespace"},
-	{"probe (annotated)", labelDiff{"probe-annotated", "namespace", "monitoring", ""}, "plain copies the probed Service's namespace"},
-	{"probe (annotated)", labelDiff{"probe-annotated", "service", "checkout", ""}, "plain copies the probed Service's name"},
-	{"probe (annotated)", labelDiff{"probe-annotated", "service", "shop-frontend", ""}, "plain copies the probed Service's name"},
 }
 
 // TestFlavourParityOfSeriesLabels builds one environment in both flavours

@@ -113,6 +113,10 @@ func (r *renderer) annotatedProbe(j expand.Job) {
 	c.relabel = append(append([]monitoringv1.RelabelConfig{
 		{Action: "keep", SourceLabels: []monitoringv1.LabelName{probeAnnotationLabel}, Regex: "true"},
 		{Action: "replace", SourceLabels: []monitoringv1.LabelName{"__address__"}, TargetLabel: "__param_target"},
+		// The probed Service's namespace and name, as the plain flavour's
+		// job copies them: the operator adds no labels to a ScrapeConfig.
+		{Action: "replace", SourceLabels: []monitoringv1.LabelName{"__meta_kubernetes_namespace"}, TargetLabel: "namespace"},
+		{Action: "replace", SourceLabels: []monitoringv1.LabelName{"__meta_kubernetes_service_name"}, TargetLabel: "service"},
 		{Action: "replace", SourceLabels: []monitoringv1.LabelName{"__param_target"}, TargetLabel: "instance"},
 		{Action: "replace", TargetLabel: "__address__", Replacement: ptr(t.Prober)},
 	}, labelRelabels(t.Labels)...), c.relabel...)
