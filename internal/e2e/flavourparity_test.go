@@ -64,33 +64,7 @@ var knownLabelDiffs = []struct {
 	kind string
 	labelDiff
 	why string
-}{
-	// endpoint=<port name>: op adds it to every ServiceMonitor target
-	// (promcfg.go:2193-2204) and PodMonitor target (promcfg.go:1645-1655);
-	// plain's service and pod jobs copy namespace, service, pod and
-	// container only (scrape.go, scrape: the service and pod cases).
-	{"service", labelDiff{"web", "endpoint", "", "metrics"}, "ServiceMonitor adds endpoint=<port>"},
-	{"service (namespaces)", labelDiff{"web-multi", "endpoint", "", "metrics"}, "ServiceMonitor adds endpoint=<port>"},
-	{"service (library node exporter)", labelDiff{"node-exporter", "endpoint", "", "metrics"}, "ServiceMonitor adds endpoint=<port>"},
-	{"service (library kubelet)", labelDiff{"kubelet", "endpoint", "", "https-metrics"}, "ServiceMonitor adds endpoint=<port>"},
-	{"service (library kubelet)", labelDiff{"cadvisor", "endpoint", "", "https-metrics"}, "ServiceMonitor adds endpoint=<port>"},
-	{"pod", labelDiff{"worker", "endpoint", "", "http-metrics"}, "PodMonitor adds endpoint=<port>"},
-
-	// node=<Node name>: op copies the Endpoints address's target when it is
-	// a Node (promcfg.go:2119-2126), as the kubelet's Endpoints are; plain
-	// has no such step.
-	{"service (library kubelet)", labelDiff{"kubelet", "node", "", "node-0"}, "ServiceMonitor adds node=<Endpoints target Node>"},
-	{"service (library kubelet)", labelDiff{"kubelet", "node", "", "node-1"}, "ServiceMonitor adds node=<Endpoints target Node>"},
-	{"service (library kubelet)", labelDiff{"cadvisor", "node", "", "node-0"}, "ServiceMonitor adds node=<Endpoints target Node>"},
-	{"service (library kubelet)", labelDiff{"cadvisor", "node", "", "node-1"}, "ServiceMonitor adds node=<Endpoints target Node>"},
-
-	// Pods in phase Succeeded or Failed: op drops them (PodMonitor
-	// promcfg.go:1521-1523, filterRunning defaulting to true;
-	// generateRunningFilter promcfg.go:2242-2248); plain keeps them
-	// (scrape.go, scrape: the pod case), so a finished Job's Pod that still has its IP
-	// is a target that is down: up == 0 in plain only.
-	{"pod (finished)", labelDiff{"worker", "(target)", "10.244.0.99:9090", ""}, "op drops Succeeded/Failed Pods; plain scrapes them"},
-}
+}{}
 
 // TestFlavourParityOfSeriesLabels builds one environment in both flavours
 // with the real pipeline and proves which labels each job's series carry

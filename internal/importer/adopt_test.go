@@ -78,10 +78,13 @@ func TestKubernetesJobWithBasicAuthorizationStaysRaw(t *testing.T) {
 ` + auth + `  relabel_configs:
   - {source_labels: [__meta_kubernetes_service_label_app], regex: shop, action: keep}
   - {source_labels: [__meta_kubernetes_endpoint_port_name], regex: metrics, action: keep}
+  - {source_labels: [__meta_kubernetes_endpoint_address_target_kind, __meta_kubernetes_endpoint_address_target_name], separator: ';', regex: 'Node;(.*)', target_label: node, replacement: '${1}'}
   - {source_labels: [__meta_kubernetes_namespace], target_label: namespace}
   - {source_labels: [__meta_kubernetes_service_name], target_label: service}
   - {source_labels: [__meta_kubernetes_pod_name], target_label: pod}
   - {source_labels: [__meta_kubernetes_pod_container_name], target_label: container}
+  - {source_labels: [__meta_kubernetes_pod_phase], regex: (Failed|Succeeded), action: drop}
+  - {target_label: endpoint, replacement: metrics}
 `
 	}
 	convert := func(src string) *Import {

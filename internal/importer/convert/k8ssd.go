@@ -120,6 +120,9 @@ func kubernetesDiscovery(d read.Doc, j *yaml.Node) (role string, names []string,
 func kubernetesSelection(t *model.Target, steps []model.Relabel, role string) ([]model.Relabel, string) {
 	how := kubernetesSD[role]
 	i := 0
+	if role == "pod" && i < len(steps) && steps[i].Action == "drop" && reflect.DeepEqual(steps[i].SourceLabels, []string{"__meta_kubernetes_pod_phase"}) {
+		i++ // a pod target drops finished Pods first, as a PodMonitor does
+	}
 	for ; i < len(steps); i++ {
 		s := steps[i]
 		if s.Action != "keep" || len(s.SourceLabels) != 1 || !strings.HasPrefix(s.SourceLabels[0], how.labelPrefix) {
@@ -149,11 +152,16 @@ func kubernetesSelection(t *model.Target, steps []model.Relabel, role string) ([
 		return nil, "its port is a pattern, not a name"
 	}
 	t.Port = port
-	// A target adds namespace, service (endpoints), pod and container
-	// labels after the selection; what follows them is the job's own.
-	standard := map[string]int{"endpoints": 4, "pod": 3}[role]
+	// A target adds node (endpoints), namespace, service (endpoints), pod,
+	// container labels, drops finished Pods (endpoints; pods did first)
+	// and adds endpoint after the selection, as the operator's monitors
+	// do; what follows is the job's own. sameScrape proves the count.
+	standard := map[string]int{"endpoints": 7, "pod": 4}[role]
 	if i+1+standard > len(steps) {
-		return nil, "it does not copy namespace, pod and container into labels as a target does"
+		return nil, map[string]string{
+			"endpoints": "it does not add the node, namespace, service, pod, container and endpoint labels and drop finished Pods as a target does",
+			"pod":       "it does not add the namespace, pod, container and endpoint labels as a target does",
+		}[role]
 	}
 	return steps[i+1+standard:], ""
 }

@@ -40,6 +40,30 @@ func keepSelector(prefix string, sel map[string]string) []relabel {
 	return out
 }
 
+// dropFinished drops the targets of Pods that have finished (a Job's, say)
+// but keep their IP for a while: they serve no metrics, and the operator
+// drops them too (its filterRunning default).
+var dropFinished = relabel{SourceLabels: []string{"__meta_kubernetes_pod_phase"}, Regex: ptr("(Failed|Succeeded)"), Action: "drop"}
+
+// nodeLabel sets node to the Node an Endpoints address points at (the
+// kubelet's do), as a ServiceMonitor does.
+var nodeLabel = relabel{
+	SourceLabels: []string{"__meta_kubernetes_endpoint_address_target_kind", "__meta_kubernetes_endpoint_address_target_name"},
+	Separator:    ptr(";"),
+	Regex:        ptr("Node;(.*)"),
+	TargetLabel:  "node",
+	Replacement:  ptr("${1}"),
+}
+
+// endpointLabel sets endpoint to the scraped port's name, as a
+// ServiceMonitor or PodMonitor does for every target.
+func endpointLabel(port string) []relabel {
+	if port == "" {
+		return nil
+	}
+	return []relabel{{TargetLabel: "endpoint", Replacement: ptr(port)}}
+}
+
 func copyLabel(from, to string) relabel {
 	return relabel{SourceLabels: []string{from}, TargetLabel: to}
 }
@@ -108,22 +132,32 @@ func scrape(j expand.Job, promNamespace string) (scrapeConfig, error) {
 			sc.StaticConfigs = []staticConfig{{Targets: t.Endpoints, Labels: outsideLabels(j)}}
 			break
 		}
+		// The steps and their order are a ServiceMonitor's as the
+		// prometheus-operator generates them (pkg/prometheus/promcfg.go),
+		// so a job's series carry the same labels in both flavours.
 		sc.KubernetesSDConfigs = []kubernetesSD{{Role: "endpoints", Namespaces: &namespaces{Names: namespacesOf(t)}}}
 		discovery = append(keepSelector("__meta_kubernetes_service_label_", t.Selector),
 			relabel{SourceLabels: []string{"__meta_kubernetes_endpoint_port_name"}, Regex: ptr(regexp.QuoteMeta(t.Port)), Action: "keep"},
+			nodeLabel,
 			copyLabel("__meta_kubernetes_namespace", "namespace"),
 			copyLabel("__meta_kubernetes_service_name", "service"),
 			copyLabel("__meta_kubernetes_pod_name", "pod"),
 			copyLabel("__meta_kubernetes_pod_container_name", "container"),
+			dropFinished,
 		)
+		discovery = append(discovery, endpointLabel(t.Port)...)
 	case model.KindPod:
+		// A PodMonitor's steps in the operator's order: finished Pods go
+		// first.
 		sc.KubernetesSDConfigs = []kubernetesSD{{Role: "pod", Namespaces: &namespaces{Names: namespacesOf(t)}}}
-		discovery = append(keepSelector("__meta_kubernetes_pod_label_", t.Selector),
+		discovery = append([]relabel{dropFinished}, keepSelector("__meta_kubernetes_pod_label_", t.Selector)...)
+		discovery = append(discovery,
 			relabel{SourceLabels: []string{"__meta_kubernetes_pod_container_port_name"}, Regex: ptr(regexp.QuoteMeta(t.Port)), Action: "keep"},
 			copyLabel("__meta_kubernetes_namespace", "namespace"),
 			copyLabel("__meta_kubernetes_pod_name", "pod"),
 			copyLabel("__meta_kubernetes_pod_container_name", "container"),
 		)
+		discovery = append(discovery, endpointLabel(t.Port)...)
 	case model.KindStatic:
 		sc.StaticConfigs = []staticConfig{{Targets: t.Addresses, Labels: t.Labels}}
 	case model.KindProbe:
