@@ -41,37 +41,102 @@ var wellKnownLabels = map[string]string{
 // load with Prometheus's parser into the same scrape config as the input
 // (credentials, which become Secret files, aside). Otherwise it returns
 // why not, and the job stays raw.
-func (imp *Import) kubernetesTarget(d read.Doc, j *yaml.Node, name, scrapeInterval string) (model.Target, string) {
+// classic says the job had the older shape (kubernetesTarget's loop).
+func (imp *Import) kubernetesTarget(d read.Doc, j *yaml.Node, name, scrapeInterval string) (t model.Target, classic bool, why string) {
 	role, names, why := kubernetesDiscovery(d, j)
 	if why != "" {
-		return model.Target{}, why
+		return model.Target{}, false, why
 	}
 	how := kubernetesSD[role]
 	steps, ok := relabels(d, read.Get(j, "relabel_configs"), false)
 	if !ok {
-		return model.Target{}, "a relabel step has a field #Relabel lacks"
+		return model.Target{}, false, "a relabel step has a field #Relabel lacks"
 	}
-	t := model.Target{Kind: how.kind, Selector: map[string]string{}}
+	t = model.Target{Kind: how.kind, Selector: map[string]string{}}
 	if len(names) == 1 {
 		t.Namespace = names[0]
 	} else {
 		t.Namespace, t.Namespaces = names[0], names
 	}
-	if t.Relabel, why = kubernetesSelection(&t, steps, role); why != "" {
-		return model.Target{}, why
+	after, why := kubernetesSelection(&t, steps, role)
+	if why != "" {
+		return model.Target{}, false, why
 	}
 	secrets := len(imp.Secrets)
-	undo := func(why string) (model.Target, string) {
+	undo := func(why string) (model.Target, bool, string) {
 		imp.Secrets = imp.Secrets[:secrets]
-		return model.Target{}, why
+		return model.Target{}, false, why
 	}
 	if why := imp.scrapeFields(d, j, name, &t); why != "" {
 		return undo(why)
 	}
-	if why := sameScrape(name, t, j, scrapeInterval); why != "" {
-		return undo(why)
+	// The job's own steps follow the ones a target writes: those of this
+	// mongen (the operator's, so the flavours' series match), or, in a
+	// job written without them, namespace, service, pod and container
+	// only (older mongen, most hand-written jobs), which becomes a target
+	// whose series gain endpoint and node and lose finished Pods.
+	var first string
+	for _, classic := range []bool{false, true} {
+		standard := map[string]int{"endpoints": 7, "pod": 4}[role]
+		if classic {
+			standard = map[string]int{"endpoints": 4, "pod": 3}[role]
+		}
+		if after+standard > len(steps) {
+			continue
+		}
+		t.Relabel = steps[after+standard:]
+		why := sameScrape(name, t, j, scrapeInterval, classic)
+		if why == "" {
+			return t, classic, ""
+		}
+		if first == "" {
+			first = why
+		}
 	}
-	return t, ""
+	if first == "" {
+		first = map[string]string{
+			"endpoints": "it does not copy namespace, service, pod and container into labels as a target does",
+			"pod":       "it does not copy namespace, pod and container into labels as a target does",
+		}[role]
+	}
+	return undo(first)
+}
+
+// TargetStep reports whether a relabel step, as Prometheus's config
+// loader gives it back, is one a service or pod target adds to a job
+// written without them: node from a Node-backed address, the drop of
+// finished Pods, endpoint=<port>.
+func TargetStep(step any, port string) bool {
+	m, ok := step.(map[string]any)
+	if !ok {
+		return false
+	}
+	src := fmt.Sprint(m["source_labels"])
+	switch {
+	case m["target_label"] == "node":
+		return src == "[__meta_kubernetes_endpoint_address_target_kind __meta_kubernetes_endpoint_address_target_name]" && m["regex"] == "Node;(.*)"
+	case m["action"] == "drop":
+		return src == "[__meta_kubernetes_pod_phase]" && m["regex"] == "(Failed|Succeeded)"
+	case m["target_label"] == "endpoint":
+		return m["source_labels"] == nil && m["replacement"] == port
+	}
+	return false
+}
+
+// WithoutTargetSteps is a loaded relabel_configs value without the steps
+// TargetStep names.
+func WithoutTargetSteps(v any, port string) any {
+	steps, ok := v.([]any)
+	if !ok {
+		return v
+	}
+	var out []any
+	for _, s := range steps {
+		if !TargetStep(s, port) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // kubernetesDiscovery reads the job's one kubernetes_sd_configs entry: its
@@ -113,11 +178,11 @@ func kubernetesDiscovery(d read.Doc, j *yaml.Node) (role string, names []string,
 	return role, names, ""
 }
 
-// kubernetesSelection reads the relabel steps a target writes itself: keep
-// steps on the role's labels (t's selector), one on the port name (t's
-// port), then the standard namespace, service, pod and container labels.
-// It returns the steps after those, the job's own.
-func kubernetesSelection(t *model.Target, steps []model.Relabel, role string) ([]model.Relabel, string) {
+// kubernetesSelection reads the relabel steps a target selects with: keep
+// steps on the role's labels (t's selector), after a pod target's drop of
+// finished Pods, and one on the port name (t's port). It returns the index
+// of the step after them.
+func kubernetesSelection(t *model.Target, steps []model.Relabel, role string) (int, string) {
 	how := kubernetesSD[role]
 	i := 0
 	if role == "pod" && i < len(steps) && steps[i].Action == "drop" && reflect.DeepEqual(steps[i].SourceLabels, []string{"__meta_kubernetes_pod_phase"}) {
@@ -130,46 +195,37 @@ func kubernetesSelection(t *model.Target, steps []model.Relabel, role string) ([
 		}
 		value, ok := regexLiteral(s.Regex)
 		if !ok {
-			return nil, fmt.Sprintf("its keep step on %s is a pattern, not a label value", s.SourceLabels[0])
+			return 0, fmt.Sprintf("its keep step on %s is a pattern, not a label value", s.SourceLabels[0])
 		}
 		meta := strings.TrimPrefix(s.SourceLabels[0], how.labelPrefix)
 		key := meta
 		if wk, ok := wellKnownLabels[meta]; ok {
 			key = wk
 		} else if strings.Contains(meta, "_") {
-			return nil, fmt.Sprintf("its selector label %s may stand for several Kubernetes labels (Prometheus writes . / - as _), and a ServiceMonitor needs the label itself", s.SourceLabels[0])
+			return 0, fmt.Sprintf("its selector label %s may stand for several Kubernetes labels (Prometheus writes . / - as _), and a ServiceMonitor needs the label itself", s.SourceLabels[0])
 		}
 		t.Selector[key] = value
 	}
 	if len(t.Selector) == 0 {
-		return nil, "it selects by no label (a target selects by labels)"
+		return 0, "it selects by no label (a target selects by labels)"
 	}
 	if i >= len(steps) || steps[i].Action != "keep" || !reflect.DeepEqual(steps[i].SourceLabels, []string{how.portLabel}) {
-		return nil, "it selects no port by name (a target scrapes a named port)"
+		return 0, "it selects no port by name (a target scrapes a named port)"
 	}
 	port, ok := regexLiteral(steps[i].Regex)
 	if !ok {
-		return nil, "its port is a pattern, not a name"
+		return 0, "its port is a pattern, not a name"
 	}
 	t.Port = port
-	// A target adds node (endpoints), namespace, service (endpoints), pod,
-	// container labels, drops finished Pods (endpoints; pods did first)
-	// and adds endpoint after the selection, as the operator's monitors
-	// do; what follows is the job's own. sameScrape proves the count.
-	standard := map[string]int{"endpoints": 7, "pod": 4}[role]
-	if i+1+standard > len(steps) {
-		return nil, map[string]string{
-			"endpoints": "it does not add the node, namespace, service, pod, container and endpoint labels and drop finished Pods as a target does",
-			"pod":       "it does not add the namespace, pod, container and endpoint labels as a target does",
-		}[role]
-	}
-	return steps[i+1+standard:], ""
+	return i + 1, ""
 }
 
 // sameScrape is the proof: target t, rendered as the plain flavour renders
 // it, loads with Prometheus's parser into the same scrape config as the
 // input job j (credentials aside). Otherwise it says why not.
-func sameScrape(name string, t model.Target, j *yaml.Node, scrapeInterval string) string {
+// With classic, the steps a target adds to a job written without them
+// (TargetStep) are left out of the target's side.
+func sameScrape(name string, t model.Target, j *yaml.Node, scrapeInterval string, classic bool) string {
 	built, err := plain.ScrapeConfigFile(expand.Job{Name: name, Target: t}, scrapeInterval)
 	if err != nil {
 		return err.Error()
@@ -187,6 +243,9 @@ func sameScrape(name string, t model.Target, j *yaml.Node, scrapeInterval string
 		return "it does not load: " + err.Error()
 	}
 	g, w := got[name], want[name]
+	if classic {
+		g["relabel_configs"] = WithoutTargetSteps(g["relabel_configs"], t.Port)
+	}
 	for _, k := range []string{"basic_auth", "authorization"} {
 		delete(g, k)
 		delete(w, k)

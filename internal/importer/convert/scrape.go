@@ -117,11 +117,19 @@ func (imp *Import) scrapeConfigTarget(d read.Doc, root, j *yaml.Node, name strin
 	if v, _ := d.Scalar(read.Get(read.Get(root, "global"), "scrape_interval"), "scrape_interval"); v != "" {
 		interval = v
 	}
-	t, reason := imp.kubernetesTarget(d, j, name, interval)
+	t, classic, reason := imp.kubernetesTarget(d, j, name, interval)
 	if reason != "" {
 		return "it has kubernetes_sd_configs, and " + reason, nil
 	}
 	res.targets[name] = t
+	if classic {
+		node := ""
+		if t.Kind == model.KindService {
+			node = " (and node, on a Node's address)"
+		}
+		imp.note(d.Pos(j), NoteChange, "scrape config %s becomes %s target %s (it renders to the same scrape config, proven with Prometheus's config parser, but for the steps every target adds, as a ServiceMonitor or PodMonitor does: its series gain endpoint=%q%s, and finished Pods are no longer scraped)", name, t.Kind, name, t.Port, node)
+		return "", nil
+	}
 	imp.note(d.Pos(j), NoteChange, "scrape config %s becomes %s target %s (it renders to the same scrape config, proven with Prometheus's config parser)", name, t.Kind, name)
 	return "", nil
 }

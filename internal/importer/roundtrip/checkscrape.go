@@ -58,6 +58,8 @@ func CompareScrapeConfigs(in *read.Input, imp *convert.Import, built []byte) []D
 				switch {
 				case (k == "basic_auth" || k == "authorization") && secretJobs[convert.SecretName(name)]:
 					add(pos[name], true, "job %s: %s reads its credentials from Secret %s (see the checklist)", name, k, convert.SecretName(name))
+				case k == "relabel_configs" && targetSteps(imp, name, w[k], g[k]):
+					add(pos[name], true, "job %s: relabel_configs gain the steps every target adds, as a ServiceMonitor or PodMonitor does: endpoint and node labels, and finished Pods dropped", name)
 				case k == "static_configs" && reflect.DeepEqual(withoutNameJob(w[k], name), g[k]):
 					add(pos[name], true, "job %s: static_configs' labels.job is left out: it is the job name, which Prometheus gives the series where no label sets job", name)
 				default:
@@ -99,4 +101,18 @@ func withoutNameJob(v any, name string) any {
 		out[i] = m
 	}
 	return out
+}
+
+// targetSteps reports whether the built job's relabel_configs are the
+// input's plus only the steps a service or pod target adds to a job
+// written without them (convert.TargetStep).
+func targetSteps(imp *convert.Import, name string, want, got any) bool {
+	if imp.Env == nil {
+		return false
+	}
+	t, ok := imp.Env.Targets[name]
+	if !ok || t.Port == "" {
+		return false
+	}
+	return reflect.DeepEqual(want, convert.WithoutTargetSteps(got, t.Port))
 }
