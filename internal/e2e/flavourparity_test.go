@@ -43,6 +43,7 @@ const flavourParityBody = `
 		"probe-static": {kind: "probe", module: "http_2xx", static: ["https://example.com/health"], labels: site: "shop"}
 		"probe-static-ns": {kind: "probe", module: "http_2xx", static: ["https://example.com/ready"], labels: {site: "shop", namespace: "shop"}}
 		"probe-ingress": {kind: "probe", module: "http_2xx", ingress: selector: probe: "yes", labels: site: "shop"}
+		"probe-ingress-named": {kind: "probe", module: "http_2xx", ingress: selector: probe: "no", labels: {site: "shop", instance: "shop-front"}}
 		"probe-annotated": {kind: "probe", module: "http_2xx", annotated: true, labels: site: "shop"}
 	}
 `

@@ -226,14 +226,16 @@ func probe(sc *scrapeConfig, t model.Target, promNamespace string) ([]relabel, e
 	if ways != 1 {
 		return nil, fmt.Errorf("a probe needs exactly one of static, ingress or annotated (has %d)", ways)
 	}
-	if len(t.Static) == 0 {
-		// Discovered probes have no static_configs to carry labels.
-		find = append(find, labelSteps(t.Labels)...)
-	}
 	find = append(find,
 		copyLabel("__param_target", "instance"),
 		relabel{TargetLabel: "__address__", Replacement: ptr(t.Prober)},
 	)
+	if len(t.Static) == 0 {
+		// Discovered probes have no static_configs to carry labels: they
+		// are set last, as the operator flavour's Probe and ScrapeConfig
+		// set them, so labels.instance names the target in both.
+		find = append(find, labelSteps(t.Labels)...)
+	}
 	return find, nil
 }
 
