@@ -244,6 +244,19 @@ func (imp *Import) convertProbe(mi int, m read.Monitor, spec *yaml.Node, base mo
 				imp.note(d.Pos(read.Get(read.Get(sc, "labels"), "job")), NoteWarning, "Probe %s: staticConfig labels.job %q is not kept: a target's job is its name, so its series get job=%q (name the target %q to keep theirs)", m.Name, job, name, job)
 			}
 		}
+		// The operator gave a Probe's static targets the Probe's namespace
+		// unless its labels set one; a target's Probe lives in
+		// Prometheus's namespace, so another is written out to keep it.
+		promNS := imp.Env.Prometheus.Namespace
+		if promNS == "" {
+			promNS = "monitoring" // schemas' #Prometheus default
+		}
+		if _, ok := labels["namespace"]; !ok && t.Namespace != promNS {
+			if labels == nil {
+				labels = map[string]string{}
+			}
+			labels["namespace"] = t.Namespace
+		}
 		t.Labels = labels
 	} else if ing := read.Get(tg, "ingress"); ing != nil {
 		labels, _, err := d.StringMap(read.Get(read.Get(ing, "selector"), "matchLabels"), "matchLabels")

@@ -102,6 +102,13 @@ func compareMonitorTarget(add func(string, bool, string, ...any), m read.Monitor
 			}
 		}
 	}
+	if m.Kind == read.KindProbe && m.Namespace != "" && cutStaticLabel(b, "namespace", m.Namespace) {
+		if _, had := staticLabel(want, "namespace"); !had {
+			add(m.Pos, true, "%s: staticConfig labels.namespace %s is written out: the operator gave the Probe's static targets its namespace, and a target's Probe lives in Prometheus's", what, m.Namespace)
+		} else {
+			cutStaticLabel(want, "namespace", m.Namespace)
+		}
+	}
 	if m.Kind == read.KindProbe && b["jobName"] == name {
 		if jn, has := want["jobName"]; !has || jn != name {
 			add(m.Pos, true, "%s: jobName is %s, the target's name (the input's job was %s)", what, name, inputJob)
@@ -287,4 +294,31 @@ func cutStaticLabelJob(spec map[string]any) (string, bool) {
 	targets["staticConfig"] = static
 	spec["targets"] = targets
 	return fmt.Sprint(job), true
+}
+
+// staticLabel is a Probe spec's targets.staticConfig.labels[key].
+func staticLabel(spec map[string]any, key string) (any, bool) {
+	targets, _ := spec["targets"].(map[string]any)
+	static, _ := targets["staticConfig"].(map[string]any)
+	labels, _ := static["labels"].(map[string]any)
+	v, ok := labels[key]
+	return v, ok
+}
+
+// cutStaticLabel removes targets.staticConfig.labels[key] from spec when
+// it is value (copying what it changes) and reports whether it did.
+func cutStaticLabel(spec map[string]any, key, value string) bool {
+	if v, ok := staticLabel(spec, key); !ok || fmt.Sprint(v) != value {
+		return false
+	}
+	targets := maps.Clone(spec["targets"].(map[string]any))
+	static := maps.Clone(targets["staticConfig"].(map[string]any))
+	labels := maps.Clone(static["labels"].(map[string]any))
+	delete(labels, key)
+	if static["labels"] = labels; len(labels) == 0 {
+		delete(static, "labels")
+	}
+	targets["staticConfig"] = static
+	spec["targets"] = targets
+	return true
 }
