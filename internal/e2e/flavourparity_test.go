@@ -209,15 +209,8 @@ func parityConfigs(t *testing.T, body string) (plain, op *config.Config, world *
 	if ps := out.problems(objs); len(ps) > 0 {
 		t.Fatalf("the operator does not take mongen's objects:\n%s\n%s", strings.Join(ps, "\n"), out.log)
 	}
-	text := envVar.ReplaceAllStringFunc(string(out.raw), func(m string) string {
-		switch envVar.FindStringSubmatch(m)[1] {
-		case "POD_NAME":
-			return "prometheus-" + out.prometheus.Name + "-0"
-		case "SHARD":
-			return "0"
-		}
+	text := out.reloaderConfig(func(m string) {
 		t.Fatalf("the operator's configuration uses %s, which the config-reloader has no value for here", m)
-		return m
 	})
 	if op, err = config.Load(text, slog.New(slog.DiscardHandler)); err != nil {
 		t.Fatalf("config.Load refuses the operator's configuration: %v", err)

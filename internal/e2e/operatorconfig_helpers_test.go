@@ -618,15 +618,8 @@ func layOutPod(t *testing.T, o *opOutput) podFiles {
 	root := t.TempDir()
 	pod := podFiles{root: root, config: filepath.Join(root, "etc", "prometheus", "config_out", "prometheus.env.yaml")}
 
-	text := envVar.ReplaceAllStringFunc(string(o.raw), func(m string) string {
-		switch envVar.FindStringSubmatch(m)[1] {
-		case "POD_NAME":
-			return "prometheus-" + o.prometheus.Name + "-0"
-		case "SHARD":
-			return "0"
-		}
+	text := o.reloaderConfig(func(m string) {
 		t.Errorf("the configuration uses %s, which the config-reloader has no value for here", m)
-		return m
 	})
 	text = strings.ReplaceAll(text, podConfigDir, filepath.Join(root, podConfigDir)+"/")
 	text = strings.ReplaceAll(text, podServiceAcc, filepath.Join(root, podServiceAcc)+"/")
@@ -705,4 +698,20 @@ func loadedJobs(ctx context.Context, base string) ([]string, error) {
 	}
 	sort.Strings(jobs)
 	return jobs, nil
+}
+
+// reloaderConfig is the operator's configuration with what the
+// config-reloader fills in (POD_NAME, SHARD) given for shard 0's first
+// Pod; unknown is told of any other variable, which is left as it is.
+func (o *opOutput) reloaderConfig(unknown func(variable string)) string {
+	return envVar.ReplaceAllStringFunc(string(o.raw), func(m string) string {
+		switch envVar.FindStringSubmatch(m)[1] {
+		case "POD_NAME":
+			return "prometheus-" + o.prometheus.Name + "-0"
+		case "SHARD":
+			return "0"
+		}
+		unknown(m)
+		return m
+	})
 }
