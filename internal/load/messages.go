@@ -305,6 +305,10 @@ func outOfBound(e cueerrors.Error) cueerrors.Error {
 		return nil
 	}
 	bound := fmt.Sprint(args[1])
+	if p := e.Path(); bound == `!=""` && len(p) >= 3 && p[len(p)-1] == "port" && p[len(p)-3] == "targets" {
+		// A service or pod target's port: name the port to scrape.
+		return &explained{orig: e, path: e.Path(), msg: `an empty name: write the name of the Service's or Pod's port to scrape, such as "metrics"`}
+	}
 	words, ok := patterns[bound]
 	if !ok || !outOfBoundRe.MatchString(bound) {
 		return nil

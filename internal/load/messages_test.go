@@ -109,3 +109,20 @@ func TestTargetJobLabelPaths(t *testing.T) {
 		}
 	}
 }
+
+// A service or pod target's port names a port: an empty name is refused
+// at its position (plain's keep step would match every port).
+func TestTargetPortNotEmpty(t *testing.T) {
+	for _, kind := range []string{"service", "pod"} {
+		file := envFile(`	name: "prod"
+	targets: web: {kind: "` + kind + `", selector: app: "web", port: ""}`)
+		root := writeFiles(t, map[string]string{"cue.mod/module.cue": userModule, "environments/prod/prod.cue": file})
+		_, err := Environment(root, limitsRef, Options{})
+		lines := strings.Split(file, "\n")
+		want := fmt.Sprintf("environments/prod/prod.cue:%d:%d: env.targets.web.port: ", len(lines)-2, strings.Index(lines[len(lines)-3], `port:`)+1)
+		want += `an empty name: write the name of the Service's or Pod's port to scrape, such as "metrics"`
+		if err == nil || !strings.HasPrefix(err.Error(), want) {
+			t.Errorf("%s: error %v, want it to start %q", kind, err, want)
+		}
+	}
+}
