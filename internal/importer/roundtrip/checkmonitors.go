@@ -92,7 +92,7 @@ func compareMonitorTarget(add func(string, bool, string, ...any), m read.Monitor
 		// A target cannot carry labels.job (schemas' #TargetLabels). With
 		// jobName, the operator's job relabelling overwrote it; without,
 		// the series carried it, over the job's own name.
-		if job, ok := cutStaticLabelJob(want); ok {
+		if job, ok := cutStaticLabel(want, "job"); ok {
 			switch jn, _ := want["jobName"].(string); {
 			case jn != "" || job == "" || job == name:
 				add(m.Pos, true, "%s: staticConfig labels.job %q is left out: the series' job is the target's name, %s, as it was", what, job, name)
@@ -102,11 +102,13 @@ func compareMonitorTarget(add func(string, bool, string, ...any), m read.Monitor
 			}
 		}
 	}
-	if m.Kind == read.KindProbe && m.Namespace != "" && cutStaticLabel(b, "namespace", m.Namespace) {
-		if _, had := staticLabel(want, "namespace"); !had {
+	if ns, _ := staticLabel(b, "namespace"); m.Kind == read.KindProbe && m.Namespace != "" && ns == m.Namespace {
+		cutStaticLabel(b, "namespace")
+		switch wns, had := staticLabel(want, "namespace"); {
+		case !had:
 			add(m.Pos, true, "%s: staticConfig labels.namespace %s is written out: the operator gave the Probe's static targets its namespace, and a target's Probe lives in Prometheus's", what, m.Namespace)
-		} else {
-			cutStaticLabel(want, "namespace", m.Namespace)
+		case wns == ns:
+			cutStaticLabel(want, "namespace")
 		}
 	}
 	if m.Kind == read.KindProbe && b["jobName"] == name {
@@ -273,29 +275,6 @@ func short(v any) string {
 	return s
 }
 
-// cutStaticLabelJob removes a Probe's targets.staticConfig.labels.job from
-// spec (copying what it changes: spec shares its maps with the input) and
-// returns it.
-func cutStaticLabelJob(spec map[string]any) (string, bool) {
-	targets, _ := spec["targets"].(map[string]any)
-	static, _ := targets["staticConfig"].(map[string]any)
-	labels, _ := static["labels"].(map[string]any)
-	job, ok := labels["job"]
-	if !ok {
-		return "", false
-	}
-	labels = maps.Clone(labels)
-	delete(labels, "job")
-	static = maps.Clone(static)
-	if static["labels"] = labels; len(labels) == 0 {
-		delete(static, "labels")
-	}
-	targets = maps.Clone(targets)
-	targets["staticConfig"] = static
-	spec["targets"] = targets
-	return fmt.Sprint(job), true
-}
-
 // staticLabel is a Probe spec's targets.staticConfig.labels[key].
 func staticLabel(spec map[string]any, key string) (any, bool) {
 	targets, _ := spec["targets"].(map[string]any)
@@ -305,11 +284,13 @@ func staticLabel(spec map[string]any, key string) (any, bool) {
 	return v, ok
 }
 
-// cutStaticLabel removes targets.staticConfig.labels[key] from spec when
-// it is value (copying what it changes) and reports whether it did.
-func cutStaticLabel(spec map[string]any, key, value string) bool {
-	if v, ok := staticLabel(spec, key); !ok || fmt.Sprint(v) != value {
-		return false
+// cutStaticLabel removes targets.staticConfig.labels[key] from a Probe
+// spec (copying what it changes: spec shares its maps with the input) and
+// returns its value.
+func cutStaticLabel(spec map[string]any, key string) (string, bool) {
+	v, ok := staticLabel(spec, key)
+	if !ok {
+		return "", false
 	}
 	targets := maps.Clone(spec["targets"].(map[string]any))
 	static := maps.Clone(targets["staticConfig"].(map[string]any))
@@ -320,5 +301,5 @@ func cutStaticLabel(spec map[string]any, key, value string) bool {
 	}
 	targets["staticConfig"] = static
 	spec["targets"] = targets
-	return true
+	return fmt.Sprint(v), true
 }
